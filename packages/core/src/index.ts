@@ -1,0 +1,10 @@
+export * from './shared/errors.js';
+export * from './shared/ids.js';
+export * from './shared/clock.js';
+export * from './shared/logger.js';
+export type * from './ports/blob-store.js';
+export type * from './ports/queue.js';
+export * from './db/open-database.js';
+export * from './db/migrator.js';
+export type * from './db/sql-session.js';
+export type * from './db/schema.js';

@@ -1,0 +1,60 @@
+/** One job as a handler sees it. `attempt` starts at 1. */
+export interface QueueJob<P = unknown> {
+  readonly id: string;
+  readonly name: string;
+  readonly payload: P;
+  readonly attempt: number;
+  readonly maxAttempts: number;
+}
+
+export interface EnqueueOptions {
+  /** Deduplicates: enqueuing a job id that is already waiting or running is a no-op. */
+  readonly jobId?: string;
+  readonly delayMs?: number;
+  readonly maxAttempts?: number;
+  /** Base of the exponential backoff between attempts (jittered). */
+  readonly backoffMs?: number;
+}
+
+export type JobHandler<P = unknown> = (job: QueueJob<P>, signal: AbortSignal) => Promise<void>;
+
+export interface ConsumeOptions {
+  readonly concurrency?: number;
+  /** A job not finished within this time is considered lost and handed out again. */
+  readonly visibilityTimeoutMs?: number;
+}
+
+export interface QueueDepth {
+  readonly waiting: number;
+  readonly active: number;
+  readonly delayed: number;
+  readonly deadLetter: number;
+}
+
+export interface DeadLetter {
+  readonly id: string;
+  readonly name: string;
+  readonly payload: unknown;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly failedAt: Date;
+}
+
+/**
+ * A work queue with at-least-once delivery. Handlers must be idempotent. A handler that throws
+ * is retried with backoff until maxAttempts, then the job is a dead letter; `UnrecoverableError`
+ * dead-letters at once. No connection or transaction type crosses this port.
+ */
+export interface Queue {
+  enqueue(name: string, payload: unknown, options?: EnqueueOptions): Promise<string>;
+  /** Starts consuming the named jobs until stop(). */
+  consume(handlers: Readonly<Record<string, JobHandler>>, options?: ConsumeOptions): void;
+  /** Stops taking jobs and waits for in-flight ones (up to the timeout, then aborts their signals). */
+  stop(drainTimeoutMs?: number): Promise<void>;
+  depth(): Promise<QueueDepth>;
+  listDeadLetters(options?: { since?: Date; limit?: number }): Promise<readonly DeadLetter[]>;
+  /** Puts dead letters (all since a time, or the given ids) back to waiting; returns how many. */
+  replayDeadLetters(options: { since?: Date; ids?: readonly string[] }): Promise<number>;
+  check(): Promise<void>;
+  close(): Promise<void>;
+}
