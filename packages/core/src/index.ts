@@ -8,3 +8,7 @@ export * from './db/open-database.js';
 export * from './db/migrator.js';
 export type * from './db/sql-session.js';
 export type * from './db/schema.js';
+export * from './shared/http-client.js';
+export type * from './shared/context.js';
+export * from './outbox/record-event.js';
+export * from './audit/record-audit.js';

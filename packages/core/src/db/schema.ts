@@ -15,6 +15,89 @@ export interface FtmMigrationsTable {
   applied_at: Generated<Timestamp>;
 }
 
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  created_at: Generated<Timestamp>;
+}
+
+export interface ProjectsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  created_at: Generated<Timestamp>;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  tenant_id: string;
+  project_id: string | null;
+  name: string;
+  role: 'admin' | 'member';
+  prefix: string;
+  key_hash: string;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export interface IdempotencyRecordsTable {
+  tenant_id: string;
+  key: string;
+  method: string;
+  path: string;
+  request_hash: string;
+  state: 'in_flight' | 'completed';
+  response_status: number | null;
+  response_headers: Json<Record<string, string>> | null;
+  response_body: string | null;
+  locked_until: Timestamp;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+}
+
+export interface OutboxEventsTable {
+  id: string;
+  seq: Generated<number>;
+  tenant_id: string;
+  project_id: string | null;
+  type: string;
+  resource_type: string;
+  resource_id: string | null;
+  payload: Json<Record<string, unknown>>;
+  request_id: string | null;
+  occurred_at: Generated<Timestamp>;
+  dispatched_at: Timestamp | null;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  tenant_id: string;
+  project_id: string | null;
+  actor_type: 'api_key' | 'orchestrator_key' | 'system' | 'cli';
+  actor_id: string;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  request_id: string | null;
+  summary: string;
+  details: Generated<Json<Record<string, unknown>>>;
+  occurred_at: Generated<Timestamp>;
+  orchestrator_audit_id: string | null;
+  forwarded_at: Timestamp | null;
+  forward_attempts: Generated<number>;
+  forward_error: string | null;
+}
+
+/** Every table, by name. Domain migrations add theirs here. */
 export interface DB {
   ftm_migrations: FtmMigrationsTable;
+  tenants: TenantsTable;
+  projects: ProjectsTable;
+  api_keys: ApiKeysTable;
+  idempotency_records: IdempotencyRecordsTable;
+  outbox_events: OutboxEventsTable;
+  audit_events: AuditEventsTable;
 }

@@ -1,0 +1,33 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { ServiceContext } from '../shared/context.js';
+
+export interface DomainEvent {
+  /** Dotted type, e.g. `model_version.created`, `ft_job.updated`, `model.promoted`. */
+  readonly type: string;
+  readonly resourceType: string;
+  readonly resourceId: string | null;
+  /** The event's `data`, as webhooks and the SSE stream deliver it. */
+  readonly payload: Record<string, unknown>;
+  readonly projectId?: string | null;
+}
+
+/** Writes an event to the outbox inside the caller's transaction; returns its id. */
+export async function recordEvent(trx: Transaction<DB>, ctx: ServiceContext, event: DomainEvent): Promise<string> {
+  const id = ctx.ids.next();
+  await trx
+    .insertInto('outbox_events')
+    .values({
+      id,
+      tenant_id: ctx.tenantId,
+      project_id: event.projectId ?? ctx.projectId,
+      type: event.type,
+      resource_type: event.resourceType,
+      resource_id: event.resourceId,
+      payload: JSON.stringify(event.payload),
+      request_id: ctx.requestId,
+      occurred_at: ctx.clock.now(),
+    })
+    .execute();
+  return id;
+}

@@ -1,0 +1,170 @@
+import { DependencyUnavailableError, FtmError } from './errors.js';
+
+/** Raised for a non-2xx answer that retrying will not fix (4xx other than 408/429). */
+export class HttpStatusError extends FtmError {
+  override readonly name = 'HttpStatusError';
+  constructor(
+    readonly dependency: string,
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`${dependency} answered HTTP ${status}`);
+  }
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export interface HttpClientOptions {
+  /** Names the dependency in errors and logs ("orchestrator", "trism", "openai"). */
+  readonly name: string;
+  readonly baseUrl: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+  readonly retry?: Partial<RetryPolicy>;
+  /** Consecutive failed calls that open the circuit, and how long it stays open. */
+  readonly breaker?: { readonly failureThreshold: number; readonly resetAfterMs: number };
+  readonly fetch?: typeof fetch;
+  /** Injected for tests: how to wait between attempts. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
+}
+
+export interface HttpResponse<T> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+}
+
+const RETRYABLE_STATUS = new Set([408, 409, 425, 429, 500, 502, 503, 504]);
+const MAX_RETRY_AFTER_MS = 60_000;
+
+export const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Seconds or an HTTP date, as RFC 9110 allows; undefined when absent or unparsable. */
+export function parseRetryAfterMs(value: string | null, now: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Full-jitter exponential backoff: uniform in [0, min(max, base·2^(attempt-1))]. */
+export function backoffDelayMs(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1)));
+}
+
+/**
+ * JSON over HTTP to a dependency, with a per-attempt timeout, bounded retries on network errors,
+ * 408/409/425/429/5xx (honouring Retry-After, capped), and a circuit breaker that fails fast with
+ * DependencyUnavailableError while the dependency keeps failing.
+ */
+export class HttpClient {
+  readonly #o: Required<Omit<HttpClientOptions, 'breaker' | 'headers' | 'retry'>> & {
+    headers: Readonly<Record<string, string>>;
+    retry: RetryPolicy;
+    breaker: { failureThreshold: number; resetAfterMs: number };
+  };
+  #consecutiveFailures = 0;
+  #openUntil = 0;
+
+  constructor(options: HttpClientOptions) {
+    this.#o = {
+      name: options.name,
+      baseUrl: options.baseUrl.replace(/\/+$/, ''),
+      headers: options.headers ?? {},
+      timeoutMs: options.timeoutMs ?? 10_000,
+      retry: { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 5_000, ...options.retry },
+      breaker: options.breaker ?? { failureThreshold: 5, resetAfterMs: 30_000 },
+      fetch: options.fetch ?? ((...args) => globalThis.fetch(...args)),
+      sleep: options.sleep ?? defaultSleep,
+    };
+  }
+
+  get name(): string {
+    return this.#o.name;
+  }
+
+  async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+    if (Date.now() < this.#openUntil) {
+      throw new DependencyUnavailableError(this.#o.name, `${this.#o.name} is failing; calls are paused briefly`);
+    }
+    const { maxAttempts, baseDelayMs, maxDelayMs } = this.#o.retry;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      let retryAfterMs: number | undefined;
+      try {
+        const res = await this.#attempt(req);
+        if (res.status < 400) {
+          this.#consecutiveFailures = 0;
+          return { status: res.status, headers: res.headers, body: (await readBody(res)) as T };
+        }
+        const body = await readBody(res);
+        if (!RETRYABLE_STATUS.has(res.status)) {
+          this.#consecutiveFailures = 0; // the dependency is up; the request was refused
+          throw new HttpStatusError(this.#o.name, res.status, body);
+        }
+        lastError = new HttpStatusError(this.#o.name, res.status, body);
+        retryAfterMs = parseRetryAfterMs(res.headers.get('retry-after'));
+      } catch (error) {
+        if (error instanceof HttpStatusError && !RETRYABLE_STATUS.has(error.status)) throw error;
+        if (req.signal?.aborted) throw error;
+        lastError = error;
+      }
+      if (attempt < maxAttempts) {
+        const delay = retryAfterMs !== undefined ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : backoffDelayMs(attempt, baseDelayMs, maxDelayMs);
+        await this.#o.sleep(delay);
+      }
+    }
+    this.#recordFailure();
+    if (lastError instanceof HttpStatusError && lastError.status < 500 && lastError.status !== 408) throw lastError;
+    throw new DependencyUnavailableError(this.#o.name, `${this.#o.name} did not answer successfully after ${maxAttempts} attempts`, {
+      cause: lastError,
+    });
+  }
+
+  #recordFailure(): void {
+    this.#consecutiveFailures += 1;
+    if (this.#consecutiveFailures >= this.#o.breaker.failureThreshold) {
+      this.#openUntil = Date.now() + this.#o.breaker.resetAfterMs;
+      this.#consecutiveFailures = 0;
+    }
+  }
+
+  async #attempt(req: HttpRequest): Promise<Response> {
+    const url = new URL(this.#o.baseUrl + req.path);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const timeout = AbortSignal.timeout(this.#o.timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    const headers: Record<string, string> = { accept: 'application/json', ...this.#o.headers, ...req.headers };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      headers['content-type'] ??= 'application/json';
+      body = JSON.stringify(req.body);
+    }
+    return this.#o.fetch(url, { method: req.method, headers, body, signal, redirect: 'error' });
+  }
+}
+
+async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
