@@ -8,25 +8,29 @@ export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 export type Json<T = unknown> = ColumnType<T, string | T, string | T>;
 /** numeric comes back as a string from pg; parse deliberately at the repository edge. */
 export type Numeric = ColumnType<string, number | string, number | string>;
+/** A timestamp with a database default: optional on insert. */
+export type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A JSON column with a database default: optional on insert. */
+export type GeneratedJson<T = unknown> = ColumnType<T, string | T | undefined, string | T>;
 
 export interface FtmMigrationsTable {
   id: string;
   checksum: string;
-  applied_at: Generated<Timestamp>;
+  applied_at: GeneratedTimestamp;
 }
 
 
 export interface TenantsTable {
   id: string;
   name: string;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
 }
 
 export interface ProjectsTable {
   id: string;
   tenant_id: string;
   name: string;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
 }
 
 export interface ApiKeysTable {
@@ -37,7 +41,7 @@ export interface ApiKeysTable {
   role: 'admin' | 'member';
   prefix: string;
   key_hash: string;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
   expires_at: Timestamp | null;
   revoked_at: Timestamp | null;
   last_used_at: Timestamp | null;
@@ -54,7 +58,7 @@ export interface IdempotencyRecordsTable {
   response_headers: Json<Record<string, string>> | null;
   response_body: string | null;
   locked_until: Timestamp;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
   expires_at: Timestamp;
 }
 
@@ -68,7 +72,7 @@ export interface OutboxEventsTable {
   resource_id: string | null;
   payload: Json<Record<string, unknown>>;
   request_id: string | null;
-  occurred_at: Generated<Timestamp>;
+  occurred_at: GeneratedTimestamp;
   dispatched_at: Timestamp | null;
 }
 
@@ -83,8 +87,8 @@ export interface AuditEventsTable {
   resource_id: string | null;
   request_id: string | null;
   summary: string;
-  details: Generated<Json<Record<string, unknown>>>;
-  occurred_at: Generated<Timestamp>;
+  details: GeneratedJson<Record<string, unknown>>;
+  occurred_at: GeneratedTimestamp;
   orchestrator_audit_id: string | null;
   forwarded_at: Timestamp | null;
   forward_attempts: Generated<number>;
