@@ -95,6 +95,28 @@ export interface AuditEventsTable {
   forward_error: string | null;
 }
 
+export type ModelVersionStatus = 'candidate' | 'approved' | 'production' | 'retired';
+
+export interface ModelVersionsTable {
+  id: string;
+  tenant_id: string;
+  project_id: string | null;
+  name: string;
+  provider: string;
+  provider_model_id: string;
+  base_model: string;
+  status: ModelVersionStatus;
+  ft_job_id: string | null;
+  dataset_id: string | null;
+  eval_summary: GeneratedJson<Record<string, { eval_run_id: string; score: number; completed_at: string }>>;
+  estimated_cost_usd: Numeric | null;
+  actual_cost_usd: Numeric | null;
+  metadata: GeneratedJson<Record<string, string>>;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
 /** Every table, by name. Domain migrations add theirs here. */
 export interface DB {
   ftm_migrations: FtmMigrationsTable;
@@ -104,4 +126,5 @@ export interface DB {
   idempotency_records: IdempotencyRecordsTable;
   outbox_events: OutboxEventsTable;
   audit_events: AuditEventsTable;
+  model_versions: ModelVersionsTable;
 }
