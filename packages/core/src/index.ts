@@ -12,3 +12,4 @@ export * from './shared/http-client.js';
 export type * from './shared/context.js';
 export * from './outbox/record-event.js';
 export * from './audit/record-audit.js';
+export type * from './ports/governance.js';
