@@ -31,6 +31,8 @@ export interface HttpClientOptions {
   readonly fetch?: typeof fetch;
   /** Injected for tests: how to wait between attempts. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Injected for tests: the time source of the circuit breaker, in epoch ms. */
+  readonly now?: () => number;
 }
 
 export interface HttpRequest {
@@ -38,6 +40,11 @@ export interface HttpRequest {
   readonly path: string;
   readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
   readonly body?: unknown;
+  /**
+   * A non-JSON body (multipart upload, stream), built afresh for every attempt so a retry never
+   * re-reads a consumed stream. Takes precedence over `body`.
+   */
+  readonly rawBody?: () => { readonly body: BodyInit; readonly contentType: string };
   readonly headers?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
 }
@@ -80,6 +87,8 @@ export class HttpClient {
   };
   #consecutiveFailures = 0;
   #openUntil = 0;
+  /** After the open period one trial call decides: success closes, failure re-opens at once. */
+  #halfOpen = false;
 
   constructor(options: HttpClientOptions) {
     this.#o = {
@@ -91,6 +100,7 @@ export class HttpClient {
       breaker: options.breaker ?? { failureThreshold: 5, resetAfterMs: 30_000 },
       fetch: options.fetch ?? ((...args) => globalThis.fetch(...args)),
       sleep: options.sleep ?? defaultSleep,
+      now: options.now ?? Date.now,
     };
   }
 
@@ -99,8 +109,12 @@ export class HttpClient {
   }
 
   async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
-    if (Date.now() < this.#openUntil) {
-      throw new DependencyUnavailableError(this.#o.name, `${this.#o.name} is failing; calls are paused briefly`);
+    if (this.#openUntil !== 0) {
+      if (this.#o.now() < this.#openUntil) {
+        throw new DependencyUnavailableError(this.#o.name, `${this.#o.name} is failing; calls are paused briefly`);
+      }
+      this.#openUntil = 0;
+      this.#halfOpen = true;
     }
     const { maxAttempts, baseDelayMs, maxDelayMs } = this.#o.retry;
     let lastError: unknown;
@@ -109,16 +123,16 @@ export class HttpClient {
       try {
         const res = await this.#attempt(req);
         if (res.status < 400) {
-          this.#consecutiveFailures = 0;
+          this.#recordSuccess();
           return { status: res.status, headers: res.headers, body: (await readBody(res)) as T };
         }
         const body = await readBody(res);
         if (!RETRYABLE_STATUS.has(res.status)) {
-          this.#consecutiveFailures = 0; // the dependency is up; the request was refused
+          this.#recordSuccess(); // the dependency is up; the request was refused
           throw new HttpStatusError(this.#o.name, res.status, body);
         }
         lastError = new HttpStatusError(this.#o.name, res.status, body);
-        retryAfterMs = parseRetryAfterMs(res.headers.get('retry-after'));
+        retryAfterMs = parseRetryAfterMs(res.headers.get('retry-after'), this.#o.now());
       } catch (error) {
         if (error instanceof HttpStatusError && !RETRYABLE_STATUS.has(error.status)) throw error;
         if (req.signal?.aborted) throw error;
@@ -129,18 +143,28 @@ export class HttpClient {
         await this.#o.sleep(delay);
       }
     }
+    // A dependency that keeps answering 429/409 is up and pacing us: surface it, keep the circuit closed.
+    if (lastError instanceof HttpStatusError && lastError.status < 500 && lastError.status !== 408) {
+      this.#recordSuccess();
+      throw lastError;
+    }
     this.#recordFailure();
-    if (lastError instanceof HttpStatusError && lastError.status < 500 && lastError.status !== 408) throw lastError;
     throw new DependencyUnavailableError(this.#o.name, `${this.#o.name} did not answer successfully after ${maxAttempts} attempts`, {
       cause: lastError,
     });
   }
 
+  #recordSuccess(): void {
+    this.#consecutiveFailures = 0;
+    this.#halfOpen = false;
+  }
+
   #recordFailure(): void {
     this.#consecutiveFailures += 1;
-    if (this.#consecutiveFailures >= this.#o.breaker.failureThreshold) {
-      this.#openUntil = Date.now() + this.#o.breaker.resetAfterMs;
+    if (this.#halfOpen || this.#consecutiveFailures >= this.#o.breaker.failureThreshold) {
+      this.#openUntil = this.#o.now() + this.#o.breaker.resetAfterMs;
       this.#consecutiveFailures = 0;
+      this.#halfOpen = false;
     }
   }
 
@@ -150,12 +174,18 @@ export class HttpClient {
     const timeout = AbortSignal.timeout(this.#o.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     const headers: Record<string, string> = { accept: 'application/json', ...this.#o.headers, ...req.headers };
-    let body: string | undefined;
-    if (req.body !== undefined) {
+    let body: BodyInit | undefined;
+    if (req.rawBody) {
+      const raw = req.rawBody();
+      headers['content-type'] = raw.contentType;
+      body = raw.body;
+    } else if (req.body !== undefined) {
       headers['content-type'] ??= 'application/json';
       body = JSON.stringify(req.body);
     }
-    return this.#o.fetch(url, { method: req.method, headers, body, signal, redirect: 'error' });
+    // A streamed body needs half-duplex in Node's fetch; it is ignored for the other body kinds.
+    const init = { method: req.method, headers, body, signal, redirect: 'error', duplex: 'half' } as RequestInit;
+    return this.#o.fetch(url, init);
   }
 }
 
