@@ -117,6 +117,25 @@ export interface ModelVersionsTable {
   updated_at: GeneratedTimestamp;
 }
 
+export type JobQueueStatus = 'waiting' | 'active' | 'succeeded' | 'dead_letter';
+
+export interface JobQueueTable {
+  id: string;
+  name: string;
+  payload: Json<unknown>;
+  status: ColumnType<JobQueueStatus, JobQueueStatus | undefined, JobQueueStatus>;
+  attempt: Generated<number>;
+  max_attempts: Generated<number>;
+  backoff_ms: Generated<number>;
+  run_at: GeneratedTimestamp;
+  locked_until: Timestamp | null;
+  locked_by: string | null;
+  last_error: string | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  finished_at: Timestamp | null;
+}
+
 /** Every table, by name. Domain migrations add theirs here. */
 export interface DB {
   ftm_migrations: FtmMigrationsTable;
@@ -127,4 +146,5 @@ export interface DB {
   outbox_events: OutboxEventsTable;
   audit_events: AuditEventsTable;
   model_versions: ModelVersionsTable;
+  job_queue: JobQueueTable;
 }
