@@ -7,6 +7,8 @@ export class HttpStatusError extends FtmError {
     readonly dependency: string,
     readonly status: number,
     readonly body: unknown,
+    /** The answer's Retry-After, when it sent one (429/503), in ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(`${dependency} answered HTTP ${status}`);
   }
@@ -131,8 +133,8 @@ export class HttpClient {
           this.#recordSuccess(); // the dependency is up; the request was refused
           throw new HttpStatusError(this.#o.name, res.status, body);
         }
-        lastError = new HttpStatusError(this.#o.name, res.status, body);
         retryAfterMs = parseRetryAfterMs(res.headers.get('retry-after'), this.#o.now());
+        lastError = new HttpStatusError(this.#o.name, res.status, body, retryAfterMs);
       } catch (error) {
         if (error instanceof HttpStatusError && !RETRYABLE_STATUS.has(error.status)) throw error;
         if (req.signal?.aborted) throw error;

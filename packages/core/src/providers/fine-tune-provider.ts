@@ -1,0 +1,152 @@
+import { z } from 'zod';
+
+/** Training methods a provider may offer (OpenAI's names: SFT, DPO, RFT). */
+export const FineTuneMethodType = z.enum(['supervised', 'dpo', 'reinforcement']);
+export type FineTuneMethodType = z.infer<typeof FineTuneMethodType>;
+
+const auto = z.literal('auto');
+const positiveIntOrAuto = z.union([auto, z.number().int().positive()]);
+const positiveOrAuto = z.union([auto, z.number().positive()]);
+
+/** Hyperparameters of supervised fine-tuning; omitted ones mean `auto`. */
+export const SupervisedHyperparameters = z
+  .object({
+    n_epochs: z.union([auto, z.number().int().min(1).max(50)]).optional(),
+    batch_size: positiveIntOrAuto.optional(),
+    learning_rate_multiplier: positiveOrAuto.optional(),
+  })
+  .strict();
+export type SupervisedHyperparameters = z.infer<typeof SupervisedHyperparameters>;
+
+/** DPO adds `beta`, the weight of the penalty between policy and reference model. */
+export const DpoHyperparameters = SupervisedHyperparameters.extend({ beta: positiveOrAuto.optional() }).strict();
+export type DpoHyperparameters = z.infer<typeof DpoHyperparameters>;
+
+/** Reinforcement fine-tuning hyperparameters as OpenAI documents them. */
+export const ReinforcementHyperparameters = SupervisedHyperparameters.extend({
+  compute_multiplier: positiveOrAuto.optional(),
+  eval_interval: positiveIntOrAuto.optional(),
+  eval_samples: positiveIntOrAuto.optional(),
+  reasoning_effort: z.enum(['default', 'low', 'medium', 'high']).optional(),
+}).strict();
+export type ReinforcementHyperparameters = z.infer<typeof ReinforcementHyperparameters>;
+
+/** The `method` object of a job: its type plus that type's hyperparameters (and RFT's grader). */
+export const FineTuneMethod = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('supervised'), hyperparameters: SupervisedHyperparameters.default({}) }).strict(),
+  z.object({ type: z.literal('dpo'), hyperparameters: DpoHyperparameters.default({}) }).strict(),
+  z
+    .object({
+      type: z.literal('reinforcement'),
+      hyperparameters: ReinforcementHyperparameters.default({}),
+      grader: z.record(z.string(), z.unknown()),
+    })
+    .strict(),
+]);
+export type FineTuneMethod = z.infer<typeof FineTuneMethod>;
+
+/** A provider's own job status (OpenAI's vocabulary, which the simulated provider shares). */
+export type ProviderJobStatus = 'validating_files' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** What a provider says about one job, in provider-neutral form. */
+export interface ProviderJob {
+  readonly id: string;
+  readonly status: ProviderJobStatus;
+  readonly model: string;
+  readonly fineTunedModel: string | null;
+  readonly trainedTokens: number | null;
+  readonly error: { readonly code: string | null; readonly message: string; readonly param: string | null } | null;
+  readonly createdAt: Date;
+  readonly finishedAt: Date | null;
+  readonly estimatedFinish: Date | null;
+  readonly trainingFile: string;
+  readonly validationFile: string | null;
+  readonly method: FineTuneMethodType;
+  readonly hyperparameters: Readonly<Record<string, unknown>>;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly resultFiles: readonly string[];
+  readonly seed: number | null;
+}
+
+/** One entry of a provider job's timeline. */
+export interface ProviderEvent {
+  readonly id: string;
+  readonly createdAt: Date;
+  readonly level: 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly type: 'message' | 'metrics';
+  readonly data: Readonly<Record<string, unknown>> | null;
+}
+
+/** A model snapshot saved during training (OpenAI keeps the last three epochs). */
+export interface ProviderCheckpoint {
+  readonly id: string;
+  readonly createdAt: Date;
+  readonly fineTunedModelCheckpoint: string;
+  readonly stepNumber: number;
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+/** What a provider can train: methods, base models, and the hyperparameters each method takes. */
+export interface ProviderCapabilities {
+  readonly provider: string;
+  readonly simulated: boolean;
+  readonly methods: readonly FineTuneMethodType[];
+  readonly models: readonly string[];
+  readonly hyperparameters: Readonly<Partial<Record<FineTuneMethodType, readonly string[]>>>;
+}
+
+/**
+ * The bytes of a training file. `open` is called once per upload attempt so that a retried upload
+ * re-reads the source instead of a consumed stream.
+ */
+export interface TrainingFileSource {
+  open(): Promise<AsyncIterable<Uint8Array>>;
+  readonly sizeBytes?: number;
+}
+
+/** Input of {@link FineTuneProvider.createJob}. */
+export interface CreateProviderJobInput {
+  readonly model: string;
+  readonly trainingFileId: string;
+  readonly validationFileId?: string | null;
+  readonly method: FineTuneMethod;
+  readonly suffix?: string | null;
+  readonly seed?: number | null;
+  readonly metadata?: Readonly<Record<string, string>>;
+  /**
+   * Our job id. Sent as the Idempotency-Key and stored in metadata (`ftm_job_id`) so that
+   * {@link FineTuneProvider.findJobByIdempotencyKey} can find the job after a crash.
+   */
+  readonly idempotencyKey: string;
+}
+
+/** Metadata key under which every adapter stores the FTM job id on the provider job. */
+export const FTM_JOB_METADATA_KEY = 'ftm_job_id';
+
+/**
+ * A fine-tuning backend. Adapters translate to one provider's API; none of its wire types leak.
+ * Every method may throw DependencyUnavailableError (unreachable), RateLimitedError (paced), or
+ * ProviderRejectedError (the provider refused the request, with its message).
+ */
+export interface FineTuneProvider {
+  /** Stable name stored on jobs (`openai`, `simulated`). */
+  readonly name: string;
+  /** True for the offline simulator, so the API can mark its jobs and models as simulated. */
+  readonly simulated: boolean;
+  capabilities(): ProviderCapabilities;
+  uploadTrainingFile(source: TrainingFileSource, options: { readonly filename: string }): Promise<{ readonly id: string; readonly bytes: number }>;
+  createJob(input: CreateProviderJobInput): Promise<ProviderJob>;
+  /** The provider job created earlier for this idempotency key, or null if none was. */
+  findJobByIdempotencyKey(idempotencyKey: string): Promise<ProviderJob | null>;
+  getJob(providerJobId: string): Promise<ProviderJob>;
+  /** Events oldest first, after the given provider event id (exclusive) when set. */
+  listEvents(providerJobId: string, options?: { readonly after?: string; readonly limit?: number }): Promise<readonly ProviderEvent[]>;
+  listCheckpoints(providerJobId: string): Promise<readonly ProviderCheckpoint[]>;
+  cancelJob(providerJobId: string): Promise<ProviderJob>;
+}
+
+/** Whether a provider status is final. */
+export function isTerminalProviderStatus(status: ProviderJobStatus): boolean {
+  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
+}
