@@ -1,0 +1,98 @@
+import type { Clock } from '../shared/clock.js';
+import { UnauthorizedError } from '../shared/errors.js';
+import { hashApiKey } from './api-key-secret.js';
+import type { KeyValidator, Principal } from './principal.js';
+
+/** Options of {@link Authenticator}. */
+export interface AuthenticatorOptions {
+  readonly validator: KeyValidator;
+  readonly clock: Clock;
+  /** How long a validated key is trusted without asking its source again (default 30 s). */
+  readonly cacheTtlMs?: number;
+  /** How long an unknown key is remembered as unknown (default 5 s). */
+  readonly negativeCacheTtlMs?: number;
+  readonly maxEntries?: number;
+  /** Called on every successful authentication (last-used bookkeeping). */
+  readonly onAuthenticated?: (principal: Principal) => void;
+}
+
+interface Entry {
+  readonly principal: Principal | null;
+  readonly until: number;
+}
+
+/**
+ * Turns a bearer secret into a Principal without a database round trip per request: answers are
+ * cached by the secret's SHA-256 for a short TTL. A revoke on this instance evicts the key at
+ * once; other instances stop accepting it when their entry expires (at most the TTL later).
+ */
+export class Authenticator {
+  readonly #cache = new Map<string, Entry>();
+  readonly #inflight = new Map<string, Promise<Principal | null>>();
+  readonly #ttl: number;
+  readonly #negativeTtl: number;
+  readonly #max: number;
+  // Bumped by every invalidation so a lookup that started before a revoke cannot re-cache the key.
+  #generation = 0;
+
+  constructor(private readonly options: AuthenticatorOptions) {
+    this.#ttl = options.cacheTtlMs ?? 30_000;
+    this.#negativeTtl = options.negativeCacheTtlMs ?? 5_000;
+    this.#max = options.maxEntries ?? 10_000;
+  }
+
+  /** The principal of a secret, or UnauthorizedError; DependencyUnavailableError passes through. */
+  async authenticate(secret: string): Promise<Principal> {
+    const hash = hashApiKey(secret);
+    const now = this.options.clock.now().getTime();
+    let entry = this.#cache.get(hash);
+    if (!entry || entry.until <= now) {
+      entry = { principal: await this.#lookup(secret, hash), until: 0 };
+    }
+    const { principal } = entry;
+    if (!principal) throw new UnauthorizedError('the API key is not valid');
+    if (principal.expiresAt && principal.expiresAt.getTime() <= now) {
+      this.#cache.delete(hash);
+      throw new UnauthorizedError('the API key is not valid');
+    }
+    this.options.onAuthenticated?.(principal);
+    return principal;
+  }
+
+  /** Forgets a key at once (after a local revoke). */
+  invalidateKey(keyId: string): void {
+    this.#generation += 1;
+    for (const [hash, entry] of this.#cache) if (entry.principal?.actor.id === keyId) this.#cache.delete(hash);
+  }
+
+  clear(): void {
+    this.#generation += 1;
+    this.#cache.clear();
+  }
+
+  // Concurrent requests with the same uncached key share one lookup.
+  #lookup(secret: string, hash: string): Promise<Principal | null> {
+    let pending = this.#inflight.get(hash);
+    if (!pending) {
+      const generation = this.#generation;
+      pending = this.options.validator
+        .validate(secret, hash)
+        .then((principal) => {
+          if (generation === this.#generation) this.#store(hash, principal);
+          return principal;
+        })
+        .finally(() => this.#inflight.delete(hash));
+      this.#inflight.set(hash, pending);
+    }
+    return pending;
+  }
+
+  #store(hash: string, principal: Principal | null): void {
+    if (this.#cache.size >= this.#max) {
+      const oldest = this.#cache.keys().next();
+      if (!oldest.done) this.#cache.delete(oldest.value);
+    }
+    const ttl = principal ? this.#ttl : this.#negativeTtl;
+    this.#cache.set(hash, { principal, until: this.options.clock.now().getTime() + ttl });
+  }
+}

@@ -1,0 +1,15 @@
+export * from './api-key.js';
+export * from './api-key-secret.js';
+export type * from './principal.js';
+export * from './local-key-validator.js';
+export * from './last-used-tracker.js';
+export * from './authenticator.js';
+export * from './require-admin.js';
+export * from './create-api-key.js';
+export * from './list-api-keys.js';
+export * from './revoke-api-key.js';
+export * from './ensure-bootstrap.js';
+export * from './ensure-tenant.js';
+export * from './project.js';
+export * from './create-project.js';
+export * from './list-projects.js';

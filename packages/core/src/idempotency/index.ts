@@ -1,0 +1,2 @@
+export * from './request-fingerprint.js';
+export * from './idempotency-service.js';
