@@ -136,6 +136,388 @@ export interface JobQueueTable {
   finished_at: Timestamp | null;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The v1 domain (migrations/0004_domain.sql).
+
+/** A gate's recorded verdict, as ft_jobs.gates and promotions.gates store them. */
+export interface GateVerdictRecord {
+  readonly gate: string;
+  readonly verdict: 'pass' | 'deny' | 'pending' | 'skipped';
+  readonly reason?: string;
+  readonly decision_id?: string;
+}
+
+/** How an eval run or re-eval names the model under test. */
+export interface ModelRefRecord {
+  readonly type: 'base_model' | 'ft_model_version' | 'provider_model_id';
+  readonly value: string;
+}
+
+/** A text[] column with a database default. */
+export type GeneratedTextArray = ColumnType<string[], string[] | undefined, string[]>;
+
+export interface UploadsTable {
+  id: string;
+  tenant_id: string;
+  project_id: string | null;
+  filename: string | null;
+  content_type: string | null;
+  blob_key: string;
+  size_bytes: number;
+  sha256: string;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+}
+
+export type DatasetFormat = 'jsonl_chat' | 'jsonl_prompt_completion' | 'jsonl_preference';
+export type DatasetStatus = 'queued' | 'building' | 'ready' | 'blocked' | 'failed';
+
+export interface DatasetsTable {
+  id: string;
+  tenant_id: string;
+  project_id: string | null;
+  name: string;
+  description: string | null;
+  dataset_group_id: string;
+  version: Generated<number>;
+  parent_dataset_id: string | null;
+  config_hash: string;
+  config: GeneratedJson<Record<string, unknown>>;
+  source: Json<Record<string, unknown>>;
+  upload_id: string | null;
+  format: DatasetFormat;
+  base_model: string | null;
+  status: Generated<DatasetStatus>;
+  sanitized: Generated<boolean>;
+  progress: GeneratedJson<Record<string, unknown>>;
+  report: GeneratedJson<Record<string, unknown>>;
+  reasons: GeneratedJson<Array<{ code: string; message: string } & Record<string, unknown>>>;
+  governance_decision_id: string | null;
+  train_blob_key: string | null;
+  train_size_bytes: number | null;
+  train_sha256: string | null;
+  validation_blob_key: string | null;
+  validation_size_bytes: number | null;
+  validation_sha256: string | null;
+  token_estimate: number | null;
+  input_record_count: number | null;
+  train_record_count: number | null;
+  validation_record_count: number | null;
+  dropped_record_count: number | null;
+  build_attempts: Generated<number>;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  started_at: Timestamp | null;
+  completed_at: Timestamp | null;
+}
+
+export interface EvalSuitesTable {
+  id: string;
+  tenant_id: string;
+  project_id: string | null;
+  suite_group_id: string;
+  version: Generated<number>;
+  name: string;
+  description: string | null;
+  graders: GeneratedJson<Array<Record<string, unknown>>>;
+  pass_threshold: Generated<number>;
+  policy_profile: string | null;
+  selection_strategy: GeneratedJson<Record<string, unknown>>;
+  source_dataset_id: string | null;
+  case_count: Generated<number>;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+}
+
+export interface EvalCasesTable {
+  id: string;
+  tenant_id: string;
+  eval_suite_id: string;
+  position: number;
+  input: Json<Record<string, unknown>>;
+  expected_output: string | null;
+  expected_tool_call: Json<Record<string, unknown>> | null;
+  json_schema: Json<Record<string, unknown>> | null;
+  tags: GeneratedTextArray;
+  graders: Json<Array<Record<string, unknown>>> | null;
+  embedding: number[] | null;
+  metadata: GeneratedJson<Record<string, unknown>>;
+  created_at: GeneratedTimestamp;
+}
+
+export type EvalRunStatus = 'queued' | 'running' | 'completed' | 'stopped' | 'failed' | 'canceled';
+
+export interface EvalRunsTable {
+  id: string;
+  tenant_id: string;
+  project_id: string | null;
+  eval_suite_id: string;
+  model_ref: Json<ModelRefRecord>;
+  model_version_id: string | null;
+  resolved_model: string | null;
+  status: Generated<EvalRunStatus>;
+  stop_reason: string | null;
+  concurrency: Generated<number>;
+  cost_cap_usd: Numeric | null;
+  metrics: GeneratedJson<Record<string, unknown>>;
+  cost_usd: ColumnType<string, number | string | undefined, number | string>;
+  input_tokens: Generated<number>;
+  output_tokens: Generated<number>;
+  results_blob_key: string | null;
+  progress: GeneratedJson<Record<string, unknown>>;
+  governance_decision_id: string | null;
+  error: Json<Record<string, unknown>> | null;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  started_at: Timestamp | null;
+  completed_at: Timestamp | null;
+}
+
+export interface EvalCaseResultsTable {
+  id: string;
+  tenant_id: string;
+  eval_run_id: string;
+  case_id: string;
+  passed: boolean;
+  score: number;
+  grader_results: GeneratedJson<Array<Record<string, unknown>>>;
+  output: Json<Record<string, unknown>> | null;
+  error: string | null;
+  latency_ms: number | null;
+  input_tokens: Generated<number>;
+  output_tokens: Generated<number>;
+  cost_usd: ColumnType<string, number | string | undefined, number | string>;
+  created_at: GeneratedTimestamp;
+}
+
+export type ApprovalKind = 'ft_job' | 'promotion';
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
+
+export interface ApprovalsTable {
+  id: string;
+  tenant_id: string;
+  project_id: string | null;
+  kind: ApprovalKind;
+  resource_id: string;
+  status: Generated<ApprovalStatus>;
+  estimated_cost_usd: Numeric | null;
+  reason: string | null;
+  requested_by: string;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  note: string | null;
+  remote_id: string | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export type FtJobMethod = 'supervised' | 'dpo' | 'reinforcement';
+export type FtJobStatus =
+  | 'queued'
+  | 'awaiting_approval'
+  | 'submitting'
+  | 'running'
+  | 'completed'
+  | 'failed'
+  | 'canceled'
+  | 'blocked';
+
+export interface FtJobsTable {
+  id: string;
+  tenant_id: string;
+  project_id: string | null;
+  dataset_id: string;
+  provider: string;
+  base_model: string;
+  method: Generated<FtJobMethod>;
+  hyperparameters: GeneratedJson<Record<string, unknown>>;
+  suffix: string | null;
+  seed: number | null;
+  status: Generated<FtJobStatus>;
+  provider_status: string | null;
+  gates: GeneratedJson<GateVerdictRecord[]>;
+  estimated_cost_usd: Numeric | null;
+  estimated_tokens: number | null;
+  actual_cost_usd: Numeric | null;
+  trained_tokens: number | null;
+  provider_job_id: string | null;
+  provider_file_id: string | null;
+  provider_validation_file_id: string | null;
+  fine_tuned_model: string | null;
+  model_version_id: string | null;
+  approval_id: string | null;
+  error: Json<Record<string, unknown>> | null;
+  simulated: Generated<boolean>;
+  metadata: GeneratedJson<Record<string, unknown>>;
+  next_poll_at: Timestamp | null;
+  poll_attempts: Generated<number>;
+  cancel_requested_at: Timestamp | null;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  submitted_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface FtJobEventsTable {
+  id: string;
+  tenant_id: string;
+  ft_job_id: string;
+  source: 'ftm' | 'provider';
+  provider_event_id: string | null;
+  level: Generated<'info' | 'warn' | 'error'>;
+  type: string;
+  message: string;
+  data: GeneratedJson<Record<string, unknown>>;
+  created_at: GeneratedTimestamp;
+}
+
+export type TargetType = 'assistant' | 'project' | 'global';
+
+export interface ProductionPointersTable {
+  id: string;
+  tenant_id: string;
+  project_id: string | null;
+  target_type: TargetType;
+  target_value: string;
+  model_version_id: string;
+  version: Generated<number>;
+  updated_by: string;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export type PromotionDecision = 'promoted' | 'rejected' | 'blocked' | 'pending_approval';
+
+export interface PromotionsTable {
+  id: string;
+  tenant_id: string;
+  project_id: string | null;
+  model_version_id: string;
+  target_type: TargetType;
+  target_value: string;
+  min_eval_score: number | null;
+  eval_suite_id: string | null;
+  max_regression: number | null;
+  notes: string | null;
+  decision: PromotionDecision;
+  gates: GeneratedJson<GateVerdictRecord[]>;
+  approval_id: string | null;
+  previous_model_version_id: string | null;
+  pointer_id: string | null;
+  baseline: GeneratedJson<Record<string, unknown>>;
+  rolled_back_at: Timestamp | null;
+  rolled_back_by: string | null;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  decided_at: Timestamp | null;
+}
+
+export type PointerChangeCause = 'promotion' | 'rollback' | 'override' | 'auto_rollback';
+
+export interface PointerHistoryTable {
+  id: string;
+  tenant_id: string;
+  pointer_id: string;
+  seq: number;
+  from_model_version_id: string | null;
+  to_model_version_id: string;
+  cause: PointerChangeCause;
+  promotion_id: string | null;
+  actor: string;
+  notes: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface ReEvalsTable {
+  id: string;
+  tenant_id: string;
+  project_id: string | null;
+  eval_suite_id: string;
+  target_type: TargetType | null;
+  target_value: string | null;
+  model_ref: Json<ModelRefRecord> | null;
+  schedule: 'cron' | 'immediate';
+  cron: string | null;
+  policy: GeneratedJson<Record<string, unknown>>;
+  status: Generated<'active' | 'paused'>;
+  baseline: GeneratedJson<Record<string, unknown>>;
+  promotion_id: string | null;
+  next_run_at: Timestamp | null;
+  last_run_at: Timestamp | null;
+  lease_owner: string | null;
+  lease_expires_at: Timestamp | null;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface ReEvalRunsTable {
+  id: string;
+  tenant_id: string;
+  re_eval_id: string;
+  eval_run_id: string | null;
+  model_version_id: string | null;
+  scheduled_for: Timestamp;
+  regression: GeneratedJson<Record<string, unknown>>;
+  detected: Generated<boolean>;
+  action_taken: Generated<'none' | 'rolled_back' | 'rollback_skipped'>;
+  created_at: GeneratedTimestamp;
+  completed_at: Timestamp | null;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  tenant_id: string;
+  project_id: string | null;
+  url: string;
+  event_types: GeneratedTextArray;
+  description: string | null;
+  enabled: Generated<boolean>;
+  disabled_reason: string | null;
+  secret: string | null;
+  previous_secret: string | null;
+  previous_secret_expires_at: Timestamp | null;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  deleted_at: Timestamp | null;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivering' | 'succeeded' | 'failed' | 'dead_letter';
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  tenant_id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  status: Generated<WebhookDeliveryStatus>;
+  attempt_count: Generated<number>;
+  next_attempt_at: Timestamp | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_attempt_at: Timestamp | null;
+  succeeded_at: Timestamp | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  tenant_id: string;
+  delivery_id: string;
+  attempt: number;
+  status_code: number | null;
+  latency_ms: number | null;
+  error: string | null;
+  response_excerpt: string | null;
+  started_at: Timestamp;
+}
+
 /** Every table, by name. Domain migrations add theirs here. */
 export interface DB {
   ftm_migrations: FtmMigrationsTable;
@@ -147,4 +529,21 @@ export interface DB {
   audit_events: AuditEventsTable;
   model_versions: ModelVersionsTable;
   job_queue: JobQueueTable;
+  uploads: UploadsTable;
+  datasets: DatasetsTable;
+  eval_suites: EvalSuitesTable;
+  eval_cases: EvalCasesTable;
+  eval_runs: EvalRunsTable;
+  eval_case_results: EvalCaseResultsTable;
+  approvals: ApprovalsTable;
+  ft_jobs: FtJobsTable;
+  ft_job_events: FtJobEventsTable;
+  production_pointers: ProductionPointersTable;
+  promotions: PromotionsTable;
+  pointer_history: PointerHistoryTable;
+  re_evals: ReEvalsTable;
+  re_eval_runs: ReEvalRunsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
