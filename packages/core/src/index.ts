@@ -13,3 +13,4 @@ export type * from './shared/context.js';
 export * from './outbox/record-event.js';
 export * from './audit/record-audit.js';
 export type * from './ports/governance.js';
+export * from './events/index.js';
