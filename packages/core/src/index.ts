@@ -13,4 +13,7 @@ export type * from './shared/context.js';
 export * from './outbox/record-event.js';
 export * from './audit/record-audit.js';
 export type * from './ports/governance.js';
+export { FsBlobStore, type FsBlobStoreOptions } from './adapters/fs/fs-blob-store.js';
+export { S3BlobStore, type S3BlobStoreOptions, type S3Credentials } from './adapters/s3/s3-blob-store.js';
+export { openBlobStore, type OpenBlobStoreOptions } from './adapters/open-blob-store.js';
 export * from './events/index.js';

@@ -62,18 +62,21 @@ export function openBlobStore(uri: string, options: OpenBlobStoreOptions = {}): 
   const url = parseUri(uri);
   if (url.protocol === 'file:') return new FsBlobStore({ root: fsRoot(uri, url) });
   if (url.protocol !== 's3:') throw invalid('FTM_STORAGE_URI', 'must be s3://bucket/prefix or file:///path');
-  if (!BUCKET_NAME.test(url.hostname)) throw invalid('FTM_STORAGE_URI', 'must name a valid S3 bucket (s3://bucket/prefix)');
-  if (url.search !== '' || url.hash !== '') throw invalid('FTM_STORAGE_URI', 'must not carry a query or fragment');
+  // Read from the raw text: URL parsing would silently resolve `..` segments in the prefix.
+  const raw = /^s3:\/\/([^/?#]*)([^?#]*)$/i.exec(uri);
+  if (!raw) throw invalid('FTM_STORAGE_URI', 'must not carry a query or fragment (s3://bucket/prefix)');
+  const bucket = raw[1] ?? '';
+  if (!BUCKET_NAME.test(bucket)) throw invalid('FTM_STORAGE_URI', 'must name a valid S3 bucket (s3://bucket/prefix)');
   checkEndpoint(options.endpoint);
   let prefix: string;
   try {
-    prefix = decodeURIComponent(url.pathname);
+    prefix = decodeURIComponent(raw[2] ?? '');
   } catch {
     throw invalid('FTM_STORAGE_URI', 'has a badly encoded prefix');
   }
   try {
     return new S3BlobStore({
-      bucket: url.hostname,
+      bucket,
       prefix,
       region: options.region ?? 'us-east-1',
       ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),

@@ -154,7 +154,7 @@ export class FsBlobStore implements BlobStore {
     yield* this.walk(folder, folderKey, prefix.slice(cut + 1));
   }
 
-  async presignGet(key: string): Promise<string | null> {
+  async presignGet(key: string, _expiresInSec?: number): Promise<string | null> {
     this.pathOf(key);
     return null;
   }
