@@ -6,6 +6,7 @@ import { PageParams } from '../db/pagination.js';
 /** An API key as listings show it: never the secret, never its hash. */
 export interface ApiKey {
   readonly id: string;
+  readonly tenant_id: string;
   readonly name: string;
   readonly role: 'admin' | 'member';
   readonly project_id: string | null;
@@ -31,7 +32,11 @@ export const CreateApiKeyInput = z.strictObject({
 export type CreateApiKeyInput = z.infer<typeof CreateApiKeyInput>;
 
 /** Query of `GET /api-keys`. */
-export const ListApiKeysInput = PageParams.strict();
+export const ListApiKeysInput = PageParams.extend({
+  project_id: z.uuid().optional(),
+  // Query strings carry text; only the two literal spellings count.
+  include_revoked: z.enum(['true', 'false']).transform((v) => v === 'true').default(false),
+}).strict();
 export type ListApiKeysInput = z.infer<typeof ListApiKeysInput>;
 
 const iso = (v: Date | string | null): string | null => (v === null ? null : (v instanceof Date ? v : new Date(v)).toISOString());
@@ -40,6 +45,7 @@ const iso = (v: Date | string | null): string | null => (v === null ? null : (v 
 export function toApiKey(row: Selectable<ApiKeysTable>): ApiKey {
   return {
     id: row.id,
+    tenant_id: row.tenant_id,
     name: row.name,
     role: row.role,
     project_id: row.project_id,

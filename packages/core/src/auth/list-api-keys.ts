@@ -12,6 +12,8 @@ export async function listApiKeys(db: Kysely<DB>, ctx: ServiceContext, query: un
   const input = parseInput(ListApiKeysInput, query, 'query');
   let q = db.selectFrom('api_keys').selectAll().where('tenant_id', '=', ctx.tenantId);
   if (ctx.projectId) q = q.where('project_id', '=', ctx.projectId);
+  if (input.project_id) q = q.where('project_id', '=', input.project_id);
+  if (!input.include_revoked) q = q.where('revoked_at', 'is', null);
   if (input.cursor) q = q.where('id', '<', decodeIdCursor(input.cursor));
   const rows = await q.orderBy('id', 'desc').limit(input.limit + 1).execute();
   return toIdPage(rows, input.limit, toApiKey);

@@ -4,6 +4,7 @@ import { PageParams } from '../db/pagination.js';
 /** A project: the unit inside a tenant that keys, datasets and models can be scoped to. */
 export interface Project {
   readonly id: string;
+  readonly tenant_id: string;
   readonly name: string;
   readonly created_at: string;
 }
@@ -18,6 +19,6 @@ export type CreateProjectInput = z.infer<typeof CreateProjectInput>;
 export const ListProjectsInput = PageParams.strict();
 export type ListProjectsInput = z.infer<typeof ListProjectsInput>;
 
-export function toProject(row: { id: string; name: string; created_at: Date | string }): Project {
-  return { id: row.id, name: row.name, created_at: new Date(row.created_at).toISOString() };
+export function toProject(row: { id: string; tenant_id: string; name: string; created_at: Date | string }): Project {
+  return { id: row.id, tenant_id: row.tenant_id, name: row.name, created_at: new Date(row.created_at).toISOString() };
 }

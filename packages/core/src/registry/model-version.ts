@@ -42,12 +42,12 @@ export const CreateModelVersionInput = z.strictObject({
   name: Label,
   provider: z.string().trim().min(1).max(64),
   provider_model_id: z.string().trim().min(1).max(256),
-  base_model: z.string().trim().min(1).max(256),
+  base_model: z.string().trim().min(1).max(128),
   project_id: z.uuid().optional(),
   ft_job_id: z.uuid().optional(),
   dataset_id: z.uuid().optional(),
   metadata: z
-    .record(z.string().min(1).max(64), z.string().max(1024))
+    .record(z.string().min(1).max(64), z.string().max(500))
     .refine((m) => Object.keys(m).length <= 50, 'at most 50 metadata entries')
     .optional(),
 });
@@ -64,7 +64,7 @@ export type RegisterModelVersionInput = z.infer<typeof RegisterModelVersionInput
 export const ListModelVersionsInput = PageParams.extend({
   project_id: z.uuid().optional(),
   status: z.enum(MODEL_VERSION_STATUSES).optional(),
-  base_model: z.string().min(1).max(256).optional(),
+  base_model: z.string().min(1).max(128).optional(),
 }).strict();
 export type ListModelVersionsInput = z.infer<typeof ListModelVersionsInput>;
 

@@ -15,7 +15,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
     if (unknownKeys.length > 0) {
       return { path: unknownKeys.map((k) => (base ? `${base}.${k}` : k)).join(', '), message: 'unknown field' };
     }
-    return { path: base || '(root)', message: issue.message };
+    return { path: base, message: issue.message };
   });
   return throwValidation(what, fieldErrors);
 }

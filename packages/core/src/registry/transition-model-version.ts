@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { ServiceContext } from '../shared/context.js';
-import { NotFoundError } from '../shared/errors.js';
+import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { recordEvent } from '../outbox/record-event.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { toModelVersion, type ModelVersion } from './model-version.js';
@@ -46,7 +46,16 @@ export function approveModelVersion(db: Kysely<DB>, ctx: ServiceContext, id: str
   return db.transaction().execute((trx) => transitionModelVersion(trx, ctx, id, 'approve'));
 }
 
-/** `POST /model-versions/{id}/retire`: any live status → retired (final), in one transaction. */
+/**
+ * `POST /model-versions/{id}/retire`: candidate | approved → retired (final), in one transaction.
+ * A version in production is behind a pointer; it must be replaced by a promotion first.
+ */
 export function retireModelVersion(db: Kysely<DB>, ctx: ServiceContext, id: string): Promise<ModelVersion> {
-  return db.transaction().execute((trx) => transitionModelVersion(trx, ctx, id, 'retire'));
+  return db.transaction().execute(async (trx) => {
+    const current = await modelVersionRepository.findById(trx, ctx, id, { forUpdate: true });
+    if (current?.status === 'production') {
+      throw new ConflictError('this model version serves production; promote another version first', 'model_version_in_production');
+    }
+    return transitionModelVersion(trx, ctx, id, 'retire');
+  });
 }

@@ -80,6 +80,8 @@ describe('API key management', () => {
     const revoked = await revokeApiKey(t.database.db, admin(a), key.id);
     expect(revoked.revoked_at).not.toBeNull();
     expect(await revokeApiKey(t.database.db, admin(a), key.id)).toEqual(revoked);
+    expect((await listApiKeys(t.database.db, admin(a), { limit: '200' })).data.map((k) => k.id)).not.toContain(key.id);
+    expect((await listApiKeys(t.database.db, admin(a), { limit: '200', include_revoked: 'true' })).data.map((k) => k.id)).toContain(key.id);
     const audits = await t.database.db.selectFrom('audit_events').select('action').where('resource_id', '=', key.id).execute();
     expect(audits.map((x) => x.action).sort()).toEqual(['api_key.create', 'api_key.revoke']);
   });

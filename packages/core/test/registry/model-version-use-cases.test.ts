@@ -114,6 +114,7 @@ describe('model registry use cases', () => {
     expect(mv.actual_cost_usd).toBe(12.5);
     const promoted = await t.database.db.transaction().execute((trx) => transitionModelVersion(trx, ctx, mv.id, 'promote'));
     expect(promoted.status).toBe('production');
+    await expect(retireModelVersion(t.database.db, ctx, mv.id)).rejects.toMatchObject({ code: 'model_version_in_production' });
     const demoted = await t.database.db.transaction().execute((trx) => transitionModelVersion(trx, ctx, mv.id, 'demote'));
     expect(demoted.status).toBe('approved');
   });
