@@ -1,0 +1,1 @@
+export { BullMqQueue, type BullMqQueueOptions } from './bullmq-queue.js';

@@ -1,0 +1,123 @@
+/**
+ * One harness per Queue adapter for the conformance suite: opens queue instances on a shared
+ * backend, simulates a worker that claims a job and vanishes, and isolates tests from each other.
+ */
+import { randomBytes } from 'node:crypto';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { LocalQueue } from '../../src/adapters/local-queue/local-queue.js';
+import { JobQueueStore } from '../../src/adapters/local-queue/job-queue-store.js';
+import { PgListenWakeUps } from '../../src/adapters/local-queue/pg-listen-wake-ups.js';
+import { BullMqQueue } from '../../src/adapters/redis/bullmq-queue.js';
+import type { Queue } from '../../src/ports/queue.js';
+import {
+  createPgliteTestDatabase,
+  createPostgresTestDatabase,
+  type TestDatabase,
+} from '../support/databases.js';
+
+export const TEST_REDIS_URL = process.env.FTM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Defaults that keep the suite fast: short polls and backoffs. */
+export interface HarnessQueueOptions {
+  readonly defaultBackoffMs?: number;
+}
+
+export interface QueueHarness {
+  /** A new Queue instance on the shared backend; closed by `cleanup()`. */
+  open(options?: HarnessQueueOptions): Queue;
+  /** Claims the next waiting job `name` as a worker that then dies; returns its id. */
+  vanish(name: string, leaseMs: number): Promise<string>;
+  /** Closes the queues of the test and forgets its jobs. */
+  cleanup(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+const FAST_BACKOFF_MS = 10;
+
+async function localHarness(t: TestDatabase): Promise<QueueHarness> {
+  const opened: Queue[] = [];
+  const store = new JobQueueStore(t.database.db);
+  return {
+    open: (options = {}) => {
+      const queue = new LocalQueue(t.database, {
+        pollIntervalMs: 25,
+        defaultBackoffMs: options.defaultBackoffMs ?? FAST_BACKOFF_MS,
+        ...(t.url ? { wakeUps: new PgListenWakeUps({ connectionString: t.url }) } : {}),
+      });
+      opened.push(queue);
+      return queue;
+    },
+    vanish: async (name, leaseMs) => {
+      const [row] = await store.claim([name], 1, 'vanished-worker', leaseMs);
+      if (!row) throw new Error(`no waiting ${name} job to claim`);
+      return row.id;
+    },
+    cleanup: async () => {
+      await Promise.all(opened.splice(0).map((q) => q.stop(1_000)));
+      await t.database.db.deleteFrom('job_queue').execute();
+    },
+    dispose: () => t.dispose(),
+  };
+}
+
+function redisHarness(): QueueHarness {
+  const queueName = 'conformance';
+  let prefix = `ftm-test-${randomBytes(6).toString('hex')}`;
+  let opened: BullMqQueue[] = [];
+  return {
+    open: (options = {}) => {
+      const queue = new BullMqQueue({
+        url: TEST_REDIS_URL,
+        prefix,
+        queueName,
+        defaultBackoffMs: options.defaultBackoffMs ?? FAST_BACKOFF_MS,
+        unknownJobDelayMs: 200,
+      });
+      opened.push(queue);
+      return queue;
+    },
+    vanish: async (_name, leaseMs) => {
+      // A manual-fetch worker takes the lock and exits without renewing or finishing it.
+      const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+      const ghost = new Worker(queueName, null, { connection, prefix, lockDuration: leaseMs });
+      try {
+        const job = await ghost.getNextJob('vanished-worker');
+        if (!job?.id) throw new Error('no waiting job to claim');
+        return job.id;
+      } finally {
+        await ghost.close();
+        await connection.quit();
+      }
+    },
+    cleanup: async () => {
+      const queues = opened;
+      opened = [];
+      await Promise.all(queues.map((q) => q.stop(1_000)));
+      await queues[0]?.obliterate();
+      await Promise.all(queues.map((q) => q.close()));
+      prefix = `ftm-test-${randomBytes(6).toString('hex')}`;
+    },
+    dispose: async () => {},
+  };
+}
+
+/** Every Queue adapter, for `describe.each`. */
+export const queueAdapters = [
+  { name: 'local queue on PGlite', create: async () => localHarness(await createPgliteTestDatabase()) },
+  { name: 'local queue on PostgreSQL', create: async () => localHarness(await createPostgresTestDatabase()) },
+  { name: 'BullMQ on Redis', create: async () => redisHarness() },
+] as const;
+
+/** Polls `probe` until it returns true (or a value), failing after `timeoutMs`. */
+export async function waitFor<T>(probe: () => Promise<T> | T, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
