@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsBlobStore } from '../../src/adapters/fs/fs-blob-store.js';
 import { S3BlobStore } from '../../src/adapters/s3/s3-blob-store.js';
@@ -100,6 +101,22 @@ describe.each(adapters)('BlobStore conformance: $name', (adapter) => {
     const info = await store.put(`${ns}/streamed.jsonl`, streamOf(chunks));
     expect(info).toEqual({ key: `${ns}/streamed.jsonl`, sizeBytes: whole.byteLength, sha256: sha256Hex(whole) });
     expect((await readAll(await store.get(`${ns}/streamed.jsonl`))).equals(whole)).toBe(true);
+  });
+
+  it('round-trips a Node Readable, such as an incoming request body', async () => {
+    folder();
+    const text = '{"messages":[]}\n'.repeat(5000);
+    const info = await store.put(`${ns}/from-readable.jsonl`, Readable.from([Buffer.from(text)]));
+    expect(info.sizeBytes).toBe(Buffer.byteLength(text));
+    expect((await readAll(await store.get(`${ns}/from-readable.jsonl`))).toString()).toBe(text);
+  });
+
+  it('stores an empty stream as an empty object', async () => {
+    folder();
+    const info = await store.put(`${ns}/empty.jsonl`, streamOf([]));
+    expect(info).toEqual({ key: `${ns}/empty.jsonl`, sizeBytes: 0, sha256: sha256Hex(new Uint8Array()) });
+    expect((await readAll(await store.get(`${ns}/empty.jsonl`))).byteLength).toBe(0);
+    expect(await store.head(`${ns}/empty.jsonl`)).toMatchObject({ sizeBytes: 0 });
   });
 
   it('streams a 12 MB put and get whose size, SHA-256 and bytes all match', async () => {
