@@ -17,3 +17,9 @@ export { FsBlobStore, type FsBlobStoreOptions } from './adapters/fs/fs-blob-stor
 export { S3BlobStore, type S3BlobStoreOptions, type S3Credentials } from './adapters/s3/s3-blob-store.js';
 export { openBlobStore, type OpenBlobStoreOptions } from './adapters/open-blob-store.js';
 export * from './events/index.js';
+export * from './db/pagination.js';
+export * from './registry/index.js';
+export * from './auth/index.js';
+export * from './idempotency/index.js';
+export { OrchestratorKeyValidator, OrchestratorKeyValidation, type OrchestratorKeyValidatorOptions } from './adapters/orchestrator/key-validator.js';
+export * from './create-ftm.js';

@@ -1,0 +1,169 @@
+import type { FtmDatabase } from './db/open-database.js';
+import type { BlobStore } from './ports/blob-store.js';
+import type { Queue } from './ports/queue.js';
+import { systemClock, type Clock } from './shared/clock.js';
+import { uuidv7Generator, type IdGenerator } from './shared/ids.js';
+import { silentLogger, type Logger } from './shared/logger.js';
+import type { Actor, ServiceContext } from './shared/context.js';
+import type { Page } from './db/pagination.js';
+import type { Principal, KeyValidator } from './auth/principal.js';
+import { Authenticator } from './auth/authenticator.js';
+import { LocalKeyValidator } from './auth/local-key-validator.js';
+import { LastUsedTracker } from './auth/last-used-tracker.js';
+import { OrchestratorKeyValidator } from './adapters/orchestrator/key-validator.js';
+import { createApiKey } from './auth/create-api-key.js';
+import { listApiKeys } from './auth/list-api-keys.js';
+import { revokeApiKey } from './auth/revoke-api-key.js';
+import { ensureBootstrap, type BootstrapResult } from './auth/ensure-bootstrap.js';
+import { createProject } from './auth/create-project.js';
+import { listProjects } from './auth/list-projects.js';
+import type { ApiKey, CreatedApiKey } from './auth/api-key.js';
+import type { Project } from './auth/project.js';
+import { IdempotencyService } from './idempotency/idempotency-service.js';
+import { createModelVersion } from './registry/create-model-version.js';
+import { getModelVersion } from './registry/get-model-version.js';
+import { listModelVersions } from './registry/list-model-versions.js';
+import { approveModelVersion, retireModelVersion } from './registry/transition-model-version.js';
+import type { ModelVersion } from './registry/model-version.js';
+
+/** Options of {@link createFtm}: the adapters the caller picked, plus tuning. */
+export interface CreateFtmOptions {
+  readonly database: FtmDatabase;
+  readonly blobs: BlobStore;
+  readonly queue: Queue;
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+  readonly logger?: Logger;
+  readonly auth?: {
+    /** How long a validated key is trusted before asking its source again (default 30 s). */
+    readonly cacheTtlMs?: number;
+    readonly negativeCacheTtlMs?: number;
+    /** How often at most a key's last_used_at is written (default 60 s). */
+    readonly lastUsedResolutionMs?: number;
+    /** Validate keys with the Orchestrator instead of the local table. */
+    readonly orchestrator?: { readonly url: string; readonly apiKey: string; readonly timeoutMs?: number; readonly fetch?: typeof fetch };
+  };
+  readonly idempotency?: { readonly retentionMs?: number; readonly lockMs?: number };
+}
+
+/** Everything the server, the worker and embedders call: one object, built once per process. */
+export interface Ftm {
+  readonly database: FtmDatabase;
+  readonly blobs: BlobStore;
+  readonly queue: Queue;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+  /** The context a use case runs in for an authenticated principal. */
+  context(principal: Principal, requestId: string, logger?: Logger): ServiceContext;
+  /** A context for platform work (CLI, jobs) acting on one tenant. */
+  systemContext(tenantId: string, options?: { projectId?: string | null; actor?: Actor; requestId?: string }): ServiceContext;
+  readonly auth: {
+    authenticate(secret: string): Promise<Principal>;
+    ensureBootstrap(): Promise<BootstrapResult>;
+    createApiKey(ctx: ServiceContext, input: unknown): Promise<CreatedApiKey>;
+    listApiKeys(ctx: ServiceContext, query: unknown): Promise<Page<ApiKey>>;
+    revokeApiKey(ctx: ServiceContext, id: string): Promise<ApiKey>;
+    createProject(ctx: ServiceContext, input: unknown): Promise<Project>;
+    listProjects(ctx: ServiceContext, query: unknown): Promise<Page<Project>>;
+  };
+  readonly idempotency: IdempotencyService;
+  readonly registry: {
+    createModelVersion(ctx: ServiceContext, input: unknown): Promise<ModelVersion>;
+    getModelVersion(ctx: ServiceContext, id: string): Promise<ModelVersion>;
+    listModelVersions(ctx: ServiceContext, query: unknown): Promise<Page<ModelVersion>>;
+    approveModelVersion(ctx: ServiceContext, id: string): Promise<ModelVersion>;
+    retireModelVersion(ctx: ServiceContext, id: string): Promise<ModelVersion>;
+  };
+  /** Flushes pending bookkeeping, then closes the queue, the blob store and the database. */
+  close(): Promise<void>;
+}
+
+const SYSTEM_ACTOR: Actor = { type: 'system', id: 'system', role: 'admin' };
+
+/** The composition root: wires use cases to the given adapters. No I/O happens until called. */
+export function createFtm(options: CreateFtmOptions): Ftm {
+  const { database, blobs, queue } = options;
+  const db = database.db;
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? uuidv7Generator;
+  const logger = options.logger ?? silentLogger;
+
+  const orchestrator = options.auth?.orchestrator;
+  const validator: KeyValidator = orchestrator
+    ? new OrchestratorKeyValidator({
+        baseUrl: orchestrator.url,
+        apiKey: orchestrator.apiKey,
+        db,
+        clock,
+        ...(orchestrator.timeoutMs !== undefined ? { timeoutMs: orchestrator.timeoutMs } : {}),
+        ...(orchestrator.fetch ? { fetch: orchestrator.fetch } : {}),
+      })
+    : new LocalKeyValidator(db, clock);
+  const lastUsed = new LastUsedTracker({ db, clock, logger, resolutionMs: options.auth?.lastUsedResolutionMs ?? 60_000 });
+  const authenticator = new Authenticator({
+    validator,
+    clock,
+    ...(options.auth?.cacheTtlMs !== undefined ? { cacheTtlMs: options.auth.cacheTtlMs } : {}),
+    ...(options.auth?.negativeCacheTtlMs !== undefined ? { negativeCacheTtlMs: options.auth.negativeCacheTtlMs } : {}),
+    onAuthenticated: (p) => {
+      if (p.actor.type === 'api_key') lastUsed.touch(p.actor.id);
+    },
+  });
+
+  const context = (principal: Principal, requestId: string, requestLogger?: Logger): ServiceContext => ({
+    tenantId: principal.tenantId,
+    projectId: principal.projectId,
+    actor: principal.actor,
+    requestId,
+    clock,
+    ids,
+    logger: requestLogger ?? logger,
+  });
+
+  return {
+    database,
+    blobs,
+    queue,
+    clock,
+    ids,
+    logger,
+    context,
+    systemContext: (tenantId, o = {}) => ({
+      tenantId,
+      projectId: o.projectId ?? null,
+      actor: o.actor ?? SYSTEM_ACTOR,
+      requestId: o.requestId ?? ids.next(),
+      clock,
+      ids,
+      logger,
+    }),
+    auth: {
+      authenticate: (secret) => authenticator.authenticate(secret),
+      ensureBootstrap: () => ensureBootstrap(db, { actor: SYSTEM_ACTOR, requestId: ids.next(), clock, ids, logger }),
+      createApiKey: (ctx, input) => createApiKey(db, ctx, input),
+      listApiKeys: (ctx, query) => listApiKeys(db, ctx, query),
+      revokeApiKey: async (ctx, id) => {
+        const key = await revokeApiKey(db, ctx, id);
+        authenticator.invalidateKey(key.id);
+        return key;
+      },
+      createProject: (ctx, input) => createProject(db, ctx, input),
+      listProjects: (ctx, query) => listProjects(db, ctx, query),
+    },
+    idempotency: new IdempotencyService({ db, clock, ...options.idempotency }),
+    registry: {
+      createModelVersion: (ctx, input) => createModelVersion(db, ctx, input),
+      getModelVersion: (ctx, id) => getModelVersion(db, ctx, id),
+      listModelVersions: (ctx, query) => listModelVersions(db, ctx, query),
+      approveModelVersion: (ctx, id) => approveModelVersion(db, ctx, id),
+      retireModelVersion: (ctx, id) => retireModelVersion(db, ctx, id),
+    },
+    close: async () => {
+      await lastUsed.flush();
+      await queue.close();
+      await blobs.close();
+      await database.close();
+    },
+  };
+}
