@@ -1,0 +1,60 @@
+import { ValidationError } from '../shared/errors.js';
+
+/** One source record: its 1-based line (or record) number and its JSON text. */
+export interface SourceLine {
+  readonly line: number;
+  readonly text: string;
+}
+
+/** Longest line a build accepts; a longer one cannot be a sane training example. */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/** Guards a byte stream as JSONL text: throws ValidationError on NUL bytes or invalid UTF-8. */
+export class TextGuard {
+  readonly #decoder = new TextDecoder('utf-8', { fatal: true });
+
+  /** Decodes a chunk (partial characters are carried over); throws on binary input. */
+  decode(chunk: Uint8Array, final = false): string {
+    if (chunk.includes(0)) throw new ValidationError('the body is binary (it contains NUL bytes); upload JSONL text', [{ path: 'body', message: 'NUL byte found' }]);
+    try {
+      return this.#decoder.decode(chunk, { stream: !final });
+    } catch {
+      throw new ValidationError('the body is not valid UTF-8 text; upload JSONL text', [{ path: 'body', message: 'invalid UTF-8' }]);
+    }
+  }
+}
+
+/**
+ * Splits a byte stream into JSONL lines without holding more than one line in memory. Blank
+ * lines are skipped but still counted, so line numbers match the file.
+ */
+export async function* readJsonLines(body: AsyncIterable<Uint8Array | string>): AsyncGenerator<SourceLine> {
+  const guard = new TextGuard();
+  // The unfinished line, as pieces: joining once per line keeps long lines linear in cost.
+  let pieces: string[] = [];
+  let pieceChars = 0;
+  let line = 0;
+  const finish = (tail: string): SourceLine | null => {
+    line += 1;
+    const text = (pieces.length > 0 ? pieces.join('') + tail : tail).replace(/\r$/, '');
+    pieces = [];
+    pieceChars = 0;
+    return text.trim().length > 0 ? { line, text } : null;
+  };
+  for await (const chunk of body) {
+    const text = typeof chunk === 'string' ? chunk : guard.decode(chunk);
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      const out = finish(text.slice(start, nl));
+      start = nl + 1;
+      if (out) yield out;
+    }
+    if (start < text.length) {
+      pieces.push(text.slice(start));
+      pieceChars += text.length - start;
+      if (pieceChars > MAX_LINE_BYTES) throw new ValidationError(`line ${line + 1} is longer than ${MAX_LINE_BYTES} bytes`);
+    }
+  }
+  const out = finish(guard.decode(new Uint8Array(0), true));
+  if (out) yield out;
+}

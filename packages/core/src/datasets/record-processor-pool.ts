@@ -1,0 +1,122 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { processBatch, type ProcessedBatch, type ProcessOptions } from './record-processor.js';
+import type { RecordWorkerTask } from './record-worker.js';
+
+/** Runs processBatch somewhere: inline, or spread over worker threads. */
+export interface RecordProcessor {
+  process(lines: readonly string[], options: ProcessOptions): Promise<ProcessedBatch>;
+  close(): Promise<void>;
+}
+
+/** Processes batches on the calling thread (small builds, tests). */
+export const inlineRecordProcessor: RecordProcessor = {
+  process: (lines, options) => processBatch(lines, options),
+  close: async () => {},
+};
+
+interface Pending {
+  readonly task: RecordWorkerTask;
+  readonly resolve: (batch: ProcessedBatch) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * Starts the worker module beside this one: `record-worker.js` in a build (tsup must emit it next
+ * to the module importing this), or from source the `.ts` file behind tsx's loader, registered
+ * inside the thread first because `--import` in a worker's execArgv runs too late on Node 20.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./record-worker.js', import.meta.url));
+  // tsx's `esm/api` export, import flavour (its require flavour cannot register from a worker).
+  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsxApi = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
+  const entry = new URL('./record-worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true });
+}
+
+export interface RecordProcessorPoolOptions {
+  /** Worker threads; default the machine's parallelism, at most 4. */
+  readonly threads?: number;
+}
+
+/**
+ * A small pool of worker threads for the CPU-heavy part of a build (tokenizing, detection,
+ * hashing). Batches go to whichever worker is free; callers keep their own order by awaiting
+ * results in submission order.
+ */
+export class RecordProcessorPool implements RecordProcessor {
+  readonly #idle: Worker[] = [];
+  readonly #all: Worker[] = [];
+  readonly #queue: Pending[] = [];
+  readonly #running = new Map<Worker, Pending>();
+  #nextId = 0;
+  #closed = false;
+  #failure: Error | undefined;
+
+  constructor(options: RecordProcessorPoolOptions = {}) {
+    const threads = Math.max(1, options.threads ?? Math.min(4, availableParallelism()));
+    for (let i = 0; i < threads; i++) {
+      const worker = startWorker();
+      worker.on('message', (msg: { id: number; result?: ProcessedBatch; error?: string }) => this.#onMessage(worker, msg));
+      worker.on('error', (error) => this.#onFailure(worker, error));
+      worker.on('exit', (code) => {
+        if (!this.#closed) this.#onFailure(worker, new Error(`record worker exited with code ${code}`));
+      });
+      this.#all.push(worker);
+      this.#idle.push(worker);
+    }
+  }
+
+  get threads(): number {
+    return this.#all.length;
+  }
+
+  process(lines: readonly string[], options: ProcessOptions): Promise<ProcessedBatch> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#closed) return Promise.reject(new Error('the record processor pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ task: { id: this.#nextId++, lines, options }, resolve, reject });
+      this.#dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const p of this.#queue.splice(0)) p.reject(new Error('the record processor pool is closed'));
+    await Promise.all(this.#all.map((w) => w.terminate()));
+  }
+
+  #dispatch(): void {
+    while (this.#idle.length > 0 && this.#queue.length > 0) {
+      const worker = this.#idle.pop()!;
+      const pending = this.#queue.shift()!;
+      this.#running.set(worker, pending);
+      worker.postMessage(pending.task);
+    }
+  }
+
+  #onMessage(worker: Worker, msg: { id: number; result?: ProcessedBatch; error?: string }): void {
+    const pending = this.#running.get(worker);
+    this.#running.delete(worker);
+    this.#idle.push(worker);
+    if (pending) {
+      if (msg.result) pending.resolve(msg.result);
+      else pending.reject(new Error(msg.error ?? 'record worker failed'));
+    }
+    this.#dispatch();
+  }
+
+  #onFailure(worker: Worker, error: Error): void {
+    // A dead worker fails the build: a retry of the whole job is simpler and deterministic.
+    this.#failure ??= error;
+    const pending = this.#running.get(worker);
+    this.#running.delete(worker);
+    pending?.reject(error);
+    for (const p of this.#queue.splice(0)) p.reject(error);
+  }
+}

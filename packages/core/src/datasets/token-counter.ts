@@ -1,0 +1,118 @@
+import type { TokenEncoding } from './base-models.js';
+import type { DatasetFormat } from './dataset-config.js';
+
+/** Counts the tokens of one string. */
+export type CountText = (text: string) => number;
+
+// Training data may legitimately quote special tokens ("<|endoftext|>"): count them as text.
+const PLAIN = { disallowedSpecial: new Set<string>() };
+const loaded = new Map<TokenEncoding, CountText>();
+
+/**
+ * A token counter for an encoding, backed by gpt-tokenizer. Each encoding's rank table takes
+ * seconds to load, so only the one a build needs is imported, once per thread.
+ */
+export async function loadTextCounter(encoding: TokenEncoding): Promise<CountText> {
+  let counter = loaded.get(encoding);
+  if (!counter) {
+    const { countTokens } =
+      encoding === 'o200k_base' ? await import('gpt-tokenizer/encoding/o200k_base') : await import('gpt-tokenizer/encoding/cl100k_base');
+    counter = (text) => (text.length === 0 ? 0 : countTokens(text, PLAIN));
+    loaded.set(encoding, counter);
+  }
+  return counter;
+}
+
+// OpenAI cookbook "How to count tokens with tiktoken": every message costs 3 tokens of framing
+// (+1 when it carries a name), and every reply is primed with 3 more.
+const TOKENS_PER_MESSAGE = 3;
+const TOKENS_PER_NAME = 1;
+const REPLY_PRIMING = 3;
+// Same cookbook, tool definitions ("num_tokens_for_tools"): framing costs per function/property.
+const FUNC_INIT = 7;
+const PROP_INIT = 3;
+const PROP_KEY = 3;
+const ENUM_INIT = -3;
+const ENUM_ITEM = 3;
+const FUNC_END = 12;
+// A low-detail image is a flat 85 tokens; higher detail depends on pixels we do not fetch.
+const IMAGE_PART_TOKENS = 85;
+
+type Obj = Record<string, unknown>;
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+function contentTokens(content: unknown, count: CountText): number {
+  if (typeof content === 'string') return count(content);
+  if (!Array.isArray(content)) return 0;
+  let n = 0;
+  for (const part of content) {
+    if (!isObject(part)) continue;
+    if (typeof part.text === 'string') n += count(part.text);
+    else if (part.type === 'image_url') n += IMAGE_PART_TOKENS;
+  }
+  return n;
+}
+
+function messageTokens(m: unknown, count: CountText): number {
+  if (!isObject(m)) return 0;
+  let n = TOKENS_PER_MESSAGE + count(str(m.role)) + contentTokens(m.content, count);
+  if (typeof m.name === 'string') n += count(m.name) + TOKENS_PER_NAME;
+  if (typeof m.refusal === 'string') n += count(m.refusal);
+  if (Array.isArray(m.tool_calls)) {
+    for (const c of m.tool_calls) {
+      if (isObject(c) && isObject(c.function)) n += TOKENS_PER_MESSAGE + count(str(c.function.name)) + count(str(c.function.arguments));
+    }
+  }
+  if (isObject(m.function_call)) n += count(str(m.function_call.name)) + count(str(m.function_call.arguments));
+  return n;
+}
+
+function toolsTokens(tools: unknown, count: CountText): number {
+  if (!Array.isArray(tools) || tools.length === 0) return 0;
+  let n = 0;
+  for (const t of tools) {
+    const fn = isObject(t) && isObject(t.function) ? t.function : isObject(t) ? t : undefined;
+    if (!fn) continue;
+    n += FUNC_INIT + count(`${str(fn.name)}:${str(fn.description).replace(/\.$/, '')}`);
+    const props = isObject(fn.parameters) && isObject(fn.parameters.properties) ? fn.parameters.properties : {};
+    const keys = Object.keys(props);
+    if (keys.length > 0) n += PROP_INIT;
+    for (const key of keys) {
+      const p = isObject(props[key]) ? (props[key] as Obj) : {};
+      n += PROP_KEY;
+      if (Array.isArray(p.enum)) {
+        n += ENUM_INIT;
+        for (const item of p.enum) n += ENUM_ITEM + count(String(item));
+      }
+      n += count(`${key}:${str(p.type)}:${str(p.description).replace(/\.$/, '')}`);
+    }
+  }
+  return n + FUNC_END;
+}
+
+function chatTokens(messages: unknown, tools: unknown, count: CountText): number {
+  let n = REPLY_PRIMING + toolsTokens(tools, count);
+  if (Array.isArray(messages)) for (const m of messages) n += messageTokens(m, count);
+  return n;
+}
+
+/**
+ * Tokens one validated example costs in training, by OpenAI's counting rule for chat (message
+ * framing, names, tool calls and tool definitions); a preference example counts its input with
+ * the longer of its two outputs; prompt/completion is the sum of both texts.
+ */
+export function countExampleTokens(example: Obj, format: DatasetFormat, count: CountText): number {
+  switch (format) {
+    case 'jsonl_chat':
+      return chatTokens(example.messages, example.tools ?? example.functions, count);
+    case 'jsonl_prompt_completion':
+      return count(str(example.prompt)) + count(str(example.completion));
+    case 'jsonl_preference': {
+      const input = isObject(example.input) ? example.input : {};
+      const base = chatTokens(input.messages, input.tools, count);
+      const out = (o: unknown): number => (Array.isArray(o) ? o.reduce<number>((n, m) => n + messageTokens(m, count), 0) : 0);
+      return base + Math.max(out(example.preferred_output), out(example.non_preferred_output));
+    }
+  }
+}

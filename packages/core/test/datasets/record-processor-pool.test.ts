@@ -1,0 +1,25 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { processBatch, type ProcessOptions } from '../../src/datasets/record-processor.js';
+import { RecordProcessorPool } from '../../src/datasets/record-processor-pool.js';
+
+const options: ProcessOptions = { format: 'jsonl_chat', encoding: 'o200k_base', maxTokensPerExample: 65_536, builtinSanitize: true, nearDedup: true };
+const line = (i: number): string =>
+  JSON.stringify({ messages: [{ role: 'user', content: `question ${i} from a${i}@example.com` }, { role: 'assistant', content: `answer ${i}` }] });
+
+describe('RecordProcessorPool', () => {
+  const pool = new RecordProcessorPool({ threads: 2 });
+  afterAll(() => pool.close());
+
+  it('gives the same results as processing inline, for every batch in flight at once', async () => {
+    const batches = Array.from({ length: 6 }, (_, b) => Array.from({ length: 50 }, (_, i) => line(b * 50 + i)));
+    const results = await Promise.all(batches.map((lines) => pool.process(lines, options)));
+    for (const [b, result] of results.entries()) {
+      const inline = await processBatch(batches[b]!, options);
+      expect(result.outputs).toEqual(inline.outputs);
+      expect(Buffer.from(result.digests)).toEqual(Buffer.from(inline.digests));
+      expect([...result.tokens]).toEqual([...inline.tokens]);
+      expect(Buffer.from(result.signatures)).toEqual(Buffer.from(inline.signatures));
+    }
+    expect(results[0]!.outputs[0]).toContain('[EMAIL]');
+  });
+});

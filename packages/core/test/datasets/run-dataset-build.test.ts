@@ -1,0 +1,167 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FsBlobStore } from '../../src/adapters/fs/fs-blob-store.js';
+import { DatasetBuildConfig } from '../../src/datasets/dataset-config.js';
+import { readJsonLines } from '../../src/datasets/line-reader.js';
+import { inlineRecordProcessor } from '../../src/datasets/record-processor-pool.js';
+import { runDatasetBuild, type RunDatasetBuildInput } from '../../src/datasets/run-dataset-build.js';
+import { BuiltinSanitizer } from '../../src/trism/builtin-sanitizer.js';
+import { chatFixtureJsonl, EXPECTED, EXPECTED_FINDINGS, INVALID_LINES, plantedValues, RECORDS_WITH_FINDINGS } from './support/chat-fixture.js';
+
+let root: string;
+let blobs: FsBlobStore;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'ftm-build-'));
+  blobs = new FsBlobStore({ root });
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** The fixture as a byte stream in small chunks, so lines and characters straddle chunks. */
+async function* chunked(text: string, size = 777): AsyncGenerator<Uint8Array> {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+let run = 0;
+function build(text: string, config: Partial<DatasetBuildConfig> = {}, extra: Partial<RunDatasetBuildInput> = {}) {
+  return runDatasetBuild({
+    source: readJsonLines(chunked(text)),
+    config: DatasetBuildConfig.parse({ format: 'jsonl_chat', ...config }),
+    blobs,
+    keyPrefix: `datasets/t/p/d${++run}/v1`,
+    sanitizer: new BuiltinSanitizer(),
+    processor: inlineRecordProcessor,
+    batchSize: 7,
+    ...extra,
+  });
+}
+
+async function readBlob(key: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await blobs.get(key)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe('runDatasetBuild on the acceptance fixture', () => {
+  it('writes every valid unique example, redacted, and reports exact counts', async () => {
+    const result = await build(chatFixtureJsonl());
+    expect(result.status).toBe('ready');
+    const report = result.report;
+    expect(report.records_read).toBe(EXPECTED.read);
+    expect(report.records_written).toBe(EXPECTED.valid);
+    expect(report.records_dropped).toBe(EXPECTED.read - EXPECTED.valid);
+    expect(report.validation.invalid).toBe(EXPECTED.invalid);
+    const expectedReasons: Record<string, number> = {};
+    for (const [reason] of INVALID_LINES) expectedReasons[reason] = (expectedReasons[reason] ?? 0) + 1;
+    expect(Object.fromEntries(Object.entries(report.validation.by_reason).map(([r, v]) => [r, v!.count]))).toEqual(expectedReasons);
+    expect(report.dedup).toEqual({ exact_removed: EXPECTED.exactDuplicates, near_removed: EXPECTED.nearDuplicates, near_threshold: 0.9 });
+    expect(report.sanitization.findings).toEqual(EXPECTED_FINDINGS);
+    expect(report.sanitization.records_with_findings).toBe(RECORDS_WITH_FINDINGS);
+    expect(report.tokens.examples).toBe(EXPECTED.valid);
+    expect(report.tokens.examples_over_limit).toBe(1);
+    expect(report.tokens.min).toBeGreaterThan(0);
+    expect(report.tokens.max).toBeGreaterThanOrEqual(report.tokens.p95);
+    expect(report.tokens.token_estimate).toBe(report.tokens.total_tokens);
+
+    const text = await readBlob(result.train!.key);
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toHaveLength(EXPECTED.valid);
+    expect(result.train!.records).toBe(EXPECTED.valid);
+    expect(new Set(lines).size).toBe(lines.length);
+    for (const value of plantedValues()) {
+      expect(text, value).not.toContain(value);
+      expect(text, value).not.toContain(JSON.stringify(value).slice(1, -1));
+    }
+    expect(text).toContain('[EMAIL]');
+    expect(text).toContain('[SECRET]');
+    // the tool-call arguments stay valid JSON after redaction
+    const withTool = lines.map((l) => JSON.parse(l)).find((r) => r.tools);
+    expect(JSON.parse(withTool.messages[1].tool_calls[0].function.arguments)).toEqual({ to: '[EMAIL]', phone: '[PHONE]', note: 'IBAN [IBAN]' });
+    expect(result.validation).toBeNull();
+  });
+
+  it('gives sample line numbers per invalid reason', async () => {
+    const result = await build(chatFixtureJsonl());
+    const firstInvalidLine = EXPECTED.valid + 1 + EXPECTED.exactDuplicates + EXPECTED.nearDuplicates + 1 + 1;
+    expect(result.report.validation.by_reason.invalid_json!.sample_lines).toEqual([firstInvalidLine, firstInvalidLine + 1]);
+  });
+
+  it('produces a byte-identical file when the same build runs again', async () => {
+    const a = await build(chatFixtureJsonl(), {}, { keyPrefix: 'datasets/t/p/same/v1' });
+    const b = await build(chatFixtureJsonl(), {}, { keyPrefix: 'datasets/t/p/same/v1', batchSize: 3 });
+    expect(b.train!.sha256).toBe(a.train!.sha256);
+    expect(b.train!.sizeBytes).toBe(a.train!.sizeBytes);
+  });
+
+  it('splits deterministically into train and validation files', async () => {
+    const result = await build(chatFixtureJsonl(), { validation_split: 0.5, min_examples: 1 });
+    expect(result.status).toBe('ready');
+    const { train_records, validation_records } = result.report.split;
+    expect(train_records + validation_records).toBe(EXPECTED.valid);
+    expect(validation_records).toBeGreaterThan(0);
+    expect((await readBlob(result.validation!.key)).trimEnd().split('\n')).toHaveLength(validation_records);
+    const again = await build(chatFixtureJsonl(), { validation_split: 0.5, min_examples: 1 });
+    expect(again.report.split).toEqual(result.report.split);
+  });
+
+  it('drops records with findings under the drop_record policy', async () => {
+    const result = await build(chatFixtureJsonl(), { sanitization: { policy: 'drop_record' }, min_examples: 1 });
+    expect(result.status).toBe('ready');
+    expect(result.report.sanitization.records_dropped).toBe(RECORDS_WITH_FINDINGS);
+    expect(result.report.records_written).toBe(EXPECTED.valid - RECORDS_WITH_FINDINGS);
+    const text = await readBlob(result.train!.key);
+    expect(text).not.toContain('[EMAIL]');
+  });
+
+  it('blocks the dataset and stores no file under the block policy', async () => {
+    const result = await build(chatFixtureJsonl(), { sanitization: { policy: 'block' } }, { keyPrefix: 'datasets/t/p/blocked/v1' });
+    expect(result.status).toBe('blocked');
+    expect(result.reasons[0]!.code).toBe('sensitive_data_found');
+    expect(result.report.sanitization.findings).toEqual(EXPECTED_FINDINGS);
+    expect(result.train).toBeNull();
+    expect(await blobs.head('datasets/t/p/blocked/v1/train.jsonl')).toBeNull();
+  });
+
+  it('fails a strict build at the first invalid record and stores nothing', async () => {
+    const result = await build(chatFixtureJsonl(), { strict: true }, { keyPrefix: 'datasets/t/p/strict/v1' });
+    expect(result.status).toBe('failed');
+    expect(result.reasons[0]).toMatchObject({ code: 'invalid_record', details: { reason: 'invalid_json' } });
+    expect(await blobs.head('datasets/t/p/strict/v1/train.jsonl')).toBeNull();
+  });
+});
+
+describe('runDatasetBuild on bad inputs', () => {
+  it('fails with no_valid_records when nothing is valid', async () => {
+    const result = await build('not json\n{"a":1}\n[]\n');
+    expect(result).toMatchObject({ status: 'failed', train: null, reasons: [{ code: 'no_valid_records' }] });
+    expect(result.report.validation.by_reason.invalid_json!.count).toBe(1);
+  });
+
+  it('fails an empty source', async () => {
+    const result = await build('\n\n');
+    expect(result).toMatchObject({ status: 'failed', reasons: [{ code: 'no_valid_records', message: 'the source has no records' }] });
+  });
+
+  it('fails with too_few_examples below the minimum count', async () => {
+    const line = (i: number) => JSON.stringify({ messages: [{ role: 'user', content: `question number ${i} about something else` }, { role: 'assistant', content: `answer ${i}` }] });
+    const result = await build([1, 2, 3].map(line).join('\n'), { dedup: { exact: true, near: false, near_threshold: 0.9 } }, { keyPrefix: 'datasets/t/p/few/v1' });
+    expect(result).toMatchObject({ status: 'failed', reasons: [{ code: 'too_few_examples' }] });
+    expect(await blobs.head('datasets/t/p/few/v1/train.jsonl')).toBeNull();
+  });
+
+  it('fails a binary source with a clear reason', async () => {
+    const result = await runDatasetBuild({
+      source: readJsonLines((async function* () { yield new Uint8Array([0x7b, 0x00, 0xff, 0x0a]); })()),
+      config: DatasetBuildConfig.parse({ format: 'jsonl_chat' }),
+      blobs,
+      keyPrefix: 'datasets/t/p/bin/v1',
+      sanitizer: new BuiltinSanitizer(),
+      processor: inlineRecordProcessor,
+    });
+    expect(result).toMatchObject({ status: 'failed', reasons: [{ code: 'invalid_source' }] });
+  });
+});
