@@ -1,10 +1,11 @@
 import ky, { TimeoutError, type KyInstance } from 'ky';
 import { backoffDelay, parseRetryAfter, sleep, type BackoffOptions } from './backoff.js';
 import type { ApiRequest, FtmOptions, HttpMethod } from './client-options.js';
-import { ApiConnectionError, ApiError, ApiTimeoutError, ApiUserAbortError, type Problem } from './errors.js';
+import { ApiConnectionError, ApiError, ApiTimeoutError, ApiUserAbortError, type ProblemDetails } from './errors.js';
 import { buildQuery } from './query-string.js';
 
-const MUTATING: ReadonlySet<HttpMethod> = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+// The contract requires Idempotency-Key on POST and PATCH; DELETE is idempotent by nature.
+const MUTATING: ReadonlySet<HttpMethod> = new Set(['POST', 'PATCH', 'PUT']);
 const SDK_VERSION = '0.1.0';
 
 /** A successful answer with the response it came from (headers, status). */
@@ -116,7 +117,7 @@ export class ApiClient {
   }
 }
 
-function isRetryable(status: number, problem: Problem | undefined): boolean {
+function isRetryable(status: number, problem: ProblemDetails | undefined): boolean {
   if (status === 408 || status === 429 || status >= 500) return true;
   return status === 409 && problem?.code === 'idempotency_key_in_flight';
 }
@@ -140,7 +141,7 @@ async function parseBody(response: Response): Promise<unknown> {
   return text;
 }
 
-async function readProblem(response: Response): Promise<Problem | undefined> {
+async function readProblem(response: Response): Promise<ProblemDetails | undefined> {
   let text: string;
   try {
     text = await response.text();
@@ -150,7 +151,7 @@ async function readProblem(response: Response): Promise<Problem | undefined> {
   if (text === '') return undefined;
   try {
     const parsed: unknown = JSON.parse(text);
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Problem) : undefined;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as ProblemDetails) : undefined;
   } catch {
     return { detail: text.slice(0, 500) };
   }

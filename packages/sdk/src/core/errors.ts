@@ -19,7 +19,7 @@ export interface ProblemGate {
 }
 
 /** RFC 9457 problem body as the FTM API sends it. */
-export interface Problem {
+export interface ProblemDetails {
   readonly type?: string;
   readonly title?: string;
   readonly status?: number;
@@ -50,7 +50,7 @@ export class ApiError extends FtmError {
   /** HTTP status; undefined when no response arrived. */
   readonly status: number | undefined;
   /** The parsed problem+json body, when the server sent one. */
-  readonly error: Problem | undefined;
+  readonly error: ProblemDetails | undefined;
   /** Stable machine code from the problem body, e.g. `not_found`, `gate_denied`. */
   readonly code: string | undefined;
   /** `X-Request-Id` of the failed request (or `request_id` from the body). */
@@ -60,7 +60,7 @@ export class ApiError extends FtmError {
 
   constructor(
     status: number | undefined,
-    error: Problem | undefined,
+    error: ProblemDetails | undefined,
     message: string | undefined,
     headers: Headers | Record<string, string> | undefined,
   ) {
@@ -82,7 +82,7 @@ export class ApiError extends FtmError {
     return Array.isArray(this.error?.gates) ? this.error.gates : [];
   }
 
-  private static makeMessage(status: number | undefined, error: Problem | undefined, message: string | undefined): string {
+  private static makeMessage(status: number | undefined, error: ProblemDetails | undefined, message: string | undefined): string {
     const detail = error?.detail ?? error?.title ?? message;
     if (status && detail) return `${status} ${detail}`;
     if (status) return `${status} status code (no body)`;
@@ -96,7 +96,7 @@ export class ApiError extends FtmError {
    */
   static generate(
     status: number | undefined,
-    error: Problem | undefined,
+    error: ProblemDetails | undefined,
     message: string | undefined,
     headers: Headers | Record<string, string> | undefined,
   ): ApiError {

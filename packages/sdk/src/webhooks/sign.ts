@@ -10,11 +10,12 @@ export interface SignOptions {
 }
 
 /** Headers of a signed delivery, under the Standard Webhooks names. */
-export interface SignedHeaders {
+// A type alias (not an interface) so it is assignable to plain header records.
+export type SignedHeaders = {
   readonly 'webhook-id': string;
   readonly 'webhook-timestamp': string;
   readonly 'webhook-signature': string;
-}
+};
 
 /**
  * Signs a body the way FTM signs deliveries; for tests and local tools.

@@ -1,0 +1,37 @@
+/**
+ * `@ftm/sdk`: the typed client for the FTM API.
+ * @example
+ * import { Ftm } from '@ftm/sdk';
+ * const ftm = new Ftm({ baseUrl: 'http://localhost:8080', apiKey: 'ftm_…' });
+ */
+export { Ftm } from './client.js';
+export { Ftm as default } from './client.js';
+export type { FtmOptions, RequestOptions, RetryInfo } from './core/client-options.js';
+export {
+  FtmError,
+  ApiError,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  UnprocessableEntityError,
+  RateLimitError,
+  InternalServerError,
+  ApiConnectionError,
+  ApiTimeoutError,
+  ApiUserAbortError,
+  type ProblemDetails,
+  type ProblemFieldError,
+  type ProblemGate,
+} from './core/errors.js';
+export { Page, PagePromise, type PageResponse } from './core/pagination.js';
+export { EventStream, type ReconnectOptions } from './core/event-stream.js';
+export type { WaitOptions } from './core/wait.js';
+export type { EventStreamOptions } from './resources/events.js';
+export type { UploadBody } from './resources/uploads.js';
+export { DATASET_TERMINAL_STATUSES } from './resources/datasets.js';
+export { FT_JOB_TERMINAL_STATUSES } from './resources/ft-jobs.js';
+export { EVAL_RUN_TERMINAL_STATUSES } from './resources/eval-runs.js';
+export { OPERATION_METHODS } from './operation-methods.js';
+export type * from './types.js';

@@ -1,0 +1,61 @@
+import { ApiResource, seg } from '../core/api-resource.js';
+import type { RequestOptions } from '../core/client-options.js';
+import type { PagePromise } from '../core/pagination.js';
+import type { JsonBody, JsonResponse, ListItem, ListParams } from '../core/operation-types.js';
+import { pollUntil, type WaitOptions } from '../core/wait.js';
+
+/** Statuses after which a fine-tuning job no longer changes. */
+export const FT_JOB_TERMINAL_STATUSES: readonly string[] = ['completed', 'failed', 'canceled', 'blocked'];
+
+/** Gated, costed fine-tuning jobs. */
+export class FtJobs extends ApiResource {
+  /**
+   * Creates a fine-tuning job (gates run first; it may wait for approval).
+   * @example const job = await ftm.ftJobs.create({ dataset_id: ds.id, base_model: 'gpt-4o-mini-2024-07-18', method: 'supervised' });
+   */
+  create(body: JsonBody<'createFtJob'>, options?: RequestOptions): Promise<JsonResponse<'createFtJob'>> {
+    return this.client.request({ method: 'POST', path: '/ft-jobs', body, options });
+  }
+
+  /**
+   * Lists jobs.
+   * @example for await (const job of ftm.ftJobs.list({ status: 'running' })) console.log(job.id);
+   */
+  list(params?: ListParams<'listFtJobs'>, options?: RequestOptions): PagePromise<ListItem<'listFtJobs'>> {
+    return this.page('/ft-jobs', params, options);
+  }
+
+  /**
+   * Fetches one job.
+   * @example const job = await ftm.ftJobs.get(id);
+   */
+  get(id: string, options?: RequestOptions): Promise<JsonResponse<'getFtJob'>> {
+    return this.client.request({ method: 'GET', path: `/ft-jobs/${seg(id)}`, options });
+  }
+
+  /**
+   * Cancels a job (also at the provider).
+   * @example await ftm.ftJobs.cancel(id);
+   */
+  cancel(id: string, options?: RequestOptions): Promise<JsonResponse<'cancelFtJob'>> {
+    return this.client.request({ method: 'POST', path: `/ft-jobs/${seg(id)}/cancel`, options });
+  }
+
+  /**
+   * Lists a job's status and provider events.
+   * @example for await (const e of ftm.ftJobs.listEvents(id)) console.log(e.message);
+   */
+  listEvents(id: string, params?: ListParams<'listFtJobEvents'>, options?: RequestOptions): PagePromise<ListItem<'listFtJobEvents'>> {
+    return this.page(`/ft-jobs/${seg(id)}/events`, params, options);
+  }
+
+  /**
+   * Polls until the job is `completed`, `failed`, `canceled` or `blocked`, and returns it.
+   * @example
+   * const job = await ftm.ftJobs.waitUntilDone(id, { signal: AbortSignal.timeout(3_600_000) });
+   * if (job.status === 'completed') console.log(job.model_version_id);
+   */
+  waitUntilDone(id: string, options?: WaitOptions): Promise<JsonResponse<'getFtJob'>> {
+    return pollUntil((signal) => this.get(id, { signal }), (job) => FT_JOB_TERMINAL_STATUSES.includes(job.status), options);
+  }
+}
