@@ -81,6 +81,9 @@ export class EventStream<T> implements AsyncIterable<T> {
           if (!response.body) throw new ApiConnectionError({ message: 'The event stream response has no body.' });
           const reader = response.body.getReader();
           const decoder = new TextDecoder();
+          // Not every fetch errors the body on abort (mocks, some polyfills): cancel it ourselves.
+          const cancelOnAbort = () => void reader.cancel().catch(() => {});
+          connection.signal.addEventListener('abort', cancelOnAbort, { once: true });
           let idle = this.armIdleTimer(connection);
           try {
             for (;;) {
@@ -97,8 +100,10 @@ export class EventStream<T> implements AsyncIterable<T> {
             }
           } finally {
             clearTimeout(idle);
+            connection.signal.removeEventListener('abort', cancelOnAbort);
             reader.cancel().catch(() => {});
           }
+          if (outer.signal.aborted) throw new ApiUserAbortError();
         } catch (error) {
           if (outer.signal.aborted) throw new ApiUserAbortError();
           // Our own idle timer aborted this connection: a drop like any other.

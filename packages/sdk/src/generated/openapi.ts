@@ -1157,6 +1157,142 @@ export interface webhooks {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0193a8ff-0000-7111-8222-333344445555",
+                     *       "type": "dataset.created",
+                     *       "created_at": "2026-11-25T14:07:42.000Z",
+                     *       "data": {
+                     *         "dataset": {
+                     *           "id": "0193a8f2-5b7c-7d3e-9a41-2f6c8e1d4b90",
+                     *           "project_id": "0193a8f2-1c00-7a10-8b2e-3f1d2c4b5a01",
+                     *           "name": "support-replies",
+                     *           "description": "Rated support conversations, October",
+                     *           "format": "jsonl_chat",
+                     *           "base_model": "gpt-4o-mini-2024-07-18",
+                     *           "source": {
+                     *             "type": "orchestrator_traces",
+                     *             "upload_id": null,
+                     *             "filters": {
+                     *               "assistant_id": "support-bot",
+                     *               "since": "2026-10-01T00:00:00Z",
+                     *               "until": "2026-11-01T00:00:00Z",
+                     *               "min_rating": 4
+                     *             },
+                     *             "inline_record_count": null
+                     *           },
+                     *           "status": "ready",
+                     *           "sanitized": true,
+                     *           "dataset_group_id": "0193a8f2-5b7c-7d3e-9a41-2f6c8e1d4b90",
+                     *           "version": 1,
+                     *           "parent_dataset_id": null,
+                     *           "config_hash": "a3f1c9e2b7d4058f6e1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70",
+                     *           "progress": {
+                     *             "records_read": 12840,
+                     *             "records_written": 11391,
+                     *             "records_dropped": 1449
+                     *           },
+                     *           "report": {
+                     *             "records_read": 12840,
+                     *             "records_written": 11391,
+                     *             "records_dropped": 1449,
+                     *             "validation": {
+                     *               "invalid": 339,
+                     *               "by_reason": {
+                     *                 "example_missing_assistant_message": {
+                     *                   "count": 301,
+                     *                   "sample_lines": [
+                     *                     17,
+                     *                     88,
+                     *                     412
+                     *                   ]
+                     *                 },
+                     *                 "too_many_tokens": {
+                     *                   "count": 38,
+                     *                   "sample_lines": [
+                     *                     2210
+                     *                   ]
+                     *                 }
+                     *               }
+                     *             },
+                     *             "sanitization": {
+                     *               "sanitizer": "builtin",
+                     *               "policy": "redact",
+                     *               "records_with_findings": 861,
+                     *               "records_dropped": 0,
+                     *               "findings": {
+                     *                 "email": 812,
+                     *                 "phone": 95,
+                     *                 "payment_card": 3,
+                     *                 "secret": 2
+                     *               }
+                     *             },
+                     *             "dedup": {
+                     *               "exact_removed": 977,
+                     *               "near_removed": 133,
+                     *               "near_threshold": 0.9
+                     *             },
+                     *             "tokens": {
+                     *               "encoding": "o200k_base",
+                     *               "examples": 11391,
+                     *               "total_tokens": 4718233,
+                     *               "min": 41,
+                     *               "mean": 414.2,
+                     *               "p95": 1180,
+                     *               "max": 15870,
+                     *               "max_tokens_per_example": 65536,
+                     *               "examples_over_limit": 0,
+                     *               "token_estimate": 4483170
+                     *             },
+                     *             "split": {
+                     *               "validation_split": 0.05,
+                     *               "train_records": 10822,
+                     *               "validation_records": 569
+                     *             }
+                     *           },
+                     *           "files": [
+                     *             {
+                     *               "split": "train",
+                     *               "records": 10822,
+                     *               "size_bytes": 19554120,
+                     *               "sha256": "a3f1c9e2b7d4058f6e1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70"
+                     *             },
+                     *             {
+                     *               "split": "validation",
+                     *               "records": 569,
+                     *               "size_bytes": 1030411,
+                     *               "sha256": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+                     *             }
+                     *           ],
+                     *           "record_count": 11391,
+                     *           "token_estimate": 4483170,
+                     *           "content_sha256": "a3f1c9e2b7d4058f6e1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70",
+                     *           "size_bytes": 19554120,
+                     *           "reasons": [],
+                     *           "governance_decision_id": "gov_7Hq2",
+                     *           "config": {
+                     *             "base_model": "gpt-4o-mini-2024-07-18",
+                     *             "sanitization": {
+                     *               "policy": "redact"
+                     *             },
+                     *             "dedup": {
+                     *               "exact": true,
+                     *               "near": true,
+                     *               "near_threshold": 0.9
+                     *             },
+                     *             "validation_split": 0.05,
+                     *             "strict": false,
+                     *             "min_examples": 10
+                     *           },
+                     *           "created_by": "0193a000-aaaa-7bbb-8ccc-000000000001",
+                     *           "created_at": "2026-11-25T14:03:11.000Z",
+                     *           "updated_at": "2026-11-25T14:07:42.000Z",
+                     *           "started_at": "2026-11-25T14:03:11.000Z",
+                     *           "completed_at": "2026-11-25T14:07:42.000Z"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["DatasetCreatedEvent"];
                 };
             };
@@ -1236,6 +1372,72 @@ export interface webhooks {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0193a8ff-0000-7111-8222-333344445555",
+                     *       "type": "dataset.failed",
+                     *       "created_at": "2026-11-25T14:07:42.000Z",
+                     *       "data": {
+                     *         "dataset": {
+                     *           "id": "0193a8f2-5b7c-7d3e-9a41-2f6c8e1d4b90",
+                     *           "project_id": "0193a8f2-1c00-7a10-8b2e-3f1d2c4b5a01",
+                     *           "name": "support-replies",
+                     *           "description": "Rated support conversations, October",
+                     *           "format": "jsonl_chat",
+                     *           "base_model": "gpt-4o-mini-2024-07-18",
+                     *           "source": {
+                     *             "type": "upload",
+                     *             "upload_id": "0193a8f1-9e20-7c4a-8d11-6b0f2a3c4d5e",
+                     *             "filters": null,
+                     *             "inline_record_count": null
+                     *           },
+                     *           "status": "failed",
+                     *           "sanitized": false,
+                     *           "dataset_group_id": "0193a8f2-5b7c-7d3e-9a41-2f6c8e1d4b90",
+                     *           "version": 1,
+                     *           "parent_dataset_id": null,
+                     *           "config_hash": "a3f1c9e2b7d4058f6e1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70",
+                     *           "progress": {
+                     *             "records_read": 4,
+                     *             "records_written": 0,
+                     *             "records_dropped": 4
+                     *           },
+                     *           "report": null,
+                     *           "files": [],
+                     *           "record_count": null,
+                     *           "token_estimate": null,
+                     *           "content_sha256": null,
+                     *           "size_bytes": null,
+                     *           "reasons": [
+                     *             {
+                     *               "code": "too_few_examples",
+                     *               "message": "0 valid examples; at least 10 are required"
+                     *             }
+                     *           ],
+                     *           "governance_decision_id": "gov_7Hq2",
+                     *           "config": {
+                     *             "base_model": "gpt-4o-mini-2024-07-18",
+                     *             "sanitization": {
+                     *               "policy": "redact"
+                     *             },
+                     *             "dedup": {
+                     *               "exact": true,
+                     *               "near": true,
+                     *               "near_threshold": 0.9
+                     *             },
+                     *             "validation_split": 0.05,
+                     *             "strict": false,
+                     *             "min_examples": 10
+                     *           },
+                     *           "created_by": "0193a000-aaaa-7bbb-8ccc-000000000001",
+                     *           "created_at": "2026-11-25T14:03:11.000Z",
+                     *           "updated_at": "2026-11-25T14:07:42.000Z",
+                     *           "started_at": "2026-11-25T14:03:11.000Z",
+                     *           "completed_at": "2026-11-25T14:07:42.000Z"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["DatasetFailedEvent"];
                 };
             };
@@ -1315,6 +1517,78 @@ export interface webhooks {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0193a8ff-0000-7111-8222-333344445555",
+                     *       "type": "eval.completed",
+                     *       "created_at": "2026-11-25T14:07:42.000Z",
+                     *       "data": {
+                     *         "eval_run": {
+                     *           "id": "0193a8fb-2222-7333-8444-555566667777",
+                     *           "project_id": "0193a8f2-1c00-7a10-8b2e-3f1d2c4b5a01",
+                     *           "eval_suite_id": "0193a8fa-1111-7222-8333-444455556666",
+                     *           "model": {
+                     *             "type": "ft_model_version",
+                     *             "value": "0193a8f9-7c21-7f03-a4b5-c6d7e8f90a1b"
+                     *           },
+                     *           "model_version_id": "0193a8f9-7c21-7f03-a4b5-c6d7e8f90a1b",
+                     *           "resolved_model": "ft:gpt-4o-mini-2024-07-18:acme:support:AbC123",
+                     *           "status": "completed",
+                     *           "stop_reason": null,
+                     *           "error": null,
+                     *           "params": {
+                     *             "temperature": 0
+                     *           },
+                     *           "concurrency": 8,
+                     *           "cost_cap_usd": 5,
+                     *           "progress": {
+                     *             "cases_total": 200,
+                     *             "cases_done": 200,
+                     *             "cases_failed": 0
+                     *           },
+                     *           "metrics": {
+                     *             "score": 0.87,
+                     *             "pass_rate": 0.84,
+                     *             "per_grader": {
+                     *               "exact_match": {
+                     *                 "score": 0.79,
+                     *                 "pass_rate": 0.79
+                     *               },
+                     *               "rubric": {
+                     *                 "score": 0.91,
+                     *                 "pass_rate": 0.88
+                     *               }
+                     *             },
+                     *             "per_tag": {
+                     *               "refunds": {
+                     *                 "score": 0.9,
+                     *                 "pass_rate": 0.88,
+                     *                 "cases": 50
+                     *               }
+                     *             },
+                     *             "latency_ms": {
+                     *               "p50": 640,
+                     *               "p95": 1410
+                     *             },
+                     *             "tokens": {
+                     *               "input": 81200,
+                     *               "output": 20310,
+                     *               "total": 101510
+                     *             },
+                     *             "cost_usd": 0.0431,
+                     *             "judge_cost_usd": 0.0218
+                     *           },
+                     *           "cost_usd": 0.0649,
+                     *           "governance_decision_id": null,
+                     *           "created_by": "0193a000-aaaa-7bbb-8ccc-000000000001",
+                     *           "created_at": "2026-11-25T14:03:11.000Z",
+                     *           "updated_at": "2026-11-25T14:07:42.000Z",
+                     *           "started_at": "2026-11-25T14:03:11.000Z",
+                     *           "completed_at": "2026-11-25T14:07:42.000Z"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["EvalCompletedEvent"];
                 };
             };
@@ -1366,7 +1640,7 @@ export interface webhooks {
         put?: never;
         /**
          * ft_job.updated
-         * @description A fine-tuning job changed status (or progress); `previous_status` is null on creation.
+         * @description A fine-tuning job changed status (or provider status); `previous_status` is null on creation.
          *
          *     Signed per Standard Webhooks: verify `webhook-signature` before trusting the body (see docs/webhooks.md).
          */
@@ -1394,6 +1668,69 @@ export interface webhooks {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0193a8ff-0000-7111-8222-333344445555",
+                     *       "type": "ft_job.updated",
+                     *       "created_at": "2026-11-25T14:07:42.000Z",
+                     *       "data": {
+                     *         "ft_job": {
+                     *           "id": "0193a8f4-0a11-7e52-b3c4-5d6e7f8091a2",
+                     *           "project_id": "0193a8f2-1c00-7a10-8b2e-3f1d2c4b5a01",
+                     *           "dataset_id": "0193a8f2-5b7c-7d3e-9a41-2f6c8e1d4b90",
+                     *           "base_model": "gpt-4o-mini-2024-07-18",
+                     *           "provider": "openai",
+                     *           "simulated": false,
+                     *           "method": "supervised",
+                     *           "hyperparameters": {
+                     *             "n_epochs": "auto"
+                     *           },
+                     *           "suffix": "support",
+                     *           "seed": 42,
+                     *           "status": "completed",
+                     *           "provider_job_id": "ftjob-abc123",
+                     *           "provider_status": "succeeded",
+                     *           "fine_tuned_model": "ft:gpt-4o-mini-2024-07-18:acme:support:AbC123",
+                     *           "model_version_id": "0193a8f9-7c21-7f03-a4b5-c6d7e8f90a1b",
+                     *           "estimated_tokens": 14154699,
+                     *           "estimated_cost_usd": 42.46,
+                     *           "trained_tokens": 14154699,
+                     *           "actual_cost_usd": 42.46,
+                     *           "approval_id": "0193a8f4-3c3d-7e4f-8a5b-6c7d8e9f0a1b",
+                     *           "gates": [
+                     *             {
+                     *               "gate": "dataset_ready",
+                     *               "verdict": "pass"
+                     *             },
+                     *             {
+                     *               "gate": "dataset_sanitized",
+                     *               "verdict": "pass"
+                     *             },
+                     *             {
+                     *               "gate": "governance",
+                     *               "verdict": "pass",
+                     *               "decision_id": "gov_9Kx1"
+                     *             },
+                     *             {
+                     *               "gate": "cost_approval",
+                     *               "verdict": "pass",
+                     *               "reason": "estimate 42.46 USD above threshold 25 USD; approved",
+                     *               "decision_id": "0193a8f4-3c3d-7e4f-8a5b-6c7d8e9f0a1b"
+                     *             }
+                     *           ],
+                     *           "error": null,
+                     *           "metadata": {},
+                     *           "created_by": "0193a000-aaaa-7bbb-8ccc-000000000001",
+                     *           "cancel_requested_at": null,
+                     *           "created_at": "2026-11-25T14:03:11.000Z",
+                     *           "updated_at": "2026-11-25T14:07:42.000Z",
+                     *           "submitted_at": "2026-11-25T14:03:11.000Z",
+                     *           "finished_at": "2026-11-25T14:07:42.000Z"
+                     *         },
+                     *         "previous_status": "running"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["FtJobUpdatedEvent"];
                 };
             };
@@ -1473,6 +1810,33 @@ export interface webhooks {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0193a8ff-0000-7111-8222-333344445555",
+                     *       "type": "model_version.created",
+                     *       "created_at": "2026-11-25T14:07:42.000Z",
+                     *       "data": {
+                     *         "model_version": {
+                     *           "id": "0193a8f9-7c21-7f03-a4b5-c6d7e8f90a1b",
+                     *           "project_id": "0193a8f2-1c00-7a10-8b2e-3f1d2c4b5a01",
+                     *           "name": "support-v3",
+                     *           "provider": "openai",
+                     *           "provider_model_id": "ft:gpt-4o-mini-2024-07-18:acme:support:AbC123",
+                     *           "base_model": "gpt-4o-mini-2024-07-18",
+                     *           "status": "candidate",
+                     *           "ft_job_id": "0193a8f4-0a11-7e52-b3c4-5d6e7f8091a2",
+                     *           "dataset_id": "0193a8f2-5b7c-7d3e-9a41-2f6c8e1d4b90",
+                     *           "eval_summary": {},
+                     *           "estimated_cost_usd": 42.46,
+                     *           "actual_cost_usd": 42.46,
+                     *           "metadata": {},
+                     *           "created_by": "system",
+                     *           "created_at": "2026-11-25T14:07:42.000Z",
+                     *           "updated_at": "2026-11-25T14:07:42.000Z"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ModelVersionCreatedEvent"];
                 };
             };
@@ -1552,6 +1916,40 @@ export interface webhooks {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0193a8ff-0000-7111-8222-333344445555",
+                     *       "type": "model_version.updated",
+                     *       "created_at": "2026-11-25T14:07:42.000Z",
+                     *       "data": {
+                     *         "model_version": {
+                     *           "id": "0193a8f9-7c21-7f03-a4b5-c6d7e8f90a1b",
+                     *           "project_id": "0193a8f2-1c00-7a10-8b2e-3f1d2c4b5a01",
+                     *           "name": "support-v3",
+                     *           "provider": "openai",
+                     *           "provider_model_id": "ft:gpt-4o-mini-2024-07-18:acme:support:AbC123",
+                     *           "base_model": "gpt-4o-mini-2024-07-18",
+                     *           "status": "production",
+                     *           "ft_job_id": "0193a8f4-0a11-7e52-b3c4-5d6e7f8091a2",
+                     *           "dataset_id": "0193a8f2-5b7c-7d3e-9a41-2f6c8e1d4b90",
+                     *           "eval_summary": {
+                     *             "0193a8fa-1111-7222-8333-444455556666": {
+                     *               "eval_run_id": "0193a8fb-2222-7333-8444-555566667777",
+                     *               "score": 0.87,
+                     *               "completed_at": "2026-11-25T14:07:42.000Z"
+                     *             }
+                     *           },
+                     *           "estimated_cost_usd": 42.46,
+                     *           "actual_cost_usd": 42.46,
+                     *           "metadata": {},
+                     *           "created_by": "system",
+                     *           "created_at": "2026-11-25T14:07:42.000Z",
+                     *           "updated_at": "2026-11-25T14:07:42.000Z"
+                     *         },
+                     *         "previous_status": "candidate"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ModelVersionUpdatedEvent"];
                 };
             };
@@ -1631,6 +2029,101 @@ export interface webhooks {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0193a8ff-0000-7111-8222-333344445555",
+                     *       "type": "model.promoted",
+                     *       "created_at": "2026-11-25T14:07:42.000Z",
+                     *       "data": {
+                     *         "promotion": {
+                     *           "id": "0193a8fc-3333-7444-8555-666677778888",
+                     *           "project_id": "0193a8f2-1c00-7a10-8b2e-3f1d2c4b5a01",
+                     *           "model_version_id": "0193a8f9-7c21-7f03-a4b5-c6d7e8f90a1b",
+                     *           "target": {
+                     *             "type": "assistant",
+                     *             "value": "support-bot"
+                     *           },
+                     *           "decision": "promoted",
+                     *           "gates": [
+                     *             {
+                     *               "gate": "version_status",
+                     *               "verdict": "pass"
+                     *             },
+                     *             {
+                     *               "gate": "min_eval_score",
+                     *               "verdict": "pass",
+                     *               "reason": "score 0.87 ≥ 0.8"
+                     *             },
+                     *             {
+                     *               "gate": "regression",
+                     *               "verdict": "pass",
+                     *               "reason": "+0.06 vs current (95% CI 0.02..0.10)"
+                     *             },
+                     *             {
+                     *               "gate": "trism_scan",
+                     *               "verdict": "pass"
+                     *             },
+                     *             {
+                     *               "gate": "governance",
+                     *               "verdict": "pass",
+                     *               "decision_id": "gov_3Lm8"
+                     *             },
+                     *             {
+                     *               "gate": "cost_approval",
+                     *               "verdict": "skipped"
+                     *             }
+                     *           ],
+                     *           "min_eval_score": 0.8,
+                     *           "eval_suite_id": "0193a8fa-1111-7222-8333-444455556666",
+                     *           "max_regression": 0.02,
+                     *           "baseline": {
+                     *             "eval_suite_id": "0193a8fa-1111-7222-8333-444455556666",
+                     *             "eval_run_id": "0193a8fb-2222-7333-8444-555566667777",
+                     *             "score": 0.87,
+                     *             "cost_usd": 0.0649
+                     *           },
+                     *           "pointer_id": "0193a1c0-9999-7aaa-8bbb-cccccccccccc",
+                     *           "previous_model_version_id": "0193a1c0-2b3c-7d4e-8f50-617283940a5b",
+                     *           "approval_id": null,
+                     *           "notes": "Q4 support refresh",
+                     *           "created_by": "0193a000-aaaa-7bbb-8ccc-000000000001",
+                     *           "created_at": "2026-11-25T14:07:42.000Z",
+                     *           "updated_at": "2026-11-25T14:07:42.000Z",
+                     *           "decided_at": "2026-11-25T14:07:42.000Z",
+                     *           "rolled_back_at": null,
+                     *           "rolled_back_by": null
+                     *         },
+                     *         "pointer": {
+                     *           "id": "0193a1c0-9999-7aaa-8bbb-cccccccccccc",
+                     *           "project_id": "0193a8f2-1c00-7a10-8b2e-3f1d2c4b5a01",
+                     *           "target": {
+                     *             "type": "assistant",
+                     *             "value": "support-bot"
+                     *           },
+                     *           "model_version_id": "0193a8f9-7c21-7f03-a4b5-c6d7e8f90a1b",
+                     *           "provider": "openai",
+                     *           "provider_model_id": "ft:gpt-4o-mini-2024-07-18:acme:support:AbC123",
+                     *           "base_model": "gpt-4o-mini-2024-07-18",
+                     *           "version": 4,
+                     *           "updated_by": "0193a000-aaaa-7bbb-8ccc-000000000001",
+                     *           "created_at": "2026-11-25T14:03:11.000Z",
+                     *           "updated_at": "2026-11-25T14:07:42.000Z"
+                     *         },
+                     *         "history_entry": {
+                     *           "id": "0193a8fc-4444-7555-8666-777788889999",
+                     *           "pointer_id": "0193a1c0-9999-7aaa-8bbb-cccccccccccc",
+                     *           "seq": 4,
+                     *           "from_model_version_id": "0193a1c0-2b3c-7d4e-8f50-617283940a5b",
+                     *           "to_model_version_id": "0193a8f9-7c21-7f03-a4b5-c6d7e8f90a1b",
+                     *           "cause": "promotion",
+                     *           "promotion_id": "0193a8fc-3333-7444-8555-666677778888",
+                     *           "actor": "0193a000-aaaa-7bbb-8ccc-000000000001",
+                     *           "notes": "Q4 support refresh",
+                     *           "created_at": "2026-11-25T14:07:42.000Z"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ModelPromotedEvent"];
                 };
             };
@@ -1710,6 +2203,44 @@ export interface webhooks {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0193a8ff-0000-7111-8222-333344445555",
+                     *       "type": "model.rolled_back",
+                     *       "created_at": "2026-11-25T14:07:42.000Z",
+                     *       "data": {
+                     *         "promotion": null,
+                     *         "pointer": {
+                     *           "id": "0193a1c0-9999-7aaa-8bbb-cccccccccccc",
+                     *           "project_id": "0193a8f2-1c00-7a10-8b2e-3f1d2c4b5a01",
+                     *           "target": {
+                     *             "type": "assistant",
+                     *             "value": "support-bot"
+                     *           },
+                     *           "model_version_id": "0193a1c0-2b3c-7d4e-8f50-617283940a5b",
+                     *           "provider": "openai",
+                     *           "provider_model_id": "ft:gpt-4o-mini-2024-07-18:acme:support:Zy9876",
+                     *           "base_model": "gpt-4o-mini-2024-07-18",
+                     *           "version": 5,
+                     *           "updated_by": "system",
+                     *           "created_at": "2026-11-25T14:03:11.000Z",
+                     *           "updated_at": "2026-11-25T14:07:42.000Z"
+                     *         },
+                     *         "history_entry": {
+                     *           "id": "0193a900-1111-7222-8333-444455556667",
+                     *           "pointer_id": "0193a1c0-9999-7aaa-8bbb-cccccccccccc",
+                     *           "seq": 5,
+                     *           "from_model_version_id": "0193a8f9-7c21-7f03-a4b5-c6d7e8f90a1b",
+                     *           "to_model_version_id": "0193a1c0-2b3c-7d4e-8f50-617283940a5b",
+                     *           "cause": "auto_rollback",
+                     *           "promotion_id": null,
+                     *           "actor": "system",
+                     *           "notes": "regression detected by re-eval 0193a8fd-5555-7666-8777-88889999aaaa",
+                     *           "created_at": "2026-11-25T14:07:42.000Z"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ModelRolledBackEvent"];
                 };
             };
@@ -1789,6 +2320,44 @@ export interface webhooks {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0193a8ff-0000-7111-8222-333344445555",
+                     *       "type": "model.override",
+                     *       "created_at": "2026-11-25T14:07:42.000Z",
+                     *       "data": {
+                     *         "pointer": {
+                     *           "id": "0193a1c0-9999-7aaa-8bbb-cccccccccccc",
+                     *           "project_id": "0193a8f2-1c00-7a10-8b2e-3f1d2c4b5a01",
+                     *           "target": {
+                     *             "type": "assistant",
+                     *             "value": "support-bot"
+                     *           },
+                     *           "model_version_id": "0193a1c0-2b3c-7d4e-8f50-617283940a5b",
+                     *           "provider": "openai",
+                     *           "provider_model_id": "ft:gpt-4o-mini-2024-07-18:acme:support:Zy9876",
+                     *           "base_model": "gpt-4o-mini-2024-07-18",
+                     *           "version": 5,
+                     *           "updated_by": "0193a000-aaaa-7bbb-8ccc-000000000001",
+                     *           "created_at": "2026-11-25T14:03:11.000Z",
+                     *           "updated_at": "2026-11-25T14:07:42.000Z"
+                     *         },
+                     *         "history_entry": {
+                     *           "id": "0193a8fc-4444-7555-8666-777788889999",
+                     *           "pointer_id": "0193a1c0-9999-7aaa-8bbb-cccccccccccc",
+                     *           "seq": 5,
+                     *           "from_model_version_id": "0193a8f9-7c21-7f03-a4b5-c6d7e8f90a1b",
+                     *           "to_model_version_id": "0193a1c0-2b3c-7d4e-8f50-617283940a5b",
+                     *           "cause": "override",
+                     *           "promotion_id": null,
+                     *           "actor": "0193a000-aaaa-7bbb-8ccc-000000000001",
+                     *           "notes": "INC-4412: v3 refuses refunds; back to v2",
+                     *           "created_at": "2026-11-25T14:07:42.000Z"
+                     *         },
+                     *         "re_eval_id": "0193a8fd-5555-7666-8777-88889999aaaa"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ModelOverrideEvent"];
                 };
             };
@@ -1868,6 +2437,48 @@ export interface webhooks {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0193a8ff-0000-7111-8222-333344445555",
+                     *       "type": "regression.detected",
+                     *       "created_at": "2026-11-25T14:07:42.000Z",
+                     *       "data": {
+                     *         "re_eval_id": "0193a8fd-5555-7666-8777-88889999aaaa",
+                     *         "run": {
+                     *           "id": "0193a8fe-6666-7777-8888-9999aaaabbbb",
+                     *           "eval_run_id": "0193a8fe-7777-7888-8999-aaaabbbbcccc",
+                     *           "model_version_id": "0193a8f9-7c21-7f03-a4b5-c6d7e8f90a1b",
+                     *           "scheduled_for": "2026-11-26T00:00:00.000Z",
+                     *           "regression": {
+                     *             "score": 0.78,
+                     *             "baseline_score": 0.87,
+                     *             "score_delta": -0.09,
+                     *             "cost_increase_pct": 3.1,
+                     *             "risk_delta": 0,
+                     *             "significant": true,
+                     *             "confidence_interval": {
+                     *               "level": 0.95,
+                     *               "lower": -0.13,
+                     *               "upper": -0.05
+                     *             },
+                     *             "reasons": [
+                     *               "score_drop"
+                     *             ]
+                     *           },
+                     *           "detected": true,
+                     *           "action_taken": "rolled_back",
+                     *           "created_at": "2026-11-26T00:00:00.000Z",
+                     *           "completed_at": "2026-11-26T00:04:10.000Z"
+                     *         },
+                     *         "target": {
+                     *           "type": "assistant",
+                     *           "value": "support-bot"
+                     *         },
+                     *         "model_version_id": "0193a8f9-7c21-7f03-a4b5-c6d7e8f90a1b",
+                     *         "rolled_back": true
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["RegressionDetectedEvent"];
                 };
             };
@@ -1947,6 +2558,48 @@ export interface webhooks {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0193a8ff-0000-7111-8222-333344445555",
+                     *       "type": "webhook.dead_lettered",
+                     *       "created_at": "2026-11-25T14:07:42.000Z",
+                     *       "data": {
+                     *         "delivery": {
+                     *           "id": "0193a8ff-8888-7999-8aaa-bbbbccccdddd",
+                     *           "endpoint_id": "0193a000-1234-7567-89ab-cdef01234567",
+                     *           "event_id": "0193a8ff-0000-7111-8222-333344445555",
+                     *           "event_type": "model.promoted",
+                     *           "status": "dead_letter",
+                     *           "attempt_count": 8,
+                     *           "next_attempt_at": null,
+                     *           "last_attempt_at": "2026-11-26T16:12:00.000Z",
+                     *           "last_status_code": 500,
+                     *           "last_error": null,
+                     *           "attempts": [
+                     *             {
+                     *               "attempt": 1,
+                     *               "started_at": "2026-11-25T14:07:42.000Z",
+                     *               "status_code": null,
+                     *               "latency_ms": 15000,
+                     *               "error": "timeout",
+                     *               "response_excerpt": null
+                     *             },
+                     *             {
+                     *               "attempt": 8,
+                     *               "started_at": "2026-11-26T16:12:00.000Z",
+                     *               "status_code": 500,
+                     *               "latency_ms": 212,
+                     *               "error": null,
+                     *               "response_excerpt": "Internal Server Error"
+                     *             }
+                     *           ],
+                     *           "created_at": "2026-11-25T14:07:42.000Z",
+                     *           "updated_at": "2026-11-26T16:12:00.000Z",
+                     *           "succeeded_at": null
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookDeadLetteredEvent"];
                 };
             };
@@ -2026,6 +2679,32 @@ export interface webhooks {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0193a8ff-0000-7111-8222-333344445555",
+                     *       "type": "approval.requested",
+                     *       "created_at": "2026-11-25T14:07:42.000Z",
+                     *       "data": {
+                     *         "approval": {
+                     *           "id": "0193a8f4-3c3d-7e4f-8a5b-6c7d8e9f0a1b",
+                     *           "project_id": "0193a8f2-1c00-7a10-8b2e-3f1d2c4b5a01",
+                     *           "kind": "ft_job",
+                     *           "resource_type": "ft_job",
+                     *           "resource_id": "0193a8f4-0a11-7e52-b3c4-5d6e7f8091a2",
+                     *           "status": "pending",
+                     *           "source": "local",
+                     *           "prism_approval_id": null,
+                     *           "estimated_cost_usd": 42.46,
+                     *           "reason": "estimated cost 42.46 USD exceeds the threshold of 25 USD",
+                     *           "requested_by": "0193a000-aaaa-7bbb-8ccc-000000000001",
+                     *           "decided_by": null,
+                     *           "decision_notes": null,
+                     *           "created_at": "2026-11-25T14:03:11.000Z",
+                     *           "decided_at": null
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApprovalRequestedEvent"];
                 };
             };
@@ -2105,6 +2784,32 @@ export interface webhooks {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0193a8ff-0000-7111-8222-333344445555",
+                     *       "type": "approval.decided",
+                     *       "created_at": "2026-11-25T14:07:42.000Z",
+                     *       "data": {
+                     *         "approval": {
+                     *           "id": "0193a8f4-3c3d-7e4f-8a5b-6c7d8e9f0a1b",
+                     *           "project_id": "0193a8f2-1c00-7a10-8b2e-3f1d2c4b5a01",
+                     *           "kind": "ft_job",
+                     *           "resource_type": "ft_job",
+                     *           "resource_id": "0193a8f4-0a11-7e52-b3c4-5d6e7f8091a2",
+                     *           "status": "approved",
+                     *           "source": "local",
+                     *           "prism_approval_id": null,
+                     *           "estimated_cost_usd": 42.46,
+                     *           "reason": "estimated cost 42.46 USD exceeds the threshold of 25 USD",
+                     *           "requested_by": "0193a000-aaaa-7bbb-8ccc-000000000001",
+                     *           "decided_by": "0193a000-aaaa-7bbb-8ccc-000000000002",
+                     *           "decision_notes": "budgeted in Q4",
+                     *           "created_at": "2026-11-25T14:03:11.000Z",
+                     *           "decided_at": "2026-11-25T14:07:42.000Z"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApprovalDecidedEvent"];
                 };
             };
@@ -2410,9 +3115,7 @@ export interface components {
             ft_job_id?: string;
             /** Format: uuid */
             dataset_id?: string;
-            metadata?: {
-                [key: string]: string;
-            };
+            metadata?: components["schemas"]["Metadata"];
         };
         /** @description A page of ModelVersion objects, newest first. */
         ModelVersionList: {
@@ -2456,11 +3159,9 @@ export interface components {
             type: "orchestrator_traces";
             filters: components["schemas"]["TraceFilters"];
         };
-        /** @description Passed to the Orchestrator's `GET /v1/traces` (see docs/integrations.md). */
+        /** @description Passed to the Orchestrator's `GET /v1/traces` (see docs/integrations.md) together with the dataset's project id. */
         TraceFilters: {
             assistant_id?: string;
-            /** @description The Orchestrator's project id. */
-            project_id?: string;
             /** Format: date-time */
             since?: string;
             /** Format: date-time */
@@ -2469,16 +3170,6 @@ export interface components {
             min_rating?: number;
             /** @description Stop after this many traces. */
             max_records?: number;
-        };
-        DatasetValidationOptions: {
-            /**
-             * @description Fail the build on the first invalid record instead of dropping it.
-             * @default false
-             */
-            strict: boolean;
-            max_tokens_per_example?: number;
-            /** @default 10 */
-            min_examples: number;
         };
         DatasetSanitizationOptions: {
             /**
@@ -2489,23 +3180,21 @@ export interface components {
             policy: "redact" | "drop_record" | "block";
         };
         DatasetDedupOptions: {
-            /** @default true */
+            /**
+             * @description Remove exact duplicates (SHA-256 of the canonical JSON of the normalised example).
+             * @default true
+             */
             exact: boolean;
             /**
-             * @description MinHash/LSH near-duplicate removal.
-             * @default false
+             * @description Remove near duplicates (MinHash over character shingles with LSH).
+             * @default true
              */
             near: boolean;
             /**
-             * @description Jaccard similarity above which two records are near duplicates.
+             * @description Jaccard similarity at or above which two records are near duplicates.
              * @default 0.9
              */
             near_threshold: number;
-        };
-        DatasetSplitOptions: {
-            validation_fraction: number;
-            /** @description Salt of the deterministic hash split. */
-            seed?: string;
         };
         CreateDatasetRequest: {
             name: string;
@@ -2513,50 +3202,71 @@ export interface components {
             /** Format: uuid */
             project_id?: string;
             format: components["schemas"]["DatasetFormat"];
-            /** @description Model the dataset is for: selects the provider's validation rules, token limit and tokenizer encoding. */
+            /**
+             * @description Model the dataset is for: selects the fine-tuning validation rules, per-example token limit and tokenizer encoding.
+             * @default gpt-4o-mini-2024-07-18
+             */
             base_model: string;
-            /** @default openai */
-            provider: string;
             source: components["schemas"]["DatasetSource"];
-            validation?: components["schemas"]["DatasetValidationOptions"];
             sanitization?: components["schemas"]["DatasetSanitizationOptions"];
             dedup?: components["schemas"]["DatasetDedupOptions"];
-            split?: components["schemas"]["DatasetSplitOptions"];
-            metadata?: components["schemas"]["Metadata"];
+            /**
+             * @description Share of examples put in a validation file, chosen deterministically by content hash.
+             * @default 0
+             */
+            validation_split: number;
+            /**
+             * @description Fail the build on the first invalid record instead of dropping and counting it.
+             * @default false
+             */
+            strict: boolean;
+            /**
+             * @description Fewer kept examples than this fails the build.
+             * @default 10
+             */
+            min_examples: number;
         };
         DatasetProgress: {
             records_read: number;
             records_written: number;
             records_dropped: number;
         };
-        DatasetDropReason: {
-            /** @description `invalid_json`, `data_type`, `missing_messages_list`, `missing_message_key`, `unrecognized_message_key`, `unrecognized_role`, `missing_content`, `no_assistant_message`, `token_limit_exceeded`, `invalid_preference_pair`, … */
-            reason: string;
-            count: number;
-            /** @description 1-based line numbers of a few affected records. */
-            sample_lines: number[];
+        /** @description The build options after defaults; hashed (with format and source) into `config_hash`. */
+        DatasetConfig: {
+            base_model: string;
+            sanitization: components["schemas"]["DatasetSanitizationOptions"];
+            dedup: components["schemas"]["DatasetDedupOptions"];
+            validation_split: number;
+            strict: boolean;
+            min_examples: number;
         };
-        /** @description What the build did, step by step. Counts only; no record content. */
+        /** @description What the build did, step by step. Counts only; never record content or finding text. */
         DatasetReport: {
+            records_read: number;
+            records_written: number;
+            records_dropped: number;
             validation: {
-                valid: number;
                 invalid: number;
-                dropped: components["schemas"]["DatasetDropReason"][];
+                /** @description Invalid records per reason: `invalid_json`, `data_type`, `unrecognized_key`, `missing_messages_list`, `message_data_type`, `message_missing_key`, `message_unrecognized_key`, `unrecognized_role`, `missing_content`, `invalid_tool_call`, `example_missing_assistant_message`, `missing_prompt`, `missing_completion`, `missing_input`, `invalid_preferred_output`, `invalid_non_preferred_output`, `too_many_tokens` (the OpenAI data-preparation checks). */
+                by_reason: {
+                    [key: string]: {
+                        count: number;
+                        /** @description 1-based line numbers of a few affected records. */
+                        sample_lines: number[];
+                    };
+                };
             };
             sanitization: {
-                /**
-                 * @description `trism` when FTM_TRISM_URL is set, else the built-in detector.
-                 * @enum {string}
-                 */
-                engine: "local" | "trism";
+                /** @description `trism` when FTM_TRISM_URL is set, else `builtin`. */
+                sanitizer: string;
                 /** @enum {string} */
                 policy: "redact" | "drop_record" | "block";
-                /** @description Finding counts per type (`email`, `phone`, `payment_card`, `iban`, `us_ssn`, `ip_address`, `cloud_access_key`, `api_key`, `token`, `private_key`, `jwt`, …). Never the finding text. */
-                findings_by_type: {
+                records_with_findings: number;
+                records_dropped: number;
+                /** @description Finding counts per type: `email`, `phone`, `payment_card` (Luhn-checked), `iban` (checksum), `us_ssn`, `ip_address`, `secret` (cloud access keys, provider API keys, tokens, private key blocks, JWTs), plus any type a remote TRiSM reports. Never the finding text. */
+                findings: {
                     [key: string]: number;
                 };
-                records_redacted: number;
-                records_dropped: number;
             };
             dedup: {
                 exact_removed: number;
@@ -2564,18 +3274,24 @@ export interface components {
                 near_threshold: number | null;
             };
             tokens: {
-                /** @description Tokenizer encoding used, e.g. `o200k_base`. */
+                /** @description Tokenizer encoding of the base model, e.g. `o200k_base`. */
                 encoding: string;
-                total: number;
-                per_example: {
-                    min: number;
-                    mean: number;
-                    p95: number;
-                    max: number;
-                };
-                /** @description Examples longer than the per-example token limit. */
-                over_limit: number;
-                limit: number;
+                examples: number;
+                total_tokens: number;
+                min: number;
+                mean: number;
+                p95: number;
+                max: number;
+                /** @description The base model's per-example training limit. */
+                max_tokens_per_example: number;
+                examples_over_limit: number;
+                /** @description Tokens in the training file: what one epoch is billed for. */
+                token_estimate: number;
+            };
+            split: {
+                validation_split: number;
+                train_records: number;
+                validation_records: number;
             };
         };
         DatasetFile: {
@@ -2588,6 +3304,10 @@ export interface components {
         DatasetReason: {
             code: string;
             message: string;
+            /** @description Counts or limits behind the reason; never record text. */
+            details?: {
+                [key: string]: unknown;
+            };
         };
         Dataset: {
             /** Format: uuid */
@@ -2598,7 +3318,6 @@ export interface components {
             description: string | null;
             format: components["schemas"]["DatasetFormat"];
             base_model: string;
-            provider: string;
             /** @description The source, without inline record bodies. */
             source: components["schemas"]["DatasetSourceSummary"];
             status: components["schemas"]["DatasetStatus"];
@@ -2627,17 +3346,9 @@ export interface components {
             size_bytes: number | null;
             /** @description Why the dataset is `blocked` or `failed`. */
             reasons: components["schemas"]["DatasetReason"][];
-            gates: components["schemas"]["GateVerdict"][];
+            /** @description The `dataset.create` governance decision that allowed the build. */
             governance_decision_id: string | null;
-            options: {
-                validation: components["schemas"]["DatasetValidationOptions"];
-                sanitization: components["schemas"]["DatasetSanitizationOptions"];
-                dedup: components["schemas"]["DatasetDedupOptions"];
-                split: components["schemas"]["DatasetSplitOptions"] | null;
-            };
-            metadata: {
-                [key: string]: string;
-            };
+            config: components["schemas"]["DatasetConfig"];
             created_by: string;
             /** Format: date-time */
             created_at: string;
@@ -3860,7 +4571,7 @@ export interface components {
                 eval_run: components["schemas"]["EvalRun"];
             };
         };
-        /** @description Webhook body of `ft_job.updated`: A fine-tuning job changed status (or progress); `previous_status` is null on creation. */
+        /** @description Webhook body of `ft_job.updated`: A fine-tuning job changed status (or provider status); `previous_status` is null on creation. */
         FtJobUpdatedEvent: {
             /**
              * Format: uuid

@@ -7,55 +7,55 @@ import type { components } from './openapi.js';
 
 /** RFC 9457 problem details. Extension members may appear (for example `current_model_version_id` on a rollback conflict); no stack trace, SQL or secret ever does. */
 export type Problem = components['schemas']['Problem'];
-/** FieldError */
+/** The `FieldError` schema of the API contract. */
 export type FieldError = components['schemas']['FieldError'];
-/** GateVerdict */
+/** The `GateVerdict` schema of the API contract. */
 export type GateVerdict = components['schemas']['GateVerdict'];
 /** Who performed an action. */
 export type Actor = components['schemas']['Actor'];
 /** One chat turn in the OpenAI chat format. */
 export type ChatMessage = components['schemas']['ChatMessage'];
-/** ToolCall */
+/** The `ToolCall` schema of the API contract. */
 export type ToolCall = components['schemas']['ToolCall'];
 /** Which model to run: a base model by name, a registered model version (its provider model id is used), or a provider model id as is. */
 export type ModelRef = components['schemas']['ModelRef'];
-/** BaseModelRef */
+/** The `BaseModelRef` schema of the API contract. */
 export type BaseModelRef = components['schemas']['BaseModelRef'];
-/** FtModelVersionRef */
+/** The `FtModelVersionRef` schema of the API contract. */
 export type FtModelVersionRef = components['schemas']['FtModelVersionRef'];
-/** ProviderModelIdRef */
+/** The `ProviderModelIdRef` schema of the API contract. */
 export type ProviderModelIdRef = components['schemas']['ProviderModelIdRef'];
 /** What a production pointer serves. */
 export type Target = components['schemas']['Target'];
 /** Up to 50 string key/value pairs for the caller's own use. */
 export type Metadata = components['schemas']['Metadata'];
-/** Health */
+/** The `Health` schema of the API contract. */
 export type Health = components['schemas']['Health'];
-/** Readiness */
+/** The `Readiness` schema of the API contract. */
 export type Readiness = components['schemas']['Readiness'];
-/** DependencyCheck */
+/** The `DependencyCheck` schema of the API contract. */
 export type DependencyCheck = components['schemas']['DependencyCheck'];
-/** Project */
+/** The `Project` schema of the API contract. */
 export type Project = components['schemas']['Project'];
-/** CreateProjectRequest */
+/** The `CreateProjectRequest` schema of the API contract. */
 export type CreateProjectRequest = components['schemas']['CreateProjectRequest'];
 /** A page of Project objects, newest first. */
 export type ProjectList = components['schemas']['ProjectList'];
-/** ApiKey */
+/** The `ApiKey` schema of the API contract. */
 export type ApiKey = components['schemas']['ApiKey'];
 /** A newly created API key, the only time its secret is returned. */
 export type ApiKeyWithSecret = components['schemas']['ApiKeyWithSecret'];
-/** CreateApiKeyRequest */
+/** The `CreateApiKeyRequest` schema of the API contract. */
 export type CreateApiKeyRequest = components['schemas']['CreateApiKeyRequest'];
 /** A page of ApiKey objects, newest first. */
 export type ApiKeyList = components['schemas']['ApiKeyList'];
-/** ModelVersionStatus */
+/** The `ModelVersionStatus` schema of the API contract. */
 export type ModelVersionStatus = components['schemas']['ModelVersionStatus'];
-/** EvalSummaryEntry */
+/** The `EvalSummaryEntry` schema of the API contract. */
 export type EvalSummaryEntry = components['schemas']['EvalSummaryEntry'];
 /** A registered model. Never deleted: `retired` is its last state. Lifecycle: candidate → approved → production → retired. */
 export type ModelVersion = components['schemas']['ModelVersion'];
-/** CreateModelVersionRequest */
+/** The `CreateModelVersionRequest` schema of the API contract. */
 export type CreateModelVersionRequest = components['schemas']['CreateModelVersionRequest'];
 /** A page of ModelVersion objects, newest first. */
 export type ModelVersionList = components['schemas']['ModelVersionList'];
@@ -63,41 +63,37 @@ export type ModelVersionList = components['schemas']['ModelVersionList'];
 export type Upload = components['schemas']['Upload'];
 /** `jsonl_chat`: `{ messages, tools? }` per line; `jsonl_prompt_completion`: `{ prompt, completion }`; `jsonl_preference` (DPO): `{ input: { messages, tools? }, preferred_output: [message], non_preferred_output: [message] }`. */
 export type DatasetFormat = components['schemas']['DatasetFormat'];
-/** DatasetStatus */
+/** The `DatasetStatus` schema of the API contract. */
 export type DatasetStatus = components['schemas']['DatasetStatus'];
 /** Where the records come from. */
 export type DatasetSource = components['schemas']['DatasetSource'];
-/** InlineDatasetSource */
+/** The `InlineDatasetSource` schema of the API contract. */
 export type InlineDatasetSource = components['schemas']['InlineDatasetSource'];
-/** UploadDatasetSource */
+/** The `UploadDatasetSource` schema of the API contract. */
 export type UploadDatasetSource = components['schemas']['UploadDatasetSource'];
-/** OrchestratorTracesDatasetSource */
+/** The `OrchestratorTracesDatasetSource` schema of the API contract. */
 export type OrchestratorTracesDatasetSource = components['schemas']['OrchestratorTracesDatasetSource'];
-/** Passed to the Orchestrator's `GET /v1/traces` (see docs/integrations.md). */
+/** Passed to the Orchestrator's `GET /v1/traces` (see docs/integrations.md) together with the dataset's project id. */
 export type TraceFilters = components['schemas']['TraceFilters'];
-/** DatasetValidationOptions */
-export type DatasetValidationOptions = components['schemas']['DatasetValidationOptions'];
-/** DatasetSanitizationOptions */
+/** The `DatasetSanitizationOptions` schema of the API contract. */
 export type DatasetSanitizationOptions = components['schemas']['DatasetSanitizationOptions'];
-/** DatasetDedupOptions */
+/** The `DatasetDedupOptions` schema of the API contract. */
 export type DatasetDedupOptions = components['schemas']['DatasetDedupOptions'];
-/** DatasetSplitOptions */
-export type DatasetSplitOptions = components['schemas']['DatasetSplitOptions'];
-/** CreateDatasetRequest */
+/** The `CreateDatasetRequest` schema of the API contract. */
 export type CreateDatasetRequest = components['schemas']['CreateDatasetRequest'];
-/** DatasetProgress */
+/** The `DatasetProgress` schema of the API contract. */
 export type DatasetProgress = components['schemas']['DatasetProgress'];
-/** DatasetDropReason */
-export type DatasetDropReason = components['schemas']['DatasetDropReason'];
-/** What the build did, step by step. Counts only; no record content. */
+/** The build options after defaults; hashed (with format and source) into `config_hash`. */
+export type DatasetConfig = components['schemas']['DatasetConfig'];
+/** What the build did, step by step. Counts only; never record content or finding text. */
 export type DatasetReport = components['schemas']['DatasetReport'];
-/** DatasetFile */
+/** The `DatasetFile` schema of the API contract. */
 export type DatasetFile = components['schemas']['DatasetFile'];
-/** DatasetReason */
+/** The `DatasetReason` schema of the API contract. */
 export type DatasetReason = components['schemas']['DatasetReason'];
-/** Dataset */
+/** The `Dataset` schema of the API contract. */
 export type Dataset = components['schemas']['Dataset'];
-/** DatasetSourceSummary */
+/** The `DatasetSourceSummary` schema of the API contract. */
 export type DatasetSourceSummary = components['schemas']['DatasetSourceSummary'];
 /** A page of Dataset objects, newest first. */
 export type DatasetList = components['schemas']['DatasetList'];
@@ -129,21 +125,21 @@ export type TrismSafetyGrader = components['schemas']['TrismSafetyGrader'];
 export type LatencyCeilingGrader = components['schemas']['LatencyCeilingGrader'];
 /** Fails cases that cost more than max_usd. */
 export type CostCeilingGrader = components['schemas']['CostCeilingGrader'];
-/** EvalCaseInput */
+/** The `EvalCaseInput` schema of the API contract. */
 export type EvalCaseInput = components['schemas']['EvalCaseInput'];
-/** EvalCase */
+/** The `EvalCase` schema of the API contract. */
 export type EvalCase = components['schemas']['EvalCase'];
 /** A page of EvalCase objects, newest first. */
 export type EvalCaseList = components['schemas']['EvalCaseList'];
-/** EvalCaseSource */
+/** The `EvalCaseSource` schema of the API contract. */
 export type EvalCaseSource = components['schemas']['EvalCaseSource'];
-/** InlineEvalCaseSource */
+/** The `InlineEvalCaseSource` schema of the API contract. */
 export type InlineEvalCaseSource = components['schemas']['InlineEvalCaseSource'];
-/** DatasetEvalCaseSource */
+/** The `DatasetEvalCaseSource` schema of the API contract. */
 export type DatasetEvalCaseSource = components['schemas']['DatasetEvalCaseSource'];
 /** Which cases a run uses. */
 export type SelectionStrategy = components['schemas']['SelectionStrategy'];
-/** CreateEvalSuiteRequest */
+/** The `CreateEvalSuiteRequest` schema of the API contract. */
 export type CreateEvalSuiteRequest = components['schemas']['CreateEvalSuiteRequest'];
 /** Fields to change; omitted ones are copied from the version this one derives from. */
 export type CreateEvalSuiteVersionRequest = components['schemas']['CreateEvalSuiteVersionRequest'];
@@ -153,119 +149,119 @@ export type EvalSuite = components['schemas']['EvalSuite'];
 export type EvalSuiteList = components['schemas']['EvalSuiteList'];
 /** `stopped`: ended early (see `stop_reason`, e.g. `cost_cap`) with partial metrics. */
 export type EvalRunStatus = components['schemas']['EvalRunStatus'];
-/** CreateEvalRunRequest */
+/** The `CreateEvalRunRequest` schema of the API contract. */
 export type CreateEvalRunRequest = components['schemas']['CreateEvalRunRequest'];
-/** EvalMetrics */
+/** The `EvalMetrics` schema of the API contract. */
 export type EvalMetrics = components['schemas']['EvalMetrics'];
-/** EvalRun */
+/** The `EvalRun` schema of the API contract. */
 export type EvalRun = components['schemas']['EvalRun'];
 /** A page of EvalRun objects, newest first. */
 export type EvalRunList = components['schemas']['EvalRunList'];
-/** GraderVerdict */
+/** The `GraderVerdict` schema of the API contract. */
 export type GraderVerdict = components['schemas']['GraderVerdict'];
-/** EvalCaseResult */
+/** The `EvalCaseResult` schema of the API contract. */
 export type EvalCaseResult = components['schemas']['EvalCaseResult'];
 /** A page of EvalCaseResult objects, newest first. */
 export type EvalCaseResultList = components['schemas']['EvalCaseResultList'];
-/** EvalComparison */
+/** The `EvalComparison` schema of the API contract. */
 export type EvalComparison = components['schemas']['EvalComparison'];
-/** FtJobStatus */
+/** The `FtJobStatus` schema of the API contract. */
 export type FtJobStatus = components['schemas']['FtJobStatus'];
-/** FtMethod */
+/** The `FtMethod` schema of the API contract. */
 export type FtMethod = components['schemas']['FtMethod'];
-/** FtHyperparameters */
+/** The `FtHyperparameters` schema of the API contract. */
 export type FtHyperparameters = components['schemas']['FtHyperparameters'];
-/** CreateFtJobRequest */
+/** The `CreateFtJobRequest` schema of the API contract. */
 export type CreateFtJobRequest = components['schemas']['CreateFtJobRequest'];
-/** FtJob */
+/** The `FtJob` schema of the API contract. */
 export type FtJob = components['schemas']['FtJob'];
 /** A page of FtJob objects, newest first. */
 export type FtJobList = components['schemas']['FtJobList'];
-/** FtJobEvent */
+/** The `FtJobEvent` schema of the API contract. */
 export type FtJobEvent = components['schemas']['FtJobEvent'];
 /** A page of FtJobEvent objects, newest first. */
 export type FtJobEventList = components['schemas']['FtJobEventList'];
 /** Provider events are acknowledged once stored; duplicates (same `webhook-id`) are acknowledged too. */
 export type ProviderWebhookAck = components['schemas']['ProviderWebhookAck'];
-/** ApprovalStatus */
+/** The `ApprovalStatus` schema of the API contract. */
 export type ApprovalStatus = components['schemas']['ApprovalStatus'];
-/** Approval */
+/** The `Approval` schema of the API contract. */
 export type Approval = components['schemas']['Approval'];
 /** A page of Approval objects, newest first. */
 export type ApprovalList = components['schemas']['ApprovalList'];
-/** DecideApprovalRequest */
+/** The `DecideApprovalRequest` schema of the API contract. */
 export type DecideApprovalRequest = components['schemas']['DecideApprovalRequest'];
-/** PromotionDecision */
+/** The `PromotionDecision` schema of the API contract. */
 export type PromotionDecision = components['schemas']['PromotionDecision'];
-/** CreatePromotionRequest */
+/** The `CreatePromotionRequest` schema of the API contract. */
 export type CreatePromotionRequest = components['schemas']['CreatePromotionRequest'];
 /** The promoted version's eval at promotion time; monitoring compares later re-evals with it. */
 export type PromotionBaseline = components['schemas']['PromotionBaseline'];
-/** Promotion */
+/** The `Promotion` schema of the API contract. */
 export type Promotion = components['schemas']['Promotion'];
 /** A page of Promotion objects, newest first. */
 export type PromotionList = components['schemas']['PromotionList'];
-/** RollbackPromotionRequest */
+/** The `RollbackPromotionRequest` schema of the API contract. */
 export type RollbackPromotionRequest = components['schemas']['RollbackPromotionRequest'];
-/** ProductionPointer */
+/** The `ProductionPointer` schema of the API contract. */
 export type ProductionPointer = components['schemas']['ProductionPointer'];
 /** A page of ProductionPointer objects, newest first. */
 export type ProductionPointerList = components['schemas']['ProductionPointerList'];
-/** ResolvedPointer */
+/** The `ResolvedPointer` schema of the API contract. */
 export type ResolvedPointer = components['schemas']['ResolvedPointer'];
-/** PointerHistoryEntry */
+/** The `PointerHistoryEntry` schema of the API contract. */
 export type PointerHistoryEntry = components['schemas']['PointerHistoryEntry'];
 /** A page of PointerHistoryEntry objects, newest first. */
 export type PointerHistoryEntryList = components['schemas']['PointerHistoryEntryList'];
-/** OverrideProductionPointerRequest */
+/** The `OverrideProductionPointerRequest` schema of the API contract. */
 export type OverrideProductionPointerRequest = components['schemas']['OverrideProductionPointerRequest'];
-/** ReEvalSchedule */
+/** The `ReEvalSchedule` schema of the API contract. */
 export type ReEvalSchedule = components['schemas']['ReEvalSchedule'];
-/** CronSchedule */
+/** The `CronSchedule` schema of the API contract. */
 export type CronSchedule = components['schemas']['CronSchedule'];
-/** ImmediateSchedule */
+/** The `ImmediateSchedule` schema of the API contract. */
 export type ImmediateSchedule = components['schemas']['ImmediateSchedule'];
-/** ReEvalPolicy */
+/** The `ReEvalPolicy` schema of the API contract. */
 export type ReEvalPolicy = components['schemas']['ReEvalPolicy'];
-/** CreateReEvalRequest */
+/** The `CreateReEvalRequest` schema of the API contract. */
 export type CreateReEvalRequest = components['schemas']['CreateReEvalRequest'];
 /** Comparison of one re-eval run with the baseline. */
 export type ReEvalRegression = components['schemas']['ReEvalRegression'];
-/** ReEvalRun */
+/** The `ReEvalRun` schema of the API contract. */
 export type ReEvalRun = components['schemas']['ReEvalRun'];
-/** ReEval */
+/** The `ReEval` schema of the API contract. */
 export type ReEval = components['schemas']['ReEval'];
 /** A page of ReEval objects, newest first. */
 export type ReEvalList = components['schemas']['ReEvalList'];
-/** WebhookEndpoint */
+/** The `WebhookEndpoint` schema of the API contract. */
 export type WebhookEndpoint = components['schemas']['WebhookEndpoint'];
 /** A webhook endpoint with its new secret (create and rotate responses only). */
 export type WebhookEndpointWithSecret = components['schemas']['WebhookEndpointWithSecret'];
-/** CreateWebhookEndpointRequest */
+/** The `CreateWebhookEndpointRequest` schema of the API contract. */
 export type CreateWebhookEndpointRequest = components['schemas']['CreateWebhookEndpointRequest'];
-/** UpdateWebhookEndpointRequest */
+/** The `UpdateWebhookEndpointRequest` schema of the API contract. */
 export type UpdateWebhookEndpointRequest = components['schemas']['UpdateWebhookEndpointRequest'];
-/** RotateWebhookSecretRequest */
+/** The `RotateWebhookSecretRequest` schema of the API contract. */
 export type RotateWebhookSecretRequest = components['schemas']['RotateWebhookSecretRequest'];
 /** A page of WebhookEndpoint objects, newest first. */
 export type WebhookEndpointList = components['schemas']['WebhookEndpointList'];
 /** `pending`: an attempt is scheduled (`next_attempt_at`); `delivering`: an attempt is in flight; `failed`: the last attempt failed and no retry is scheduled yet; `dead_letter`: attempts exhausted. */
 export type WebhookDeliveryStatus = components['schemas']['WebhookDeliveryStatus'];
-/** WebhookAttempt */
+/** The `WebhookAttempt` schema of the API contract. */
 export type WebhookAttempt = components['schemas']['WebhookAttempt'];
-/** WebhookDelivery */
+/** The `WebhookDelivery` schema of the API contract. */
 export type WebhookDelivery = components['schemas']['WebhookDelivery'];
 /** A page of WebhookDelivery objects, newest first. */
 export type WebhookDeliveryList = components['schemas']['WebhookDeliveryList'];
-/** ReplayWebhookDeliveriesRequest */
+/** The `ReplayWebhookDeliveriesRequest` schema of the API contract. */
 export type ReplayWebhookDeliveriesRequest = components['schemas']['ReplayWebhookDeliveriesRequest'];
-/** ReplayWebhookDeliveriesResult */
+/** The `ReplayWebhookDeliveriesResult` schema of the API contract. */
 export type ReplayWebhookDeliveriesResult = components['schemas']['ReplayWebhookDeliveriesResult'];
-/** AuditEvent */
+/** The `AuditEvent` schema of the API contract. */
 export type AuditEvent = components['schemas']['AuditEvent'];
 /** A page of AuditEvent objects, newest first. */
 export type AuditEventList = components['schemas']['AuditEventList'];
-/** WebhookEventType */
+/** The `WebhookEventType` schema of the API contract. */
 export type WebhookEventType = components['schemas']['WebhookEventType'];
 /** An outbox event, as the SSE stream delivers it. */
 export type Event = components['schemas']['Event'];
@@ -275,7 +271,7 @@ export type DatasetCreatedEvent = components['schemas']['DatasetCreatedEvent'];
 export type DatasetFailedEvent = components['schemas']['DatasetFailedEvent'];
 /** Webhook body of `eval.completed`: An eval run reached a final state (`completed`, `stopped` or `failed`) with its metrics. */
 export type EvalCompletedEvent = components['schemas']['EvalCompletedEvent'];
-/** Webhook body of `ft_job.updated`: A fine-tuning job changed status (or progress); `previous_status` is null on creation. */
+/** Webhook body of `ft_job.updated`: A fine-tuning job changed status (or provider status); `previous_status` is null on creation. */
 export type FtJobUpdatedEvent = components['schemas']['FtJobUpdatedEvent'];
 /** Webhook body of `model_version.created`: A model version was registered (by hand or by a completed fine-tuning job). */
 export type ModelVersionCreatedEvent = components['schemas']['ModelVersionCreatedEvent'];
