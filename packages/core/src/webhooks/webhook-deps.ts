@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { Queue } from '../ports/queue.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { uuidv7Generator, type IdGenerator } from '../shared/ids.js';
+import { silentLogger, type Logger } from '../shared/logger.js';
+import { DestinationPolicy } from './destination-policy.js';
+import { systemResolver, type HostResolver } from './resolve-destination.js';
+import { NodeWebhookSender, type WebhookSender } from './webhook-sender.js';
+import { resolveWebhookSettings, type WebhookSettings, type WebhookSettingsInput } from './webhook-settings.js';
+
+/** Everything the webhook use cases need, built once per process. */
+export interface WebhookDeps {
+  readonly db: Kysely<DB>;
+  readonly queue: Queue;
+  readonly settings: WebhookSettings & { readonly staleAfterMs: number };
+  readonly policy: DestinationPolicy;
+  readonly resolver: HostResolver;
+  readonly sender: WebhookSender;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+  /** Source of jitter; injectable for deterministic tests. */
+  readonly random: () => number;
+}
+
+/** Options of {@link createWebhookDeps}. */
+export interface CreateWebhookDepsOptions {
+  readonly db: Kysely<DB>;
+  readonly queue: Queue;
+  readonly settings?: WebhookSettingsInput;
+  readonly resolver?: HostResolver;
+  readonly sender?: WebhookSender;
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+  readonly logger?: Logger;
+  readonly random?: () => number;
+}
+
+/** Validates the settings (signing keys, allowlist) and fills in the defaults. */
+export function createWebhookDeps(options: CreateWebhookDepsOptions): WebhookDeps {
+  const settings = resolveWebhookSettings(options.settings);
+  return {
+    db: options.db,
+    queue: options.queue,
+    settings,
+    policy: new DestinationPolicy({ allowAll: settings.allowPrivateDestinations, allowlist: settings.destinationAllowlist }),
+    resolver: options.resolver ?? systemResolver,
+    sender: options.sender ?? new NodeWebhookSender(),
+    clock: options.clock ?? systemClock,
+    ids: options.ids ?? uuidv7Generator,
+    logger: options.logger ?? silentLogger,
+    random: options.random ?? Math.random,
+  };
+}
