@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { ValidationError } from '../shared/errors.js';
 
 /** One source record: its 1-based line (or record) number and its JSON text. */
@@ -15,12 +16,46 @@ export class TextGuard {
 
   /** Decodes a chunk (partial characters are carried over); throws on binary input. */
   decode(chunk: Uint8Array, final = false): string {
-    if (chunk.includes(0)) throw new ValidationError('the body is binary (it contains NUL bytes); upload JSONL text', [{ path: 'body', message: 'NUL byte found' }]);
+    if (chunk.includes(0)) throw binaryError();
     try {
       return this.#decoder.decode(chunk, { stream: !final });
     } catch {
-      throw new ValidationError('the body is not valid UTF-8 text; upload JSONL text', [{ path: 'body', message: 'invalid UTF-8' }]);
+      throw utf8Error();
     }
+  }
+}
+
+const binaryError = (): ValidationError =>
+  new ValidationError('the body is binary (it contains NUL bytes); upload JSONL text', [{ path: 'body', message: 'NUL byte found' }]);
+const utf8Error = (): ValidationError =>
+  new ValidationError('the body is not valid UTF-8 text; upload JSONL text', [{ path: 'body', message: 'invalid UTF-8' }]);
+
+/**
+ * Checks a byte stream is UTF-8 text without NUL bytes, without decoding it to strings (native
+ * checks; a character split across chunks is carried to the next one).
+ */
+export class Utf8Guard {
+  #carry: Uint8Array = new Uint8Array(0);
+
+  check(chunk: Uint8Array): void {
+    if (chunk.includes(0)) throw binaryError();
+    const bytes = this.#carry.length > 0 ? Buffer.concat([this.#carry, chunk]) : chunk;
+    // Back up over a trailing incomplete sequence (at most 3 bytes of a 4-byte character).
+    let end = bytes.length;
+    for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+      const b = bytes[bytes.length - back]!;
+      if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead
+      const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+      if (need > back) end = bytes.length - back;
+      break;
+    }
+    if (!isUtf8(bytes.subarray(0, end))) throw utf8Error();
+    this.#carry = Uint8Array.prototype.slice.call(bytes, end);
+  }
+
+  /** The stream ended: an unfinished character left over is invalid. */
+  end(): void {
+    if (this.#carry.length > 0) throw utf8Error();
   }
 }
 

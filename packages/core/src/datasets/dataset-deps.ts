@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { BlobStore } from '../ports/blob-store.js';
+import type { GovernanceEngine } from '../ports/governance.js';
+import type { Queue } from '../ports/queue.js';
+import type { Sanitizer } from '../trism/sanitizer.js';
+import type { RecordProcessor } from './record-processor-pool.js';
+import type { TraceSource } from './trace-source.js';
+
+/** The queue job that builds one dataset version; its job id is the dataset id. */
+export const DATASET_BUILD_JOB = 'dataset.build';
+
+/** What the dataset use cases need; the apps build it once per process. */
+export interface DatasetDeps {
+  readonly db: Kysely<DB>;
+  readonly blobs: BlobStore;
+  readonly queue: Queue;
+  readonly governance: GovernanceEngine;
+  /** The Orchestrator trace API; null when no Orchestrator is configured. */
+  readonly traces: TraceSource | null;
+  /** RemoteTrismSanitizer when FTM_TRISM_URL is set, else BuiltinSanitizer. */
+  readonly sanitizer: Sanitizer;
+  /** Shared worker-thread pool for builds (inline when omitted). */
+  readonly processor?: RecordProcessor;
+}
