@@ -1,1 +1,14 @@
-export {};
+export {
+  defineJob,
+  type JobContext,
+  type JobDefinition,
+  type JobHandlerOf,
+  type JobPayload,
+  type JobRetry,
+  type HandlersFor,
+} from './job-catalog.js';
+export { enqueueJob } from './enqueue-job.js';
+export { createWorker, type CreateWorkerOptions, type FtmWorker, type WorkerOutboxOptions } from './create-worker.js';
+export { classifyJobError, JobTimeoutError, toQueueHandler } from './run-job.js';
+export { installSignalHandlers, type SignalHandlerOptions } from './signal-handlers.js';
+export { outboxDispatchJob } from './jobs/outbox-dispatch-job.js';
