@@ -101,7 +101,7 @@ export interface ProviderCapabilities {
  * re-reads the source instead of a consumed stream.
  */
 export interface TrainingFileSource {
-  open(): Promise<AsyncIterable<Uint8Array>>;
+  open(): Promise<AsyncIterable<Uint8Array> | Iterable<Uint8Array>>;
   readonly sizeBytes?: number;
 }
 

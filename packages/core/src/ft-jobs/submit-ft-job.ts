@@ -1,0 +1,171 @@
+import type { ServiceContext } from '../shared/context.js';
+import { FtmError, NotFoundError } from '../shared/errors.js';
+import { ProviderRequestError } from '../providers/provider-errors.js';
+import type { FineTuneMethod, FineTuneProvider, ProviderJob } from '../providers/fine-tune-provider.js';
+import { ftJobBookkeeping, metadataColumn, userMetadata, type FtJob, type FtJobRow } from './ft-job.js';
+import { DEFAULT_SUBMIT_LEASE_MS, FT_JOB_POLL, type FtJobDeps } from './ft-job-deps.js';
+import { findFtJobRow, recordFtJobChange, updateFtJobRow } from './ft-job-repository.js';
+import { nextFtJobStatus } from './ft-job-state-machine.js';
+import { markFtJobFailed } from './mark-ft-job-failed.js';
+
+/** Another worker holds the submission lease; the queue retries after its backoff. */
+export class SubmissionBusyError extends FtmError {
+  override readonly name = 'SubmissionBusyError';
+}
+
+/** Enqueues the next poll of a running job. */
+export async function enqueuePoll(deps: Pick<FtJobDeps, 'queue'>, job: Pick<FtJobRow, 'id' | 'tenant_id' | 'poll_attempts'>, delayMs: number, tag = String(job.poll_attempts)): Promise<void> {
+  await deps.queue.enqueue(FT_JOB_POLL, { ft_job_id: job.id, tenant_id: job.tenant_id }, { jobId: `${FT_JOB_POLL}:${job.id}:${tag}`, delayMs, maxAttempts: 10, backoffMs: 5_000 });
+}
+
+function methodOf(row: FtJobRow): FineTuneMethod {
+  const hyperparameters = row.hyperparameters as Record<string, never>;
+  if (row.method === 'reinforcement') return { type: 'reinforcement', hyperparameters, grader: ftJobBookkeeping(row).grader ?? {} };
+  return { type: row.method, hyperparameters } as FineTuneMethod;
+}
+
+/**
+ * Takes the job into `submitting` (from `queued`) and the submission lease, so two deliveries of the
+ * same queue job never both talk to the provider. A lease left by a crashed worker expires.
+ */
+async function claim(deps: FtJobDeps, ctx: ServiceContext, id: string): Promise<FtJobRow | null> {
+  const leaseMs = deps.submitLeaseMs ?? DEFAULT_SUBMIT_LEASE_MS;
+  return deps.db.transaction().execute(async (trx) => {
+    const row = await findFtJobRow(trx, ctx, id, true);
+    if (row.status !== 'queued' && row.status !== 'submitting') return null;
+    const now = ctx.clock.now();
+    const b = ftJobBookkeeping(row);
+    if (row.status === 'submitting' && b.submit_lease_until && new Date(b.submit_lease_until) > now) {
+      throw new SubmissionBusyError(`ft_job ${id} is being submitted by another worker`);
+    }
+    const status = row.status === 'queued' ? nextFtJobStatus('queued', 'start_submission') : row.status;
+    const updated = await updateFtJobRow(trx, ctx.tenantId, id, {
+      status,
+      metadata: metadataColumn(userMetadata(row), { ...b, status_reason: null, submit_lease_until: new Date(now.getTime() + leaseMs).toISOString() }),
+      updated_at: now,
+    });
+    if (row.status === 'queued') {
+      await recordFtJobChange(trx, ctx, { previousStatus: 'queued', row: updated, action: 'ft_job.submit', summary: `submitting fine-tuning job to ${row.provider}` });
+    }
+    return updated;
+  });
+}
+
+/** Uploads the dataset's file(s) unless an earlier attempt already did, recording each id at once. */
+async function ensureFiles(deps: FtJobDeps, ctx: ServiceContext, provider: FineTuneProvider, row: FtJobRow): Promise<{ training: string; validation: string | null }> {
+  const dataset = await deps.db
+    .selectFrom('datasets')
+    .select(['train_blob_key', 'validation_blob_key'])
+    .where('tenant_id', '=', row.tenant_id)
+    .where('id', '=', row.dataset_id)
+    .executeTakeFirst();
+  if (!dataset?.train_blob_key) throw new ProviderRequestError(provider.name, 400, 'the dataset has no built training file', 'missing_training_file');
+  const upload = async (key: string, filename: string) => provider.uploadTrainingFile({ open: async () => deps.blobs.get(key) }, { filename });
+  let training = row.provider_file_id;
+  if (!training) {
+    training = (await upload(dataset.train_blob_key, `ftm-${row.id}-train.jsonl`)).id;
+    await deps.db.updateTable('ft_jobs').set({ provider_file_id: training }).where('tenant_id', '=', row.tenant_id).where('id', '=', row.id).execute();
+  }
+  let validation = row.provider_validation_file_id;
+  if (!validation && dataset.validation_blob_key) {
+    validation = (await upload(dataset.validation_blob_key, `ftm-${row.id}-validation.jsonl`)).id;
+    await deps.db.updateTable('ft_jobs').set({ provider_validation_file_id: validation }).where('tenant_id', '=', row.tenant_id).where('id', '=', row.id).execute();
+  }
+  return { training, validation };
+}
+
+/** Records the provider job: the job is `running` from here, unless it was canceled meanwhile. */
+async function recordProviderJob(deps: FtJobDeps, ctx: ServiceContext, id: string, providerJob: ProviderJob): Promise<{ job: FtJob; cancelAtProvider: boolean; row: FtJobRow }> {
+  return deps.db.transaction().execute(async (trx) => {
+    const row = await findFtJobRow(trx, ctx, id, true);
+    const now = ctx.clock.now();
+    const b = ftJobBookkeeping(row);
+    if (row.status === 'canceled') {
+      const updated = await updateFtJobRow(trx, ctx.tenantId, id, { provider_job_id: providerJob.id, provider_status: providerJob.status, updated_at: now });
+      const job = await recordFtJobChange(trx, ctx, { previousStatus: 'canceled', row: updated, action: 'ft_job.submit', summary: `provider job ${providerJob.id} recorded after cancellation; canceling it at ${row.provider}` });
+      return { job, cancelAtProvider: true, row: updated };
+    }
+    const status = row.status === 'submitting' ? nextFtJobStatus('submitting', 'submitted') : row.status;
+    const pollMs = deps.poll?.initialDelayMs ?? 5_000;
+    const updated = await updateFtJobRow(trx, ctx.tenantId, id, {
+      status,
+      provider_job_id: providerJob.id,
+      provider_status: providerJob.status,
+      submitted_at: row.submitted_at ?? now,
+      next_poll_at: new Date(now.getTime() + pollMs),
+      metadata: metadataColumn(userMetadata(row), { ...b, submit_lease_until: null }),
+      updated_at: now,
+    });
+    const job = await recordFtJobChange(trx, ctx, {
+      previousStatus: row.status,
+      row: updated,
+      action: 'ft_job.submitted',
+      summary: `submitted to ${row.provider} as ${providerJob.id}`,
+      details: { provider_job_id: providerJob.id },
+    });
+    return { job, cancelAtProvider: false, row: updated };
+  });
+}
+
+/**
+ * The `ft_job.submit` worker step. Never creates two provider jobs for one FTM job: the lease keeps
+ * concurrent deliveries apart, the provider job id is recorded in the first transaction after
+ * creation, and a retry after a crash in between finds the provider job by its idempotency metadata
+ * (our job id) instead of creating another. A provider refusal fails the job; transient failures
+ * (rate limits, outages) are thrown for the queue to retry.
+ */
+export async function submitFtJob(deps: FtJobDeps, { ctx, ftJobId }: { ctx: ServiceContext; ftJobId: string }): Promise<FtJob | null> {
+  let row: FtJobRow;
+  try {
+    row = await findFtJobRow(deps.db, ctx, ftJobId);
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
+  if (row.provider_job_id && row.status === 'running') {
+    await enqueuePoll(deps, row, 0, 'submitted');
+    return null;
+  }
+  const claimed = await claim(deps, ctx, ftJobId);
+  if (!claimed) return null;
+  const provider = deps.providers.resolve(claimed.provider, { tenantId: claimed.tenant_id, projectId: claimed.project_id });
+  let providerJob: ProviderJob;
+  try {
+    providerJob = (await provider.findJobByIdempotencyKey(claimed.id)) ?? (await create(deps, ctx, provider, claimed));
+  } catch (error) {
+    if (error instanceof ProviderRequestError) {
+      return markFtJobFailed(deps, ctx, ftJobId, { code: error.providerCode ?? 'provider_rejected', message: error.message });
+    }
+    throw error;
+  }
+  const recorded = await recordProviderJob(deps, ctx, ftJobId, providerJob);
+  if (recorded.cancelAtProvider) {
+    await provider.cancelJob(providerJob.id).catch((error: unknown) => {
+      if (!(error instanceof ProviderRequestError)) throw error;
+    });
+  } else {
+    await enqueuePoll(deps, recorded.row, deps.poll?.initialDelayMs ?? 5_000, 'submitted');
+  }
+  return recorded.job;
+}
+
+async function create(deps: FtJobDeps, ctx: ServiceContext, provider: FineTuneProvider, row: FtJobRow): Promise<ProviderJob> {
+  const files = await ensureFiles(deps, ctx, provider, row);
+  return provider.createJob({
+    model: row.base_model,
+    trainingFileId: files.training,
+    validationFileId: files.validation,
+    method: methodOf(row),
+    suffix: row.suffix,
+    seed: row.seed,
+    metadata: providerMetadata(row),
+    idempotencyKey: row.id,
+  });
+}
+
+/** OpenAI accepts at most 16 metadata pairs: ours always go, the caller's only when they fit. */
+function providerMetadata(row: FtJobRow): Record<string, string> {
+  const ours = { ftm_tenant_id: row.tenant_id, ftm_dataset_id: row.dataset_id };
+  const user = userMetadata(row);
+  return Object.keys(user).length + Object.keys(ours).length + 1 <= 16 ? { ...user, ...ours } : ours;
+}
