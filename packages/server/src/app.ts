@@ -1,0 +1,110 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'pino';
+import { uuidv7, type Ftm } from '@ftm/core';
+import type { FtmConfig } from './config.js';
+import { authHook } from './http/auth-hook.js';
+import { registerCors } from './http/cors.js';
+import { registerIdempotency } from './http/idempotency-hooks.js';
+import { problem, problemFor } from './http/problem.js';
+import { loadContract, type OpenApiDocument } from './contract/load-contract.js';
+import { healthRoutes } from './routes/health/index.js';
+import { docsRoutes } from './routes/docs/index.js';
+import { modelVersionRoutes } from './routes/model-versions/index.js';
+import { projectRoutes } from './routes/projects/index.js';
+import { apiKeyRoutes } from './routes/api-keys/index.js';
+import './http/request-context.js';
+
+/** What {@link buildApp} needs: parsed config, the services, and the process logger. */
+export interface BuildAppOptions {
+  readonly config: Pick<FtmConfig, 'corsOrigins' | 'bodyLimitBytes'>;
+  readonly ftm: Ftm;
+  readonly logger: Logger;
+  /** The OpenAPI document served at /openapi.json and /docs (default: docs/openapi.yaml). */
+  readonly contract?: OpenApiDocument;
+  /** Extra authenticated route plugins (other resources), registered beside the built-in ones. */
+  readonly routes?: readonly FastifyPluginAsync<{ ftm: Ftm }>[];
+}
+
+/** A route as registered, for the contract test. */
+export interface RegisteredRoute {
+  readonly method: string;
+  readonly url: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route this app registered (method, Fastify URL). */
+    readonly ftmRoutes: readonly RegisteredRoute[];
+  }
+}
+
+// An upstream id is echoed only if it is short and plain, so it cannot forge log lines.
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Authenticated API routes; other engineers' resources are added through `options.routes`. */
+const API_ROUTES: readonly FastifyPluginAsync<{ ftm: Ftm }>[] = [modelVersionRoutes, projectRoutes, apiKeyRoutes];
+
+/**
+ * The HTTP API: request ids, logs, CORS, problem+json errors, public probes and docs, and the
+ * authenticated resources behind bearer auth and Idempotency-Key handling.
+ */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { ftm, config } = options;
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    // One line per request from our onResponse hook instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : uuidv7();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  const routes: RegisteredRoute[] = [];
+  app.decorate('ftmRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
+
+  // Bodies of `application/json` with nothing in them (POST …/approve from some clients) are "no body".
+  const defaultJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    return defaultJson(request, text, done);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const level = reply.statusCode >= 500 ? 'error' : 'info';
+    request.log[level]({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+  registerCors(app, config.corsOrigins);
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const { problem: body, headers } = problemFor(error, request.id);
+    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.debug({ code: body.code }, 'request refused');
+    return reply.code(body.status).headers(headers).type('application/problem+json').send(body);
+  });
+  app.setNotFoundHandler(async (request, reply) =>
+    reply.code(404).type('application/problem+json').send(problem(404, 'not_found', 'Not found', `no route for ${request.method} ${request.url.split('?', 1)[0]}`, request.id)),
+  );
+
+  const contract = options.contract ?? loadContract();
+  await app.register(healthRoutes, { ftm });
+  await app.register(docsRoutes, { contract });
+
+  await app.register(async (api) => {
+    api.addHook('onRequest', authHook(ftm));
+    registerIdempotency(api, ftm);
+    for (const plugin of [...API_ROUTES, ...(options.routes ?? [])]) await api.register(plugin, { ftm });
+  });
+
+  return app;
+}
+

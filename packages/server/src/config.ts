@@ -1,0 +1,149 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Everything the API and worker processes read from the environment, parsed once at start. */
+export interface FtmConfig {
+  readonly env: 'dev' | 'stage' | 'prod';
+  readonly host: string;
+  readonly port: number;
+  /** Home of the embedded defaults (PGlite under `db/`, blobs under `blobs/`). */
+  readonly dataDir: string;
+  readonly database: { readonly kind: 'pglite'; readonly dataDir: string } | { readonly kind: 'postgres'; readonly url: string };
+  readonly storage: { readonly uri: string; readonly region?: string; readonly endpoint?: string };
+  readonly queue: { readonly type: 'local' } | { readonly type: 'redis'; readonly url: string };
+  readonly orchestrator?: { readonly url: string; readonly apiKey: string };
+  readonly trismUrl?: string;
+  readonly prismUrl?: string;
+  readonly vectorUrl?: string;
+  readonly openaiApiKey?: string;
+  readonly webhookSigningKey?: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly otelEndpoint?: string;
+  /** Browser origins allowed by CORS; empty means no CORS headers at all. */
+  readonly corsOrigins: readonly string[];
+  readonly authCacheTtlMs: number;
+  readonly bodyLimitBytes: number;
+}
+
+/** Every bad or missing variable, one line each, naming the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const EnvSchema = z.object({
+  FTM_ENV: optional(z.enum(['dev', 'stage', 'prod'], { error: 'must be dev, stage or prod' })),
+  FTM_HOST: optional(z.string().min(1)),
+  FTM_PORT: optional(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535, 'must be a port number (0-65535)')),
+  FTM_DATA_DIR: optional(z.string().min(1)),
+  FTM_DATABASE_URL: optional(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })),
+  FTM_STORAGE_URI: optional(z.string().regex(/^(s3:\/\/[^/]+.*|file:.+)$/, 'must be s3://bucket/prefix or file:///path')),
+  FTM_STORAGE_REGION: optional(z.string().min(1)),
+  FTM_STORAGE_ENDPOINT: optional(httpUrl),
+  FTM_QUEUE_URL: optional(z.url({ error: 'must be a URL (redis://host:6379)' })),
+  FTM_QUEUE_TYPE: optional(z.enum(['local', 'redis', 'sqs', 'rabbit'], { error: 'must be redis, sqs or rabbit (or local)' })),
+  FTM_VECTOR_URL: optional(z.url({ error: 'must be a URL' })),
+  FTM_ORCHESTRATOR_URL: optional(httpUrl),
+  FTM_ORCHESTRATOR_API_KEY: optional(z.string().min(1)),
+  FTM_TRISM_URL: optional(httpUrl),
+  FTM_PRISM_URL: optional(httpUrl),
+  FTM_OPENAI_API_KEY: optional(z.string().min(1)),
+  FTM_WEBHOOK_SIGNING_KEY: optional(z.string().min(16, 'must be at least 16 characters')),
+  FTM_LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be fatal, error, warn, info, debug, trace or silent' })),
+  FTM_OTEL_EXPORTER_OTLP_ENDPOINT: optional(httpUrl),
+  FTM_CORS_ORIGINS: optional(z.string()),
+  FTM_AUTH_CACHE_TTL_MS: optional(z.coerce.number({ error: 'must be milliseconds' }).int().min(0).max(300_000, 'must be at most 300000 (5 minutes)')),
+  FTM_BODY_LIMIT_BYTES: optional(z.coerce.number({ error: 'must be a byte count' }).int().min(1024).max(100 * 1024 * 1024)),
+});
+
+function parseOrigins(raw: string | undefined, problems: string[]): string[] {
+  if (!raw) return [];
+  const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const o of origins) {
+    if (o === '*') continue;
+    let ok = false;
+    try {
+      const u = new URL(o);
+      ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === o;
+    } catch {
+      ok = false;
+    }
+    if (!ok) problems.push(`FTM_CORS_ORIGINS: ${JSON.stringify(o)} is not an origin like https://app.example.com (or *)`);
+  }
+  return origins;
+}
+
+/**
+ * Parses the FTM_* variables. Every problem is collected and thrown together as a ConfigError,
+ * one line per variable; values are never echoed, since some are secrets. `FTM_ENV=prod` also
+ * refuses the embedded defaults, a missing signing key and wildcard CORS.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): FtmConfig {
+  const parsed = EnvSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const mode = e.FTM_ENV ?? 'dev';
+  const dataDir = resolve(e.FTM_DATA_DIR ?? './.ftm');
+  const corsOrigins = parseOrigins(e.FTM_CORS_ORIGINS, problems);
+
+  let queue: FtmConfig['queue'] = { type: 'local' };
+  const queueType = e.FTM_QUEUE_TYPE ?? (e.FTM_QUEUE_URL ? 'redis' : 'local');
+  if (queueType === 'sqs' || queueType === 'rabbit') {
+    problems.push(`FTM_QUEUE_TYPE: ${queueType} has no adapter in this release; use redis (or leave unset for the local queue)`);
+  } else if (queueType === 'redis') {
+    if (!e.FTM_QUEUE_URL) problems.push('FTM_QUEUE_URL: required when FTM_QUEUE_TYPE=redis');
+    else if (!/^rediss?:$/.test(new URL(e.FTM_QUEUE_URL).protocol)) problems.push('FTM_QUEUE_URL: must be a redis:// or rediss:// URL');
+    else queue = { type: 'redis', url: e.FTM_QUEUE_URL };
+  } else if (e.FTM_QUEUE_URL) {
+    problems.push('FTM_QUEUE_URL: set, but FTM_QUEUE_TYPE=local ignores it; set FTM_QUEUE_TYPE=redis');
+  }
+  if (e.FTM_ORCHESTRATOR_URL && !e.FTM_ORCHESTRATOR_API_KEY) problems.push('FTM_ORCHESTRATOR_API_KEY: required when FTM_ORCHESTRATOR_URL is set');
+
+  if (mode === 'prod') {
+    if (!e.FTM_DATABASE_URL) problems.push('FTM_DATABASE_URL: required when FTM_ENV=prod (the embedded PGlite database is for dev only)');
+    if (!e.FTM_STORAGE_URI) problems.push('FTM_STORAGE_URI: required when FTM_ENV=prod (s3://bucket/prefix)');
+    else if (e.FTM_STORAGE_URI.startsWith('file:')) problems.push('FTM_STORAGE_URI: file: storage is for dev only; use s3:// when FTM_ENV=prod');
+    if (queueType === 'local') problems.push('FTM_QUEUE_URL: required when FTM_ENV=prod, with FTM_QUEUE_TYPE=redis (the local queue is for dev only)');
+    if (!e.FTM_WEBHOOK_SIGNING_KEY) problems.push('FTM_WEBHOOK_SIGNING_KEY: required when FTM_ENV=prod');
+    if (corsOrigins.includes('*')) problems.push('FTM_CORS_ORIGINS: * (any origin) is refused when FTM_ENV=prod; list the allowed origins');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const optionalFields = {
+    ...(e.FTM_ORCHESTRATOR_URL && e.FTM_ORCHESTRATOR_API_KEY ? { orchestrator: { url: e.FTM_ORCHESTRATOR_URL, apiKey: e.FTM_ORCHESTRATOR_API_KEY } } : {}),
+    ...(e.FTM_TRISM_URL ? { trismUrl: e.FTM_TRISM_URL } : {}),
+    ...(e.FTM_PRISM_URL ? { prismUrl: e.FTM_PRISM_URL } : {}),
+    ...(e.FTM_VECTOR_URL ? { vectorUrl: e.FTM_VECTOR_URL } : {}),
+    ...(e.FTM_OPENAI_API_KEY ? { openaiApiKey: e.FTM_OPENAI_API_KEY } : {}),
+    ...(e.FTM_WEBHOOK_SIGNING_KEY ? { webhookSigningKey: e.FTM_WEBHOOK_SIGNING_KEY } : {}),
+    ...(e.FTM_OTEL_EXPORTER_OTLP_ENDPOINT ? { otelEndpoint: e.FTM_OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+  };
+  return {
+    env: mode,
+    host: e.FTM_HOST ?? '127.0.0.1',
+    port: e.FTM_PORT ?? 8080,
+    dataDir,
+    database: e.FTM_DATABASE_URL ? { kind: 'postgres', url: e.FTM_DATABASE_URL } : { kind: 'pglite', dataDir: resolve(dataDir, 'db') },
+    storage: {
+      uri: e.FTM_STORAGE_URI ?? `file:${resolve(dataDir, 'blobs')}`,
+      ...(e.FTM_STORAGE_REGION ? { region: e.FTM_STORAGE_REGION } : {}),
+      ...(e.FTM_STORAGE_ENDPOINT ? { endpoint: e.FTM_STORAGE_ENDPOINT } : {}),
+    },
+    queue,
+    logLevel: e.FTM_LOG_LEVEL ?? 'info',
+    corsOrigins,
+    authCacheTtlMs: e.FTM_AUTH_CACHE_TTL_MS ?? 30_000,
+    bodyLimitBytes: e.FTM_BODY_LIMIT_BYTES ?? 1024 * 1024,
+    ...optionalFields,
+  };
+}

@@ -1,0 +1,85 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { IdempotencyService, type Ftm, type StoredResponse } from '@ftm/core';
+import { problem } from './problem.js';
+import './request-context.js';
+
+const MUTATING = new Set(['POST', 'PATCH']);
+// Headers worth replaying; the rest (request id, dates) belong to the new response.
+const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];
+
+/**
+ * Outcomes a retry should be allowed to run again instead of replaying: validation failures
+ * (nothing ran), rate limiting, and server/dependency errors.
+ */
+const shouldRelease = (status: number): boolean => status === 400 || status === 429 || status >= 500;
+
+function secretNotReplayed(payload: string, requestId: string): StoredResponse {
+  const id = (JSON.parse(payload) as { id?: unknown }).id;
+  const body = problem(
+    409,
+    'secret_not_replayed',
+    'Conflict',
+    'an earlier request with this Idempotency-Key already created this resource; its secret was shown only in that response',
+    requestId,
+    { resource_id: typeof id === 'string' ? id : null },
+  );
+  return { status: 409, headers: { 'content-type': 'application/problem+json; charset=utf-8' }, body: JSON.stringify(body) };
+}
+
+/**
+ * Idempotency-Key on every POST/PATCH of the scope it is registered in: missing → 400, replay of a
+ * stored response with `Idempotent-Replayed: true`, 422 on reuse with another request, 409 while in
+ * flight. Runs after auth and body parsing (keys are per tenant; the body is part of the request).
+ */
+export function registerIdempotency(app: FastifyInstance, ftm: Ftm): void {
+  app.decorateRequest('idempotencyClaim', null);
+
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!MUTATING.has(request.method)) return;
+    const raw = request.headers['idempotency-key'];
+    const key = Array.isArray(raw) ? undefined : raw;
+    IdempotencyService.assertValidKey(key);
+    const path = request.url.split('?', 1)[0] ?? request.url;
+    const decision = await ftm.idempotency.begin(request.ctx.tenantId, key, { method: request.method, path, body: request.body });
+    if (decision.kind === 'replay') {
+      const { status, headers, body } = decision.response;
+      return reply.code(status).headers(headers).header('idempotent-replayed', 'true').send(body);
+    }
+    request.idempotencyClaim = decision.claim;
+    return undefined;
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const claim = request.idempotencyClaim;
+    if (!claim) return payload;
+    request.idempotencyClaim = null;
+    try {
+      if (shouldRelease(reply.statusCode) || typeof payload !== 'string') {
+        await ftm.idempotency.release(claim);
+      } else {
+        const headers: Record<string, string> = {};
+        for (const name of REPLAYED_HEADERS) {
+          const value = reply.getHeader(name);
+          if (value !== undefined) headers[name] = String(value);
+        }
+        const stored =
+          request.routeOptions.config.secretOnce && reply.statusCode < 300
+            ? secretNotReplayed(payload, request.id)
+            : { status: reply.statusCode, headers, body: payload };
+        await ftm.idempotency.complete(claim, stored);
+      }
+    } catch (error) {
+      // The response is still correct; the key stays locked until it lapses and can be taken over.
+      request.log.error({ err: error }, 'could not record the idempotent response');
+    }
+    return payload;
+  });
+
+  // A request that ended without a response (client gone, crash in a hook) gives its key back.
+  app.addHook('onResponse', async (request) => {
+    const claim = request.idempotencyClaim;
+    if (!claim) return;
+    request.idempotencyClaim = null;
+    await ftm.idempotency.release(claim).catch((error: unknown) => request.log.error({ err: error }, 'could not release an idempotency key'));
+  });
+}

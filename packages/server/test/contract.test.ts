@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { uuidv7 } from '@ftm/core';
+import { createTestApp, modelVersionBody, type TestApp } from './support/test-app.js';
+import { ContractValidator } from './support/contract-validator.js';
+import { UNIMPLEMENTED_OPERATIONS } from '../src/contract/unimplemented-operations.js';
+
+// Swagger UI's own assets under /docs/… are the rendering of /docs, not API operations.
+const isDocsAsset = (url: string) => url.startsWith('/docs/');
+
+let t: TestApp;
+const contract = new ContractValidator();
+const problems: string[] = [];
+const exercised = new Set<string>();
+
+/** Sends a request and checks its response against the contract under the given route. */
+async function call(key: string | null, route: string, options: InjectOptions): Promise<LightMyRequestResponse> {
+  const method = (options.method ?? 'GET').toUpperCase();
+  const res = await t.request(key, { ...options, method: method as InjectOptions['method'] });
+  problems.push(...contract.check(method, route, res));
+  exercised.add(`${method} ${route}`);
+  return res;
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ bodyLimitBytes: 64 * 1024 });
+});
+afterAll(async () => t?.close());
+
+describe('contract', () => {
+  it('catches a response body that breaks its schema and an undocumented status', () => {
+    const fake = (statusCode: number, body: unknown) =>
+      ({ statusCode, headers: { 'content-type': 'application/json', 'x-request-id': 'r' }, body: JSON.stringify(body), json: () => body }) as unknown as LightMyRequestResponse;
+    expect(contract.check('GET', '/healthz', fake(200, { status: 'fine' }))).toHaveLength(1);
+    expect(contract.check('GET', '/healthz', fake(418, { status: 'ok' }))).toHaveLength(1);
+    expect(contract.check('GET', '/healthz', fake(200, { status: 'ok' }))).toEqual([]);
+  });
+
+  it('serves no route that the contract lacks', () => {
+    const missing = t.app.ftmRoutes.filter((r) => !isDocsAsset(r.url) && !contract.operationIdOf(r.method, r.url));
+    expect(missing).toEqual([]);
+  });
+
+  it('lists exactly the contract operations it does not serve, and none it serves', () => {
+    const implemented = new Set(t.app.ftmRoutes.filter((r) => !isDocsAsset(r.url)).map((r) => contract.operationIdOf(r.method, r.url)!));
+    const overlap = UNIMPLEMENTED_OPERATIONS.filter((id) => implemented.has(id));
+    expect(overlap).toEqual([]);
+    expect(new Set(UNIMPLEMENTED_OPERATIONS).size).toBe(UNIMPLEMENTED_OPERATIONS.length);
+    expect([...implemented, ...UNIMPLEMENTED_OPERATIONS].sort()).toEqual(contract.operationIds().sort());
+  });
+
+  it('answers every implemented route, success and failure, with documented statuses and bodies', async () => {
+    const { a, b } = t;
+    await call(null, '/healthz', { url: '/healthz' });
+    await call(null, '/readyz', { url: '/readyz' });
+    await call(null, '/openapi.json', { url: '/openapi.json' });
+    await call(null, '/docs', { url: '/docs' });
+
+    // projects
+    const project = (await call(a.adminKey, '/projects', { method: 'POST', url: '/projects', payload: { name: `p-${uuidv7()}` } })).json();
+    await call(a.adminKey, '/projects', { method: 'POST', url: '/projects', payload: { name: project.name } }); // 409
+    await call(a.memberKey, '/projects', { method: 'POST', url: '/projects', payload: { name: 'x' } }); // 403
+    await call(a.adminKey, '/projects', { method: 'POST', url: '/projects', payload: { name: '' } }); // 400
+    await call(null, '/projects', { method: 'POST', url: '/projects', payload: { name: 'x' } }); // 401
+    await call(a.adminKey, '/projects', { method: 'POST', url: '/projects', payload: { name: 'x'.repeat(70_000) } }); // 413
+    await call(a.memberKey, '/projects', { url: '/projects?limit=1' });
+    await call(a.memberKey, '/projects', { url: '/projects?limit=0' }); // 400
+
+    // api keys
+    const key = (await call(a.adminKey, '/api-keys', { method: 'POST', url: '/api-keys', payload: { name: 'ci', role: 'member', project_id: project.id } })).json();
+    await call(a.memberKey, '/api-keys', { method: 'POST', url: '/api-keys', payload: { name: 'x' } }); // 403
+    await call(a.adminKey, '/api-keys', { url: '/api-keys?include_revoked=true' });
+    await call(a.memberKey, '/api-keys', { url: '/api-keys' }); // 403
+    await call(a.adminKey, '/api-keys/:id/revoke', { method: 'POST', url: `/api-keys/${key.id}/revoke` });
+    await call(b.adminKey, '/api-keys/:id/revoke', { method: 'POST', url: `/api-keys/${key.id}/revoke` }); // 404
+    await call(a.adminKey, '/api-keys/:id/revoke', { method: 'POST', url: '/api-keys/nope/revoke' }); // 400
+
+    // model versions
+    const body = modelVersionBody({ metadata: { team: 'support' } });
+    const idem = uuidv7();
+    const mv = (await call(a.memberKey, '/model-versions', { method: 'POST', url: '/model-versions', payload: body, headers: { 'idempotency-key': idem } })).json();
+    const replay = await call(a.memberKey, '/model-versions', { method: 'POST', url: '/model-versions', payload: body, headers: { 'idempotency-key': idem } });
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    await call(a.memberKey, '/model-versions', { method: 'POST', url: '/model-versions', payload: { ...body, name: 'other' }, headers: { 'idempotency-key': idem } }); // 422
+    await call(a.memberKey, '/model-versions', { method: 'POST', url: '/model-versions', payload: body }); // 409 duplicate
+    await call(a.memberKey, '/model-versions', { method: 'POST', url: '/model-versions', payload: { name: 1 } }); // 400
+    await call(a.memberKey, '/model-versions', { url: '/model-versions?status=candidate&limit=1' });
+    await call(a.memberKey, '/model-versions', { url: '/model-versions?status=gone' }); // 400
+    await call(null, '/model-versions', { url: '/model-versions' }); // 401
+    await call(a.memberKey, '/model-versions/:id', { url: `/model-versions/${mv.id}` });
+    await call(b.memberKey, '/model-versions/:id', { url: `/model-versions/${mv.id}` }); // 404
+    await call(a.memberKey, '/model-versions/:id', { url: '/model-versions/123' }); // 400
+    await call(a.memberKey, '/model-versions/:id/approve', { method: 'POST', url: `/model-versions/${mv.id}/approve` });
+    await call(a.memberKey, '/model-versions/:id/approve', { method: 'POST', url: `/model-versions/${mv.id}/approve` }); // 409
+    await call(a.memberKey, '/model-versions/:id/approve', { method: 'POST', url: `/model-versions/${uuidv7()}/approve` }); // 404
+    await call(a.memberKey, '/model-versions/:id/retire', { method: 'POST', url: `/model-versions/${mv.id}/retire` });
+    await call(a.memberKey, '/model-versions/:id/retire', { method: 'POST', url: `/model-versions/${mv.id}/retire` }); // 409
+
+    expect(problems).toEqual([]);
+    const served = t.app.ftmRoutes.filter((r) => !isDocsAsset(r.url)).map((r) => `${r.method} ${r.url}`);
+    expect(served.filter((r) => !exercised.has(r))).toEqual([]);
+  });
+});

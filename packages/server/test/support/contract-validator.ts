@@ -1,0 +1,85 @@
+/**
+ * Validates real responses against docs/openapi.yaml: the operation is found from the method and
+ * Fastify route, the status must be documented, and the body must match the documented schema
+ * for its content type (OpenAPI 3.1 schemas are JSON Schema 2020-12).
+ */
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { LightMyRequestResponse } from 'fastify';
+import { loadContract, toOpenApiPath, type OpenApiDocument } from '../../src/contract/load-contract.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
+const CONTRACT_ID = 'ftm-contract';
+
+type Json = Record<string, unknown>;
+
+function rewriteRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(rewriteRefs);
+  if (node && typeof node === 'object') {
+    const out: Json = {};
+    for (const [k, v] of Object.entries(node as Json)) out[k] = k === '$ref' && typeof v === 'string' && v.startsWith('#') ? CONTRACT_ID + v : rewriteRefs(v);
+    return out;
+  }
+  return node;
+}
+
+function resolvePointer(doc: OpenApiDocument, ref: string): Json {
+  let node: unknown = doc;
+  for (const raw of ref.replace(/^#\//, '').split('/')) node = (node as Json)[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+  return node as Json;
+}
+
+export class ContractValidator {
+  readonly doc: OpenApiDocument;
+  readonly #ajv: Ajv2020;
+  readonly #compiled = new Map<string, ValidateFunction>();
+
+  constructor(doc: OpenApiDocument = loadContract()) {
+    this.doc = doc;
+    this.#ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+    addFormats(this.#ajv);
+    for (const f of ['int32', 'int64', 'float', 'double', 'binary', 'byte', 'password']) this.#ajv.addFormat(f, true);
+    this.#ajv.addSchema(rewriteRefs(doc) as Json, CONTRACT_ID);
+  }
+
+  /** Problems with this response (empty when it matches the contract). */
+  check(method: string, fastifyRoute: string, res: LightMyRequestResponse): string[] {
+    const path = toOpenApiPath(fastifyRoute);
+    const op = this.doc.paths[path]?.[method.toLowerCase()] as { responses?: Json } | undefined;
+    if (!op) return [`${method} ${path} is not in the contract`];
+    const status = String(res.statusCode);
+    let response = (op.responses?.[status] ?? op.responses?.[`${status[0]}XX`] ?? op.responses?.default) as Json | undefined;
+    if (!response) return [`${method} ${path} answered ${status}, which the contract does not list`];
+    if (typeof response.$ref === 'string') response = resolvePointer(this.doc, response.$ref);
+    const problems: string[] = [];
+    if (!res.headers['x-request-id']) problems.push(`${method} ${path} ${status}: no X-Request-Id header`);
+    const content = response.content as Record<string, { schema?: unknown }> | undefined;
+    if (!content) return problems;
+    const type = String(res.headers['content-type'] ?? '').split(';')[0]!.trim();
+    const media = content[type];
+    if (!media) return [...problems, `${method} ${path} ${status}: content type ${type} is not documented (${Object.keys(content).join(', ')})`];
+    if (!media.schema) return problems;
+    const key = `${method} ${path} ${status} ${type}`;
+    let validate = this.#compiled.get(key);
+    if (!validate) {
+      validate = this.#ajv.compile(rewriteRefs(media.schema) as Json);
+      this.#compiled.set(key, validate);
+    }
+    const body: unknown = type.endsWith('json') ? res.json() : res.body;
+    if (!validate(body)) problems.push(`${key}: ${this.#ajv.errorsText(validate.errors)} in ${res.body.slice(0, 300)}`);
+    return problems;
+  }
+
+  /** Every operationId of the contract. */
+  operationIds(): string[] {
+    const ids: string[] = [];
+    for (const item of Object.values(this.doc.paths)) for (const op of Object.values(item)) if ((op as Json)?.operationId) ids.push(String((op as Json).operationId));
+    return ids;
+  }
+
+  /** The operationId for a Fastify route, or undefined when the contract lacks it. */
+  operationIdOf(method: string, fastifyRoute: string): string | undefined {
+    const op = this.doc.paths[toOpenApiPath(fastifyRoute)]?.[method.toLowerCase()] as { operationId?: string } | undefined;
+    return op?.operationId;
+  }
+}

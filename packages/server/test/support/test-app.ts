@@ -1,0 +1,82 @@
+/**
+ * One real app per test file: PGlite (or PostgreSQL), filesystem blobs, the local queue, a silent
+ * logger, and two seeded tenants each with an admin and a member key.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { createFtm, FsBlobStore, openQueue, uuidv7, type Ftm } from '@ftm/core';
+import { createPgliteTestDatabase, type TestDatabase } from '../../../core/test/support/databases.js';
+import { seedTenant, testContext } from '../../../core/test/support/fixtures.js';
+import { buildApp } from '../../src/app.js';
+import { createLogger } from '../../src/http/logger.js';
+
+/** A seeded tenant with its keys. */
+export interface TestTenant {
+  readonly tenantId: string;
+  readonly projectId: string;
+  readonly adminKey: string;
+  readonly memberKey: string;
+  /** Member key limited to the tenant's default project. */
+  readonly scopedKey: string;
+}
+
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly ftm: Ftm;
+  readonly a: TestTenant;
+  readonly b: TestTenant;
+  /** `app.inject` with a bearer key and, on POST/PATCH, a fresh Idempotency-Key unless given. */
+  request(key: string | null, options: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+async function seedKeys(ftm: Ftm): Promise<TestTenant> {
+  const { tenantId, projectId } = await seedTenant(ftm.database);
+  const admin = testContext({ tenantId, role: 'admin' });
+  const adminKey = (await ftm.auth.createApiKey(admin, { name: 'admin', role: 'admin' })).secret;
+  const memberKey = (await ftm.auth.createApiKey(admin, { name: 'member', role: 'member' })).secret;
+  const scopedKey = (await ftm.auth.createApiKey(admin, { name: 'scoped', role: 'member', project_id: projectId })).secret;
+  return { tenantId, projectId, adminKey, memberKey, scopedKey };
+}
+
+/** Builds the app on a fresh database (PGlite unless `database` is given). */
+export async function createTestApp(options: { database?: TestDatabase; bodyLimitBytes?: number } = {}): Promise<TestApp> {
+  const t = options.database ?? (await createPgliteTestDatabase());
+  const blobDir = await mkdtemp(join(tmpdir(), 'ftm-server-test-'));
+  const ftm = createFtm({ database: t.database, blobs: new FsBlobStore({ root: blobDir }), queue: openQueue({ type: 'local', database: t.database }) });
+  const app = await buildApp({
+    config: { corsOrigins: ['https://app.example.com'], bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024 },
+    ftm,
+    logger: createLogger({ level: 'silent' }),
+  });
+  await app.ready();
+  const [a, b] = [await seedKeys(ftm), await seedKeys(ftm)];
+  return {
+    app,
+    ftm,
+    a,
+    b,
+    request: (key, o) => {
+      const headers: Record<string, string> = { ...(o.headers as Record<string, string> | undefined) };
+      if (key) headers.authorization = `Bearer ${key}`;
+      const method = (o.method ?? 'GET').toUpperCase();
+      if ((method === 'POST' || method === 'PATCH') && !('idempotency-key' in headers)) headers['idempotency-key'] = uuidv7();
+      return app.inject({ ...o, headers });
+    },
+    close: async () => {
+      await app.close();
+      await ftm.close().catch(() => undefined);
+      await t.dispose().catch(() => undefined);
+      await rm(blobDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A valid model version body with unique provider ids. */
+let counter = 0;
+export function modelVersionBody(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  counter += 1;
+  return { name: `support-bot-${counter}`, provider: 'openai', provider_model_id: `ft:gpt-4o-mini:acme::${uuidv7()}`, base_model: 'gpt-4o-mini', ...extra };
+}
