@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Selectable } from 'kysely';
 import type { OutboxEventsTable } from '../db/schema.js';
+import { parseInput } from '../registry/parse-input.js';
 
 /** One outbox event as the SSE stream (and the SDK) carries it in `data:`. */
 export interface StreamEvent {
@@ -12,6 +13,7 @@ export interface StreamEvent {
   readonly resource_type: string;
   readonly resource_id: string | null;
   readonly project_id: string | null;
+  readonly request_id: string | null;
   readonly data: Record<string, unknown>;
 }
 
@@ -46,6 +48,23 @@ export const LastEventId = z
   .regex(/^\d{1,15}$/, 'must be the id of an event received from this stream')
   .transform(Number);
 
+/** A validated `GET /events` request: its filters and where to resume (undefined: from now). */
+export interface EventStreamRequest {
+  readonly filter: EventStreamFilter;
+  readonly afterSeq: number | undefined;
+}
+
+/**
+ * Validates the query and `Last-Event-ID` of a stream request; a bad value is a ValidationError
+ * (400) before any stream opens.
+ */
+export function parseEventStreamRequest(query: unknown, lastEventId: string | string[] | undefined): EventStreamRequest {
+  const filter = parseInput(EventStreamFilter.strict(), query ?? {}, 'query');
+  if (lastEventId === undefined || lastEventId === '') return { filter, afterSeq: undefined };
+  const header = Array.isArray(lastEventId) ? lastEventId[lastEventId.length - 1] : lastEventId;
+  return { filter, afterSeq: parseInput(LastEventId, header, 'Last-Event-ID header') };
+}
+
 /** Maps a stored outbox row to its stream shape. */
 export function toStreamEvent(row: Selectable<OutboxEventsTable>): StreamEvent {
   const payload = typeof row.payload === 'string' ? (JSON.parse(row.payload) as Record<string, unknown>) : row.payload;
@@ -57,6 +76,7 @@ export function toStreamEvent(row: Selectable<OutboxEventsTable>): StreamEvent {
     resource_type: row.resource_type,
     resource_id: row.resource_id,
     project_id: row.project_id,
+    request_id: row.request_id,
     data: payload,
   };
 }

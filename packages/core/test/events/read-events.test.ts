@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEvents, latestEventSeq } from '../../src/events/read-events.js';
+import { parseEventStreamRequest } from '../../src/events/stream-event.js';
 import { recordEvent } from '../../src/outbox/record-event.js';
 import { ValidationError } from '../../src/shared/errors.js';
 import { uuidv7 } from '../../src/shared/ids.js';
@@ -39,7 +40,7 @@ describe('readEvents', () => {
   it("returns only the caller's tenant events, oldest first, in the stream shape", async () => {
     const events = await readEvents(test.database.db, ctx, { after_seq: 0 });
     expect(events.map((e) => e.type)).toEqual(['dataset.created', 'ft_job.updated', 'ft_job.updated', 'dataset.updated']);
-    expect(events[0]).toMatchObject({ resource_type: 'dataset', resource_id: datasetId, project_id: projectId, data: { status: 'building' } });
+    expect(events[0]).toMatchObject({ resource_type: 'dataset', resource_id: datasetId, project_id: projectId, request_id: ctx.requestId, data: { status: 'building' } });
     expect(typeof events[0]?.seq).toBe('number');
     expect(events[0]?.created_at).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
     const seqs = events.map((e) => e.seq);
@@ -84,5 +85,26 @@ describe('readEvents', () => {
     const all = await readEvents(test.database.db, other, { after_seq: 0 });
     const mine = await readEvents(test.database.db, ctx, { after_seq: 0 });
     expect(await latestEventSeq(test.database.db)).toBe(Math.max(...all.map((e) => e.seq), ...mine.map((e) => e.seq)));
+  });
+});
+
+describe('parseEventStreamRequest', () => {
+  it('reads filters and a numeric Last-Event-ID', () => {
+    expect(parseEventStreamRequest({ types: 'ft_job.updated,model.promoted', resource_type: 'ft_job' }, '42')).toEqual({
+      filter: { types: ['ft_job.updated', 'model.promoted'], resource_type: 'ft_job' },
+      afterSeq: 42,
+    });
+  });
+
+  it('starts from now without Last-Event-ID', () => {
+    expect(parseEventStreamRequest({}, undefined)).toEqual({ filter: {}, afterSeq: undefined });
+  });
+
+  it('refuses a Last-Event-ID that is not a seq', () => {
+    expect(() => parseEventStreamRequest({}, 'abc')).toThrow(ValidationError);
+  });
+
+  it('refuses an unknown query parameter', () => {
+    expect(() => parseEventStreamRequest({ type: 'x.y' }, undefined)).toThrow(ValidationError);
   });
 });
