@@ -11,9 +11,40 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Text as dedup compares it: Unicode-compatible form, whitespace runs collapsed, case-folded. */
 export function normalizeText(text: string): string {
-  return text.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
+  // NFKC is the costly part and a no-op on ASCII, which most training text is.
+  const nfkc = NON_ASCII.test(text) ? text.normalize('NFKC') : text;
+  return nfkc.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+// Keys whose string values are structure, not content: left out of the near-duplicate text.
+const STRUCTURAL_KEYS = new Set(['role', 'type', 'id', 'tool_call_id', 'name', 'detail']);
+
+/**
+ * One pass over an example for dedup: the canonical JSON of its normalised form (for the exact
+ * digest) and the normalised content text (for MinHash), without building a normalised copy.
+ */
+export function dedupForms(example: unknown): { canonical: string; text: string } {
+  const texts: string[] = [];
+  const walk = (value: unknown, key: string | null): string => {
+    if (typeof value === 'string') {
+      const normalized = normalizeText(value);
+      if (key === null || !STRUCTURAL_KEYS.has(key)) texts.push(normalized);
+      return JSON.stringify(normalized);
+    }
+    if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+    if (Array.isArray(value)) return `[${value.map((v) => walk(v, key)).join(',')}]`;
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${walk(obj[k], k)}`).join(',')}}`;
+  };
+  const canonical = walk(example, null);
+  return { canonical, text: texts.join('\n') };
 }
 
 /** A copy of a JSON value with every string normalised (for exact-duplicate hashing). */

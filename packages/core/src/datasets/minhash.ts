@@ -1,4 +1,4 @@
-/** MinHash permutations per signature. */
+/** MinHash registers per signature. */
 export const NUM_PERM = 128;
 /** LSH bands × rows = NUM_PERM; 16×8 puts the S-curve's knee near 0.7, below any useful threshold. */
 export const LSH_BANDS = 16;
@@ -6,25 +6,15 @@ export const LSH_ROWS = NUM_PERM / LSH_BANDS;
 /** Characters per shingle. */
 export const SHINGLE = 5;
 
-// Fixed seeds: signatures must be identical across processes, runs and worker threads.
-const A = new Uint32Array(NUM_PERM);
-const B = new Uint32Array(NUM_PERM);
-{
-  let s = 0x9e3779b9;
-  const next = (): number => {
-    // xorshift32: deterministic parameters for the permutations
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return s >>> 0;
-  };
-  for (let i = 0; i < NUM_PERM; i++) {
-    A[i] = next() | 1; // odd multipliers make x → a·x + b a bijection mod 2^32
-    B[i] = next();
-  }
-}
+const BIN_BITS = 7; // 2^7 = NUM_PERM bins
+const VALUE_MASK = (1 << (32 - BIN_BITS)) - 1;
+// Added per step when an empty bin borrows a neighbour's value, so borrowed values differ from
+// the neighbour's own (Shrivastava & Li, "Densifying one permutation hashing", 2014).
+const ROTATION_STEP = VALUE_MASK + 1;
 
-/** Murmur3's 32-bit finaliser: spreads the bits of a shingle hash before the permutations. */
+const ORIGINAL = new Int32Array(NUM_PERM);
+
+/** Murmur3's 32-bit finaliser: spreads the bits of a shingle hash. */
 function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -35,27 +25,43 @@ function fmix32(h: number): number {
 }
 
 /**
- * MinHash signature of a text's character 5-shingles: for each of 128 universal hash
- * permutations, the minimum over the shingles. Texts shorter than a shingle hash as one shingle.
+ * MinHash signature of a text's character 5-shingles with 128 registers, computed by one
+ * permutation hashing (Li, Owen & Zhang 2012): each shingle's hash picks a register by its top
+ * 7 bits and competes there with its low 25 bits; empty registers are densified by rotation.
+ * Equal registers estimate Jaccard similarity like 128 independent permutations would, at one
+ * hash per shingle instead of 128 (that difference is most of a build's CPU otherwise).
  */
-export function minhashSignature(text: string, out: Uint32Array = new Uint32Array(NUM_PERM)): Uint32Array {
-  out.fill(0xffffffff);
+export function minhashSignature(text: string, out: Int32Array = new Int32Array(NUM_PERM)): Int32Array {
+  out.fill(-1);
   const n = Math.max(1, text.length - SHINGLE + 1);
   for (let i = 0; i < n; i++) {
-    let h = 0x811c9dc5; // FNV-1a over the shingle's UTF-16 units
+    let h = 0x811c9dc5 | 0; // FNV-1a over the shingle's UTF-16 units
     const end = Math.min(text.length, i + SHINGLE);
     for (let j = i; j < end; j++) h = Math.imul(h ^ text.charCodeAt(j), 0x01000193);
     const x = fmix32(h);
-    for (let p = 0; p < NUM_PERM; p++) {
-      const v = (Math.imul(A[p]!, x) + B[p]!) >>> 0;
-      if (v < out[p]!) out[p] = v;
+    const bin = x >>> (32 - BIN_BITS);
+    const value = x & VALUE_MASK;
+    const current = out[bin]!;
+    if (current === -1 || value < current) out[bin] = value;
+  }
+  // Densify: an empty register takes the next originally filled one to its right (circularly),
+  // shifted by the distance, so two texts agree on it only when they agree on the donor.
+  ORIGINAL.set(out);
+  for (let bin = 0; bin < NUM_PERM; bin++) {
+    if (ORIGINAL[bin] !== -1) continue;
+    for (let step = 1; step < NUM_PERM; step++) {
+      const donor = ORIGINAL[(bin + step) % NUM_PERM]!;
+      if (donor !== -1) {
+        out[bin] = (donor + step * ROTATION_STEP) | 0;
+        break;
+      }
     }
   }
   return out;
 }
 
 /** One 32-bit key per LSH band (band index folded in, never 0). */
-export function bandKeys(signature: Uint32Array, out: Uint32Array = new Uint32Array(LSH_BANDS)): Uint32Array {
+export function bandKeys(signature: Int32Array, out: Uint32Array = new Uint32Array(LSH_BANDS)): Uint32Array {
   for (let b = 0; b < LSH_BANDS; b++) {
     let h = Math.imul(b + 1, 0x9e3779b1);
     for (let r = 0; r < LSH_ROWS; r++) h = fmix32(h ^ signature[b * LSH_ROWS + r]!);
@@ -68,7 +74,7 @@ export function bandKeys(signature: Uint32Array, out: Uint32Array = new Uint32Ar
  * The signature kept for later comparisons: the low byte of each minimum (b-bit minwise
  * hashing, Li & König 2010), 128 bytes instead of 512.
  */
-export function compactSignature(signature: Uint32Array, out: Uint8Array = new Uint8Array(NUM_PERM)): Uint8Array {
+export function compactSignature(signature: Int32Array, out: Uint8Array = new Uint8Array(NUM_PERM)): Uint8Array {
   for (let p = 0; p < NUM_PERM; p++) out[p] = signature[p]! & 0xff;
   return out;
 }

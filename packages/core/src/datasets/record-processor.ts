@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { redactText, type FindingCounts } from '../trism/pii-detector.js';
 import { FINDING_TYPES, type FindingType } from '../trism/sanitizer.js';
 import type { TokenEncoding } from './base-models.js';
-import { canonicalJson, normalizeStrings, normalizeText } from './canonical-json.js';
+import { dedupForms } from './canonical-json.js';
 import type { DatasetFormat } from './dataset-config.js';
 import { validateExample, type InvalidReason } from './example-validator.js';
 import { bandKeys, compactSignature, LSH_BANDS, minhashSignature, NUM_PERM } from './minhash.js';
-import { collectTextFields, rewriteTextFields } from './text-fields.js';
+import { rewriteTextFields } from './text-fields.js';
 import { countExampleTokens, loadTextCounter, type CountText } from './token-counter.js';
 
 /** Reasons in a fixed order, so a batch can carry them as small integers. */
@@ -61,11 +61,6 @@ export function parseRecord(line: string, format: DatasetFormat): { example: Rec
   return reason ? { reason } : { example: value as Record<string, unknown> };
 }
 
-/** The text near-duplicate detection compares: every free-text field, normalised, in order. */
-function nearDedupText(example: Record<string, unknown>, format: DatasetFormat): string {
-  return normalizeText(collectTextFields(example, format).join('\n'));
-}
-
 /**
  * Everything per record that costs CPU, for one batch of JSONL lines: parse, validate,
  * sanitize (built-in), count tokens, enforce the token limit, digest and MinHash. Pure; the
@@ -88,7 +83,7 @@ export function processBatchWith(lines: readonly string[], options: ProcessOptio
     signatures: new Uint8Array(n * NUM_PERM),
     findings: new Uint32Array(n * FINDING_TYPES.length),
   };
-  const sig = new Uint32Array(NUM_PERM);
+  const sig = new Int32Array(NUM_PERM);
   for (let i = 0; i < n; i++) {
     const parsed = parseRecord(lines[i]!, options.format);
     if ('reason' in parsed) {
@@ -96,9 +91,14 @@ export function processBatchWith(lines: readonly string[], options: ProcessOptio
       continue;
     }
     const example = parsed.example;
+    let changed = false;
     if (options.builtinSanitize) {
       const counts: FindingCounts = {};
-      rewriteTextFields(example, options.format, (t) => redactText(t, counts).text);
+      rewriteTextFields(example, options.format, (t) => {
+        const redacted = redactText(t, counts).text;
+        if (redacted !== t) changed = true;
+        return redacted;
+      });
       FINDING_TYPES.forEach((type: FindingType, k) => {
         batch.findings[i * FINDING_TYPES.length + k] = counts[type] ?? 0;
       });
@@ -109,10 +109,13 @@ export function processBatchWith(lines: readonly string[], options: ProcessOptio
       batch.status[i] = REASON_INDEX.get('too_many_tokens')!;
       continue;
     }
-    batch.outputs[i] = JSON.stringify(example);
-    batch.digests.set(createHash('sha256').update(canonicalJson(normalizeStrings(example))).digest(), i * 32);
+    // An untouched record keeps its own bytes (one JSON value per line already); re-serialise
+    // only what redaction changed.
+    batch.outputs[i] = changed ? JSON.stringify(example) : lines[i]!.trim();
+    const forms = dedupForms(example);
+    batch.digests.set(createHash('sha256').update(forms.canonical).digest(), i * 32);
     if (options.nearDedup) {
-      minhashSignature(nearDedupText(example, options.format), sig);
+      minhashSignature(forms.text, sig);
       bandKeys(sig, batch.bandKeys.subarray(i * LSH_BANDS, (i + 1) * LSH_BANDS));
       compactSignature(sig, batch.signatures.subarray(i * NUM_PERM, (i + 1) * NUM_PERM));
     }
