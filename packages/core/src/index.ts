@@ -29,3 +29,6 @@ export * from './adapters/open-queue.js';
 export * from './outbox/relay-outbox.js';
 export * from './outbox/outbox-relay.js';
 export * from './outbox/outbox-dispatch-job.js';
+export * from './webhooks/index.js';
+export * from './audit/index.js';
+export { OrchestratorAuditClient, OrchestratorAuditReceipt, type OrchestratorAuditClientOptions } from './adapters/orchestrator/audit-client.js';

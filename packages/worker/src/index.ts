@@ -12,3 +12,4 @@ export { createWorker, type CreateWorkerOptions, type FtmWorker, type WorkerOutb
 export { classifyJobError, JobTimeoutError, toQueueHandler } from './run-job.js';
 export { installSignalHandlers, type SignalHandlerOptions } from './signal-handlers.js';
 export { outboxDispatchJob } from './jobs/outbox-dispatch-job.js';
+export { webhookDeliverJob, webhookJobHandlers } from './jobs/webhook-jobs.js';
