@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const fail = (env: Record<string, string>): string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('config', () => {
+  it('runs on the embedded defaults with nothing set', () => {
+    const c = loadConfig({ FTM_DATA_DIR: '/tmp/ftm-x' });
+    expect(c).toMatchObject({
+      env: 'dev',
+      port: 8080,
+      database: { kind: 'pglite', dataDir: '/tmp/ftm-x/db' },
+      storage: { uri: 'file:/tmp/ftm-x/blobs' },
+      queue: { type: 'local' },
+      corsOrigins: [],
+      authCacheTtlMs: 30_000,
+      bodyLimitBytes: 1024 * 1024,
+    });
+  });
+
+  it('uses PostgreSQL, Redis and S3 when configured', () => {
+    const c = loadConfig({
+      FTM_DATABASE_URL: 'postgres://u:p@db:5432/ftm',
+      FTM_QUEUE_URL: 'redis://cache:6379',
+      FTM_QUEUE_TYPE: 'redis',
+      FTM_STORAGE_URI: 's3://bucket/ftm',
+      FTM_STORAGE_ENDPOINT: 'http://minio:9000',
+    });
+    expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/ftm' });
+    expect(c.queue).toEqual({ type: 'redis', url: 'redis://cache:6379' });
+    expect(c.storage).toEqual({ uri: 's3://bucket/ftm', endpoint: 'http://minio:9000' });
+  });
+
+  it('names every bad variable on its own line without echoing values', () => {
+    const problems = fail({ FTM_PORT: 'eighty', FTM_ENV: 'production', FTM_DATABASE_URL: 'mysql://secret-pw@db', FTM_LOG_LEVEL: 'loud' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['FTM_DATABASE_URL', 'FTM_ENV', 'FTM_LOG_LEVEL', 'FTM_PORT']);
+    expect(problems.join('\n')).not.toContain('secret-pw');
+  });
+
+  it('refuses embedded defaults, a missing signing key and wildcard CORS in prod, listing each', () => {
+    const problems = fail({ FTM_ENV: 'prod', FTM_CORS_ORIGINS: '*' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'FTM_CORS_ORIGINS',
+      'FTM_DATABASE_URL',
+      'FTM_QUEUE_URL',
+      'FTM_STORAGE_URI',
+      'FTM_WEBHOOK_SIGNING_KEY',
+    ]);
+  });
+
+  it('refuses file storage in prod and accepts a complete prod setup', () => {
+    const prod = {
+      FTM_ENV: 'prod',
+      FTM_DATABASE_URL: 'postgresql://db/ftm',
+      FTM_QUEUE_URL: 'redis://cache:6379',
+      FTM_STORAGE_URI: 's3://bucket',
+      FTM_WEBHOOK_SIGNING_KEY: 'whsec_0123456789abcdef',
+      FTM_CORS_ORIGINS: 'https://app.example.com, https://admin.example.com',
+    };
+    expect(fail({ ...prod, FTM_STORAGE_URI: 'file:///var/ftm' })).toEqual([expect.stringMatching(/^FTM_STORAGE_URI: file: storage is for dev only/)]);
+    expect(loadConfig(prod).corsOrigins).toEqual(['https://app.example.com', 'https://admin.example.com']);
+  });
+
+  it('requires the Orchestrator credential with its URL, and a queue URL for redis', () => {
+    expect(fail({ FTM_ORCHESTRATOR_URL: 'https://orch.example.com' })).toEqual([expect.stringMatching(/^FTM_ORCHESTRATOR_API_KEY:/)]);
+    expect(fail({ FTM_QUEUE_TYPE: 'redis' })).toEqual([expect.stringMatching(/^FTM_QUEUE_URL:/)]);
+    expect(fail({ FTM_QUEUE_TYPE: 'sqs', FTM_QUEUE_URL: 'https://sqs.example.com/q' })).toEqual([expect.stringMatching(/^FTM_QUEUE_TYPE:/)]);
+  });
+
+  it('refuses origins that are not origins', () => {
+    expect(fail({ FTM_CORS_ORIGINS: 'https://app.example.com/path' })).toEqual([expect.stringMatching(/^FTM_CORS_ORIGINS:/)]);
+  });
+});
