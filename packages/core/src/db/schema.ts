@@ -228,6 +228,8 @@ export interface EvalSuitesTable {
   case_count: Generated<number>;
   created_by: string;
   created_at: GeneratedTimestamp;
+  /** 0008: the version this one was derived from. */
+  parent_suite_id: string | null;
 }
 
 export interface EvalCasesTable {
@@ -273,6 +275,12 @@ export interface EvalRunsTable {
   updated_at: GeneratedTimestamp;
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
+  /** 0008: model parameters as requested. */
+  params: GeneratedJson<Record<string, unknown>>;
+  /** 0008: the cases a vector_retrieval selection fixed at creation; null means every case. */
+  case_ids: string[] | null;
+  /** 0008: what model-graded rubrics cost. */
+  judge_cost_usd: ColumnType<string, number | string | undefined, number | string>;
 }
 
 export interface EvalCaseResultsTable {
