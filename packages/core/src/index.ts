@@ -32,3 +32,6 @@ export * from './outbox/outbox-dispatch-job.js';
 export * from './webhooks/index.js';
 export * from './audit/index.js';
 export { OrchestratorAuditClient, OrchestratorAuditReceipt, type OrchestratorAuditClientOptions } from './adapters/orchestrator/audit-client.js';
+export * from './datasets/index.js';
+export * from './trism/index.js';
+export { OrchestratorTraceClient, type OrchestratorTraceClientConfig } from './adapters/orchestrator/trace-client.js';
