@@ -10,6 +10,7 @@ export interface WorkerOutboxOptions {
   readonly intervalMs?: number;
 }
 
+/** The queue, catalog and handlers of a worker, and how it runs. */
 export interface CreateWorkerOptions<Jobs extends readonly JobDefinition[]> {
   readonly queue: Queue;
   /** The job catalog this worker consumes. */

@@ -32,6 +32,7 @@ export interface JobContext<P = unknown> {
   readonly logger: Logger;
 }
 
+/** The handler of one catalog job. */
 export type JobHandlerOf<D extends JobDefinition> = (payload: JobPayload<D>, ctx: JobContext<JobPayload<D>>) => Promise<void>;
 
 /** One handler per job of the catalog, keyed by job name. */

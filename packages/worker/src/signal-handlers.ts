@@ -1,6 +1,7 @@
 import { silentLogger, type Logger } from '@ftm/core';
 import type { FtmWorker } from './create-worker.js';
 
+/** Which signals drain the worker, for how long, and how the process ends. */
 export interface SignalHandlerOptions {
   readonly signals?: readonly NodeJS.Signals[];
   readonly drainTimeoutMs?: number;

@@ -6,6 +6,7 @@ import { LocalQueue, type LocalQueueOptions } from './local-queue/local-queue.js
 import { PgListenWakeUps } from './local-queue/pg-listen-wake-ups.js';
 import { BullMqQueue } from './redis/bullmq-queue.js';
 
+/** Which queue adapter to open, as the apps configure it (FTM_QUEUE_TYPE / FTM_QUEUE_URL). */
 export interface OpenQueueOptions {
   /** `local`: the job_queue table of `database`; `redis`: BullMQ at `url`. */
   readonly type: 'local' | 'redis';

@@ -1,6 +1,7 @@
 import { silentLogger, type Logger } from '../shared/logger.js';
 import { relayOutbox, type RelayOutboxOptions } from './relay-outbox.js';
 
+/** A relay pass plus the pacing of the runner. */
 export interface OutboxRelayOptions extends RelayOutboxOptions {
   /** Pause between passes when the outbox is drained (default 500 ms). */
   readonly intervalMs?: number;

@@ -5,6 +5,7 @@ import type { EnqueueOptions, Queue } from '../ports/queue.js';
 import { FtmError } from '../shared/errors.js';
 import { OUTBOX_DISPATCH_JOB, type OutboxDispatchPayload } from './outbox-dispatch-job.js';
 
+/** Where a relay pass reads events from and enqueues them to. */
 export interface RelayOutboxOptions {
   readonly database: FtmDatabase;
   readonly queue: Queue;

@@ -9,6 +9,7 @@ export interface ResolvedEnqueueOptions {
   readonly backoffMs: number;
 }
 
+/** The adapter-wide defaults an enqueue without options gets. */
 export interface EnqueueDefaults {
   readonly maxAttempts: number;
   readonly backoffMs: number;

@@ -5,6 +5,7 @@ import type { DeadLetter, QueueDepth } from '../../ports/queue.js';
 /** The NOTIFY channel enqueues announce themselves on; its payload is the job name. */
 export const JOB_QUEUE_CHANNEL = 'ftm_job_queue';
 
+/** A job_queue row as the consumer reads it. */
 export type JobRow = Selectable<JobQueueTable>;
 
 /** Database time plus `ms`: every worker compares against the same clock, the database's. */
@@ -24,6 +25,7 @@ function held(eb: ExpressionBuilder<DB, 'job_queue'>, lease: JobLease) {
   ]);
 }
 
+/** A job to insert, with every default applied. */
 export interface NewJob {
   readonly id: string;
   readonly name: string;

@@ -16,6 +16,7 @@ export class ShutdownAbortError extends FtmError {
   override readonly name = 'ShutdownAbortError';
 }
 
+/** Everything a consumer needs, resolved by LocalQueue.consume(). */
 export interface LocalConsumerOptions {
   readonly store: JobQueueStore;
   readonly handlers: Readonly<Record<string, JobHandler>>;

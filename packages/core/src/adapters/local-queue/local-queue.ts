@@ -15,6 +15,7 @@ import { JobQueueStore } from './job-queue-store.js';
 import { LocalConsumer } from './local-consumer.js';
 import type { WakeUpSource } from './pg-listen-wake-ups.js';
 
+/** Tuning of the local queue; every field has a default. */
 export interface LocalQueueOptions {
   /** How often an idle consumer looks for due jobs (retries, delayed jobs, expired leases). */
   readonly pollIntervalMs?: number;
@@ -30,6 +31,7 @@ export interface LocalQueueOptions {
   readonly logger?: Logger;
 }
 
+/** The defaults of the local queue, its consumer and stop(). */
 export const LOCAL_QUEUE_DEFAULTS = {
   pollIntervalMs: 1_000,
   defaultMaxAttempts: 5,

@@ -9,6 +9,7 @@ export interface WakeUpSource {
   subscribe(onWake: (jobName: string) => void): Promise<() => Promise<void>>;
 }
 
+/** Where to LISTEN, and on which channel. */
 export interface PgListenWakeUpsOptions {
   readonly connectionString: string;
   readonly channel?: string;

@@ -19,6 +19,7 @@ import type {
 } from '../../ports/queue.js';
 import { resolveEnqueueOptions } from '../local-queue/enqueue-options.js';
 
+/** Connection and policy of the BullMQ adapter. */
 export interface BullMqQueueOptions {
   /** `redis://…` URL; the adapter opens (and closes) its own connections. */
   readonly url: string;
