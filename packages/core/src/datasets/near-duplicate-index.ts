@@ -1,8 +1,9 @@
 import { estimateJaccard, LSH_BANDS, NUM_PERM } from './minhash.js';
 
-// A band bucket shared by very many records means templated text; comparing against the most
-// recent ones keeps a query bounded (O(bands × cap)) whatever the dataset looks like.
-const MAX_CANDIDATES_PER_BAND = 64;
+// Bucket chains grow long on templated text; comparing against the most recent few per band,
+// and a bounded number in all, keeps a query O(1) whatever the dataset looks like.
+const MAX_CANDIDATES_PER_BAND = 8;
+const MAX_CANDIDATES = 32;
 
 /**
  * LSH index over kept records: band keys → chains of record numbers, plus each record's 128-byte
@@ -41,6 +42,7 @@ export class NearDuplicateIndex {
       for (let n = 0; e !== 0 && n < MAX_CANDIDATES_PER_BAND; n++) {
         const record = this.#entryRecord[e - 1]!;
         if (!this.#seen.has(record)) {
+          if (this.#seen.size >= MAX_CANDIDATES) break;
           this.#seen.add(record);
           if (estimateJaccard(this.#signatures, record * NUM_PERM, signature, sigOffset) >= this.threshold) return true;
         }
