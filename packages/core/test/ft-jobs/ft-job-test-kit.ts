@@ -57,11 +57,13 @@ export interface KitOptions {
   readonly defaultCostThresholdUsd?: number | null;
   readonly submitLeaseMs?: number;
   readonly timings?: { validatingMs: number; queuedMs: number; runningMs: number };
+  /** Share one blob directory between processes. */
+  readonly blobRoot?: string;
 }
 
 /** Deps wired like the embedded default, with the approval hook registered. */
 export async function makeDeps(options: KitOptions): Promise<FtJobDeps & { queue: RecordingQueue; blobs: FsBlobStore }> {
-  const blobs = new FsBlobStore({ root: await mkdtemp(join(tmpdir(), 'ftm-ft-blobs-')) });
+  const blobs = new FsBlobStore({ root: options.blobRoot ?? (await mkdtemp(join(tmpdir(), 'ftm-ft-blobs-'))) });
   const queue = new RecordingQueue();
   const approvalHooks = new ApprovalHooks();
   const deps = {
