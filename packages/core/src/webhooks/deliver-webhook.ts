@@ -6,7 +6,7 @@ import type { AttemptResult } from './record-attempt-outcome.js';
 import { nextDeliveryStatus } from './webhook-delivery-state-machine.js';
 
 /** Scheduled times are compared with some slack: the queue's clock and ours may differ a little. */
-const DUE_TOLERANCE_MS = 2_000;
+const DUE_TOLERANCE_MS = 250;
 
 /** Why a `webhook.deliver` job did nothing. */
 export type SkipReason = 'not_found' | 'not_due' | 'finished' | 'in_flight' | 'endpoint_paused' | 'endpoint_deleted';
