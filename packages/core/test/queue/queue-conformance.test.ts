@@ -253,6 +253,8 @@ describe.each(queueAdapters)('Queue conformance: $name', ({ create }) => {
     await expect(queue.enqueue('', {})).rejects.toBeInstanceOf(ValidationError);
     await expect(queue.enqueue('x', {}, { maxAttempts: 0 })).rejects.toBeInstanceOf(ValidationError);
     await expect(queue.enqueue('x', {}, { delayMs: -1 })).rejects.toBeInstanceOf(ValidationError);
+    await expect(queue.enqueue('x', {}, { jobId: 'a:b' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(queue.enqueue('x', {}, { jobId: '42' })).rejects.toBeInstanceOf(ValidationError);
     expect(await queue.depth()).toEqual(zeroDepth);
   });
 

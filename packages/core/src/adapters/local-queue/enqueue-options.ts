@@ -29,6 +29,9 @@ export function resolveEnqueueOptions(
   }
   if (options.jobId !== undefined && (options.jobId.length === 0 || options.jobId.length > MAX_NAME_LENGTH)) {
     errors.push({ path: 'jobId', message: `must be 1 to ${MAX_NAME_LENGTH} characters` });
+  } else if (options.jobId !== undefined && (/^\d+$/.test(options.jobId) || options.jobId.includes(':'))) {
+    // Both are reserved by BullMQ (its own numeric ids, its key separator); refused everywhere alike.
+    errors.push({ path: 'jobId', message: "must not be a bare integer or contain ':'" });
   }
   const delayMs = options.delayMs ?? 0;
   if (!Number.isFinite(delayMs) || delayMs < 0) errors.push({ path: 'delayMs', message: 'must be 0 or more' });
