@@ -12,6 +12,7 @@ import { docsRoutes } from './routes/docs/index.js';
 import { modelVersionRoutes } from './routes/model-versions/index.js';
 import { projectRoutes } from './routes/projects/index.js';
 import { apiKeyRoutes } from './routes/api-keys/index.js';
+import { eventsRoutes } from './routes/events/index.js';
 import './http/request-context.js';
 
 /** What {@link buildApp} needs: parsed config, the services, and the process logger. */
@@ -42,7 +43,7 @@ declare module 'fastify' {
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Authenticated API routes; other engineers' resources are added through `options.routes`. */
-const API_ROUTES: readonly FastifyPluginAsync<{ ftm: Ftm }>[] = [modelVersionRoutes, projectRoutes, apiKeyRoutes];
+const API_ROUTES: readonly FastifyPluginAsync<{ ftm: Ftm }>[] = [modelVersionRoutes, projectRoutes, apiKeyRoutes, eventsRoutes];
 
 /**
  * The HTTP API: request ids, logs, CORS, problem+json errors, public probes and docs, and the

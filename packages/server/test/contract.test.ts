@@ -96,6 +96,16 @@ describe('contract', () => {
     await call(a.memberKey, '/model-versions/:id/retire', { method: 'POST', url: `/model-versions/${mv.id}/retire` });
     await call(a.memberKey, '/model-versions/:id/retire', { method: 'POST', url: `/model-versions/${mv.id}/retire` }); // 409
 
+    // events: the stream itself needs a real socket (inject waits for the end of the response)
+    await call(null, '/events', { url: '/events' }); // 401
+    await call(a.memberKey, '/events', { url: '/events', headers: { 'last-event-id': 'not-a-seq' } }); // 400
+    const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const abort = new AbortController();
+    const stream = await fetch(`${base}/events`, { headers: { authorization: `Bearer ${a.memberKey}` }, signal: abort.signal });
+    expect([stream.status, stream.headers.get('content-type')?.split(';')[0], Boolean(stream.headers.get('x-request-id'))]).toEqual([200, 'text/event-stream', true]);
+    expect(contract.operationIdOf('GET', '/events')).toBe('streamEvents');
+    abort.abort();
+
     expect(problems).toEqual([]);
     const served = t.app.ftmRoutes.filter((r) => !isDocsAsset(r.url)).map((r) => `${r.method} ${r.url}`);
     expect(served.filter((r) => !exercised.has(r))).toEqual([]);

@@ -59,5 +59,4 @@ export const UNIMPLEMENTED_OPERATIONS: readonly string[] = [
   'redeliverWebhookDelivery', // POST /webhooks/deliveries/{id}/redeliver
   'listAuditEvents', // GET /audit-events
   'getAuditEvent', // GET /audit-events/{id}
-  'streamEvents', // GET /events
 ];

@@ -1,0 +1,91 @@
+import type { Logger } from 'pino';
+import { isUuid, uuidv7, ValidationError, type Ftm, type ServiceContext } from '@ftm/core';
+import type { FtmConfig } from '../config.js';
+import { openConfiguredDatabase, openRuntime } from '../runtime/open-runtime.js';
+
+type Out = (line: string) => void;
+
+/** `ftm migrate`: applies pending migrations (safe to run twice, and from two processes). */
+export async function migrateCommand(config: FtmConfig, out: Out): Promise<void> {
+  const database = await openConfiguredDatabase(config);
+  try {
+    const report = await database.migrate();
+    out(report.applied.length ? `applied ${report.applied.join(', ')}` : 'nothing to apply');
+    out(`${report.alreadyApplied.length + report.applied.length} migrations in place`);
+  } finally {
+    await database.close();
+  }
+}
+
+async function withFtm<T>(config: FtmConfig, logger: Logger, fn: (ftm: Ftm) => Promise<T>): Promise<T> {
+  const ftm = await openRuntime(config, logger);
+  try {
+    return await fn(ftm);
+  } finally {
+    await ftm.close();
+  }
+}
+
+/** The CLI acts as an admin of one tenant (id or name; a new name creates the tenant). */
+async function cliContext(ftm: Ftm, tenant: string | undefined): Promise<ServiceContext> {
+  const db = ftm.database.db;
+  let row = tenant
+    ? await db
+        .selectFrom('tenants')
+        .select('id')
+        .where(isUuid(tenant) ? 'id' : 'name', '=', tenant)
+        .orderBy('created_at')
+        .executeTakeFirst()
+    : await db.selectFrom('tenants').select('id').orderBy('created_at').executeTakeFirst();
+  if (!row && tenant && !isUuid(tenant)) {
+    row = await db.insertInto('tenants').values({ id: uuidv7(), name: tenant }).returning('id').executeTakeFirstOrThrow();
+  }
+  if (!row) throw new ValidationError('no such tenant', [{ path: '--tenant', message: tenant ? 'unknown tenant id' : 'no tenant yet: pass --tenant <name>' }]);
+  return ftm.systemContext(row.id, { actor: { type: 'cli', id: 'cli', role: 'admin' } });
+}
+
+/** `ftm keys create|list|revoke`. */
+export async function keysCommand(
+  action: string | undefined,
+  args: { tenant?: string; project?: string; role?: string; name?: string; id?: string },
+  config: FtmConfig,
+  logger: Logger,
+  out: Out,
+): Promise<void> {
+  await withFtm(config, logger, async (ftm) => {
+    const ctx = await cliContext(ftm, args.tenant);
+    if (action === 'create') {
+      const key = await ftm.auth.createApiKey(ctx, {
+        name: args.name ?? 'cli key',
+        ...(args.role ? { role: args.role } : {}),
+        ...(args.project ? { project_id: args.project } : {}),
+      });
+      out(`created ${key.role} key ${key.id} (${key.prefix}…)${key.project_id ? ` for project ${key.project_id}` : ''}; the secret is shown only now:`);
+      out(`  ${key.secret}`);
+    } else if (action === 'list') {
+      const page = await ftm.auth.listApiKeys(ctx, { limit: '200', include_revoked: 'true' });
+      for (const k of page.data) {
+        out([k.id, k.prefix + '…', k.role, k.name, k.project_id ?? '-', k.revoked_at ? `revoked ${k.revoked_at}` : 'active', `last used ${k.last_used_at ?? 'never'}`].join('\t'));
+      }
+      if (page.data.length === 0) out('no keys');
+    } else if (action === 'revoke') {
+      if (!args.id) throw new ValidationError('which key?', [{ path: 'id', message: 'usage: ftm keys revoke <id>' }]);
+      const key = await ftm.auth.revokeApiKey(ctx, args.id);
+      out(`revoked ${key.id} (${key.prefix}…) at ${key.revoked_at}`);
+    } else {
+      throw new ValidationError('unknown keys command', [{ path: 'keys', message: 'use create, list or revoke' }]);
+    }
+  });
+}
+
+/** `ftm queue-replay --since <time>`: dead-lettered jobs back to waiting. */
+export async function queueReplayCommand(since: string | undefined, config: FtmConfig, logger: Logger, out: Out): Promise<void> {
+  const at = since ? new Date(since) : undefined;
+  if (!at || Number.isNaN(at.getTime())) {
+    throw new ValidationError('--since is required', [{ path: '--since', message: 'an RFC 3339 time, e.g. 2026-01-01T00:00:00Z' }]);
+  }
+  await withFtm(config, logger, async (ftm) => {
+    const count = await ftm.queue.replayDeadLetters({ since: at });
+    out(`replayed ${count} dead-lettered job${count === 1 ? '' : 's'} since ${at.toISOString()}`);
+  });
+}

@@ -1,0 +1,59 @@
+import type { Logger } from 'pino';
+import type { FtmConfig } from '../config.js';
+import { buildApp } from '../app.js';
+import { openRuntime } from '../runtime/open-runtime.js';
+import { startWorker } from '../runtime/start-worker.js';
+
+const DRAIN_TIMEOUT_MS = 30_000;
+const IDEMPOTENCY_PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * `ftm start` (API + worker, migrates, prints the dev key on first start), `ftm api` and
+ * `ftm worker`. SIGTERM/SIGINT: stop accepting, finish in-flight requests, drain jobs, close.
+ */
+export async function serve(mode: 'start' | 'api' | 'worker', config: FtmConfig, logger: Logger, out: (line: string) => void): Promise<void> {
+  const ftm = await openRuntime(config, logger, { migrate: mode === 'start' });
+  const app = mode === 'worker' ? undefined : await buildApp({ config, ftm, logger });
+  let purge: NodeJS.Timeout | undefined;
+  if (mode === 'start') {
+    const boot = await ftm.auth.ensureBootstrap();
+    if (boot.created) {
+      out('Created the default tenant and project, and a dev admin API key (shown only this once):');
+      out(`  ${boot.adminKey.secret}`);
+    }
+  }
+  if (app) {
+    const address = await app.listen({ host: config.host, port: config.port });
+    const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+    out(`FTM API listening on ${url} (reference: ${url}/docs)`);
+    purge = setInterval(() => void ftm.idempotency.purgeExpired().catch((error: unknown) => logger.warn({ err: error }, 'idempotency purge failed')), IDEMPOTENCY_PURGE_INTERVAL_MS).unref();
+  }
+  const worker = mode === 'api' ? undefined : startWorker(ftm, config);
+  if (mode === 'worker') out('FTM worker running');
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    clearInterval(purge);
+    let code = 0;
+    try {
+      await app?.close();
+      await worker?.stop(DRAIN_TIMEOUT_MS);
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown did not finish cleanly');
+      code = 1;
+    }
+    await ftm.close().catch((error: unknown) => {
+      logger.error({ err: error }, 'closing the adapters failed');
+      code = 1;
+    });
+    process.exit(code);
+  };
+  process.once('SIGTERM', (s) => void stop(s));
+  process.once('SIGINT', (s) => void stop(s));
+}

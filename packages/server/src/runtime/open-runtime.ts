@@ -1,0 +1,43 @@
+import { mkdir } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { createFtm, openBlobStore, openPglite, openPostgres, openQueue, type FtmDatabase, type Ftm } from '@ftm/core';
+import type { FtmConfig } from '../config.js';
+
+/** Opens the database the config names: PostgreSQL, or PGlite under FTM_DATA_DIR/db. */
+export async function openConfiguredDatabase(config: FtmConfig): Promise<FtmDatabase> {
+  if (config.database.kind === 'postgres') return openPostgres({ connectionString: config.database.url });
+  await mkdir(config.database.dataDir, { recursive: true });
+  return openPglite({ dataDir: config.database.dataDir });
+}
+
+/**
+ * The services of one process on the configured adapters. Embedded databases are migrated here
+ * (nobody else could); a shared PostgreSQL only when `migrate` says so (`ftm start`, `ftm migrate`).
+ */
+export async function openRuntime(config: FtmConfig, logger: Logger, options: { migrate?: boolean } = {}): Promise<Ftm> {
+  const database = await openConfiguredDatabase(config);
+  try {
+    if (options.migrate || config.database.kind === 'pglite') {
+      const report = await database.migrate();
+      if (report.applied.length > 0) logger.info({ applied: report.applied }, 'database migrated');
+    }
+    const blobs = openBlobStore(config.storage.uri, {
+      ...(config.storage.region ? { region: config.storage.region } : {}),
+      ...(config.storage.endpoint ? { endpoint: config.storage.endpoint } : {}),
+    });
+    const queue =
+      config.queue.type === 'redis'
+        ? openQueue({ type: 'redis', url: config.queue.url, logger })
+        : openQueue({ type: 'local', database, logger, ...(config.database.kind === 'postgres' ? { url: config.database.url } : {}) });
+    return createFtm({
+      database,
+      blobs,
+      queue,
+      logger,
+      auth: { cacheTtlMs: config.authCacheTtlMs, ...(config.orchestrator ? { orchestrator: config.orchestrator } : {}) },
+    });
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+}
