@@ -1,11 +1,15 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
+const shared = {
   entry: { index: 'src/index.ts', webhooks: 'src/webhooks/index.ts' },
-  format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
-  clean: true,
   target: 'es2022',
   platform: 'neutral',
-});
+} as const;
+
+export default defineConfig([
+  { ...shared, format: ['esm'] },
+  // ky ships ESM only; CommonJS consumers get it bundled rather than a broken require().
+  { ...shared, format: ['cjs'], noExternal: ['ky'] },
+]);
