@@ -14,3 +14,6 @@ alter table eval_runs add column judge_cost_usd numeric(14, 6) not null default 
 
 -- Results in case order (GET /eval-runs/{id}/results pages by case id, which is creation order).
 create index eval_case_results_run_case_idx on eval_case_results (tenant_id, eval_run_id, case_id);
+
+-- What grading one case cost on top of the model call (a judge model); part of cost_usd.
+alter table eval_case_results add column judge_cost_usd numeric(14, 6) not null default 0 check (judge_cost_usd >= 0);

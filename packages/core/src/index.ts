@@ -35,3 +35,6 @@ export { OrchestratorAuditClient, OrchestratorAuditReceipt, type OrchestratorAud
 export * from './datasets/index.js';
 export * from './trism/index.js';
 export { OrchestratorTraceClient, type OrchestratorTraceClientConfig } from './adapters/orchestrator/trace-client.js';
+export * from './evals/index.js';
+export * from './runners/index.js';
+export * from './vectors/index.js';

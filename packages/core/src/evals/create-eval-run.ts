@@ -1,0 +1,84 @@
+import type { ServiceContext } from '../shared/context.js';
+import { GateDeniedError } from '../shared/errors.js';
+import { parseInput } from '../registry/parse-input.js';
+import { recordEvent } from '../outbox/record-event.js';
+import { recordAudit } from '../audit/record-audit.js';
+import { EVAL_RUN_JOB, EVAL_RUN_JOB_RETRY, type EvalDeps, type EvalRunJobPayload } from './eval-deps.js';
+import { CreateEvalRunInput, toEvalRun, type EvalRun } from './eval-run.js';
+import type { SelectionStrategy } from './eval-suite.js';
+import { evalDb, sharedTrx } from './eval-tables.js';
+import { findEvalSuiteRow } from './get-eval-suite.js';
+import { resolveModelRef } from './resolve-model-ref.js';
+import { selectCaseIds } from './select-cases.js';
+
+/**
+ * `POST /eval-runs`: resolves the model (another tenant's version is a 404), passes governance
+ * `eval.run` when the suite has a policy profile (denial is a 409 naming the gate), fixes the
+ * vector selection, stores the run `queued` with its event and audit row, then queues it.
+ */
+export async function createEvalRun(deps: EvalDeps, ctx: ServiceContext, input: unknown): Promise<EvalRun> {
+  const body = parseInput(CreateEvalRunInput, input, 'eval run');
+  const suite = await findEvalSuiteRow(deps.db, ctx, body.eval_suite_id);
+  const resolved = await resolveModelRef(deps.db, deps.runners, ctx, body.model);
+  deps.runners.resolve(resolved.model.provider); // a provider without a runner is a 400 now, not a failed run later
+  let decisionId: string | null = null;
+  if (suite.policy_profile) {
+    const decision = await deps.governance.check({
+      action: 'eval.run',
+      tenantId: ctx.tenantId,
+      projectId: suite.project_id,
+      actor: ctx.actor,
+      resource: { type: 'eval_suite', id: suite.id, attributes: { policy_profile: suite.policy_profile, base_model: resolved.model.id, provider: resolved.model.provider, model_version_id: resolved.modelVersionId } },
+      context: { policy_profile: suite.policy_profile, cost_cap_usd: body.cost_cap_usd ?? null },
+    });
+    if (decision.decision === 'deny') {
+      throw new GateDeniedError(`governance denied eval.run: ${decision.reasons.join('; ') || 'no reason given'}`, [
+        { gate: 'governance', verdict: 'deny', reason: decision.reasons.join('; '), decisionId: decision.decisionId },
+      ]);
+    }
+    decisionId = decision.decisionId;
+  }
+  const caseIds = await selectCaseIds(deps, ctx.tenantId, suite.id, suite.selection_strategy as unknown as SelectionStrategy);
+  const id = ctx.ids.next();
+  const now = ctx.clock.now();
+  const run = await evalDb(deps.db)
+    .transaction()
+    .execute(async (trx) => {
+      const row = await trx
+        .insertInto('eval_runs')
+        .values({
+          id,
+          tenant_id: ctx.tenantId,
+          project_id: suite.project_id,
+          eval_suite_id: suite.id,
+          model_ref: JSON.stringify(body.model),
+          model_version_id: resolved.modelVersionId,
+          status: 'queued',
+          concurrency: body.concurrency,
+          cost_cap_usd: body.cost_cap_usd ?? null,
+          params: JSON.stringify(body.params),
+          case_ids: caseIds,
+          progress: JSON.stringify({ cases_total: caseIds?.length ?? suite.case_count, cases_done: 0, cases_failed: 0 }),
+          governance_decision_id: decisionId,
+          created_by: `${ctx.actor.type}:${ctx.actor.id}`,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const created = toEvalRun(row);
+      await recordEvent(sharedTrx(trx), ctx, { type: 'eval_run.created', resourceType: 'eval_run', resourceId: id, projectId: created.project_id, payload: { eval_run: created } });
+      await recordAudit(sharedTrx(trx), ctx, {
+        action: 'eval_run.create',
+        resourceType: 'eval_run',
+        resourceId: id,
+        projectId: created.project_id,
+        summary: `queued an eval run of suite ${suite.name} v${suite.version} on ${body.model.type} ${body.model.value}`,
+        details: { eval_suite_id: suite.id, model: body.model, model_version_id: resolved.modelVersionId, cost_cap_usd: body.cost_cap_usd ?? null, governance_decision_id: decisionId },
+      });
+      return created;
+    });
+  const payload: EvalRunJobPayload = { tenant_id: ctx.tenantId, eval_run_id: id };
+  await deps.queue.enqueue(EVAL_RUN_JOB, payload, { jobId: id, ...EVAL_RUN_JOB_RETRY });
+  return run;
+}
