@@ -38,3 +38,7 @@ export { OrchestratorTraceClient, type OrchestratorTraceClientConfig } from './a
 export * from './evals/index.js';
 export * from './runners/index.js';
 export * from './vectors/index.js';
+export * from './providers/index.js';
+export * from './governance/index.js';
+export * from './approvals/index.js';
+export * from './ft-jobs/index.js';

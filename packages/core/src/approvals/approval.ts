@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import type { Selectable } from 'kysely';
-import type { ApprovalsTable } from '../db/schema.js';
+import type { ApprovalKind, ApprovalStatus, ApprovalsTable } from '../db/schema.js';
 import { PageParams } from '../db/pagination.js';
 
-/** What an approval gates. */
-export type ApprovalKind = 'ft_job' | 'promotion';
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
+export type { ApprovalKind, ApprovalStatus } from '../db/schema.js';
 
 /** The public shape of an approval (docs/openapi.yaml `Approval`). */
 export interface Approval {

@@ -13,3 +13,4 @@ export * from './mark-ft-job-failed.js';
 export * from './ft-job-approval-hook.js';
 export * from './ingest-provider-webhook.js';
 export * from './sweep-ft-jobs.js';
+export * from './fine-tuning-service.js';
