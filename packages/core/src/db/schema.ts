@@ -298,6 +298,8 @@ export interface EvalCaseResultsTable {
   output_tokens: Generated<number>;
   cost_usd: ColumnType<string, number | string | undefined, number | string>;
   created_at: GeneratedTimestamp;
+  /** 0008: what grading this case with a judge model cost (part of cost_usd). */
+  judge_cost_usd: ColumnType<string, number | string | undefined, number | string>;
 }
 
 export type ApprovalKind = 'ft_job' | 'promotion';

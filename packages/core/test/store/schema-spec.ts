@@ -105,6 +105,7 @@ export const schemaSpec: SchemaSpec = {
     output_tokens: 'number+',
     cost_usd: 'string+',
     created_at: 'date+',
+    judge_cost_usd: 'string+',
   },
   eval_cases: {
     id: 'string',

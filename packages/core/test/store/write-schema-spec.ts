@@ -1,5 +1,6 @@
 /**
- * Regenerates schema-spec.ts from the migrations: `pnpm tsx packages/core/test/store/write-schema-spec.ts`.
+ * Regenerates schema-spec.ts from the migrations:
+ * `pnpm tsx packages/core/test/store/write-schema-spec.ts [migrations-dir]` (default: migrations/).
  * Run it after adding a migration, then typecheck: tsc reports every column whose Kysely type in
  * src/db/schema.ts disagrees with the SQL (or that one side lacks).
  */
@@ -8,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { createPgliteTestDatabase } from '../support/databases.js';
 import { readColumnCodes } from './schema-codes.js';
 
-const t = await createPgliteTestDatabase();
+const t = await createPgliteTestDatabase({ migrate: false });
 try {
+  await t.database.migrate(process.argv[2]);
   const codes = await readColumnCodes(t.database.db);
   const tables = Object.keys(codes)
     .sort()
