@@ -31,6 +31,13 @@ export async function generateAliases() {
     const description = typeof schema?.description === 'string' ? schema.description.split('\n')[0].replaceAll('*/', '*\\/') : `The \`${name}\` schema of the API contract.`;
     lines.push(`/** ${description} */`, `export type ${name} = components['schemas']['${name}'];`);
   }
+  const bodies = Object.values(spec.webhooks ?? {})
+    .map((hook) => hook?.post?.requestBody?.content?.['application/json']?.schema?.$ref)
+    .filter((ref) => typeof ref === 'string')
+    .map((ref) => ref.split('/').pop());
+  if (bodies.length > 0) {
+    lines.push('/** Any webhook body FTM sends, discriminated by `type`. */', `export type WebhookEvent = ${[...new Set(bodies)].join(' | ')};`);
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -27,7 +27,12 @@ export class Page<T> implements AsyncIterable<T> {
     this.nextCursor = response.next_cursor ?? null;
   }
 
-  /** True when the server returned a cursor for another page. */
+  /**
+   * True when the server returned a cursor for another page.
+   * @example
+   * const page = await ftm.datasets.list();
+   * if (page.hasNextPage()) console.log('more after', page.nextCursor);
+   */
   hasNextPage(): boolean {
     return this.nextCursor !== null && this.nextCursor !== '';
   }
@@ -42,7 +47,11 @@ export class Page<T> implements AsyncIterable<T> {
     return new Page(this.fetchPage, await this.fetchPage(this.nextCursor ?? undefined));
   }
 
-  /** Yields this page and every following one. */
+  /**
+   * Yields this page and every following one.
+   * @example
+   * for await (const page of (await ftm.auditEvents.list({ limit: 200 })).iterPages()) console.log(page.data.length);
+   */
   async *iterPages(): AsyncGenerator<Page<T>> {
     let page: Page<T> = this;
     yield page;
@@ -73,6 +82,11 @@ export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
     return this.first;
   }
 
+  /**
+   * Resolves to the first page.
+   * @example
+   * const { data, nextCursor } = await ftm.modelVersions.list({ limit: 10 });
+   */
   then<R1 = Page<T>, R2 = never>(
     onfulfilled?: ((value: Page<T>) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
@@ -80,12 +94,20 @@ export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
     return this.load().then(onfulfilled, onrejected);
   }
 
-  /** Same as Promise.prototype.catch on the first page. */
+  /**
+   * Same as Promise.prototype.catch on the first page.
+   * @example
+   * const page = await ftm.ftJobs.list().catch(() => undefined);
+   */
   catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<Page<T> | R> {
     return this.load().catch(onrejected);
   }
 
-  /** Same as Promise.prototype.finally on the first page. */
+  /**
+   * Same as Promise.prototype.finally on the first page.
+   * @example
+   * await ftm.ftJobs.list().finally(() => spinner.stop());
+   */
   finally(onfinally?: (() => void) | null): Promise<Page<T>> {
     return this.load().finally(onfinally);
   }

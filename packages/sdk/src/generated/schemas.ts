@@ -291,3 +291,5 @@ export type WebhookDeadLetteredEvent = components['schemas']['WebhookDeadLettere
 export type ApprovalRequestedEvent = components['schemas']['ApprovalRequestedEvent'];
 /** Webhook body of `approval.decided`: An approval was approved or rejected. */
 export type ApprovalDecidedEvent = components['schemas']['ApprovalDecidedEvent'];
+/** Any webhook body FTM sends, discriminated by `type`. */
+export type WebhookEvent = DatasetCreatedEvent | DatasetFailedEvent | EvalCompletedEvent | FtJobUpdatedEvent | ModelVersionCreatedEvent | ModelVersionUpdatedEvent | ModelPromotedEvent | ModelRolledBackEvent | ModelOverrideEvent | RegressionDetectedEvent | WebhookDeadLetteredEvent | ApprovalRequestedEvent | ApprovalDecidedEvent;

@@ -1,10 +1,10 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { sign, unwrap, verify, WebhookVerificationError, type WebhookEvent } from '../../src/webhooks/index.js';
+import { sign, unwrap, verify, WebhookVerificationError } from '../../src/webhooks/index.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const OTHER_SECRET = 'whsec_c2VjcmV0LW51bWJlci10d28tZm9yLXJvdGF0aW9u';
-const event: WebhookEvent = {
+const event = {
   id: '0190a2b4-7c1e-7d3a-9e55-2f1c3b4a5d6e',
   type: 'model.promoted',
   created_at: '2026-03-01T12:00:00.000Z',
