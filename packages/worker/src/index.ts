@@ -13,3 +13,4 @@ export { classifyJobError, JobTimeoutError, toQueueHandler } from './run-job.js'
 export { installSignalHandlers, type SignalHandlerOptions } from './signal-handlers.js';
 export { outboxDispatchJob } from './jobs/outbox-dispatch-job.js';
 export { webhookDeliverJob, webhookJobHandlers } from './jobs/webhook-jobs.js';
+export { evalRunJob, evalRunJobHandlers } from './jobs/eval-run-job.js';

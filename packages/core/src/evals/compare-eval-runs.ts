@@ -1,8 +1,9 @@
+import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { ServiceContext } from '../shared/context.js';
-import { ConflictError, ValidationError } from '../shared/errors.js';
-import { isUuid } from '../shared/ids.js';
+import { ConflictError } from '../shared/errors.js';
+import { parseInput } from '../registry/parse-input.js';
 import { pairedBootstrapInterval, seedFrom, type ConfidenceInterval } from './bootstrap.js';
 import { toEvalRun } from './eval-run.js';
 import { evalDb } from './eval-tables.js';
@@ -27,6 +28,10 @@ export interface EvalComparison {
   readonly cases: readonly { readonly case_id: string; readonly score: number; readonly baseline_score: number; readonly delta: number; readonly passed: boolean; readonly baseline_passed: boolean }[];
 }
 
+/** `GET /eval-runs/{id}/compare` query. */
+export const CompareEvalRunsInput = z.strictObject({ baseline: z.uuid() });
+export type CompareEvalRunsInput = z.infer<typeof CompareEvalRunsInput>;
+
 const COMPARABLE = new Set(['completed', 'stopped']);
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
@@ -40,8 +45,8 @@ async function scores(db: Kysely<DB>, tenantId: string, runId: string): Promise<
  * the cases both finished, with a seeded paired-bootstrap 95% interval on the score difference:
  * `significant` when the interval excludes 0. Unfinished runs or different suites are a 409.
  */
-export async function compareEvalRuns(db: Kysely<DB>, ctx: ServiceContext, id: string, baselineId: unknown): Promise<EvalComparison> {
-  if (typeof baselineId !== 'string' || !isUuid(baselineId)) throw new ValidationError('baseline must be an eval run id', [{ path: 'baseline', message: 'must be a UUID' }]);
+export async function compareEvalRuns(db: Kysely<DB>, ctx: ServiceContext, id: string, query: unknown): Promise<EvalComparison> {
+  const baselineId = parseInput(CompareEvalRunsInput, query, 'query').baseline;
   const run = toEvalRun(await findEvalRunRow(db, ctx, id));
   const baseline = toEvalRun(await findEvalRunRow(db, ctx, baselineId));
   if (run.eval_suite_id !== baseline.eval_suite_id) throw new ConflictError('both runs must be of the same suite version', 'suite_mismatch');

@@ -27,7 +27,8 @@ export interface Evals {
   listRuns(ctx: ServiceContext, query: unknown): Promise<Page<EvalRun>>;
   cancelRun(ctx: ServiceContext, id: string): Promise<EvalRun>;
   listRunResults(ctx: ServiceContext, id: string, query: unknown): Promise<Page<EvalCaseResult>>;
-  compareRuns(ctx: ServiceContext, id: string, baselineId: unknown): Promise<EvalComparison>;
+  /** `query` is `{ baseline }` as the route receives it. */
+  compareRuns(ctx: ServiceContext, id: string, query: unknown): Promise<EvalComparison>;
   /** The `eval.run` job handler's use case. */
   runJob(ctx: ServiceContext, payload: EvalRunJobPayload, attempt: EvalRunAttempt): Promise<void>;
   /** Re-queues runs a lost enqueue or a dead worker left behind; returns how many. */
@@ -47,7 +48,7 @@ export function createEvals(deps: EvalDeps): Evals {
     listRuns: (ctx, query) => listEvalRuns(deps.db, ctx, query),
     cancelRun: (ctx, id) => cancelEvalRun(deps, ctx, id),
     listRunResults: (ctx, id, query) => listEvalRunResults(deps.db, ctx, id, query),
-    compareRuns: (ctx, id, baselineId) => compareEvalRuns(deps.db, ctx, id, baselineId),
+    compareRuns: (ctx, id, query) => compareEvalRuns(deps.db, ctx, id, query),
     runJob: (ctx, payload, attempt) => runEvalRunJob(deps, ctx, payload, attempt),
     requeueStale: (olderThanMs, now) => requeueStaleEvalRuns(deps, olderThanMs, now),
   };

@@ -49,10 +49,16 @@ function uniformSuite(n: number, extra: Record<string, unknown> = {}) {
   };
 }
 
-async function rows(table: 'outbox_events' | 'audit_events', resourceId: string) {
-  const db = h.testDb.database.db;
-  if (table === 'outbox_events') return db.selectFrom('outbox_events').select(['type']).where('resource_id', '=', resourceId).orderBy('seq').execute();
-  return db.selectFrom('audit_events').select(['action']).where('resource_id', '=', resourceId).orderBy('occurred_at').execute();
+/** Event types of a resource, in order. */
+async function eventTypes(resourceId: string): Promise<string[]> {
+  const rows = await h.testDb.database.db.selectFrom('outbox_events').select(['type']).where('resource_id', '=', resourceId).orderBy('seq').execute();
+  return rows.map((r) => r.type);
+}
+
+/** Audit actions of a resource, in order. */
+async function auditActions(resourceId: string): Promise<string[]> {
+  const rows = await h.testDb.database.db.selectFrom('audit_events').select(['action']).where('resource_id', '=', resourceId).orderBy('occurred_at').orderBy('id').execute();
+  return rows.map((r) => r.action);
 }
 
 describe('eval suites', () => {
@@ -70,8 +76,8 @@ describe('eval suites', () => {
     expect(cases.data[0]).toMatchObject({ position: 0, expected_output: 'A', tags: ['t1'], graders: [] });
     const next = await listEvalSuiteCases(h.testDb.database.db, ctx, suite.id, { cursor: cases.next_cursor! });
     expect(next.data.map((c) => c.position)).toEqual([1]);
-    expect((await rows('outbox_events', suite.id)).map((r) => r.type)).toEqual(['eval_suite.created']);
-    expect((await rows('audit_events', suite.id)).map((r) => r.action)).toEqual(['eval_suite.create']);
+    expect((await eventTypes(suite.id))).toEqual(['eval_suite.created']);
+    expect((await auditActions(suite.id))).toEqual(['eval_suite.create']);
   });
 
   it('makes a new version instead of editing, copying what is omitted', async () => {
@@ -146,8 +152,8 @@ describe('eval runs', () => {
     const lines: string[] = [];
     for await (const chunk of blob) lines.push(chunk.toString());
     expect(lines.join('').trim().split('\n')).toHaveLength(3);
-    expect((await rows('outbox_events', run!.id)).map((r) => r.type)).toEqual(['eval_run.created', 'eval_run.started', 'eval.completed']);
-    expect((await rows('audit_events', run!.id)).map((r) => r.action)).toEqual(['eval_run.create', 'eval_run.start', 'eval_run.complete']);
+    expect((await eventTypes(run!.id))).toEqual(['eval_run.created', 'eval_run.started', 'eval.completed']);
+    expect((await auditActions(run!.id))).toEqual(['eval_run.create', 'eval_run.start', 'eval_run.complete']);
     expect((await listEvalRuns(h.testDb.database.db, ctx, { eval_suite_id: suite.id, status: 'completed' })).data.map((r) => r.id)).toEqual([run!.id]);
   });
 
@@ -205,7 +211,7 @@ describe('eval runs', () => {
       expect(done).toMatchObject({ status: 'stopped', stop_reason: 'cost_cap', progress: { cases_total: 20, cases_done: 10 } });
       expect(done!.metrics).toMatchObject({ pass_rate: 1 });
       expect(done!.cost_usd).toBeLessThanOrEqual(done!.cost_cap_usd! + 1e-9);
-      expect((await rows('outbox_events', run.id)).map((r) => r.type)).toContain('eval.completed');
+      expect((await eventTypes(run.id))).toContain('eval.completed');
     });
 
     it('never exceeds the cap by more than one in-flight case per concurrency slot', async () => {
@@ -238,7 +244,7 @@ describe('eval runs', () => {
     const results = await evalDb(h.testDb.database.db).selectFrom('eval_case_results').select(['case_id', 'cost_usd']).where('eval_run_id', '=', run.id).execute();
     expect(new Set(results.map((r) => r.case_id)).size).toBe(12);
     expect(done!.cost_usd).toBeCloseTo(results.reduce((s, r) => s + Number(r.cost_usd), 0), 6);
-    expect((await rows('audit_events', run.id)).map((r) => r.action)).toEqual(['eval_run.create', 'eval_run.start', 'eval_run.resume', 'eval_run.complete']);
+    expect((await auditActions(run.id))).toEqual(['eval_run.create', 'eval_run.start', 'eval_run.resume', 'eval_run.complete']);
   });
 
   it('cancels a queued run once; the worker then leaves it alone', async () => {
@@ -295,7 +301,7 @@ describe('eval runs', () => {
     expect(byId.model_version_id).toBe(version.id);
     const row = await h.testDb.database.db.selectFrom('model_versions').select('eval_summary').where('id', '=', version.id).executeTakeFirstOrThrow();
     expect(row.eval_summary[suite.id]).toEqual({ eval_run_id: done!.id, score: done!.metrics!.score, completed_at: done!.completed_at });
-    expect((await rows('outbox_events', version.id)).map((r) => r.type)).toContain('model_version.updated');
+    expect((await eventTypes(version.id))).toContain('model_version.updated');
   });
 });
 
@@ -306,10 +312,10 @@ describe('comparison', () => {
     const b = await createEvalRun(deps, ctx, { eval_suite_id: suite.id, model: BASE });
     await executeEvalRun(deps, ctx, a.id, { attempt: 1, maxAttempts: 1 });
     await executeEvalRun(deps, ctx, b.id, { attempt: 1, maxAttempts: 1 });
-    const c1 = await compareEvalRuns(h.testDb.database.db, ctx, a.id, b.id);
+    const c1 = await compareEvalRuns(h.testDb.database.db, ctx, a.id, { baseline: b.id });
     expect(c1.cases).toHaveLength(8);
     expect(c1.aggregate).toMatchObject({ delta: 0, significant: false, confidence_interval: { level: 0.95, lower: 0, upper: 0 } });
-    expect(await compareEvalRuns(h.testDb.database.db, ctx, a.id, b.id)).toEqual(c1);
+    expect(await compareEvalRuns(h.testDb.database.db, ctx, a.id, { baseline: b.id })).toEqual(c1);
   });
 
   it('refuses unfinished runs and runs of different suites with a conflict', async () => {
@@ -320,8 +326,8 @@ describe('comparison', () => {
     await executeEvalRun(deps, ctx, done.id, { attempt: 1, maxAttempts: 1 });
     const elsewhere = await createEvalRun(deps, ctx, { eval_suite_id: s2.id, model: BASE });
     await executeEvalRun(deps, ctx, elsewhere.id, { attempt: 1, maxAttempts: 1 });
-    await expect(compareEvalRuns(h.testDb.database.db, ctx, done.id, queued.id)).rejects.toBeInstanceOf(ConflictError);
-    await expect(compareEvalRuns(h.testDb.database.db, ctx, done.id, elsewhere.id)).rejects.toMatchObject({ code: 'suite_mismatch' });
-    await expect(compareEvalRuns(h.testDb.database.db, ctx, done.id, 'nope')).rejects.toBeInstanceOf(ValidationError);
+    await expect(compareEvalRuns(h.testDb.database.db, ctx, done.id, { baseline: queued.id })).rejects.toBeInstanceOf(ConflictError);
+    await expect(compareEvalRuns(h.testDb.database.db, ctx, done.id, { baseline: elsewhere.id })).rejects.toMatchObject({ code: 'suite_mismatch' });
+    await expect(compareEvalRuns(h.testDb.database.db, ctx, done.id, { baseline: 'nope' })).rejects.toBeInstanceOf(ValidationError);
   });
 });
