@@ -3,7 +3,7 @@ import { createPollingEventNotifier } from '../../src/events/polling-event-notif
 import { latestEventSeq } from '../../src/events/read-events.js';
 import { recordEvent } from '../../src/outbox/record-event.js';
 import type { ServiceContext } from '../../src/shared/context.js';
-import { createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
+import { createPgliteTestDatabase, createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
 import { seedTenant, testContext } from '../support/fixtures.js';
 
 // Real PostgreSQL: only it runs transactions concurrently, which is what makes seq gaps appear.
@@ -94,5 +94,33 @@ describe('polling event notifier', () => {
     await emit();
     expect(await notifier.highWaterMark()).toBe(await latestEventSeq(test.database.db));
     await notifier.close();
+  });
+});
+
+describe('polling event notifier on PGlite', () => {
+  it('skips the gap a rolled-back transaction leaves behind', async () => {
+    const lite = await createPgliteTestDatabase();
+    try {
+      const liteCtx = testContext({ tenantId: (await seedTenant(lite.database)).tenantId });
+      const write = (fail: boolean) =>
+        lite.database.db
+          .transaction()
+          .execute(async (trx) => {
+            await recordEvent(trx, liteCtx, { type: 'dataset.updated', resourceType: 'dataset', resourceId: null, payload: {} });
+            if (fail) throw new Error('rollback on purpose');
+          })
+          .catch(() => undefined);
+      await write(false);
+      await write(true);
+      await write(false);
+      const notifier = createPollingEventNotifier(lite.database.db, { intervalMs: 10, gapGraceMs: 0, gapTimeoutMs: 600_000 }); // only the snapshot check can close the gap in time
+      const unsubscribe = notifier.subscribe(() => {});
+      await vi.waitFor(async () => expect(await notifier.highWaterMark()).toBe(await latestEventSeq(lite.database.db)));
+      expect(await latestEventSeq(lite.database.db)).toBe(3);
+      unsubscribe();
+      await notifier.close();
+    } finally {
+      await lite.dispose();
+    }
   });
 });
