@@ -13,5 +13,6 @@ export type WebhookDeliverPayload = z.infer<typeof WebhookDeliverPayload>;
  * attempt scheduled for later.
  */
 export function deliverJobId(deliveryId: string, attempt: number, tag?: string): string {
-  return tag ? `webhook:${deliveryId}:${attempt}:${tag}` : `webhook:${deliveryId}:${attempt}`;
+  // No ':' (BullMQ's key separator, refused by every queue adapter).
+  return tag ? `webhook.${deliveryId}.${attempt}.${tag}` : `webhook.${deliveryId}.${attempt}`;
 }

@@ -3,6 +3,7 @@ import { recordEvent } from '../../../src/outbox/record-event.js';
 import { toDispatchPayload } from '../../../src/outbox/relay-outbox.js';
 import type { OutboxDispatchPayload } from '../../../src/outbox/outbox-dispatch-job.js';
 import type { EnqueueOptions, Queue } from '../../../src/ports/queue.js';
+import { resolveEnqueueOptions } from '../../../src/adapters/local-queue/enqueue-options.js';
 import type { ServiceContext } from '../../../src/shared/context.js';
 import { createWebhookDeps, type CreateWebhookDepsOptions, type WebhookDeps } from '../../../src/webhooks/webhook-deps.js';
 
@@ -10,6 +11,7 @@ import { createWebhookDeps, type CreateWebhookDepsOptions, type WebhookDeps } fr
 export class RecordingQueue implements Queue {
   readonly jobs: { name: string; payload: unknown; options: EnqueueOptions }[] = [];
   async enqueue(name: string, payload: unknown, options: EnqueueOptions = {}): Promise<string> {
+    resolveEnqueueOptions(name, options, { maxAttempts: 5, backoffMs: 1_000 }); // refuse what the real adapters refuse
     this.jobs.push({ name, payload, options });
     return options.jobId ?? String(this.jobs.length);
   }
