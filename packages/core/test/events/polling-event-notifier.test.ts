@@ -77,7 +77,8 @@ describe('polling event notifier', () => {
   });
 
   it('skips the gap a rolled-back transaction leaves behind', async () => {
-    const notifier = createPollingEventNotifier(test.database.db, { intervalMs: 10, gapGraceMs: 0 });
+    // A long gap timeout: only the snapshot check can close the gap within waitFor's second.
+    const notifier = createPollingEventNotifier(test.database.db, { intervalMs: 10, gapGraceMs: 0, gapTimeoutMs: 600_000 });
     const open = holdOpenTransaction();
     await open.written;
     await open.finish(false);
@@ -113,7 +114,7 @@ describe('polling event notifier on PGlite', () => {
       await write(false);
       await write(true);
       await write(false);
-      const notifier = createPollingEventNotifier(lite.database.db, { intervalMs: 10, gapGraceMs: 0, gapTimeoutMs: 600_000 }); // only the snapshot check can close the gap in time
+      const notifier = createPollingEventNotifier(lite.database.db, { intervalMs: 10, gapGraceMs: 0, gapTimeoutMs: 600_000 });
       const unsubscribe = notifier.subscribe(() => {});
       await vi.waitFor(async () => expect(await notifier.highWaterMark()).toBe(await latestEventSeq(lite.database.db)));
       expect(await latestEventSeq(lite.database.db)).toBe(3);
