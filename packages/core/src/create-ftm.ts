@@ -25,6 +25,13 @@ import { getModelVersion } from './registry/get-model-version.js';
 import { listModelVersions } from './registry/list-model-versions.js';
 import { approveModelVersion, retireModelVersion } from './registry/transition-model-version.js';
 import type { ModelVersion } from './registry/model-version.js';
+import type { GovernanceEngine } from './ports/governance.js';
+import { LocalGovernanceEngine } from './governance/local-governance-engine.js';
+import { defaultPolicy } from './governance/governance-policy.js';
+import { BuiltinSanitizer } from './trism/builtin-sanitizer.js';
+import type { Sanitizer } from './trism/sanitizer.js';
+import type { TraceSource } from './datasets/trace-source.js';
+import { createDatasets, type Datasets } from './datasets/datasets-service.js';
 
 /** Options of {@link createFtm}: the adapters the caller picked, plus tuning. */
 export interface CreateFtmOptions {
@@ -44,6 +51,8 @@ export interface CreateFtmOptions {
     readonly orchestrator?: { readonly url: string; readonly apiKey: string; readonly timeoutMs?: number; readonly fetch?: typeof fetch };
   };
   readonly idempotency?: { readonly retentionMs?: number; readonly lockMs?: number };
+  /** Dataset integrations (see createDatasetIntegrations); default: allow-all local governance, built-in sanitizer, no trace source. */
+  readonly datasets?: { readonly governance?: GovernanceEngine; readonly sanitizer?: Sanitizer; readonly traces?: TraceSource | null };
 }
 
 /** Everything the server, the worker and embedders call: one object, built once per process. */
@@ -75,6 +84,8 @@ export interface Ftm {
     approveModelVersion(ctx: ServiceContext, id: string): Promise<ModelVersion>;
     retireModelVersion(ctx: ServiceContext, id: string): Promise<ModelVersion>;
   };
+  /** Uploads, datasets and the `dataset.build` job. */
+  readonly datasets: Datasets;
   /** Flushes pending bookkeeping, then closes the queue, the blob store and the database. */
   close(): Promise<void>;
 }
@@ -121,6 +132,27 @@ export function createFtm(options: CreateFtmOptions): Ftm {
     logger: requestLogger ?? logger,
   });
 
+  const systemContext = (tenantId: string, o: { projectId?: string | null; actor?: Actor; requestId?: string } = {}): ServiceContext => ({
+    tenantId,
+    projectId: o.projectId ?? null,
+    actor: o.actor ?? SYSTEM_ACTOR,
+    requestId: o.requestId ?? ids.next(),
+    clock,
+    ids,
+    logger,
+  });
+  const datasets = createDatasets(
+    {
+      db,
+      blobs,
+      queue,
+      governance: options.datasets?.governance ?? new LocalGovernanceEngine(defaultPolicy('dev')),
+      sanitizer: options.datasets?.sanitizer ?? new BuiltinSanitizer(),
+      traces: options.datasets?.traces ?? null,
+    },
+    { logger, now: () => clock.now(), systemContext: (tenantId, requestId) => systemContext(tenantId, requestId ? { requestId } : {}) },
+  );
+
   return {
     database,
     blobs,
@@ -129,15 +161,8 @@ export function createFtm(options: CreateFtmOptions): Ftm {
     ids,
     logger,
     context,
-    systemContext: (tenantId, o = {}) => ({
-      tenantId,
-      projectId: o.projectId ?? null,
-      actor: o.actor ?? SYSTEM_ACTOR,
-      requestId: o.requestId ?? ids.next(),
-      clock,
-      ids,
-      logger,
-    }),
+    datasets,
+    systemContext,
     auth: {
       authenticate: (secret) => authenticator.authenticate(secret),
       ensureBootstrap: () => ensureBootstrap(db, { actor: SYSTEM_ACTOR, requestId: ids.next(), clock, ids, logger }),

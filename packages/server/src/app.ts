@@ -13,6 +13,8 @@ import { modelVersionRoutes } from './routes/model-versions/index.js';
 import { projectRoutes } from './routes/projects/index.js';
 import { apiKeyRoutes } from './routes/api-keys/index.js';
 import { eventsRoutes } from './routes/events/index.js';
+import { uploadRoutes } from './routes/uploads/index.js';
+import { datasetRoutes } from './routes/datasets/index.js';
 import './http/request-context.js';
 
 /** What {@link buildApp} needs: parsed config, the services, and the process logger. */
@@ -43,7 +45,7 @@ declare module 'fastify' {
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Authenticated API routes; other engineers' resources are added through `options.routes`. */
-const API_ROUTES: readonly FastifyPluginAsync<{ ftm: Ftm }>[] = [modelVersionRoutes, projectRoutes, apiKeyRoutes, eventsRoutes];
+const API_ROUTES: readonly FastifyPluginAsync<{ ftm: Ftm }>[] = [modelVersionRoutes, projectRoutes, apiKeyRoutes, eventsRoutes, uploadRoutes, datasetRoutes];
 
 /**
  * The HTTP API: request ids, logs, CORS, problem+json errors, public probes and docs, and the

@@ -106,6 +106,35 @@ describe('contract', () => {
     expect(contract.operationIdOf('GET', '/events')).toBe('streamEvents');
     abort.abort();
 
+    // uploads and datasets
+    const jsonl = '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n';
+    const ndjson = { 'content-type': 'application/x-ndjson' };
+    const upload = (await call(a.memberKey, '/uploads', { method: 'POST', url: '/uploads', payload: jsonl.repeat(3), headers: ndjson })).json();
+    await call(a.memberKey, '/uploads', { method: 'POST', url: '/uploads', payload: Buffer.from([0x7b, 0, 0x7d]), headers: ndjson }); // 400 binary
+    await call(a.memberKey, '/uploads', { method: 'POST', url: '/uploads', payload: jsonl, headers: { 'content-type': 'application/pdf' } }); // 400 media type
+    await call(a.memberKey, '/uploads', { method: 'POST', url: '/uploads', payload: jsonl, headers: { ...ndjson, 'content-length': String(600 * 1024 * 1024) } }); // 413
+    await call(null, '/uploads', { method: 'POST', url: '/uploads', payload: jsonl, headers: ndjson }); // 401
+    await call(a.memberKey, '/uploads/:id', { url: `/uploads/${upload.id}` });
+    await call(b.memberKey, '/uploads/:id', { url: `/uploads/${upload.id}` }); // 404
+    await call(a.memberKey, '/uploads/:id', { url: '/uploads/nope' }); // 400
+    const records = [{ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] }];
+    const dataset = (await call(a.memberKey, '/datasets', { method: 'POST', url: '/datasets', payload: { name: 'd', format: 'jsonl_chat', source: { type: 'upload', upload_id: upload.id }, min_examples: 1 } })).json();
+    await call(a.memberKey, '/datasets', { method: 'POST', url: '/datasets', payload: { name: 'd', format: 'jsonl_chat', source: { type: 'orchestrator_traces', filters: {} } } }); // 409
+    await call(a.memberKey, '/datasets', { method: 'POST', url: '/datasets', payload: { name: 'd', format: 'csv', source: { type: 'inline', records } } }); // 400
+    await call(b.memberKey, '/datasets', { method: 'POST', url: '/datasets', payload: { name: 'd', format: 'jsonl_chat', source: { type: 'upload', upload_id: upload.id } } }); // 404
+    await call(a.memberKey, '/datasets', { method: 'POST', url: '/datasets', payload: { name: 'd', format: 'jsonl_chat', source: { type: 'inline', records: Array.from({ length: 2100 }, () => ({ text: 'x'.repeat(5000) })) } } }); // 413
+    await call(a.memberKey, '/datasets/:id/content', { url: `/datasets/${dataset.id}/content` }); // 409 not ready
+    await t.ftm.datasets.runBuildJob({ tenant_id: a.tenantId, dataset_id: dataset.id }, { attempt: 1, maxAttempts: 1 });
+    await call(a.memberKey, '/datasets/:id/content', { url: `/datasets/${dataset.id}/content` });
+    await call(a.memberKey, '/datasets/:id/content', { url: `/datasets/${dataset.id}/content?split=test` }); // 400
+    await call(a.memberKey, '/datasets/:id/content', { url: `/datasets/${dataset.id}/content?split=validation` }); // 404 (no validation split)
+    await call(a.memberKey, '/datasets', { url: '/datasets?status=ready&limit=1' });
+    await call(a.memberKey, '/datasets', { url: '/datasets?status=done' }); // 400
+    await call(a.memberKey, '/datasets/:id', { url: `/datasets/${dataset.id}` });
+    await call(b.memberKey, '/datasets/:id', { url: `/datasets/${dataset.id}` }); // 404
+    await call(a.memberKey, '/datasets/:id/rebuild', { method: 'POST', url: `/datasets/${dataset.id}/rebuild` });
+    await call(b.memberKey, '/datasets/:id/rebuild', { method: 'POST', url: `/datasets/${dataset.id}/rebuild` }); // 404
+
     expect(problems).toEqual([]);
     const served = t.app.ftmRoutes.filter((r) => !isDocsAsset(r.url)).map((r) => `${r.method} ${r.url}`);
     expect(served.filter((r) => !exercised.has(r))).toEqual([]);

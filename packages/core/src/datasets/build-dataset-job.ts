@@ -72,6 +72,8 @@ async function finish(deps: DatasetDeps, ctx: ServiceContext, row: DatasetRow, r
   const event: DatasetEvent = result.status === 'ready' ? 'succeed' : result.status === 'blocked' ? 'block' : 'fail';
   await deps.db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom('datasets').select('status').where('tenant_id', '=', ctx.tenantId).where('id', '=', row.id).forUpdate().executeTakeFirstOrThrow();
+    // A duplicate job (a sweep's re-enqueue racing the original) found it finished: nothing to do.
+    if (isTerminalDatasetStatus(current.status)) return;
     const status = nextDatasetStatus(current.status, event);
     const ready = status === 'ready';
     const updated = await trx
@@ -132,6 +134,15 @@ function emptyFailure(reasons: BuildReason[], sanitizer: string, config: Dataset
       split: { validation_split: config.validation_split, train_records: 0, validation_records: 0 },
     },
   };
+}
+
+/**
+ * Ends an unfinished dataset as `failed` with the given reasons and no file (event and audit in
+ * the same transaction); a dataset already finished is left alone.
+ */
+export async function failDatasetBuild(deps: DatasetDeps, ctx: ServiceContext, row: DatasetRow, reasons: BuildReason[]): Promise<void> {
+  const config = DatasetBuildConfig.parse({ ...row.config, format: row.format });
+  await finish(deps, ctx, row, emptyFailure(reasons, deps.sanitizer.name, config));
 }
 
 /**

@@ -125,7 +125,10 @@ async function storeSource(deps: DatasetDeps, ctx: ServiceContext, input: Create
         .where('tenant_id', '=', ctx.tenantId)
         .where('id', '=', source.upload_id)
         .executeTakeFirst();
-      if (!upload || (ctx.projectId && upload.project_id && upload.project_id !== ctx.projectId)) throw new NotFoundError('upload', source.upload_id);
+      // A reference in the body, not the resource addressed: an unknown one is a bad request.
+      if (!upload || (ctx.projectId && upload.project_id && upload.project_id !== ctx.projectId)) {
+        throw new ValidationError(`upload ${source.upload_id} does not exist`, [{ path: 'source.upload_id', message: 'no such upload' }]);
+      }
       return { type: 'upload', upload_id: upload.id, blob_key: upload.blob_key, sha256: upload.sha256 };
     }
     case 'orchestrator_traces':
@@ -147,7 +150,10 @@ export async function createDataset(deps: DatasetDeps, ctx: ServiceContext, raw:
   if (inlineBytes > MAX_INLINE_BYTES) throw new PayloadTooLargeError(MAX_INLINE_BYTES);
   const input = parseInput(CreateDatasetInput, raw, 'dataset');
   resolveBaseModel(input.base_model);
-  const projectId = await resolveDatasetProject(deps.db, ctx, input.project_id);
+  const projectId = await resolveDatasetProject(deps.db, ctx, input.project_id).catch((error: unknown) => {
+    if (error instanceof NotFoundError) throw new ValidationError(`project ${input.project_id} does not exist`, [{ path: 'project_id', message: 'no such project' }]);
+    throw error;
+  });
   if (input.source.type === 'orchestrator_traces' && !deps.traces) {
     throw new ConflictError('an orchestrator_traces source needs an Orchestrator; set FTM_ORCHESTRATOR_URL', 'orchestrator_not_configured');
   }

@@ -18,3 +18,7 @@ export * from './list-datasets.js';
 export * from './rebuild-dataset.js';
 export * from './get-dataset-content.js';
 export * from './build-dataset-job.js';
+export * from './get-upload.js';
+export * from './sweep-stuck-datasets.js';
+export * from './datasets-service.js';
+export * from './dataset-integrations.js';

@@ -167,7 +167,7 @@ describe.each(environments)('dataset use cases on $name', ({ open }) => {
     await expect(createDataset(deps, ctx, { name: 'x', format: 'jsonl_chat', base_model: 'llama-3', source: { type: 'inline', records: [{}] } })).rejects.toBeInstanceOf(ValidationError);
     const big = Array.from({ length: 11 }, () => ({ prompt: 'x'.repeat(1024 * 1024), completion: 'y' }));
     await expect(createDataset(deps, ctx, { name: 'x', format: 'jsonl_prompt_completion', source: { type: 'inline', records: big } })).rejects.toBeInstanceOf(PayloadTooLargeError);
-    await expect(createDataset(deps, ctx, { name: 'x', format: 'jsonl_chat', source: { type: 'upload', upload_id: '0190a0a0-0000-7000-8000-000000000000' } })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(createDataset(deps, ctx, { name: 'x', format: 'jsonl_chat', source: { type: 'upload', upload_id: '0190a0a0-0000-7000-8000-000000000000' } })).rejects.toBeInstanceOf(ValidationError);
   });
 
   it('refuses empty and binary uploads and stores nothing', async () => {

@@ -5,13 +5,6 @@
  */
 export const UNIMPLEMENTED_OPERATIONS: readonly string[] = [
   'getMetrics', // GET /metrics
-  'createUpload', // POST /uploads
-  'getUpload', // GET /uploads/{id}
-  'listDatasets', // GET /datasets
-  'createDataset', // POST /datasets
-  'getDataset', // GET /datasets/{id}
-  'rebuildDataset', // POST /datasets/{id}/rebuild
-  'getDatasetContent', // GET /datasets/{id}/content
   'listEvalSuites', // GET /eval-suites
   'createEvalSuite', // POST /eval-suites
   'getEvalSuite', // GET /eval-suites/{id}

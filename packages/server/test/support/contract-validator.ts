@@ -65,7 +65,8 @@ export class ContractValidator {
       validate = this.#ajv.compile(rewriteRefs(media.schema) as Json);
       this.#compiled.set(key, validate);
     }
-    const body: unknown = type.endsWith('json') ? res.json() : res.body;
+    // application/json and +json types; not application/x-ndjson, which is text lines.
+    const body: unknown = /^application\/(.+\+)?json$/.test(type) ? res.json() : res.body;
     if (!validate(body)) problems.push(`${key}: ${this.#ajv.errorsText(validate.errors)} in ${res.body.slice(0, 300)}`);
     return problems;
   }
