@@ -3,7 +3,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm'],
-  dts: true,
+  // `pnpm start` builds only the JavaScript; declarations are for publishing.
+  dts: process.env.FTM_BUILD_DTS !== '0',
   sourcemap: true,
   clean: true,
   target: 'node20',

@@ -2,7 +2,8 @@ import { defineConfig } from 'tsup';
 
 const shared = {
   entry: { index: 'src/index.ts', webhooks: 'src/webhooks/index.ts' },
-  dts: true,
+  // `pnpm start` builds only the JavaScript; declarations are for publishing.
+  dts: process.env.FTM_BUILD_DTS !== '0',
   sourcemap: true,
   target: 'es2022',
   platform: 'neutral',

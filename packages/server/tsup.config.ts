@@ -3,7 +3,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: ['src/index.ts', 'src/cli.ts'],
   format: ['esm'],
-  dts: { entry: 'src/index.ts' },
+  // `pnpm start` builds only the JavaScript; declarations are for publishing.
+  dts: process.env.FTM_BUILD_DTS === '0' ? false : { entry: 'src/index.ts' },
   sourcemap: true,
   clean: true,
   target: 'node20',
