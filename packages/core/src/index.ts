@@ -42,3 +42,6 @@ export * from './providers/index.js';
 export * from './governance/index.js';
 export * from './approvals/index.js';
 export * from './ft-jobs/index.js';
+export * from './pointers/index.js';
+export * from './promotions/index.js';
+export * from './monitoring/index.js';

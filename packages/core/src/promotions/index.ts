@@ -1,0 +1,10 @@
+export * from './promotion.js';
+export type * from './promotion-deps.js';
+export * from './promotion-decision.js';
+export * from './promotion-gates.js';
+export * from './promotion-swap.js';
+export * from './create-promotion.js';
+export * from './get-promotion.js';
+export * from './rollback-promotion.js';
+export * from './promotion-approval-hook.js';
+export * from './promotions-service.js';
