@@ -10,6 +10,7 @@ import type { FineTuneProvider } from '../providers/fine-tune-provider.js';
 import { CreateFtJobInput, metadataColumn, type FtCostEstimate, type FtJob } from './ft-job.js';
 import { FT_JOB_SUBMIT, type FtJobDeps } from './ft-job-deps.js';
 import { appendTimeline, recordFtJobChange } from './ft-job-repository.js';
+import { queueJobId } from './submit-ft-job.js';
 
 type Dataset = Selectable<DatasetsTable>;
 
@@ -198,5 +199,5 @@ export async function createFtJob(deps: FtJobDeps, { ctx, input }: { ctx: Servic
 
 /** Hands a queued job to the worker; the queue job id makes a duplicate enqueue harmless. */
 export async function enqueueSubmission(deps: Pick<FtJobDeps, 'queue'>, ftJobId: string, tenantId: string, tag = 'first'): Promise<void> {
-  await deps.queue.enqueue(FT_JOB_SUBMIT, { ft_job_id: ftJobId, tenant_id: tenantId }, { jobId: `${FT_JOB_SUBMIT}:${ftJobId}:${tag}`, maxAttempts: 10, backoffMs: 2_000 });
+  await deps.queue.enqueue(FT_JOB_SUBMIT, { ft_job_id: ftJobId, tenant_id: tenantId }, { jobId: queueJobId(FT_JOB_SUBMIT, ftJobId, tag), maxAttempts: 10, backoffMs: 2_000 });
 }

@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../shared/context.js';
-import { NotFoundError } from '../shared/errors.js';
+import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors.js';
 import { StandardWebhookVerifier, type WebhookHeaders } from '../adapters/openai/standard-webhook-verifier.js';
 import { parseOpenAiWebhook } from '../adapters/openai/openai-webhook-event.js';
 import type { FtJobDeps } from './ft-job-deps.js';
@@ -16,7 +16,7 @@ export interface WebhookIngestResult {
 
 /**
  * `POST /provider-webhooks/{provider}`: verifies the Standard Webhooks signature over the raw body
- * (UnauthorizedError when it does not verify), then schedules an immediate poll of the job it names:
+ * (a ValidationError, the contract's 400, when it does not verify), then schedules an immediate poll of the job it names:
  * the webhook is a faster path than polling, never a source of truth. A provider without a
  * configured secret is NotFoundError. Duplicates (same webhook-id) schedule the same queue job.
  */
@@ -26,7 +26,12 @@ export async function ingestProviderWebhook(
 ): Promise<WebhookIngestResult> {
   const secrets = deps.webhookSecrets[provider];
   if (!secrets || (Array.isArray(secrets) && secrets.length === 0)) throw new NotFoundError('provider webhook endpoint', provider);
-  new StandardWebhookVerifier(secrets).verify(rawBody, headers, ctx.clock.now().getTime());
+  try {
+    new StandardWebhookVerifier(secrets).verify(rawBody, headers, ctx.clock.now().getTime());
+  } catch (error) {
+    if (error instanceof UnauthorizedError) throw new ValidationError(error.message, [{ path: 'webhook-signature', message: error.message }]);
+    throw error;
+  }
   const event = parseOpenAiWebhook(rawBody);
   if (!event) return { received: true, ftJobId: null };
   const row = await deps.db

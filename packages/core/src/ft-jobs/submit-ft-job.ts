@@ -13,9 +13,14 @@ export class SubmissionBusyError extends FtmError {
   override readonly name = 'SubmissionBusyError';
 }
 
+/** A queue job id: queues reserve ':' (BullMQ's key separator), so parts are joined with '/'. */
+export function queueJobId(name: string, ftJobId: string, tag: string): string {
+  return [name, ftJobId, tag.replace(/[^A-Za-z0-9._-]/g, '_')].join('/');
+}
+
 /** Enqueues the next poll of a running job. */
 export async function enqueuePoll(deps: Pick<FtJobDeps, 'queue'>, job: Pick<FtJobRow, 'id' | 'tenant_id' | 'poll_attempts'>, delayMs: number, tag = String(job.poll_attempts)): Promise<void> {
-  await deps.queue.enqueue(FT_JOB_POLL, { ft_job_id: job.id, tenant_id: job.tenant_id }, { jobId: `${FT_JOB_POLL}:${job.id}:${tag}`, delayMs, maxAttempts: 10, backoffMs: 5_000 });
+  await deps.queue.enqueue(FT_JOB_POLL, { ft_job_id: job.id, tenant_id: job.tenant_id }, { jobId: queueJobId(FT_JOB_POLL, job.id, tag), delayMs, maxAttempts: 10, backoffMs: 5_000 });
 }
 
 function methodOf(row: FtJobRow): FineTuneMethod {

@@ -7,6 +7,7 @@ import type { DB } from '../../src/db/schema.js';
 import type { EnqueueOptions, Queue } from '../../src/ports/queue.js';
 import type { GovernanceEngine } from '../../src/ports/governance.js';
 import { FsBlobStore } from '../../src/adapters/fs/fs-blob-store.js';
+import { resolveEnqueueOptions } from '../../src/adapters/local-queue/enqueue-options.js';
 import { ApprovalHooks } from '../../src/approvals/approval-hooks.js';
 import type { PrismGateway } from '../../src/approvals/prism-gateway.js';
 import { LocalGovernanceEngine } from '../../src/governance/local-governance-engine.js';
@@ -23,6 +24,8 @@ export class RecordingQueue implements Queue {
   readonly jobs: { name: string; payload: { ft_job_id: string; tenant_id: string }; options?: EnqueueOptions }[] = [];
   readonly #ids = new Set<string>();
   async enqueue(name: string, payload: unknown, options?: EnqueueOptions): Promise<string> {
+    // the same checks every real adapter applies
+    resolveEnqueueOptions(name, options ?? {}, { maxAttempts: 5, backoffMs: 1_000 });
     const id = options?.jobId ?? uuidv7();
     if (!this.#ids.has(id)) {
       this.#ids.add(id);

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { Webhook } from 'standardwebhooks';
+import { createFineTuning, createFtm, FsBlobStore, openQueue, uuidv7, type FineTuningService, type Ftm } from '@ftm/core';
+import { createPgliteTestDatabase, type TestDatabase } from '../../../../core/test/support/databases.js';
+import { seedTenant, testContext } from '../../../../core/test/support/fixtures.js';
+import { seedDataset } from '../../../../core/test/ft-jobs/ft-job-test-kit.js';
+import { buildApp } from '../../app.js';
+import { createLogger } from '../../http/logger.js';
+import { ftJobRoutes } from './index.js';
+import { approvalRoutes } from '../approvals/index.js';
+import { providerWebhookRoutes } from '../provider-webhooks/index.js';
+
+const WEBHOOK_SECRET = `whsec_${Buffer.from('provider-webhook-secret-32-bytes').toString('base64')}`;
+
+let t: TestDatabase;
+let ftm: Ftm;
+let fineTuning: FineTuningService;
+let app: FastifyInstance;
+let blobs: FsBlobStore;
+const tenants: Array<{ tenantId: string; projectId: string; admin: string; member: string }> = [];
+
+async function seedKeys() {
+  const { tenantId, projectId } = await seedTenant(ftm.database);
+  const ctx = testContext({ tenantId, role: 'admin' });
+  const admin = (await ftm.auth.createApiKey(ctx, { name: 'admin', role: 'admin' })).secret;
+  const member = (await ftm.auth.createApiKey(ctx, { name: 'member', role: 'member' })).secret;
+  return { tenantId, projectId, admin, member };
+}
+
+function call(key: string | null, options: InjectOptions & { idempotencyKey?: string }) {
+  const headers: Record<string, string> = { ...(options.headers as Record<string, string> | undefined) };
+  if (key) headers.authorization = `Bearer ${key}`;
+  if ((options.method ?? 'GET').toUpperCase() === 'POST') headers['idempotency-key'] = options.idempotencyKey ?? uuidv7();
+  return app.inject({ ...options, headers });
+}
+
+beforeAll(async () => {
+  t = await createPgliteTestDatabase();
+  blobs = new FsBlobStore({ root: await mkdtemp(join(tmpdir(), 'ftm-ft-routes-')) });
+  ftm = createFtm({ database: t.database, blobs, queue: openQueue({ type: 'local', database: t.database }) });
+  fineTuning = await createFineTuning(
+    { db: ftm.database.db, queue: ftm.queue, blobs, clock: ftm.clock, ids: ftm.ids, logger: ftm.logger },
+    { env: 'dev', defaultCostThresholdUsd: 0.1, webhookSecrets: { openai: WEBHOOK_SECRET } },
+  );
+  app = await buildApp({
+    config: { corsOrigins: [], bodyLimitBytes: 1024 * 1024 },
+    ftm,
+    logger: createLogger({ level: 'silent' }),
+    routes: [ftJobRoutes(fineTuning), approvalRoutes(fineTuning)],
+  } as Parameters<typeof buildApp>[0]);
+  await app.register(providerWebhookRoutes(fineTuning));
+  await app.ready();
+  tenants.push(await seedKeys(), await seedKeys());
+});
+afterAll(async () => {
+  await app?.close();
+  await ftm?.close().catch(() => undefined);
+  await t?.dispose().catch(() => undefined);
+});
+
+const body = (datasetId: string, extra: Record<string, unknown> = {}) => ({ dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18', ...extra });
+
+describe('fine-tuning job routes', () => {
+  it('creates a simulated job awaiting approval over the threshold, and lets an admin approve it', async () => {
+    const a = tenants[0]!;
+    const datasetId = await seedDataset({ db: ftm.database.db, blobs }, a);
+    const created = await call(a.member, { method: 'POST', url: '/ft-jobs', payload: body(datasetId) });
+    expect(created.statusCode).toBe(201);
+    const job = created.json();
+    expect(job).toMatchObject({ status: 'awaiting_approval', simulated: true, provider: 'simulated', estimated_cost_usd: 0.3 });
+    expect((await call(a.member, { url: `/ft-jobs/${job.id}` })).json().id).toBe(job.id);
+
+    const pending = await call(a.member, { url: '/approvals?status=pending' });
+    expect(pending.json().data.map((x: { resource_id: string }) => x.resource_id)).toContain(job.id);
+    const forbidden = await call(a.member, { method: 'POST', url: `/approvals/${job.approval_id}/approve`, payload: {} });
+    expect(forbidden.statusCode).toBe(403);
+    const approved = await call(a.admin, { method: 'POST', url: `/approvals/${job.approval_id}/approve`, payload: { notes: 'fine' } });
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.json()).toMatchObject({ status: 'approved', decision_notes: 'fine' });
+    expect((await call(a.member, { url: `/ft-jobs/${job.id}` })).json().status).toBe('queued');
+
+    const events = await call(a.member, { url: `/ft-jobs/${job.id}/events` });
+    expect(events.json().data.some((e: { type: string }) => e.type === 'gate_evaluated')).toBe(true);
+    const canceled = await call(a.member, { method: 'POST', url: `/ft-jobs/${job.id}/cancel` });
+    expect(canceled.json().status).toBe('canceled');
+    expect((await call(a.member, { method: 'POST', url: `/ft-jobs/${job.id}/cancel` })).statusCode).toBe(409);
+  });
+
+  it('answers a gate denial with a 409 problem naming the gate and reason', async () => {
+    const a = tenants[0]!;
+    const datasetId = await seedDataset({ db: ftm.database.db, blobs }, a, { sanitized: false });
+    const res = await call(a.member, { method: 'POST', url: '/ft-jobs', payload: body(datasetId) });
+    expect(res.statusCode).toBe(409);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    const problem = res.json();
+    expect(problem.code).toBe('gate_denied');
+    expect(problem.gates).toEqual(expect.arrayContaining([expect.objectContaining({ gate: 'dataset_sanitized', verdict: 'deny' })]));
+  });
+
+  it("answers 404 for a job on another tenant's dataset", async () => {
+    const [a, b] = [tenants[0]!, tenants[1]!];
+    const datasetId = await seedDataset({ db: ftm.database.db, blobs }, a);
+    expect((await call(b.member, { method: 'POST', url: '/ft-jobs', payload: body(datasetId) })).statusCode).toBe(404);
+  });
+
+  it('creates one job for 50 concurrent requests with one Idempotency-Key and 50 for 50 keys', async () => {
+    const b = tenants[1]!;
+    const datasetId = await seedDataset({ db: ftm.database.db, blobs }, b);
+    const key = uuidv7();
+    const same = await Promise.all(Array.from({ length: 50 }, () => call(b.member, { method: 'POST', url: '/ft-jobs', payload: body(datasetId, { suffix: 'same' }), idempotencyKey: key })));
+    const ids = new Set(same.filter((r) => r.statusCode === 201).map((r) => r.json().id));
+    expect(ids.size).toBe(1);
+    expect(same.every((r) => r.statusCode === 201 || r.statusCode === 409)).toBe(true);
+    const distinct = await Promise.all(Array.from({ length: 50 }, () => call(b.member, { method: 'POST', url: '/ft-jobs', payload: body(datasetId, { suffix: 'distinct' }) })));
+    expect(distinct.every((r) => r.statusCode === 201)).toBe(true);
+    const rows = await ftm.database.db.selectFrom('ft_jobs').select(['id', 'suffix']).where('tenant_id', '=', b.tenantId).where('dataset_id', '=', datasetId).execute();
+    expect(rows.filter((r) => r.suffix === 'same')).toHaveLength(1);
+    expect(rows.filter((r) => r.suffix === 'distinct')).toHaveLength(50);
+  });
+});
+
+describe('provider webhooks', () => {
+  const event = JSON.stringify({ object: 'event', id: 'evt_1', type: 'fine_tuning.job.succeeded', created_at: 1750287018, data: { id: 'ftjob-unknown' } });
+  const sign = (payload: string, secret = WEBHOOK_SECRET) => {
+    const id = `wh_${uuidv7()}`;
+    const at = new Date();
+    return { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, at, payload) };
+  };
+
+  it('acknowledges a correctly signed event without a bearer key', async () => {
+    const res = await app.inject({ method: 'POST', url: '/provider-webhooks/openai', headers: sign(event), payload: event });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ received: true });
+  });
+
+  it('rejects a bad signature with a 400', async () => {
+    const other = `whsec_${Buffer.from('some-other-secret-some-other-sec').toString('base64')}`;
+    const res = await app.inject({ method: 'POST', url: '/provider-webhooks/openai', headers: sign(event, other), payload: event });
+    expect(res.statusCode).toBe(400);
+  });
+
+  it('answers 404 for a provider without a webhook secret', async () => {
+    const res = await app.inject({ method: 'POST', url: '/provider-webhooks/acme', headers: sign(event), payload: event });
+    expect(res.statusCode).toBe(404);
+  });
+});
