@@ -14,3 +14,4 @@ export { installSignalHandlers, type SignalHandlerOptions } from './signal-handl
 export { outboxDispatchJob } from './jobs/outbox-dispatch-job.js';
 export { webhookDeliverJob, webhookJobHandlers } from './jobs/webhook-jobs.js';
 export { evalRunJob, evalRunJobHandlers } from './jobs/eval-run-job.js';
+export { ftJobSubmitJob, ftJobPollJob, ftJobSweepJob, ftJobHandlers, scheduleFtJobSweep, FT_JOB_SWEEP } from './jobs/ft-job-jobs.js';
