@@ -1007,7 +1007,7 @@ export interface paths {
         put?: never;
         /**
          * Replay dead letters
-         * @description Requeues every `dead_letter` delivery created since a time (optionally for one endpoint), with a fresh attempt schedule.
+         * @description Requeues every delivery that became a `dead_letter` at or after a time (optionally for one endpoint), with a fresh round of attempts starting now. Dead letters of disabled or deleted endpoints stay.
          */
         post: operations["replayWebhookDeliveries"];
         delete?: never;
@@ -4457,7 +4457,7 @@ export interface components {
         ReplayWebhookDeliveriesRequest: {
             /**
              * Format: date-time
-             * @description Requeue dead letters created at or after this time.
+             * @description Requeue deliveries that became dead letters at or after this time.
              */
             since: string;
             /** Format: uuid */
