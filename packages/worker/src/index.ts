@@ -13,5 +13,6 @@ export { classifyJobError, JobTimeoutError, toQueueHandler } from './run-job.js'
 export { installSignalHandlers, type SignalHandlerOptions } from './signal-handlers.js';
 export { outboxDispatchJob } from './jobs/outbox-dispatch-job.js';
 export { webhookDeliverJob, webhookJobHandlers } from './jobs/webhook-jobs.js';
-export { evalRunJob, evalRunJobHandlers } from './jobs/eval-run-job.js';
 export { ftJobSubmitJob, ftJobPollJob, ftJobSweepJob, ftJobHandlers, scheduleFtJobSweep, FT_JOB_SWEEP } from './jobs/ft-job-jobs.js';
+export { evalRunJob, evalRunJobHandlers } from './jobs/eval-run-job.js';
+export { datasetBuildJob, datasetJobHandlers, startDatasetSweeper, type DatasetSweeper } from './jobs/dataset-jobs.js';

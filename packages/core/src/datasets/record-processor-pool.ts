@@ -120,3 +120,25 @@ export class RecordProcessorPool implements RecordProcessor {
     for (const p of this.#queue.splice(0)) p.reject(error);
   }
 }
+
+/**
+ * A RecordProcessorPool started on first use: a process that never builds a dataset (an API
+ * pod) starts no threads and loads no tokenizer. One per process, closed after the worker drains.
+ */
+export class LazyRecordProcessor implements RecordProcessor {
+  #pool: RecordProcessorPool | undefined;
+  #closed = false;
+
+  constructor(private readonly options: RecordProcessorPoolOptions = {}) {}
+
+  process(lines: readonly string[], options: ProcessOptions): Promise<ProcessedBatch> {
+    if (this.#closed) return Promise.reject(new Error('the record processor pool is closed'));
+    this.#pool ??= new RecordProcessorPool(this.options);
+    return this.#pool.process(lines, options);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#pool?.close();
+  }
+}

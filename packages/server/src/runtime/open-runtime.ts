@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { createFtm, openBlobStore, openPglite, openPostgres, openQueue, type FtmDatabase, type Ftm } from '@ftm/core';
+import { createDatasetIntegrations, createFtm, createGovernanceEngine, openBlobStore, openPglite, openPostgres, openQueue, type FtmDatabase, type Ftm } from '@ftm/core';
 import type { FtmConfig } from '../config.js';
 
 /** Opens the database the config names: PostgreSQL, or PGlite under FTM_DATA_DIR/db. */
@@ -29,11 +29,17 @@ export async function openRuntime(config: FtmConfig, logger: Logger, options: { 
       config.queue.type === 'redis'
         ? openQueue({ type: 'redis', url: config.queue.url, logger })
         : openQueue({ type: 'local', database, logger, ...(config.database.kind === 'postgres' ? { url: config.database.url } : {}) });
+    const orchestrator = config.orchestrator ? { baseUrl: config.orchestrator.url, apiKey: config.orchestrator.apiKey } : null;
+    const datasets = {
+      governance: await createGovernanceEngine({ env: config.env, orchestrator }),
+      ...createDatasetIntegrations({ trismUrl: config.trismUrl, orchestrator: config.orchestrator }),
+    };
     return createFtm({
       database,
       blobs,
       queue,
       logger,
+      datasets,
       auth: { cacheTtlMs: config.authCacheTtlMs, ...(config.orchestrator ? { orchestrator: config.orchestrator } : {}) },
     });
   } catch (error) {

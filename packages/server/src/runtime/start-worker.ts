@@ -1,5 +1,5 @@
-import { createWebhookDeps, createWebhookService, type Ftm } from '@ftm/core';
-import { createWorker, outboxDispatchJob, webhookDeliverJob, webhookJobHandlers, type FtmWorker } from '@ftm/worker';
+import { createWebhookDeps, createWebhookService, LazyRecordProcessor, type Ftm } from '@ftm/core';
+import { createWorker, datasetBuildJob, datasetJobHandlers, outboxDispatchJob, startDatasetSweeper, webhookDeliverJob, webhookJobHandlers, type FtmWorker } from '@ftm/worker';
 import type { FtmConfig } from '../config.js';
 
 /**
@@ -17,13 +17,23 @@ export function startWorker(ftm: Ftm, config: FtmConfig): FtmWorker {
       settings: { signingKey: config.webhookSigningKey ?? null, allowPrivateDestinations: config.env === 'dev' },
     }),
   );
+  // One thread pool per process for dataset builds, started by the first build.
+  const recordProcessor = new LazyRecordProcessor();
   const worker = createWorker({
     queue: ftm.queue,
-    jobs: [outboxDispatchJob, webhookDeliverJob],
-    handlers: webhookJobHandlers(webhooks),
+    jobs: [outboxDispatchJob, webhookDeliverJob, datasetBuildJob],
+    handlers: { ...webhookJobHandlers(webhooks), ...datasetJobHandlers(ftm.datasets, recordProcessor) },
     outbox: { database: ftm.database },
     logger: ftm.logger,
   });
   worker.start();
-  return worker;
+  const datasetSweeper = startDatasetSweeper(ftm.datasets, { logger: ftm.logger });
+  return {
+    start: () => worker.start(),
+    stop: async (drainTimeoutMs) => {
+      await datasetSweeper.stop();
+      await worker.stop(drainTimeoutMs);
+      await recordProcessor.close();
+    },
+  };
 }

@@ -1,0 +1,61 @@
+import { DATASET_BUILD_JOB, DatasetBuildJobPayload, type Datasets, type DatasetSweepOptions, type Logger, type RecordProcessor } from '@ftm/core';
+import { defineJob, type JobHandlerOf } from '../job-catalog.js';
+
+/**
+ * Builds one dataset version (job id: the dataset id). Dependency outages are retried; on the last
+ * attempt, and for data problems, the use case ends the dataset `failed` with reasons itself.
+ */
+export const datasetBuildJob = defineJob({
+  name: DATASET_BUILD_JOB,
+  schema: DatasetBuildJobPayload,
+  retry: { maxAttempts: 3, backoffMs: 5_000 },
+  // A 512 MB upload builds in a few minutes; a trace source pages through a remote API.
+  timeoutMs: 60 * 60_000,
+});
+
+/** The dataset handlers of the catalog; `processor` is the process's one shared thread pool. */
+export function datasetJobHandlers(datasets: Datasets, processor: RecordProcessor): { readonly [DATASET_BUILD_JOB]: JobHandlerOf<typeof datasetBuildJob> } {
+  return {
+    [DATASET_BUILD_JOB]: async (payload, { job, signal }) => {
+      await datasets.runBuildJob(payload, { attempt: job.attempt, maxAttempts: job.maxAttempts, signal, processor, requestId: job.id });
+    },
+  };
+}
+
+/** A running periodic sweep; stop() waits for a sweep in progress. */
+export interface DatasetSweeper {
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `datasets.sweep()` every `intervalMs` (default 60 s) so builds a crash left `queued` or
+ * `building` are queued again (or failed); a failed sweep is logged and retried next tick.
+ */
+export function startDatasetSweeper(datasets: Datasets, options: { intervalMs?: number; logger: Logger; sweep?: DatasetSweepOptions }): DatasetSweeper {
+  const intervalMs = options.intervalMs ?? 60_000;
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = (): void => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = datasets
+        .sweep(options.sweep)
+        .then(() => undefined)
+        .catch((error: unknown) => options.logger.warn({ err: { message: (error as Error).message } }, 'dataset sweep failed'))
+        .finally(() => {
+          running = undefined;
+          schedule();
+        });
+    }, intervalMs);
+    timer.unref?.();
+  };
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
