@@ -463,6 +463,8 @@ export interface ReEvalsTable {
   created_by: string;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
+  /** 0009: the caller's label. */
+  name: string | null;
 }
 
 export interface ReEvalRunsTable {
@@ -556,4 +558,15 @@ export interface DB {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  /**
+   * 0009: one row per singleton loop; the unexpired holder is the leader, takeovers bump the
+   * token. Inline until monitoring-tables.ts stops exporting its own `SchedulerLeasesTable`.
+   */
+  scheduler_leases: {
+    name: string;
+    owner: string;
+    fencing_token: Generated<number>;
+    acquired_at: Timestamp;
+    expires_at: Timestamp;
+  };
 }

@@ -373,6 +373,14 @@ export const schemaSpec: SchemaSpec = {
     created_by: 'string',
     created_at: 'date+',
     updated_at: 'date+',
+    name: 'string?',
+  },
+  scheduler_leases: {
+    name: 'string',
+    owner: 'string',
+    fencing_token: 'number+',
+    acquired_at: 'date',
+    expires_at: 'date',
   },
   tenants: {
     id: 'string',
