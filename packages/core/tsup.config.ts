@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The record worker is a separate entry so dist/record-worker.js sits beside dist/index.js, where
+  // the record processor pool starts it from.
+  entry: { index: 'src/index.ts', 'record-worker': 'src/datasets/record-worker.ts' },
   format: ['esm'],
   // `pnpm start` builds only the JavaScript; declarations are for publishing.
   dts: process.env.FTM_BUILD_DTS !== '0',
