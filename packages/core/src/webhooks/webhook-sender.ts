@@ -56,7 +56,9 @@ export class NodeWebhookSender implements WebhookSender {
   readonly #https: https.Agent;
 
   constructor(options: { maxSockets?: number } = {}) {
-    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 256, scheduling: 'lifo' as const };
+    // Idle sockets close after 4 s, before a receiver's usual 5 s keep-alive timeout closes them
+    // under us; a request that still meets a reset on a reused socket is sent once more.
+    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 256, scheduling: 'lifo' as const, timeout: 4_000 };
     this.#http = new http.Agent(agentOptions);
     this.#https = new https.Agent(agentOptions);
   }
@@ -74,50 +76,63 @@ export class NodeWebhookSender implements WebhookSender {
         resolve({ ...outcome, latencyMs: Math.round(performance.now() - started) });
       };
       const hostname = url.hostname.replace(/^\[|\]$/g, '');
-      const req = (secure ? https : http).request({
-        method: 'POST',
-        protocol: url.protocol,
-        hostname,
-        port: url.port === '' ? (secure ? 443 : 80) : Number(url.port),
-        path: `${url.pathname}${url.search}`,
-        headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
-        agent: secure ? this.#https : this.#http,
-        lookup: pinnedLookup(request.address),
-        ...(secure ? { servername: hostname } : {}),
-      });
+      let current: http.ClientRequest | undefined;
       const timer = setTimeout(() => {
         finish({ statusCode: null, error: 'timeout', excerpt: null, retryAfterMs: null });
-        req.destroy();
+        current?.destroy();
       }, request.timeoutMs);
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        finish({ statusCode: null, error: TLS_CODES.test(error.code ?? '') ? 'tls_error' : 'connection_error', excerpt: null, retryAfterMs: null });
-      });
-      req.on('response', (res) => {
-        const status = res.statusCode ?? 0;
-        const retryAfterMs = parseRetryAfterMs(headerValue(res.headers['retry-after'])) ?? null;
-        const error: AttemptError | null = status >= 300 && status < 400 ? 'redirect_not_followed' : null;
-        const chunks: Buffer[] = [];
-        let kept = 0;
-        const done = (): void => {
-          const excerpt = kept === 0 ? null : Buffer.concat(chunks).subarray(0, request.excerptBytes).toString('utf8');
-          finish({ statusCode: status, error, excerpt, retryAfterMs });
-        };
-        res.on('data', (chunk: Buffer) => {
-          if (kept < request.excerptBytes) {
-            chunks.push(chunk);
-            kept += chunk.length;
-          }
-          if (kept >= request.excerptBytes) {
-            // The rest of the body is not read: the socket is dropped rather than drained.
-            done();
-            res.destroy();
-          }
+      const send = (retried: boolean): void => {
+        const req = (secure ? https : http).request({
+          method: 'POST',
+          protocol: url.protocol,
+          hostname,
+          port: url.port === '' ? (secure ? 443 : 80) : Number(url.port),
+          path: `${url.pathname}${url.search}`,
+          headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
+          agent: secure ? this.#https : this.#http,
+          lookup: pinnedLookup(request.address),
+          ...(secure ? { servername: hostname } : {}),
         });
-        res.on('end', done);
-        res.on('error', done);
-        res.on('close', done);
-      });
-      req.end(request.body);
+        current = req;
+        let answered = false;
+        req.on('error', (error: NodeJS.ErrnoException) => {
+          // A keep-alive socket the receiver closed just as we reused it: nothing was answered,
+          // so the request goes once more on a fresh connection (receivers deduplicate on webhook-id).
+          if (!answered && !retried && !settled && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
+            send(true);
+            return;
+          }
+          finish({ statusCode: null, error: TLS_CODES.test(error.code ?? '') ? 'tls_error' : 'connection_error', excerpt: null, retryAfterMs: null });
+        });
+        req.on('response', (res) => {
+          answered = true;
+          const status = res.statusCode ?? 0;
+          const retryAfterMs = parseRetryAfterMs(headerValue(res.headers['retry-after'])) ?? null;
+          const error: AttemptError | null = status >= 300 && status < 400 ? 'redirect_not_followed' : null;
+          const chunks: Buffer[] = [];
+          let kept = 0;
+          const done = (): void => {
+            const excerpt = kept === 0 ? null : Buffer.concat(chunks).subarray(0, request.excerptBytes).toString('utf8');
+            finish({ statusCode: status, error, excerpt, retryAfterMs });
+          };
+          res.on('data', (chunk: Buffer) => {
+            if (kept < request.excerptBytes) {
+              chunks.push(chunk);
+              kept += chunk.length;
+            }
+            if (kept >= request.excerptBytes) {
+              // The rest of the body is not read: the socket is dropped rather than drained.
+              done();
+              res.destroy();
+            }
+          });
+          res.on('end', done);
+          res.on('error', done);
+          res.on('close', done);
+        });
+        req.end(request.body);
+      };
+      send(false);
     });
   }
 
