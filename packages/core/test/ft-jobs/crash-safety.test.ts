@@ -38,7 +38,7 @@ function runChild(env: Record<string, string>): Promise<{ code: number | null; s
 }
 
 describe('crash safety of fine-tuning submission', () => {
-  it('ends every job terminal with exactly one provider job when the worker is SIGKILLed at each step of submission', async () => {
+  it('ends every job terminal with exactly one provider job when the worker is SIGKILLed at each step of submission', { timeout: 300_000 }, async () => {
     const blobRoot = await mkdtemp(join(tmpdir(), 'ftm-crash-blobs-'));
     // The recovering worker lives an hour later: crashed workers' leases have expired, and the
     // simulated provider has finished every job it was given.
