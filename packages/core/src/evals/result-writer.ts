@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { EvalRunStatus } from '../db/schema.js';
 import type { CaseResultRecord } from './run-case.js';
 import type { EvalDB } from './eval-tables.js';
@@ -98,28 +98,30 @@ export class ResultWriter {
     const status = await this.#db.transaction().execute(async (trx) => {
       const run = await trx.selectFrom('eval_runs').select('status').where('tenant_id', '=', this.#tenantId).where('id', '=', this.#runId).forUpdate().executeTakeFirstOrThrow();
       for (let i = 0; i < batch.length; i += INSERT_BATCH) {
-        await trx
-          .insertInto('eval_case_results')
-          .values(
-            batch.slice(i, i + INSERT_BATCH).map((r) => ({
-              id: this.#ids.next(),
-              tenant_id: this.#tenantId,
-              eval_run_id: this.#runId,
-              case_id: r.caseId,
-              passed: r.passed,
-              score: r.score,
-              grader_results: JSON.stringify(r.verdicts),
-              output: r.output ? JSON.stringify(r.output) : null,
-              error: r.error,
-              latency_ms: r.latencyMs,
-              input_tokens: r.inputTokens,
-              output_tokens: r.outputTokens,
-              cost_usd: r.costUsd,
-              judge_cost_usd: r.judgeCostUsd,
-            })),
-          )
-          .onConflict((oc) => oc.columns(['eval_run_id', 'case_id']).doNothing())
-          .execute();
+        // One JSON parameter per batch: far cheaper to bind than 14 parameters per row.
+        const rows = batch.slice(i, i + INSERT_BATCH).map((r) => ({
+          id: this.#ids.next(),
+          tenant_id: this.#tenantId,
+          eval_run_id: this.#runId,
+          case_id: r.caseId,
+          passed: r.passed,
+          score: r.score,
+          grader_results: r.verdicts,
+          output: r.output,
+          error: r.error,
+          latency_ms: r.latencyMs,
+          input_tokens: r.inputTokens,
+          output_tokens: r.outputTokens,
+          cost_usd: r.costUsd,
+          judge_cost_usd: r.judgeCostUsd,
+        }));
+        await sql`
+          insert into eval_case_results (id, tenant_id, eval_run_id, case_id, passed, score, grader_results, output, error, latency_ms, input_tokens, output_tokens, cost_usd, judge_cost_usd)
+          select id, tenant_id, eval_run_id, case_id, passed, score, coalesce(grader_results, '[]'::jsonb), output, error, latency_ms, input_tokens, output_tokens, cost_usd, judge_cost_usd
+          from json_to_recordset(${JSON.stringify(rows)}::json) as r(
+            id uuid, tenant_id uuid, eval_run_id uuid, case_id uuid, passed boolean, score double precision, grader_results jsonb, output jsonb,
+            error text, latency_ms integer, input_tokens integer, output_tokens integer, cost_usd numeric, judge_cost_usd numeric)
+          on conflict (eval_run_id, case_id) do nothing`.execute(trx);
       }
       await trx
         .updateTable('eval_runs')
