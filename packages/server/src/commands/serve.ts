@@ -22,14 +22,13 @@ export async function serve(mode: 'start' | 'api' | 'worker', config: FtmConfig,
       out(`  ${boot.adminKey.secret}`);
     }
   }
+  let url: string | undefined;
   if (app) {
     const address = await app.listen({ host: config.host, port: config.port });
-    const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
-    out(`FTM API listening on ${url} (reference: ${url}/docs)`);
+    url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
     purge = setInterval(() => void ftm.idempotency.purgeExpired().catch((error: unknown) => logger.warn({ err: error }, 'idempotency purge failed')), IDEMPOTENCY_PURGE_INTERVAL_MS).unref();
   }
   const worker = mode === 'api' ? undefined : startWorker(ftm, config);
-  if (mode === 'worker') out('FTM worker running');
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
@@ -56,4 +55,7 @@ export async function serve(mode: 'start' | 'api' | 'worker', config: FtmConfig,
   };
   process.once('SIGTERM', (s) => void stop(s));
   process.once('SIGINT', (s) => void stop(s));
+  // Announced only once the signal handlers are in place, so a supervisor may stop us at once.
+  if (url) out(`FTM API listening on ${url} (reference: ${url}/docs)`);
+  if (mode === 'worker') out('FTM worker running');
 }
