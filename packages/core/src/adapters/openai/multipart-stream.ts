@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 /** One field of a multipart/form-data body: a short text value or a streamed file. */
 export type MultipartField =
   | { readonly name: string; readonly value: string }
-  | { readonly name: string; readonly filename: string; readonly contentType: string; readonly open: () => Promise<AsyncIterable<Uint8Array>> };
+  | { readonly name: string; readonly filename: string; readonly contentType: string; readonly open: () => Promise<AsyncIterable<Uint8Array> | Iterable<Uint8Array>> };
 
 /**
  * A multipart/form-data body streamed part by part, so a training file of hundreds of megabytes
