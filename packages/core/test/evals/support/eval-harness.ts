@@ -28,8 +28,9 @@ export interface EvalHarness {
   dispose(): Promise<void>;
 }
 
-export async function createEvalHarness(): Promise<EvalHarness> {
-  const testDb = await createPgliteTestDatabase();
+/** `create` picks the store (PGlite unless told otherwise). */
+export async function createEvalHarness(create: () => Promise<TestDatabase> = createPgliteTestDatabase): Promise<EvalHarness> {
+  const testDb = await create();
   const root = await mkdtemp(join(tmpdir(), 'ftm-evals-'));
   const blobs = new FsBlobStore({ root });
   const queue = new LocalQueue(testDb.database);
