@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { ServiceContext } from '../shared/context.js';
 import { ConflictError } from '../shared/errors.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { pairedBootstrapInterval, seedFrom, type ConfidenceInterval } from './bootstrap.js';
 import { toEvalRun } from './eval-run.js';
 import { evalDb } from './eval-tables.js';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { ServiceContext } from '../shared/context.js';
 import { ConflictError } from '../shared/errors.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import type { GraderConfig } from './graders/grader-config.js';
 import type { EvalDeps } from './eval-deps.js';
 import { CreateEvalSuiteVersionInput, type EvalCaseInput, type EvalSuite, type SelectionStrategy } from './eval-suite.js';

@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../shared/context.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { resolveDatasetProject } from '../datasets/dataset-project.js';
 import { casesFromDataset } from './dataset-cases.js';
 import type { EvalDeps } from './eval-deps.js';

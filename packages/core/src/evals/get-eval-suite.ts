@@ -4,7 +4,7 @@ import type { ServiceContext } from '../shared/context.js';
 import { NotFoundError } from '../shared/errors.js';
 import { isUuid } from '../shared/ids.js';
 import { decodeIdCursor, toPage, type Page } from '../db/pagination.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { PageParams } from '../db/pagination.js';
 import { toEvalCase, toEvalSuite, type EvalCase, type EvalSuite } from './eval-suite.js';
 import { evalDb, type EvalSuiteRow } from './eval-tables.js';

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { ServiceContext } from '../shared/context.js';
 import { decodeIdCursor, toPage, type Page } from '../db/pagination.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { ListEvalResultsInput, type EvalCaseResult } from './eval-run.js';
 import type { GraderVerdict } from './graders/grader-types.js';
 import { evalDb } from './eval-tables.js';
