@@ -1,0 +1,28 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { etagMatches, NotFoundError, type Ftm, type PromotionsService } from '@ftm/core';
+import { uuidParam } from '../../http/path-params.js';
+
+/**
+ * Production pointers: list, get, history, the admin override, and the hot path `resolve`, which
+ * answers from the in-process cache with a strong ETag (304 on If-None-Match).
+ */
+export function productionPointerRoutes(promotions: PromotionsService): FastifyPluginAsync<{ ftm: Ftm }> {
+  return async (app: FastifyInstance) => {
+    app.get('/production-pointers', async (request) => promotions.listPointers(request.ctx, request.query));
+
+    app.get('/production-pointers/resolve', async (request, reply) => {
+      const resolution = await promotions.resolve(request.ctx, request.query);
+      if (!resolution) throw new NotFoundError('production_pointer for this assistant, project or global');
+      reply.header('etag', resolution.etag).header('cache-control', 'no-cache');
+      if (etagMatches(request.headers['if-none-match'], resolution.etag)) return reply.code(304).send();
+      // Serialised once when cached: the hot path only writes bytes.
+      return reply.type('application/json; charset=utf-8').send(resolution.json);
+    });
+
+    app.get('/production-pointers/:id', async (request) => promotions.getPointer(request.ctx, uuidParam(request.params)));
+
+    app.patch('/production-pointers/:id', async (request) => promotions.overridePointer(request.ctx, uuidParam(request.params), request.body));
+
+    app.get('/production-pointers/:id/history', async (request) => promotions.listPointerHistory(request.ctx, uuidParam(request.params), request.query));
+  };
+}

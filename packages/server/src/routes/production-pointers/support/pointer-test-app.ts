@@ -1,0 +1,125 @@
+/**
+ * Test support for the promotion, pointer and monitoring routes: the real app (PGlite unless a
+ * database is given, filesystem blobs, local queue) with these routes registered, two seeded
+ * tenants with admin, member and project-scoped keys, and every response checked against the
+ * contract.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import {
+  ApprovalHooks,
+  BuiltinSanitizer,
+  createFtm,
+  createPromotions,
+  FsBlobStore,
+  InProcessPointerChangeBus,
+  LocalGovernanceEngine,
+  openQueue,
+  uuidv7,
+  type Ftm,
+  type PointerChangeBus,
+  type PromotionsService,
+  type StartEvalRun,
+} from '@ftm/core';
+import { createPgliteTestDatabase, type TestDatabase } from '../../../../../core/test/support/databases.js';
+import { seedTenant, testContext } from '../../../../../core/test/support/fixtures.js';
+import { ContractValidator } from '../../../../test/support/contract-validator.js';
+import { buildApp } from '../../../app.js';
+import { createLogger } from '../../../http/logger.js';
+import { promotionRoutes } from '../../promotions/index.js';
+import { productionPointerRoutes } from '../index.js';
+import { reEvalRoutes } from '../../re-evals/index.js';
+
+/** A seeded tenant and its keys. */
+export interface RouteTenant {
+  readonly tenantId: string;
+  readonly projectId: string;
+  readonly adminKey: string;
+  readonly memberKey: string;
+  readonly scopedKey: string;
+}
+
+export interface PointerTestApp {
+  readonly app: FastifyInstance;
+  readonly ftm: Ftm;
+  readonly promotions: PromotionsService;
+  readonly hooks: ApprovalHooks;
+  readonly a: RouteTenant;
+  readonly b: RouteTenant;
+  readonly testDb: TestDatabase;
+  /** `app.inject` with a bearer key and, on POST/PATCH, a fresh Idempotency-Key; the response is checked against the contract under `route`. */
+  call(key: string | null, route: string, options: InjectOptions): Promise<LightMyRequestResponse>;
+  /** Contract violations seen so far. */
+  readonly problems: string[];
+  close(): Promise<void>;
+}
+
+async function seedKeys(ftm: Ftm): Promise<RouteTenant> {
+  const { tenantId, projectId } = await seedTenant(ftm.database);
+  const admin = testContext({ tenantId, role: 'admin' });
+  const adminKey = (await ftm.auth.createApiKey(admin, { name: 'admin', role: 'admin' })).secret;
+  const memberKey = (await ftm.auth.createApiKey(admin, { name: 'member', role: 'member' })).secret;
+  const scopedKey = (await ftm.auth.createApiKey(admin, { name: 'scoped', role: 'member', project_id: projectId })).secret;
+  return { tenantId, projectId, adminKey, memberKey, scopedKey };
+}
+
+const noEvalRuns: StartEvalRun = async () => {
+  throw new Error('these route tests start no eval runs');
+};
+
+/** Builds the app with the promotion, pointer and re-eval routes on a fresh database. */
+export async function createPointerTestApp(options: { database?: TestDatabase; bus?: PointerChangeBus; startEvalRun?: StartEvalRun } = {}): Promise<PointerTestApp> {
+  const testDb = options.database ?? (await createPgliteTestDatabase());
+  const blobDir = await mkdtemp(join(tmpdir(), 'ftm-pointer-routes-'));
+  const ftm = createFtm({ database: testDb.database, blobs: new FsBlobStore({ root: blobDir }), queue: openQueue({ type: 'local', database: testDb.database }) });
+  const hooks = new ApprovalHooks();
+  const bus = options.bus ?? new InProcessPointerChangeBus();
+  const promotions = createPromotions({
+    db: ftm.database.db,
+    governance: new LocalGovernanceEngine({ version: 1, default: 'allow', rules: [] }),
+    sanitizer: new BuiltinSanitizer(),
+    prism: null,
+    bus,
+    approvalHooks: hooks,
+    monitoring: { startEvalRun: options.startEvalRun ?? noEvalRuns, clock: ftm.clock, ids: ftm.ids, logger: ftm.logger },
+  });
+  await promotions.start();
+  const app = await buildApp({
+    config: { corsOrigins: ['https://app.example.com'], bodyLimitBytes: 64 * 1024 },
+    ftm,
+    logger: createLogger({ level: 'silent' }),
+    routes: [promotionRoutes(promotions), productionPointerRoutes(promotions), reEvalRoutes(promotions)],
+  });
+  await app.ready();
+  const [a, b] = [await seedKeys(ftm), await seedKeys(ftm)];
+  const contract = new ContractValidator();
+  const problems: string[] = [];
+  return {
+    app,
+    ftm,
+    promotions,
+    hooks,
+    a,
+    b,
+    testDb,
+    problems,
+    call: async (key, route, o) => {
+      const headers: Record<string, string> = { ...(o.headers as Record<string, string> | undefined) };
+      if (key) headers.authorization = `Bearer ${key}`;
+      const method = (o.method ?? 'GET').toUpperCase();
+      if ((method === 'POST' || method === 'PATCH') && !('idempotency-key' in headers)) headers['idempotency-key'] = uuidv7();
+      const res = await app.inject({ ...o, method: method as InjectOptions['method'], headers });
+      problems.push(...contract.check(method, route, res));
+      return res;
+    },
+    close: async () => {
+      await app.close();
+      await promotions.close();
+      await ftm.close().catch(() => undefined);
+      await testDb.dispose().catch(() => undefined);
+      await rm(blobDir, { recursive: true, force: true });
+    },
+  };
+}
