@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Selectable } from 'kysely';
 import type { OutboxEventsTable } from '../db/schema.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 
 /** One outbox event as the SSE stream (and the SDK) carries it in `data:`. */
 export interface StreamEvent {
