@@ -45,3 +45,4 @@ export * from './ft-jobs/index.js';
 export * from './pointers/index.js';
 export * from './promotions/index.js';
 export * from './monitoring/index.js';
+export * from './shared/parse-input.js';

@@ -2,7 +2,7 @@ import type { ServiceContext } from '../shared/context.js';
 import { ConflictError, ForbiddenError } from '../shared/errors.js';
 import { recordEvent } from '../outbox/record-event.js';
 import { recordAudit } from '../audit/record-audit.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { DecideApprovalInput, toApproval, type Approval } from './approval.js';
 import type { ApprovalDeps } from './approval-deps.js';
 import type { AfterCommit } from './approval-hooks.js';

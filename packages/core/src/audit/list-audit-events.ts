@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { ServiceContext } from '../shared/context.js';
 import { decodeTimeCursor, toPage, type Page } from '../db/pagination.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { ListAuditEventsInput, toAuditEvent, type AuditEvent } from './audit-event.js';
 
 /**

@@ -4,7 +4,7 @@ import type { ServiceContext } from '../shared/context.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { recordEvent } from '../outbox/record-event.js';
 import { recordAudit } from '../audit/record-audit.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { CreateApiKeyInput, toApiKey, type CreatedApiKey } from './api-key.js';
 import { generateApiKey } from './api-key-secret.js';
 import { pinProject, requireAdmin } from './require-admin.js';

@@ -4,7 +4,7 @@ import type { ServiceContext } from '../shared/context.js';
 import { ConflictError, ForbiddenError } from '../shared/errors.js';
 import { recordEvent } from '../outbox/record-event.js';
 import { recordAudit } from '../audit/record-audit.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { CreateProjectInput, toProject, type Project } from './project.js';
 import { requireAdmin } from './require-admin.js';
 

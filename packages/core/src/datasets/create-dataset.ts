@@ -4,7 +4,7 @@ import type { DB } from '../db/schema.js';
 import { recordEvent } from '../outbox/record-event.js';
 import type { ServiceContext } from '../shared/context.js';
 import { ConflictError, GateDeniedError, NotFoundError, PayloadTooLargeError, ValidationError } from '../shared/errors.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { resolveBaseModel } from './base-models.js';
 import { canonicalSha256 } from './canonical-json.js';
 import { CreateDatasetInput, toDataset, type Dataset, type StoredDatasetSource } from './dataset.js';

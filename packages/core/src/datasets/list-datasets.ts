@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { decodeIdCursor, toIdPage, type Page } from '../db/pagination.js';
 import type { DB } from '../db/schema.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import type { ServiceContext } from '../shared/context.js';
 import { ListDatasetsInput, toDataset, type Dataset } from './dataset.js';
 

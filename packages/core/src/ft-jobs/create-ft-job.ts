@@ -3,7 +3,7 @@ import type { DatasetsTable, GateVerdictRecord } from '../db/schema.js';
 import type { ServiceContext } from '../shared/context.js';
 import { ForbiddenError, GateDeniedError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { recordAudit } from '../audit/record-audit.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { askPrism, requestApproval, type ApprovalRequestInput } from '../approvals/request-approval.js';
 import { estimateTrainingCost, type CostEstimate } from '../providers/estimate-cost.js';
 import type { FineTuneProvider } from '../providers/fine-tune-provider.js';

@@ -1,6 +1,6 @@
 import type { ServiceContext } from '../shared/context.js';
 import { decodeIdCursor, toIdPage, type Page } from '../db/pagination.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { ListFtJobEventsInput, toFtJobTimelineEvent, type FtJobTimelineEvent } from './ft-job.js';
 import type { FtJobDeps } from './ft-job-deps.js';
 import { findFtJobRow } from './ft-job-repository.js';

@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../shared/context.js';
 import { decodeIdCursor, toIdPage, type Page } from '../db/pagination.js';
 import { ForbiddenError } from '../shared/errors.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { ListFtJobsInput, toFtJob, type FtJob } from './ft-job.js';
 import type { FtJobDeps } from './ft-job-deps.js';
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { ServiceContext } from '../shared/context.js';
 import { ForbiddenError, NotFoundError } from '../shared/errors.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { assertTargetInScope, pointerProjectId } from '../pointers/target.js';
 import { assertCron } from './cron-schedule.js';
 import { defaultBaseline, promotionBaseline } from './baseline.js';

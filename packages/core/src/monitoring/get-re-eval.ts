@@ -4,7 +4,7 @@ import type { ServiceContext } from '../shared/context.js';
 import { NotFoundError } from '../shared/errors.js';
 import { isUuid } from '../shared/ids.js';
 import { decodeIdCursor, toIdPage, type Page } from '../db/pagination.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { monitoringDb } from './monitoring-tables.js';
 import { ListReEvalsInput, toReEval, type ReEval, type ReEvalRow, type ReEvalRunRow } from './re-eval.js';
 

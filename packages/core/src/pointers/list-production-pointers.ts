@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { ServiceContext } from '../shared/context.js';
 import { decodeIdCursor, toIdPage, type Page } from '../db/pagination.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { findPointer, visiblePointers } from './pointer-queries.js';
 import { ListPointerHistoryInput, ListProductionPointersInput, toPointerHistoryEntry, toProductionPointer, type PointerHistoryEntry, type ProductionPointer } from './production-pointer.js';
 

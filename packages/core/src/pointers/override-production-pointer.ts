@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ServiceContext } from '../shared/context.js';
 import { ConflictError, ForbiddenError, GateDeniedError, NotFoundError } from '../shared/errors.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { latestCompletedRun, notesScanGate } from '../promotions/promotion-gates.js';
 import type { PromotionDeps } from '../promotions/promotion-deps.js';
 import { baselineFromRun } from '../monitoring/baseline.js';

@@ -3,7 +3,7 @@ import type { DB, TargetType } from '../db/schema.js';
 import type { ServiceContext } from '../shared/context.js';
 import { ValidationError } from '../shared/errors.js';
 import { systemClock, type Clock } from '../shared/clock.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { visiblePointers } from './pointer-queries.js';
 import type { PointerChangeBus, PointerChangeListener } from './pointer-change-bus.js';
 import { pointerEtag, ResolvePointerInput, type Resolution } from './resolved-pointer.js';

@@ -4,7 +4,7 @@ import type { ServiceContext } from '../shared/context.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { recordEvent } from '../outbox/record-event.js';
 import { recordAudit } from '../audit/record-audit.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { askPrism, requestApproval, type ApprovalRequestInput } from '../approvals/request-approval.js';
 import type { PrismApproval } from '../approvals/prism-gateway.js';
 import { lockTarget } from '../pointers/pointer-queries.js';

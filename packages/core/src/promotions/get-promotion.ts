@@ -4,7 +4,7 @@ import type { ServiceContext } from '../shared/context.js';
 import { NotFoundError } from '../shared/errors.js';
 import { isUuid } from '../shared/ids.js';
 import { decodeIdCursor, toIdPage, type Page } from '../db/pagination.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { ListPromotionsInput, toPromotion, type Promotion } from './promotion.js';
 
 /** `GET /promotions/{id}`: the tenant's (and, for a scoped key, its project's) promotion. */

@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../shared/context.js';
 import { ConflictError, GateDeniedError, NotFoundError } from '../shared/errors.js';
 import { isUuid } from '../shared/ids.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import { lockTarget } from '../pointers/pointer-queries.js';
 import { movePointer } from '../pointers/move-pointer.js';
 import { recordPointerMove } from '../pointers/record-pointer-move.js';

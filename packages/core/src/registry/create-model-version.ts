@@ -6,7 +6,7 @@ import { recordEvent } from '../outbox/record-event.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { CreateModelVersionInput, RegisterModelVersionInput, toModelVersion, type ModelVersion } from './model-version.js';
 import { modelVersionRepository } from './kysely-model-version-repository.js';
-import { parseInput } from './parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 
 /** The project a new version belongs to: a project-scoped key may only write into its own. */
 async function resolveProject(trx: Transaction<DB>, ctx: ServiceContext, requested: string | undefined): Promise<string | null> {

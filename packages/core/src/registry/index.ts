@@ -5,4 +5,3 @@ export * from './create-model-version.js';
 export * from './get-model-version.js';
 export * from './list-model-versions.js';
 export * from './transition-model-version.js';
-export * from './parse-input.js';

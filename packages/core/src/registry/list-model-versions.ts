@@ -4,7 +4,7 @@ import type { ServiceContext } from '../shared/context.js';
 import { decodeIdCursor, toIdPage, type Page } from '../db/pagination.js';
 import { ListModelVersionsInput, toModelVersion, type ModelVersion } from './model-version.js';
 import { modelVersionRepository } from './kysely-model-version-repository.js';
-import { parseInput } from './parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 
 /**
  * Newest first, filtered by project, status and base model, keyset-paginated by id. A scoped key

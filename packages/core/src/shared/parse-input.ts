@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ValidationError, type FieldError } from '../shared/errors.js';
+import { ValidationError, type FieldError } from './errors.js';
 
 /**
  * Parses untrusted input with a zod schema; failures become one ValidationError listing every

@@ -1,6 +1,6 @@
 import type { ServiceContext } from '../shared/context.js';
 import { decodeIdCursor, toIdPage, type Page } from '../db/pagination.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import type { WebhookDeps } from './webhook-deps.js';
 import { ListWebhookEndpointsInput, toWebhookEndpoint, type WebhookEndpoint } from './webhook-endpoint.js';
 

@@ -2,7 +2,7 @@ import type { ServiceContext } from '../shared/context.js';
 import { ConflictError } from '../shared/errors.js';
 import { recordEvent } from '../outbox/record-event.js';
 import { recordAudit } from '../audit/record-audit.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import type { WebhookDeps } from './webhook-deps.js';
 import { RotateWebhookSecretInput, toWebhookEndpoint, type WebhookEndpointWithSecret } from './webhook-endpoint.js';
 import { generateWebhookSecret } from './webhook-secret.js';

@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../shared/context.js';
 import { recordEvent } from '../outbox/record-event.js';
 import { recordAudit } from '../audit/record-audit.js';
-import { parseInput } from '../registry/parse-input.js';
+import { parseInput } from '../shared/parse-input.js';
 import type { WebhookDeps } from './webhook-deps.js';
 import { toWebhookEndpoint, UpdateWebhookEndpointInput, type WebhookEndpoint } from './webhook-endpoint.js';
 import { checkEndpointUrl, findEndpoint } from './endpoint-scope.js';
