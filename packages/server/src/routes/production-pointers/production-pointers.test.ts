@@ -154,7 +154,7 @@ describe('re-eval routes', () => {
 
   it('refuses a bad cron, both or neither of target and model, and an unknown suite', async () => {
     const body = { eval_suite_id: suite.suiteId, target: { type: 'global', value: '*' }, schedule: { type: 'immediate' }, policy: { max_score_drop: 0.1 } };
-    const post = (payload: unknown) => t.call(t.a.memberKey, '/monitoring/re-evals', { method: 'POST', url: '/monitoring/re-evals', payload });
+    const post = (payload: Record<string, unknown>) => t.call(t.a.memberKey, '/monitoring/re-evals', { method: 'POST', url: '/monitoring/re-evals', payload });
     expect((await post({ ...body, schedule: { type: 'cron', cron: '61 * * * *' } })).statusCode).toBe(400);
     expect((await post({ ...body, schedule: { type: 'cron', cron: '0 0 * * * *' } })).statusCode).toBe(400);
     expect((await post({ ...body, model: { type: 'base_model', value: 'gpt-4o-mini' } })).statusCode).toBe(400);
