@@ -20,7 +20,7 @@ const TARGET_P99_MS = 25;
 /** Starts a child script and resolves with the JSON line it prints once ready. */
 function startChild(script) {
   const built = existsSync(join(ROOT, 'packages/server/dist/index.js'));
-  const args = built ? [join(ROOT, script)] : ['--conditions=source', '--import', 'tsx', join(ROOT, script)];
+  const args = built ? [join(ROOT, script)] : ['--conditions=ftm-source', '--import', 'tsx', join(ROOT, script)];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let buffer = '';

@@ -37,7 +37,7 @@ async function freePort() {
 async function startServer() {
   const built = join(ROOT, 'packages/server/dist/cli.js');
   const source = join(ROOT, 'packages/server/src/cli.ts');
-  const args = existsSync(built) ? [built, 'start'] : existsSync(source) ? ['--conditions=source', '--import', 'tsx', source, 'start'] : undefined;
+  const args = existsSync(built) ? [built, 'start'] : existsSync(source) ? ['--conditions=ftm-source', '--import', 'tsx', source, 'start'] : undefined;
   if (!args) throw new Error('no FTM_BASE_URL/FTM_API_KEY given and no ftm CLI found (packages/server/src/cli.ts)');
   const dataDir = await mkdtemp(join(tmpdir(), 'ftm-bench-sdk-'));
   const port = await freePort();

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const built = !process.env.BENCH_FROM_SOURCE && existsSync(join(ROOT, 'packages/core/dist/index.js')) && existsSync(join(ROOT, 'packages/worker/dist/index.js'));
 if (!built && !process.env.BENCH_UNDER_TSX) {
-  const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', fileURLToPath(import.meta.url)], {
+  const run = spawnSync(process.execPath, ['--conditions=ftm-source', '--import', 'tsx', fileURLToPath(import.meta.url)], {
     stdio: 'inherit',
     env: { ...process.env, BENCH_UNDER_TSX: '1' },
   });
@@ -111,7 +111,7 @@ const recordOne = (trx, n) => core.recordEvent(trx, ctx, { type: 'ft_job.updated
 
 // --- helpers ------------------------------------------------------------------------------------
 function startWorker(queueType, prefix) {
-  const args = built ? [join(ROOT, 'bench/webhooks-worker.mjs')] : ['--conditions=source', '--import', 'tsx', join(ROOT, 'bench/webhooks-worker.mjs')];
+  const args = built ? [join(ROOT, 'bench/webhooks-worker.mjs')] : ['--conditions=ftm-source', '--import', 'tsx', join(ROOT, 'bench/webhooks-worker.mjs')];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -22,7 +22,7 @@ async function freePort(): Promise<number> {
 
 /** Runs a TypeScript entry from source, as the repository's scripts do. */
 function runTs(entry: string, args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--conditions=source', '--import', 'tsx', entry, ...args], {
+  return spawn(process.execPath, ['--conditions=ftm-source', '--import', 'tsx', entry, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,7 +12,7 @@ const running = new Set<ChildProcess>();
 
 /** Runs the CLI from source (tsx) with FTM_* overrides; resolves once `until` matches its output. */
 function ftm(args: string[], env: Record<string, string>, until?: RegExp) {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', cli, ...args], {
+  const child = spawn(process.execPath, ['--conditions=ftm-source', '--import', 'tsx', cli, ...args], {
     cwd: root,
     env: { ...process.env, FTM_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

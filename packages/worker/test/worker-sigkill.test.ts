@@ -18,7 +18,7 @@ interface Child {
 }
 
 function spawnWorker(env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CHILD_SCRIPT], {
+  const child = spawn(process.execPath, ['--conditions=ftm-source', '--import', 'tsx', CHILD_SCRIPT], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

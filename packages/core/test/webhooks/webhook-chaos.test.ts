@@ -24,7 +24,7 @@ interface Child {
 }
 
 function spawnWorker(databaseUrl: string): Child {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CHILD], {
+  const child = spawn(process.execPath, ['--conditions=ftm-source', '--import', 'tsx', CHILD], {
     cwd: REPO_ROOT,
     env: { ...process.env, FTM_CHAOS_DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
