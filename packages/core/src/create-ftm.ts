@@ -32,6 +32,9 @@ import { BuiltinSanitizer } from './trism/builtin-sanitizer.js';
 import type { Sanitizer } from './trism/sanitizer.js';
 import type { TraceSource } from './datasets/trace-source.js';
 import { createDatasets, type Datasets } from './datasets/datasets-service.js';
+import { createEvalDeps, type EvalDepsConfig } from './evals/default-eval-deps.js';
+import { createEvals, type Evals } from './evals/evals-service.js';
+import { createFineTuningService, type FineTuningConfig, type FineTuningService } from './ft-jobs/fine-tuning-service.js';
 
 /** Options of {@link createFtm}: the adapters the caller picked, plus tuning. */
 export interface CreateFtmOptions {
@@ -51,8 +54,17 @@ export interface CreateFtmOptions {
     readonly orchestrator?: { readonly url: string; readonly apiKey: string; readonly timeoutMs?: number; readonly fetch?: typeof fetch };
   };
   readonly idempotency?: { readonly retentionMs?: number; readonly lockMs?: number };
-  /** Dataset integrations (see createDatasetIntegrations); default: allow-all local governance, built-in sanitizer, no trace source. */
+  /**
+   * The governance engine every gated step asks (createGovernanceEngine picks the Orchestrator or
+   * a local policy); default: the local dev policy.
+   */
+  readonly governance?: GovernanceEngine;
+  /** Dataset integrations (see createDatasetIntegrations); default: built-in sanitizer, no trace source. */
   readonly datasets?: { readonly governance?: GovernanceEngine; readonly sanitizer?: Sanitizer; readonly traces?: TraceSource | null };
+  /** Fine-tuning providers, PRISM and prices; default: the simulated provider, local approvals. */
+  readonly fineTuning?: Omit<FineTuningConfig, 'env'> & { readonly env?: FineTuningConfig['env'] };
+  /** Model runners, embeddings and the vector store of evals; default: simulated runner, local embeddings. */
+  readonly evals?: Pick<EvalDepsConfig, 'openai' | 'vectorStore' | 'prices' | 'simulated' | 'engine'>;
 }
 
 /** Everything the server, the worker and embedders call: one object, built once per process. */
@@ -86,6 +98,10 @@ export interface Ftm {
   };
   /** Uploads, datasets and the `dataset.build` job. */
   readonly datasets: Datasets;
+  /** Fine-tuning jobs, approvals and provider webhooks. */
+  readonly fineTuning: FineTuningService;
+  /** Eval suites, runs, results and comparisons. */
+  readonly evals: Evals;
   /** Flushes pending bookkeeping, then closes the queue, the blob store and the database. */
   close(): Promise<void>;
 }
@@ -141,17 +157,23 @@ export function createFtm(options: CreateFtmOptions): Ftm {
     ids,
     logger,
   });
+  const governance = options.governance ?? new LocalGovernanceEngine(defaultPolicy(options.fineTuning?.env ?? 'dev'));
   const datasets = createDatasets(
     {
       db,
       blobs,
       queue,
-      governance: options.datasets?.governance ?? new LocalGovernanceEngine(defaultPolicy('dev')),
+      governance: options.datasets?.governance ?? governance,
       sanitizer: options.datasets?.sanitizer ?? new BuiltinSanitizer(),
       traces: options.datasets?.traces ?? null,
     },
     { logger, now: () => clock.now(), systemContext: (tenantId, requestId) => systemContext(tenantId, requestId ? { requestId } : {}) },
   );
+
+  const evals = createEvals(
+    createEvalDeps({ db, blobs, queue, governance, sanitizer: options.datasets?.sanitizer ?? new BuiltinSanitizer(), ...options.evals }),
+  );
+  const fineTuning = createFineTuningService({ db, queue, blobs, clock, ids, logger, governance }, { env: 'dev', ...options.fineTuning });
 
   return {
     database,
@@ -162,6 +184,8 @@ export function createFtm(options: CreateFtmOptions): Ftm {
     logger,
     context,
     datasets,
+    fineTuning,
+    evals,
     systemContext,
     auth: {
       authenticate: (secret) => authenticator.authenticate(secret),

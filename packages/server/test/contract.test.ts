@@ -135,6 +135,44 @@ describe('contract', () => {
     await call(a.memberKey, '/datasets/:id/rebuild', { method: 'POST', url: `/datasets/${dataset.id}/rebuild` });
     await call(b.memberKey, '/datasets/:id/rebuild', { method: 'POST', url: `/datasets/${dataset.id}/rebuild` }); // 404
 
+    // fine-tuning jobs, approvals, provider webhooks (full flows live in the ft-jobs route tests)
+    await call(a.memberKey, '/ft-jobs', { method: 'POST', url: '/ft-jobs', payload: { dataset_id: dataset.id, base_model: 'gpt-4o-mini-2024-07-18', method: { type: 'supervised' }, cost_threshold_usd: 0 } });
+    await call(a.memberKey, '/ft-jobs', { method: 'POST', url: '/ft-jobs', payload: { dataset_id: 'x' } }); // 400
+    await call(b.memberKey, '/ft-jobs', { method: 'POST', url: '/ft-jobs', payload: { dataset_id: dataset.id, base_model: 'gpt-4o-mini-2024-07-18' } }); // 404
+    const jobs = (await call(a.memberKey, '/ft-jobs', { url: '/ft-jobs?limit=5' })).json();
+    const jobId: string = jobs.data[0]?.id ?? uuidv7();
+    await call(a.memberKey, '/ft-jobs/:id', { url: `/ft-jobs/${jobId}` });
+    await call(b.memberKey, '/ft-jobs/:id', { url: `/ft-jobs/${jobId}` }); // 404
+    await call(a.memberKey, '/ft-jobs/:id/events', { url: `/ft-jobs/${jobId}/events` });
+    await call(a.memberKey, '/ft-jobs/:id/cancel', { method: 'POST', url: `/ft-jobs/${jobId}/cancel` });
+    await call(b.memberKey, '/ft-jobs/:id/cancel', { method: 'POST', url: `/ft-jobs/${jobId}/cancel` }); // 404
+    const approvals = (await call(a.adminKey, '/approvals', { url: '/approvals' })).json();
+    const approvalId: string = approvals.data[0]?.id ?? uuidv7();
+    await call(a.adminKey, '/approvals/:id', { url: `/approvals/${approvalId}` });
+    await call(b.adminKey, '/approvals/:id', { url: `/approvals/${approvalId}` }); // 404
+    await call(a.memberKey, '/approvals/:id/approve', { method: 'POST', url: `/approvals/${approvalId}/approve`, payload: {} }); // 403 or 404
+    await call(a.memberKey, '/approvals/:id/reject', { method: 'POST', url: `/approvals/${approvalId}/reject`, payload: {} }); // 403 or 404
+    await call(null, '/provider-webhooks/:provider', { method: 'POST', url: '/provider-webhooks/openai', payload: '{}', headers: { 'content-type': 'application/json', 'webhook-id': 'msg_1', 'webhook-timestamp': '1', 'webhook-signature': 'v1,AAAA' } }); // 400
+
+    // evals (runs themselves are exercised in the eval route tests)
+    const ask = (content: string) => [{ role: 'user', content }];
+    const suiteBody = { name: 'contract', cases: { type: 'inline', cases: [{ input: ask('What is 2+2?'), tags: ['math'] }] }, graders: [{ type: 'contains', values: ['4'] }], pass_threshold: 1 };
+    const suite = (await call(a.memberKey, '/eval-suites', { method: 'POST', url: '/eval-suites', payload: suiteBody })).json();
+    await call(a.memberKey, '/eval-suites', { method: 'POST', url: '/eval-suites', payload: { ...suiteBody, graders: [{ type: 'regex', pattern: '(' }] } }); // 400
+    await call(a.memberKey, '/eval-suites', { url: '/eval-suites?limit=1' });
+    await call(a.memberKey, '/eval-suites/:id', { url: `/eval-suites/${suite.id}` });
+    await call(b.memberKey, '/eval-suites/:id', { url: `/eval-suites/${suite.id}` }); // 404
+    await call(a.memberKey, '/eval-suites/:id/versions', { method: 'POST', url: `/eval-suites/${suite.id}/versions`, payload: { pass_threshold: 0.5 } });
+    await call(a.memberKey, '/eval-suites/:id/cases', { url: `/eval-suites/${suite.id}/cases` });
+    const run = (await call(a.memberKey, '/eval-runs', { method: 'POST', url: '/eval-runs', payload: { eval_suite_id: suite.id, model: { type: 'base_model', value: 'gpt-4o-mini' } } })).json();
+    await call(a.memberKey, '/eval-runs', { method: 'POST', url: '/eval-runs', payload: { eval_suite_id: suite.id, model: { type: 'magic', value: 'x' } } }); // 400
+    await call(a.memberKey, '/eval-runs', { url: '/eval-runs?limit=1' });
+    await call(a.memberKey, '/eval-runs/:id', { url: `/eval-runs/${run.id}` });
+    await call(b.memberKey, '/eval-runs/:id', { url: `/eval-runs/${run.id}` }); // 404
+    await call(a.memberKey, '/eval-runs/:id/results', { url: `/eval-runs/${run.id}/results` });
+    await call(a.memberKey, '/eval-runs/:id/compare', { url: `/eval-runs/${run.id}/compare?baseline=${uuidv7()}` }); // 404
+    await call(a.memberKey, '/eval-runs/:id/cancel', { method: 'POST', url: `/eval-runs/${run.id}/cancel` });
+
     expect(problems).toEqual([]);
     const served = t.app.ftmRoutes.filter((r) => !isDocsAsset(r.url)).map((r) => `${r.method} ${r.url}`);
     expect(served.filter((r) => !exercised.has(r))).toEqual([]);

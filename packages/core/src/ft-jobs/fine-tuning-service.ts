@@ -90,11 +90,6 @@ export interface FineTuningService {
 
 /** Wires fine-tuning from configuration: providers, governance, PRISM or local approvals, price table. */
 export async function createFineTuning(platform: FineTuningPlatform, config: FineTuningConfig): Promise<FineTuningService> {
-  const providers = createProviderResolver({
-    openai: config.openai,
-    azureOpenai: config.azureOpenai,
-    simulated: { db: platform.db, clock: platform.clock, timings: config.simulatedTimings },
-  });
   const governance =
     platform.governance ??
     (await createGovernanceEngine({
@@ -102,6 +97,17 @@ export async function createFineTuning(platform: FineTuningPlatform, config: Fin
       orchestrator: config.orchestrator ? { baseUrl: config.orchestrator.url, apiKey: config.orchestrator.apiKey } : null,
       policyFile: config.governancePolicyFile,
     }));
+  return createFineTuningService({ ...platform, governance }, config);
+}
+
+/** The same as {@link createFineTuning} once the governance engine is chosen; no I/O happens here. */
+export function createFineTuningService(platform: FineTuningPlatform & { readonly governance: GovernanceEngine }, config: FineTuningConfig): FineTuningService {
+  const providers = createProviderResolver({
+    openai: config.openai,
+    azureOpenai: config.azureOpenai,
+    simulated: { db: platform.db, clock: platform.clock, timings: config.simulatedTimings },
+  });
+  const governance = platform.governance;
   const prism = config.prism ? new PrismClient({ baseUrl: config.prism.url, apiKey: config.prism.apiKey }) : null;
   const approvalHooks = new ApprovalHooks();
   const deps: FtJobDeps = {

@@ -30,16 +30,24 @@ export async function openRuntime(config: FtmConfig, logger: Logger, options: { 
         ? openQueue({ type: 'redis', url: config.queue.url, logger })
         : openQueue({ type: 'local', database, logger, ...(config.database.kind === 'postgres' ? { url: config.database.url } : {}) });
     const orchestrator = config.orchestrator ? { baseUrl: config.orchestrator.url, apiKey: config.orchestrator.apiKey } : null;
-    const datasets = {
-      governance: await createGovernanceEngine({ env: config.env, orchestrator }),
-      ...createDatasetIntegrations({ trismUrl: config.trismUrl, orchestrator: config.orchestrator }),
-    };
+    const governance = await createGovernanceEngine({ env: config.env, orchestrator });
     return createFtm({
       database,
       blobs,
       queue,
       logger,
-      datasets,
+      governance,
+      datasets: createDatasetIntegrations({ trismUrl: config.trismUrl, orchestrator: config.orchestrator }),
+      fineTuning: {
+        env: config.env,
+        openai: config.openaiApiKey ? { defaultApiKey: config.openaiApiKey } : null,
+        orchestrator: config.orchestrator ?? null,
+        prism: config.prismUrl && config.orchestrator ? { url: config.prismUrl, apiKey: config.orchestrator.apiKey } : null,
+      },
+      evals: {
+        openai: config.openaiApiKey ? { apiKey: config.openaiApiKey } : null,
+        vectorStore: config.vectorUrl && config.orchestrator ? { url: config.vectorUrl, apiKey: config.orchestrator.apiKey } : null,
+      },
       auth: { cacheTtlMs: config.authCacheTtlMs, ...(config.orchestrator ? { orchestrator: config.orchestrator } : {}) },
     });
   } catch (error) {
