@@ -46,3 +46,4 @@ export * from './pointers/index.js';
 export * from './promotions/index.js';
 export * from './monitoring/index.js';
 export * from './shared/parse-input.js';
+export * from './observability/index.js';

@@ -1,7 +1,7 @@
 import { FtmError, OutboxRelay, silentLogger, type FtmDatabase, type JobHandler, type Logger, type Queue } from '@ftm/core';
 import type { HandlersFor, JobDefinition, JobHandlerOf } from './job-catalog.js';
 import { outboxDispatchJob } from './jobs/outbox-dispatch-job.js';
-import { toQueueHandler } from './run-job.js';
+import { toQueueHandler, type JobFinished } from './run-job.js';
 
 /** The outbox relay part of the worker runtime. */
 export interface WorkerOutboxOptions {
@@ -24,6 +24,8 @@ export interface CreateWorkerOptions<Jobs extends readonly JobDefinition[]> {
   /** Runs the outbox relay in this process too. */
   readonly outbox?: WorkerOutboxOptions;
   readonly logger?: Logger;
+  /** Called after every job attempt (duration and outcome), e.g. to feed a metrics histogram. */
+  readonly onJobFinished?: (event: JobFinished) => void;
 }
 
 /** A running worker: consumes its catalog from the queue (and relays the outbox) until stopped. */
@@ -42,7 +44,7 @@ export function createWorker<const Jobs extends readonly JobDefinition[]>(option
     if (handlers[definition.name]) throw new FtmError(`job ${definition.name} is in the catalog twice`);
     const handler = given[definition.name];
     if (!handler) throw new FtmError(`no handler for job ${definition.name}`);
-    handlers[definition.name] = toQueueHandler(definition, handler, logger);
+    handlers[definition.name] = toQueueHandler(definition, handler, logger, options.onJobFinished);
   }
   const relay = options.outbox
     ? new OutboxRelay({

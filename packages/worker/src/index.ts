@@ -9,7 +9,7 @@ export {
 } from './job-catalog.js';
 export { enqueueJob } from './enqueue-job.js';
 export { createWorker, type CreateWorkerOptions, type FtmWorker, type WorkerOutboxOptions } from './create-worker.js';
-export { classifyJobError, JobTimeoutError, toQueueHandler } from './run-job.js';
+export { classifyJobError, JobTimeoutError, toQueueHandler, type JobFinished } from './run-job.js';
 export { installSignalHandlers, type SignalHandlerOptions } from './signal-handlers.js';
 export { outboxDispatchJob } from './jobs/outbox-dispatch-job.js';
 export { webhookDeliverJob, webhookJobHandlers } from './jobs/webhook-jobs.js';

@@ -28,9 +28,18 @@ export function classifyJobError(error: unknown): unknown {
   return error;
 }
 
+/** One finished attempt, as reported to `onJobFinished` (e.g. for a job duration histogram). */
+export interface JobFinished {
+  readonly name: string;
+  readonly durationMs: number;
+  readonly outcome: 'succeeded' | 'failed' | 'unrecoverable';
+}
+
 /** Wraps a catalog handler as a queue handler: parse the payload, enforce the timeout, map errors. */
-export function toQueueHandler(definition: JobDefinition, handler: JobHandlerOf<JobDefinition>, logger: Logger): JobHandler {
+export function toQueueHandler(definition: JobDefinition, handler: JobHandlerOf<JobDefinition>, logger: Logger, onFinished?: (event: JobFinished) => void): JobHandler {
   return async (job, queueSignal) => {
+    const started = performance.now();
+    let outcome: JobFinished['outcome'] = 'succeeded';
     const parsed = definition.schema.safeParse(job.payload);
     if (!parsed.success) {
       // Paths and messages only: payload values may hold personal data.
@@ -59,10 +68,18 @@ export function toQueueHandler(definition: JobDefinition, handler: JobHandlerOf<
       const log = logger.child({ jobId: job.id, jobName: job.name, attempt: job.attempt });
       await Promise.race([handler(parsed.data, { job: { ...job, payload: parsed.data }, signal, logger: log }), aborted]);
     } catch (error) {
-      throw classifyJobError(error);
+      const classified = classifyJobError(error);
+      outcome = classified instanceof UnrecoverableError ? 'unrecoverable' : 'failed';
+      throw classified;
     } finally {
       clearTimeout(timer);
       if (onAbort) signal.removeEventListener('abort', onAbort);
+      // An observer's bug must not fail the job it observes.
+      try {
+        onFinished?.({ name: definition.name, durationMs: performance.now() - started, outcome });
+      } catch (error) {
+        logger.warn({ jobName: definition.name, err: { message: (error as Error).message } }, 'onJobFinished failed');
+      }
     }
   };
 }

@@ -13,6 +13,7 @@ export async function runAttempt(deps: WebhookDeps, target: AttemptTarget): Prom
     outcome = { statusCode: null, latencyMs: 0, error: 'connection_error', excerpt: null, retryAfterMs: null };
   }
   const result = await recordAttemptOutcome(deps, target, outcome);
+  deps.onAttemptResult?.(result);
   deps.logger.debug(
     { deliveryId: target.delivery.id, attempt: target.delivery.attempt, statusCode: outcome.statusCode, error: outcome.error, result: result.kind },
     'webhook attempt',

@@ -8,6 +8,7 @@ import { DestinationPolicy } from './destination-policy.js';
 import { systemResolver, type HostResolver } from './resolve-destination.js';
 import { NodeWebhookSender, type WebhookSender } from './webhook-sender.js';
 import { resolveWebhookSettings, type WebhookSettings, type WebhookSettingsInput } from './webhook-settings.js';
+import type { AttemptResult } from './record-attempt-outcome.js';
 
 /** Everything the webhook use cases need, built once per process. */
 export interface WebhookDeps {
@@ -22,6 +23,8 @@ export interface WebhookDeps {
   readonly logger: Logger;
   /** Source of jitter; injectable for deterministic tests. */
   readonly random: () => number;
+  /** Told what became of every recorded attempt (e.g. to count outcomes in metrics). */
+  readonly onAttemptResult?: (result: AttemptResult) => void;
 }
 
 /** Options of {@link createWebhookDeps}. */
@@ -35,6 +38,7 @@ export interface CreateWebhookDepsOptions {
   readonly ids?: IdGenerator;
   readonly logger?: Logger;
   readonly random?: () => number;
+  readonly onAttemptResult?: (result: AttemptResult) => void;
 }
 
 /** Validates the settings (signing keys, allowlist) and fills in the defaults. */
@@ -51,5 +55,6 @@ export function createWebhookDeps(options: CreateWebhookDepsOptions): WebhookDep
     ids: options.ids ?? uuidv7Generator,
     logger: options.logger ?? silentLogger,
     random: options.random ?? Math.random,
+    ...(options.onAttemptResult ? { onAttemptResult: options.onAttemptResult } : {}),
   };
 }

@@ -1,0 +1,81 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { Queue } from '../ports/queue.js';
+import type { FtmMetrics } from './ftm-metrics.js';
+
+/** Default wait for one scrape-time sample; a scrape must stay well under Prometheus' own timeout. */
+export const DEFAULT_SAMPLE_TIMEOUT_MS = 2_000;
+
+/** What a scrape samples: the queue and, for fine-tuning costs, the database. */
+export interface RuntimeGaugeSources {
+  readonly queue: Queue;
+  readonly db: Kysely<DB>;
+  readonly timeoutMs?: number;
+}
+
+async function withinTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  // A late answer is dropped, never a crash.
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Samples queue depth by state; on failure or timeout the series are dropped and the collector reports 0. */
+export async function sampleQueueDepth(metrics: FtmMetrics, queue: Queue, timeoutMs = DEFAULT_SAMPLE_TIMEOUT_MS): Promise<void> {
+  try {
+    const depth = await withinTimeout(queue.depth(), timeoutMs);
+    metrics.queueJobs.reset();
+    metrics.queueJobs.set({ state: 'waiting' }, depth.waiting);
+    metrics.queueJobs.set({ state: 'active' }, depth.active);
+    metrics.queueJobs.set({ state: 'delayed' }, depth.delayed);
+    metrics.queueJobs.set({ state: 'dead_letter' }, depth.deadLetter);
+    metrics.collectorUp.set({ collector: 'queue_depth' }, 1);
+  } catch {
+    metrics.queueJobs.reset();
+    metrics.collectorUp.set({ collector: 'queue_depth' }, 0);
+  }
+}
+
+/**
+ * Samples estimate-vs-actual cost of completed fine-tuning jobs from the database, so the numbers
+ * are the same whichever worker process completed a job. Only jobs with both values count, which
+ * makes the two sums comparable. No tenant label: these are operator totals.
+ */
+export async function sampleFtJobCosts(metrics: FtmMetrics, db: Kysely<DB>, timeoutMs = DEFAULT_SAMPLE_TIMEOUT_MS): Promise<void> {
+  try {
+    const rows = await withinTimeout(
+      db
+        .selectFrom('ft_jobs')
+        .select((eb) => [
+          'provider',
+          eb.fn.countAll<string>().as('jobs'),
+          sql<string>`coalesce(sum(estimated_cost_usd), 0)`.as('estimated'),
+          sql<string>`coalesce(sum(actual_cost_usd), 0)`.as('actual'),
+        ])
+        .where('status', '=', 'completed')
+        .where('estimated_cost_usd', 'is not', null)
+        .where('actual_cost_usd', 'is not', null)
+        .groupBy('provider')
+        .execute(),
+      timeoutMs,
+    );
+    for (const gauge of [metrics.ftJobsCosted, metrics.ftJobCostEstimated, metrics.ftJobCostActual]) gauge.reset();
+    for (const row of rows) {
+      metrics.ftJobsCosted.set({ provider: row.provider }, Number(row.jobs));
+      metrics.ftJobCostEstimated.set({ provider: row.provider }, Number(row.estimated));
+      metrics.ftJobCostActual.set({ provider: row.provider }, Number(row.actual));
+    }
+    metrics.collectorUp.set({ collector: 'ft_job_costs' }, 1);
+  } catch {
+    metrics.collectorUp.set({ collector: 'ft_job_costs' }, 0);
+  }
+}
+
+/** Takes every scrape-time sample concurrently. */
+export async function sampleRuntimeGauges(metrics: FtmMetrics, sources: RuntimeGaugeSources): Promise<void> {
+  await Promise.all([sampleQueueDepth(metrics, sources.queue, sources.timeoutMs), sampleFtJobCosts(metrics, sources.db, sources.timeoutMs)]);
+}
