@@ -1,6 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
-import { uuidv7, type Ftm } from '@ftm/core';
+import { countGateDenials, defaultFtmMetrics, GateDeniedError, uuidv7, type Ftm, type FtmMetrics } from '@ftm/core';
 import type { FtmConfig } from './config.js';
 import { authHook } from './http/auth-hook.js';
 import { registerCors } from './http/cors.js';
@@ -15,6 +15,7 @@ import { apiKeyRoutes } from './routes/api-keys/index.js';
 import { eventsRoutes } from './routes/events/index.js';
 import { uploadRoutes } from './routes/uploads/index.js';
 import { datasetRoutes } from './routes/datasets/index.js';
+import { metricsRoutes } from './routes/metrics/index.js';
 import './http/request-context.js';
 
 /** What {@link buildApp} needs: parsed config, the services, and the process logger. */
@@ -26,6 +27,8 @@ export interface BuildAppOptions {
   readonly contract?: OpenApiDocument;
   /** Extra authenticated route plugins (other resources), registered beside the built-in ones. */
   readonly routes?: readonly FastifyPluginAsync<{ ftm: Ftm }>[];
+  /** Where request latency and gate denials are counted and `/metrics` reads (default: this process's). */
+  readonly metrics?: FtmMetrics;
 }
 
 /** A route as registered, for the contract test. */
@@ -38,6 +41,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route this app registered (method, Fastify URL). */
     readonly ftmRoutes: readonly RegisteredRoute[];
+    /** The metrics this app records and serves at /metrics. */
+    readonly ftmMetrics: FtmMetrics;
   }
 }
 
@@ -45,7 +50,7 @@ declare module 'fastify' {
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Authenticated API routes; other engineers' resources are added through `options.routes`. */
-const API_ROUTES: readonly FastifyPluginAsync<{ ftm: Ftm }>[] = [modelVersionRoutes, projectRoutes, apiKeyRoutes, eventsRoutes, uploadRoutes, datasetRoutes];
+const API_ROUTES: readonly FastifyPluginAsync<{ ftm: Ftm }>[] = [modelVersionRoutes, projectRoutes, apiKeyRoutes, eventsRoutes, uploadRoutes, datasetRoutes, metricsRoutes];
 
 /**
  * The HTTP API: request ids, logs, CORS, problem+json errors, public probes and docs, and the
@@ -67,6 +72,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   const routes: RegisteredRoute[] = [];
   app.decorate('ftmRoutes', routes);
+  const metrics = options.metrics ?? defaultFtmMetrics();
+  app.decorate('ftmMetrics', metrics);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
@@ -84,12 +91,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   app.addHook('onResponse', async (request, reply) => {
     const level = reply.statusCode >= 500 ? 'error' : 'info';
+    metrics.httpRequestDuration.observe({ route: request.routeOptions.url ?? 'unmatched', method: request.method, status: reply.statusCode }, reply.elapsedTime / 1000);
     request.log[level]({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
   registerCors(app, config.corsOrigins);
 
   app.setErrorHandler(async (error, request, reply) => {
     const { problem: body, headers } = problemFor(error, request.id);
+    if (error instanceof GateDeniedError) countGateDenials(metrics, error.gates);
     if (body.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.debug({ code: body.code }, 'request refused');
     return reply.code(body.status).headers(headers).type('application/problem+json').send(body);

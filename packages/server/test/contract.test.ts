@@ -55,6 +55,8 @@ describe('contract', () => {
     await call(null, '/readyz', { url: '/readyz' });
     await call(null, '/openapi.json', { url: '/openapi.json' });
     await call(null, '/docs', { url: '/docs' });
+    await call(a.memberKey, '/metrics', { url: '/metrics' });
+    await call(null, '/metrics', { url: '/metrics' }); // 401
 
     // projects
     const project = (await call(a.adminKey, '/projects', { method: 'POST', url: '/projects', payload: { name: `p-${uuidv7()}` } })).json();

@@ -4,7 +4,6 @@
  * overlap: implement an operation and remove it here in the same change.
  */
 export const UNIMPLEMENTED_OPERATIONS: readonly string[] = [
-  'getMetrics', // GET /metrics
   'listEvalSuites', // GET /eval-suites
   'createEvalSuite', // POST /eval-suites
   'getEvalSuite', // GET /eval-suites/{id}

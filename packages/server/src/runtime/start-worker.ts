@@ -1,12 +1,13 @@
-import { createWebhookDeps, createWebhookService, LazyRecordProcessor, type Ftm } from '@ftm/core';
+import { createWebhookDeps, createWebhookService, defaultFtmMetrics, LazyRecordProcessor, type Ftm, type FtmMetrics } from '@ftm/core';
 import { createWorker, datasetBuildJob, datasetJobHandlers, outboxDispatchJob, startDatasetSweeper, webhookDeliverJob, webhookJobHandlers, type FtmWorker } from '@ftm/worker';
 import type { FtmConfig } from '../config.js';
 
 /**
  * The worker of this process: the outbox relay plus the job catalog the worker package ships
- * (event dispatch and webhook delivery). Started, not yet draining.
+ * (event dispatch and webhook delivery). Started, not yet draining. Job durations and webhook
+ * outcomes go to `metrics` (the process's, which `/metrics` serves in `ftm start`).
  */
-export function startWorker(ftm: Ftm, config: FtmConfig): FtmWorker {
+export function startWorker(ftm: Ftm, config: FtmConfig, metrics: FtmMetrics = defaultFtmMetrics()): FtmWorker {
   const webhooks = createWebhookService(
     createWebhookDeps({
       db: ftm.database.db,
@@ -15,6 +16,7 @@ export function startWorker(ftm: Ftm, config: FtmConfig): FtmWorker {
       ids: ftm.ids,
       logger: ftm.logger,
       settings: { signingKey: config.webhookSigningKey ?? null, allowPrivateDestinations: config.env === 'dev' },
+      onAttemptResult: (result) => metrics.webhookAttempts.inc({ outcome: result.kind }),
     }),
   );
   // One thread pool per process for dataset builds, started by the first build.
@@ -25,6 +27,7 @@ export function startWorker(ftm: Ftm, config: FtmConfig): FtmWorker {
     handlers: { ...webhookJobHandlers(webhooks), ...datasetJobHandlers(ftm.datasets, recordProcessor) },
     outbox: { database: ftm.database },
     logger: ftm.logger,
+    onJobFinished: (e) => metrics.jobDuration.observe({ job: e.name, outcome: e.outcome }, e.durationMs / 1000),
   });
   worker.start();
   const datasetSweeper = startDatasetSweeper(ftm.datasets, { logger: ftm.logger });
