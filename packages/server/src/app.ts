@@ -15,6 +15,11 @@ import { apiKeyRoutes } from './routes/api-keys/index.js';
 import { eventsRoutes } from './routes/events/index.js';
 import { uploadRoutes } from './routes/uploads/index.js';
 import { datasetRoutes } from './routes/datasets/index.js';
+import { ftJobRoutes } from './routes/ft-jobs/index.js';
+import { approvalRoutes } from './routes/approvals/index.js';
+import { providerWebhookRoutes } from './routes/provider-webhooks/index.js';
+import { evalSuiteRoutes } from './routes/eval-suites/index.js';
+import { evalRunRoutes } from './routes/eval-runs/index.js';
 import { metricsRoutes } from './routes/metrics/index.js';
 import './http/request-context.js';
 
@@ -50,7 +55,19 @@ declare module 'fastify' {
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Authenticated API routes; other engineers' resources are added through `options.routes`. */
-const API_ROUTES: readonly FastifyPluginAsync<{ ftm: Ftm }>[] = [modelVersionRoutes, projectRoutes, apiKeyRoutes, eventsRoutes, uploadRoutes, datasetRoutes, metricsRoutes];
+const API_ROUTES: readonly FastifyPluginAsync<{ ftm: Ftm }>[] = [
+  modelVersionRoutes,
+  projectRoutes,
+  apiKeyRoutes,
+  eventsRoutes,
+  uploadRoutes,
+  datasetRoutes,
+  metricsRoutes,
+  (api, { ftm }) => ftJobRoutes(ftm.fineTuning)(api, { ftm }),
+  (api, { ftm }) => approvalRoutes(ftm.fineTuning)(api, { ftm }),
+  (api, { ftm }) => evalSuiteRoutes(ftm.evals)(api, { ftm }),
+  (api, { ftm }) => evalRunRoutes(ftm.evals)(api, { ftm }),
+];
 
 /**
  * The HTTP API: request ids, logs, CORS, problem+json errors, public probes and docs, and the
@@ -110,6 +127,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const contract = options.contract ?? loadContract();
   await app.register(healthRoutes, { ftm });
   await app.register(docsRoutes, { contract });
+  // Signed by the provider (Standard Webhooks), not by a bearer key.
+  await app.register(providerWebhookRoutes(ftm.fineTuning));
 
   await app.register(async (api) => {
     api.addHook('onRequest', authHook(ftm));

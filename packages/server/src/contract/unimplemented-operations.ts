@@ -4,27 +4,6 @@
  * overlap: implement an operation and remove it here in the same change.
  */
 export const UNIMPLEMENTED_OPERATIONS: readonly string[] = [
-  'listEvalSuites', // GET /eval-suites
-  'createEvalSuite', // POST /eval-suites
-  'getEvalSuite', // GET /eval-suites/{id}
-  'createEvalSuiteVersion', // POST /eval-suites/{id}/versions
-  'listEvalSuiteCases', // GET /eval-suites/{id}/cases
-  'listEvalRuns', // GET /eval-runs
-  'createEvalRun', // POST /eval-runs
-  'getEvalRun', // GET /eval-runs/{id}
-  'cancelEvalRun', // POST /eval-runs/{id}/cancel
-  'listEvalRunResults', // GET /eval-runs/{id}/results
-  'compareEvalRuns', // GET /eval-runs/{id}/compare
-  'listFtJobs', // GET /ft-jobs
-  'createFtJob', // POST /ft-jobs
-  'getFtJob', // GET /ft-jobs/{id}
-  'cancelFtJob', // POST /ft-jobs/{id}/cancel
-  'listFtJobEvents', // GET /ft-jobs/{id}/events
-  'receiveProviderWebhook', // POST /provider-webhooks/{provider}
-  'listApprovals', // GET /approvals
-  'getApproval', // GET /approvals/{id}
-  'approveApproval', // POST /approvals/{id}/approve
-  'rejectApproval', // POST /approvals/{id}/reject
   'listPromotions', // GET /promotions
   'createPromotion', // POST /promotions
   'getPromotion', // GET /promotions/{id}
