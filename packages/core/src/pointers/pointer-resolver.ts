@@ -30,6 +30,26 @@ interface Entry {
 
 const RANK: Record<TargetType, number> = { assistant: 0, project: 1, global: 2 };
 
+const isName = (v: unknown): v is string => typeof v === 'string' && v.length >= 1 && v.length <= 200;
+
+/**
+ * The hot path's own check of the common, valid query (only `assistant` and/or `project`, each
+ * 1–200 characters), so a warm resolve costs no schema parse; anything else returns undefined and
+ * goes through the schema, which explains what is wrong.
+ */
+function plainQuery(query: unknown): ResolvePointerInput | undefined {
+  if (typeof query !== 'object' || query === null) return undefined;
+  let assistant: string | undefined;
+  let project: string | undefined;
+  for (const key in query) {
+    const value = (query as Record<string, unknown>)[key];
+    if (key === 'assistant' && isName(value)) assistant = value;
+    else if (key === 'project' && isName(value)) project = value;
+    else return undefined;
+  }
+  return { ...(assistant !== undefined ? { assistant } : {}), ...(project !== undefined ? { project } : {}) };
+}
+
 /**
  * `GET /production-pointers/resolve` behind an in-process cache: the answer for (tenant, key
  * scope, assistant, project), including "nothing", is kept until the change bus says a pointer
@@ -100,7 +120,7 @@ export class PointerResolver {
    * global), or null when no level has one. Input is validated (at least one of the two).
    */
   async resolve(ctx: Pick<ServiceContext, 'tenantId' | 'projectId'>, query: unknown): Promise<Resolution | null> {
-    const q = parseInput(ResolvePointerInput, query ?? {}, 'resolve query');
+    const q = plainQuery(query) ?? parseInput(ResolvePointerInput, query ?? {}, 'resolve query');
     if (q.assistant === undefined && q.project === undefined) {
       throw new ValidationError('name an assistant, a project, or both', [{ path: 'assistant', message: 'assistant or project is required' }]);
     }
