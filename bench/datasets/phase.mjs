@@ -49,10 +49,12 @@ if (phase === 'floor') {
   const pool = new RecordProcessorPool({ threads: Number(process.env.FTM_BENCH_THREADS ?? 2) });
   const config = DatasetBuildConfig.parse({ format: 'jsonl_chat', base_model: 'gpt-4o-mini-2024-07-18' });
   // A worker process keeps its pool for its lifetime: start and warm it outside the timing.
-  await Promise.all(Array.from({ length: pool.threads }, () => pool.process(['{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}'], { format: 'jsonl_chat', encoding: 'o200k_base', maxTokensPerExample: 65536, builtinSanitize: true, nearDedup: true })));
+  const warmUp = () => new Uint8Array(Buffer.from('{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n'));
+  await Promise.all(Array.from({ length: pool.threads }, () => pool.process(warmUp(), { format: 'jsonl_chat', encoding: 'o200k_base', maxTokensPerExample: 65536, builtinSanitize: true, nearDedup: true })));
   started = performance.now();
   const build = await runDatasetBuild({
-    source: readJsonLines(createReadStream(file)),
+    // As the build job reads an upload: raw bytes from storage.
+    source: { bytes: createReadStream(file) },
     config,
     blobs: new FsBlobStore({ root: dir }),
     keyPrefix: 'datasets/bench/p/d/v1',

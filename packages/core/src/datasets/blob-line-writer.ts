@@ -1,15 +1,22 @@
 import type { BlobInfo, BlobStore } from '../ports/blob-store.js';
 
-const CHUNK_CHARS = 256 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
 const MAX_QUEUED_CHUNKS = 4;
 
 /**
- * Streams lines into one BlobStore.put with bounded buffering: `write` waits while the store is
- * behind. Nothing exists under the key until `end()` succeeds; `abort()` leaves nothing.
+ * Streams lines into one BlobStore.put with bounded buffering: writes wait while the store is
+ * behind. Lines arrive as byte ranges of the processor's output; adjacent ranges of one buffer
+ * are merged, so a run of kept records costs one copy into the next ~1 MB chunk, not one per
+ * record. Nothing exists under the key until `end()` succeeds; `abort()` leaves nothing.
  */
 export class BlobLineWriter {
   readonly #queue: Uint8Array[] = [];
-  #pending = '';
+  // Ranges waiting to be copied into the next chunk; the last one may still grow.
+  #pieces: Uint8Array[] = [];
+  #pendingBytes = 0;
+  #runBuffer: Uint8Array | undefined;
+  #runStart = 0;
+  #runEnd = 0;
   #ended = false;
   #abortError: Error | undefined;
   #failure: unknown;
@@ -31,11 +38,31 @@ export class BlobLineWriter {
     return this.#records;
   }
 
-  async writeLine(json: string): Promise<void> {
+  /**
+   * Appends one newline-terminated record held in `buffer[start..end)`. Returns a promise only
+   * when a chunk was handed to the store and the caller must wait for room (the common case costs
+   * no promise per record).
+   */
+  writeRecord(buffer: Uint8Array, start: number, end: number): Promise<void> | undefined {
     if (this.#failure) throw this.#failure;
-    this.#pending += json + '\n';
     this.#records += 1;
-    if (this.#pending.length >= CHUNK_CHARS) await this.#flush();
+    if (buffer === this.#runBuffer && start === this.#runEnd) {
+      this.#runEnd = end;
+    } else {
+      this.#closeRun();
+      this.#runBuffer = buffer;
+      this.#runStart = start;
+      this.#runEnd = end;
+    }
+    return this.#pendingBytes + (this.#runEnd - this.#runStart) >= CHUNK_BYTES ? this.#flush() : undefined;
+  }
+
+  #closeRun(): void {
+    if (this.#runBuffer && this.#runEnd > this.#runStart) {
+      this.#pieces.push(this.#runBuffer.subarray(this.#runStart, this.#runEnd));
+      this.#pendingBytes += this.#runEnd - this.#runStart;
+    }
+    this.#runBuffer = undefined;
   }
 
   /** Completes the object and returns its size and SHA-256. */
@@ -54,9 +81,11 @@ export class BlobLineWriter {
   }
 
   async #flush(): Promise<void> {
-    if (this.#pending.length > 0) {
-      this.#queue.push(Buffer.from(this.#pending, 'utf8'));
-      this.#pending = '';
+    this.#closeRun();
+    if (this.#pendingBytes > 0) {
+      this.#queue.push(this.#pieces.length === 1 ? this.#pieces[0]! : Buffer.concat(this.#pieces, this.#pendingBytes));
+      this.#pieces = [];
+      this.#pendingBytes = 0;
       this.#wakeConsumer?.();
     }
     while (this.#queue.length > MAX_QUEUED_CHUNKS && !this.#failure && !this.#abortError) {

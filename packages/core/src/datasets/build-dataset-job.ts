@@ -4,14 +4,13 @@ import type { ServiceContext } from '../shared/context.js';
 import { DependencyUnavailableError, FtmError, NotFoundError } from '../shared/errors.js';
 import { recordEvent } from '../outbox/record-event.js';
 import type { BuildReason, DatasetBuildResult } from './build-report.js';
-import { blobSourceLines, traceSourceLines } from './build-sources.js';
+import { blobSourceBytes, traceSourceLines } from './build-sources.js';
 import { DatasetBuildConfig } from './dataset-config.js';
 import { datasetKeyPrefix, toDataset, type DatasetRow, type StoredDatasetSource } from './dataset.js';
 import type { DatasetDeps } from './dataset-deps.js';
 import { isTerminalDatasetStatus, nextDatasetStatus, type DatasetEvent } from './dataset-state-machine.js';
-import type { SourceLine } from './line-reader.js';
 import { inlineRecordProcessor } from './record-processor-pool.js';
-import { runDatasetBuild } from './run-dataset-build.js';
+import { runDatasetBuild, type DatasetBuildSource } from './run-dataset-build.js';
 
 /** Payload of the `dataset.build` job. */
 export const DatasetBuildJobPayload = z.object({ tenant_id: z.uuid(), dataset_id: z.uuid() });
@@ -23,12 +22,12 @@ export interface BuildJobAttempt {
   readonly signal?: AbortSignal;
 }
 
-function sourceLines(deps: DatasetDeps, row: DatasetRow, signal?: AbortSignal): AsyncIterable<SourceLine> {
+function buildSource(deps: DatasetDeps, row: DatasetRow, signal?: AbortSignal): DatasetBuildSource {
   const source = row.source as unknown as StoredDatasetSource;
   switch (source.type) {
     case 'inline':
     case 'upload':
-      return blobSourceLines(deps.blobs, source.blob_key);
+      return { bytes: blobSourceBytes(deps.blobs, source.blob_key) };
     case 'orchestrator_traces':
       if (!deps.traces) throw new DependencyUnavailableError('orchestrator', 'no Orchestrator is configured for a trace source');
       return traceSourceLines(deps.traces, { ...source.filters, project_id: row.project_id }, signal);
@@ -159,7 +158,7 @@ export async function runDatasetBuildJob(deps: DatasetDeps, ctx: ServiceContext,
   let result: DatasetBuildResult;
   try {
     result = await runDatasetBuild({
-      source: sourceLines(deps, row, attempt.signal),
+      source: buildSource(deps, row, attempt.signal),
       config,
       blobs: deps.blobs,
       keyPrefix: datasetKeyPrefix(row),

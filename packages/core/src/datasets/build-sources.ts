@@ -16,3 +16,8 @@ export async function* traceSourceLines(traces: TraceSource, query: TraceQuery, 
     yield { line, text: JSON.stringify(traceToChatExample(trace)) };
   }
 }
+
+/** The raw bytes of a JSONL blob, for a byte-batched build (the blob is opened on first read). */
+export async function* blobSourceBytes(blobs: BlobStore, key: string): AsyncGenerator<Uint8Array> {
+  for await (const chunk of await blobs.get(key)) yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Uint8Array);
+}

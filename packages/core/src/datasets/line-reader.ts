@@ -25,9 +25,11 @@ export class TextGuard {
   }
 }
 
-const binaryError = (): ValidationError =>
+/** The ValidationError for a body with NUL bytes. */
+export const binaryError = (): ValidationError =>
   new ValidationError('the body is binary (it contains NUL bytes); upload JSONL text', [{ path: 'body', message: 'NUL byte found' }]);
-const utf8Error = (): ValidationError =>
+/** The ValidationError for a body that is not UTF-8. */
+export const utf8Error = (): ValidationError =>
   new ValidationError('the body is not valid UTF-8 text; upload JSONL text', [{ path: 'body', message: 'invalid UTF-8' }]);
 
 /**

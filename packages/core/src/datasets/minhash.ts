@@ -13,6 +13,9 @@ const VALUE_MASK = (1 << (32 - BIN_BITS)) - 1;
 const ROTATION_STEP = VALUE_MASK + 1;
 
 const ORIGINAL = new Int32Array(NUM_PERM);
+const ROLL_BASE = 0x01000193;
+/** ROLL_BASE^SHINGLE mod 2^32: what the character leaving the window contributed. */
+const ROLL_BASE_POW = Array.from({ length: SHINGLE }).reduce<number>((p) => Math.imul(p, ROLL_BASE), 1);
 
 /** Murmur3's 32-bit finaliser: spreads the bits of a shingle hash. */
 function fmix32(h: number): number {
@@ -33,11 +36,14 @@ function fmix32(h: number): number {
  */
 export function minhashSignature(text: string, out: Int32Array = new Int32Array(NUM_PERM)): Int32Array {
   out.fill(-1);
+  // A polynomial rolling hash over the shingle's UTF-16 units: one multiply-add per character
+  // instead of rehashing SHINGLE characters per position; fmix32 then spreads its bits.
+  const first = Math.min(SHINGLE, text.length);
+  let h = 0;
+  for (let j = 0; j < first; j++) h = (Math.imul(h, ROLL_BASE) + text.charCodeAt(j)) | 0;
   const n = Math.max(1, text.length - SHINGLE + 1);
   for (let i = 0; i < n; i++) {
-    let h = 0x811c9dc5 | 0; // FNV-1a over the shingle's UTF-16 units
-    const end = Math.min(text.length, i + SHINGLE);
-    for (let j = i; j < end; j++) h = Math.imul(h ^ text.charCodeAt(j), 0x01000193);
+    if (i > 0) h = (Math.imul(h, ROLL_BASE) + text.charCodeAt(i + SHINGLE - 1) - Math.imul(text.charCodeAt(i - 1), ROLL_BASE_POW)) | 0;
     const x = fmix32(h);
     const bin = x >>> (32 - BIN_BITS);
     const value = x & VALUE_MASK;
@@ -77,6 +83,22 @@ export function bandKeys(signature: Int32Array, out: Uint32Array = new Uint32Arr
 export function compactSignature(signature: Int32Array, out: Uint8Array = new Uint8Array(NUM_PERM)): Uint8Array {
   for (let p = 0; p < NUM_PERM; p++) out[p] = signature[p]! & 0xff;
   return out;
+}
+
+/**
+ * Whether two 8-bit signatures estimate a Jaccard similarity of at least `threshold`: the same
+ * decision as `estimateJaccard(...) >= threshold`, but it stops at the first register that makes
+ * the threshold unreachable, which for an unrelated candidate is after a few registers.
+ */
+export function signaturesAtLeast(a: Uint8Array, aOffset: number, b: Uint8Array, bOffset: number, threshold: number): boolean {
+  const c = 1 / 256;
+  const needed = Math.ceil((threshold * (1 - c) + c) * NUM_PERM - 1e-9);
+  const allowedMismatches = NUM_PERM - needed;
+  let mismatches = 0;
+  for (let p = 0; p < NUM_PERM; p++) {
+    if (a[aOffset + p] !== b[bOffset + p] && ++mismatches > allowedMismatches) return false;
+  }
+  return true;
 }
 
 /** Jaccard estimate from two 8-bit signatures, corrected for chance byte collisions (1/256). */

@@ -1,4 +1,4 @@
-import { estimateJaccard, LSH_BANDS, NUM_PERM } from './minhash.js';
+import { LSH_BANDS, NUM_PERM, signaturesAtLeast } from './minhash.js';
 
 // Bucket chains grow long on templated text; comparing against the most recent few per band,
 // and a bounded number in all, keeps a query O(1) whatever the dataset looks like.
@@ -18,7 +18,8 @@ export class NearDuplicateIndex {
   #entries = 0;
   #signatures = new Uint8Array(NUM_PERM * 256);
   #records = 0;
-  readonly #seen = new Set<number>();
+  // Candidates compared in the current query (at most MAX_CANDIDATES, so a scan beats a Set).
+  readonly #seen = new Int32Array(MAX_CANDIDATES);
 
   constructor(readonly threshold: number) {
     this.#slotKeys = new Uint32Array(4096);
@@ -35,16 +36,18 @@ export class NearDuplicateIndex {
    * record sharing a band; otherwise the record is kept (added) and false is returned.
    */
   checkAndAdd(keys: Uint32Array, keysOffset: number, signature: Uint8Array, sigOffset: number): boolean {
-    this.#seen.clear();
+    let seen = 0;
     for (let b = 0; b < LSH_BANDS; b++) {
       const slot = this.#find(keys[keysOffset + b]!);
       let e = this.#slotKeys[slot] === keys[keysOffset + b] ? this.#slotHeads[slot]! : 0;
       for (let n = 0; e !== 0 && n < MAX_CANDIDATES_PER_BAND; n++) {
         const record = this.#entryRecord[e - 1]!;
-        if (!this.#seen.has(record)) {
-          if (this.#seen.size >= MAX_CANDIDATES) break;
-          this.#seen.add(record);
-          if (estimateJaccard(this.#signatures, record * NUM_PERM, signature, sigOffset) >= this.threshold) return true;
+        let known = false;
+        for (let k = 0; k < seen; k++) if (this.#seen[k] === record) known = true;
+        if (!known) {
+          if (seen >= MAX_CANDIDATES) break;
+          this.#seen[seen++] = record;
+          if (signaturesAtLeast(this.#signatures, record * NUM_PERM, signature, sigOffset, this.threshold)) return true;
         }
         e = this.#entryNext[e - 1]!;
       }

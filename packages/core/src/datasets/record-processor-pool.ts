@@ -8,13 +8,14 @@ import type { RecordWorkerTask } from './record-worker.js';
 
 /** Runs processBatch somewhere: inline, or spread over worker threads. */
 export interface RecordProcessor {
-  process(lines: readonly string[], options: ProcessOptions): Promise<ProcessedBatch>;
+  /** Processes whole JSONL lines of valid UTF-8; the input buffer may be transferred (detached). */
+  process(input: Uint8Array, options: ProcessOptions): Promise<ProcessedBatch>;
   close(): Promise<void>;
 }
 
 /** Processes batches on the calling thread (small builds, tests). */
 export const inlineRecordProcessor: RecordProcessor = {
-  process: (lines, options) => processBatch(lines, options),
+  process: (input, options) => processBatch(input, options),
   close: async () => {},
 };
 
@@ -76,11 +77,11 @@ export class RecordProcessorPool implements RecordProcessor {
     return this.#all.length;
   }
 
-  process(lines: readonly string[], options: ProcessOptions): Promise<ProcessedBatch> {
+  process(input: Uint8Array, options: ProcessOptions): Promise<ProcessedBatch> {
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#closed) return Promise.reject(new Error('the record processor pool is closed'));
     return new Promise((resolve, reject) => {
-      this.#queue.push({ task: { id: this.#nextId++, lines, options }, resolve, reject });
+      this.#queue.push({ task: { id: this.#nextId++, input, options }, resolve, reject });
       this.#dispatch();
     });
   }
@@ -96,7 +97,11 @@ export class RecordProcessorPool implements RecordProcessor {
       const worker = this.#idle.pop()!;
       const pending = this.#queue.shift()!;
       this.#running.set(worker, pending);
-      worker.postMessage(pending.task);
+      // The batch's bytes move to the worker (the caller's view is detached), unless they are a
+      // view into a bigger buffer, which is copied instead.
+      const { input } = pending.task;
+      const owned = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength && input.buffer instanceof ArrayBuffer;
+      worker.postMessage(pending.task, owned ? [input.buffer as ArrayBuffer] : []);
     }
   }
 
@@ -131,10 +136,10 @@ export class LazyRecordProcessor implements RecordProcessor {
 
   constructor(private readonly options: RecordProcessorPoolOptions = {}) {}
 
-  process(lines: readonly string[], options: ProcessOptions): Promise<ProcessedBatch> {
+  process(input: Uint8Array, options: ProcessOptions): Promise<ProcessedBatch> {
     if (this.#closed) return Promise.reject(new Error('the record processor pool is closed'));
     this.#pool ??= new RecordProcessorPool(this.options);
-    return this.#pool.process(lines, options);
+    return this.#pool.process(input, options);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { isAscii } from 'node:buffer';
+import { hash } from 'node:crypto';
 import { redactText, type FindingCounts } from '../trism/pii-detector.js';
-import { FINDING_TYPES, type FindingType } from '../trism/sanitizer.js';
+import { FINDING_TYPES } from '../trism/sanitizer.js';
 import type { TokenEncoding } from './base-models.js';
 import { dedupForms } from './canonical-json.js';
 import type { DatasetFormat } from './dataset-config.js';
@@ -16,6 +17,7 @@ export const REASON_CODES: readonly InvalidReason[] = [
   'missing_prompt', 'missing_completion', 'missing_input', 'invalid_preferred_output', 'invalid_non_preferred_output', 'too_many_tokens',
 ];
 const REASON_INDEX = new Map(REASON_CODES.map((r, i) => [r, i + 1]));
+const encoder = new TextEncoder();
 
 /** How a batch is processed; plain data, so it crosses into worker threads. */
 export interface ProcessOptions {
@@ -29,14 +31,25 @@ export interface ProcessOptions {
 }
 
 /**
- * A processed batch, column-wise in typed arrays so it moves between threads cheaply.
+ * A processed batch, column-wise in typed arrays so it crosses threads by transfer, not by
+ * structured clone of many small objects. Record i is the i-th non-blank line of the batch;
  * `status[i]` is 0 for a valid example, else 1 + its index in REASON_CODES.
  */
 export interface ProcessedBatch {
+  /** Records (non-blank lines). */
   readonly count: number;
+  /** Lines in the batch, blank ones included (line numbering continues after them). */
+  readonly lineCount: number;
+  /** Per record, its 0-based line in the batch. */
+  readonly lineIndex: Int32Array;
   readonly status: Uint8Array;
-  /** The example as it goes into the file (sanitized), one JSON line; '' when invalid. */
-  readonly outputs: string[];
+  /**
+   * Every valid record's output line (sanitized, newline-terminated), back to back; record i is
+   * `output[outOffsets[i] .. outOffsets[i + 1])`, empty when invalid. Untouched records keep their
+   * own bytes, so consecutive kept records stay one contiguous range for the writer.
+   */
+  readonly output: Uint8Array;
+  readonly outOffsets: Int32Array;
   readonly tokens: Int32Array;
   /** 32 bytes per record: SHA-256 of the canonical normalised example. */
   readonly digests: Uint8Array;
@@ -48,6 +61,12 @@ export interface ProcessedBatch {
   readonly findings: Uint32Array;
 }
 
+/** The ArrayBuffers of a batch, for postMessage's transfer list. */
+export function batchTransferList(batch: ProcessedBatch): ArrayBuffer[] {
+  return [batch.lineIndex, batch.status, batch.output, batch.outOffsets, batch.tokens, batch.digests, batch.bandKeys, batch.signatures, batch.findings].map(
+    (a) => a.buffer as ArrayBuffer,
+  );
+}
 
 /** Parses and validates one line; the example object, or why it is invalid. */
 export function parseRecord(line: string, format: DatasetFormat): { example: Record<string, unknown> } | { reason: InvalidReason } {
@@ -61,22 +80,73 @@ export function parseRecord(line: string, format: DatasetFormat): { example: Rec
   return reason ? { reason } : { example: value as Record<string, unknown> };
 }
 
+const isSpace = (b: number): boolean => b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a;
+
+/** Byte ranges of the non-blank lines of a batch (JSON whitespace trimmed), and the line count. */
+function splitLines(input: Uint8Array): { starts: Int32Array; ends: Int32Array; lineIndex: Int32Array; count: number; lineCount: number } {
+  let capacity = 1024;
+  let starts = new Int32Array(capacity);
+  let ends = new Int32Array(capacity);
+  let lineIndex = new Int32Array(capacity);
+  let count = 0;
+  let line = 0;
+  let pos = 0;
+  while (pos < input.length) {
+    let end = input.indexOf(0x0a, pos);
+    if (end === -1) end = input.length;
+    let s = pos;
+    let e = end;
+    while (s < e && isSpace(input[s]!)) s++;
+    while (e > s && isSpace(input[e - 1]!)) e--;
+    if (s < e) {
+      if (count === capacity) {
+        capacity *= 2;
+        starts = grow(starts, capacity);
+        ends = grow(ends, capacity);
+        lineIndex = grow(lineIndex, capacity);
+      }
+      starts[count] = s;
+      ends[count] = e;
+      lineIndex[count] = line;
+      count++;
+    }
+    line++;
+    pos = end + 1;
+  }
+  return { starts, ends, lineIndex: lineIndex.slice(0, count), count, lineCount: line };
+}
+
+function grow(a: Int32Array, length: number): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(length);
+  next.set(a);
+  return next;
+}
+
 /**
- * Everything per record that costs CPU, for one batch of JSONL lines: parse, validate,
- * sanitize (built-in), count tokens, enforce the token limit, digest and MinHash. Pure; the
- * same code runs inline and in the worker pool.
+ * Everything per record that costs CPU, for one batch of JSONL bytes (whole lines, valid UTF-8):
+ * split, parse, validate, sanitize (built-in), count tokens, enforce the token limit, digest and
+ * MinHash. Pure; the same code runs inline and in the worker pool.
  */
-export async function processBatch(lines: readonly string[], options: ProcessOptions): Promise<ProcessedBatch> {
-  return processBatchWith(lines, options, await loadTextCounter(options.encoding));
+export async function processBatch(input: Uint8Array, options: ProcessOptions): Promise<ProcessedBatch> {
+  return processBatchWith(input, options, await loadTextCounter(options.encoding));
 }
 
 /** processBatch with the token counter already loaded (synchronous). */
-export function processBatchWith(lines: readonly string[], options: ProcessOptions, count: CountText): ProcessedBatch {
-  const n = lines.length;
-  const batch: ProcessedBatch = {
+export function processBatchWith(input: Uint8Array, options: ProcessOptions, count: CountText): ProcessedBatch {
+  const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const lines = splitLines(bytes);
+  const n = lines.count;
+  const ascii = isAscii(bytes);
+  // Output bytes never exceed the input's, except where redaction grew a text: room to spare,
+  // grown on demand.
+  let output = new Uint8Array(bytes.length + 1024);
+  let outPos = 0;
+  const batch = {
     count: n,
+    lineCount: lines.lineCount,
+    lineIndex: lines.lineIndex,
     status: new Uint8Array(n),
-    outputs: new Array<string>(n).fill(''),
+    outOffsets: new Int32Array(n + 1),
     tokens: new Int32Array(n),
     digests: new Uint8Array(n * 32),
     bandKeys: new Uint32Array(n * LSH_BANDS),
@@ -84,8 +154,18 @@ export function processBatchWith(lines: readonly string[], options: ProcessOptio
     findings: new Uint32Array(n * FINDING_TYPES.length),
   };
   const sig = new Int32Array(NUM_PERM);
+  const ensure = (extra: number): void => {
+    if (outPos + extra <= output.length) return;
+    const next = new Uint8Array(Math.max(output.length * 2, outPos + extra));
+    next.set(output.subarray(0, outPos));
+    output = next;
+  };
   for (let i = 0; i < n; i++) {
-    const parsed = parseRecord(lines[i]!, options.format);
+    batch.outOffsets[i] = outPos;
+    const start = lines.starts[i]!;
+    const end = lines.ends[i]!;
+    const text = bytes.toString(ascii ? 'latin1' : 'utf8', start, end);
+    const parsed = parseRecord(text, options.format);
     if ('reason' in parsed) {
       batch.status[i] = REASON_INDEX.get(parsed.reason)!;
       continue;
@@ -99,9 +179,7 @@ export function processBatchWith(lines: readonly string[], options: ProcessOptio
         if (redacted !== t) changed = true;
         return redacted;
       });
-      FINDING_TYPES.forEach((type: FindingType, k) => {
-        batch.findings[i * FINDING_TYPES.length + k] = counts[type] ?? 0;
-      });
+      for (let k = 0; k < FINDING_TYPES.length; k++) batch.findings[i * FINDING_TYPES.length + k] = counts[FINDING_TYPES[k]!] ?? 0;
     }
     const tokens = countExampleTokens(example, options.format, count);
     batch.tokens[i] = tokens;
@@ -111,14 +189,25 @@ export function processBatchWith(lines: readonly string[], options: ProcessOptio
     }
     // An untouched record keeps its own bytes (one JSON value per line already); re-serialise
     // only what redaction changed.
-    batch.outputs[i] = changed ? JSON.stringify(example) : lines[i]!.trim();
+    if (changed) {
+      const json = JSON.stringify(example);
+      ensure(json.length * 3 + 1);
+      outPos += encoder.encodeInto(json, output.subarray(outPos)).written;
+    } else {
+      ensure(end - start + 1);
+      output.set(bytes.subarray(start, end), outPos);
+      outPos += end - start;
+    }
+    output[outPos++] = 0x0a;
     const forms = dedupForms(example);
-    batch.digests.set(createHash('sha256').update(forms.canonical).digest(), i * 32);
+    batch.digests.set(hash('sha256', forms.canonical, 'buffer'), i * 32);
     if (options.nearDedup) {
       minhashSignature(forms.text, sig);
       bandKeys(sig, batch.bandKeys.subarray(i * LSH_BANDS, (i + 1) * LSH_BANDS));
       compactSignature(sig, batch.signatures.subarray(i * NUM_PERM, (i + 1) * NUM_PERM));
     }
   }
-  return batch;
+  batch.outOffsets[n] = outPos;
+  // A copy of exactly the used bytes: what crosses back to the main thread is no bigger than needed.
+  return { ...batch, output: output.slice(0, outPos) };
 }

@@ -9,6 +9,7 @@ import { BuildTally } from './build-tally.js';
 import type { DatasetBuildConfig } from './dataset-config.js';
 import { ExactDuplicateIndex } from './exact-duplicate-index.js';
 import type { SourceLine } from './line-reader.js';
+import { batchLines, byteBatches, lineBatches, type SourceBatch } from './line-batches.js';
 import { LSH_BANDS, NUM_PERM } from './minhash.js';
 import { NearDuplicateIndex } from './near-duplicate-index.js';
 import type { RecordProcessor } from './record-processor-pool.js';
@@ -16,8 +17,11 @@ import { REASON_CODES, type ProcessedBatch, type ProcessOptions } from './record
 import { sanitizeRemotely } from './remote-sanitize-batch.js';
 import { isValidationExample } from './split.js';
 
+/** A build's input: JSONL bytes (uploads, inline records), or lines already decoded (traces). */
+export type DatasetBuildSource = AsyncIterable<SourceLine> | { readonly bytes: AsyncIterable<Uint8Array | string> };
+
 export interface RunDatasetBuildInput {
-  readonly source: AsyncIterable<SourceLine>;
+  readonly source: DatasetBuildSource;
   readonly config: DatasetBuildConfig;
   readonly blobs: BlobStore;
   /** `datasets/{tenant}/{project}/{dataset_id}/v{n}`: train.jsonl and validation.jsonl go under it. */
@@ -25,25 +29,39 @@ export interface RunDatasetBuildInput {
   /** A BuiltinSanitizer runs inside the record processor; any other is called per batch. */
   readonly sanitizer: Sanitizer;
   readonly processor: RecordProcessor;
+  /** Records per batch of a line source (default 256). */
   readonly batchSize?: number;
-  /** Called every `progressEvery` records read (and once at the end); awaited. */
+  /** Bytes per batch of a byte source (default 256 KB). */
+  readonly batchBytes?: number;
+  /** Called every `progressEvery` records read or `progressIntervalMs` (and once at the end); awaited. */
   readonly onProgress?: (progress: BuildProgress) => Promise<void>;
   readonly progressEvery?: number;
+  readonly progressIntervalMs?: number;
   readonly signal?: AbortSignal;
 }
 
+/** How a processed batch's records map back to source line numbers. */
+type LineMap =
+  /** Consecutive from where the previous batch ended; `relative` maps record lines when TRiSM repacked them. */
+  | { readonly kind: 'relative'; readonly lineCount: number | null; readonly relative: readonly number[] | null }
+  | { readonly kind: 'absolute'; readonly lines: readonly number[] };
+
 interface PendingBatch {
-  readonly lines: readonly number[];
+  readonly lines: LineMap;
   readonly result: Promise<{ batch: ProcessedBatch; remoteFindings: readonly ReadonlyMap<string, number>[] | null }>;
 }
 
+const isByteSource = (source: DatasetBuildSource): source is { readonly bytes: AsyncIterable<Uint8Array | string> } => 'bytes' in source;
+
 /**
- * The dataset build: streams source lines through parse → validate → sanitize → exact and near
+ * The dataset build: streams source bytes through parse → validate → sanitize → exact and near
  * dedup → tokens/stats → deterministic split → JSONL in the BlobStore. Memory stays flat in the
- * records (only digests, LSH buckets and a token histogram grow). CPU-heavy work runs in the
- * processor (worker threads) several batches ahead, consumed strictly in order, so the same
- * input always yields byte-identical files. Data problems end as `failed`/`blocked` with reasons
- * and no file; infrastructure errors (TRiSM, storage) are thrown for the caller to retry.
+ * records (only digests, LSH buckets and a token histogram grow). The CPU-heavy work runs in the
+ * processor (worker threads) on batches of raw bytes, several batches ahead, consumed strictly in
+ * order, so the same input always yields byte-identical files; this thread only routes records
+ * (dedup, split) and hands contiguous byte ranges to the writers. Data problems end as
+ * `failed`/`blocked` with reasons and no file; infrastructure errors (TRiSM, storage) are thrown
+ * for the caller to retry.
  */
 export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<DatasetBuildResult> {
   const { config, blobs, processor } = input;
@@ -60,14 +78,17 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
   const tally = new BuildTally(config, model, input.sanitizer.name);
   const exact = new ExactDuplicateIndex();
   const near = new NearDuplicateIndex(config.dedup.near_threshold);
-  const batchSize = input.batchSize ?? 256;
   const progressEvery = input.progressEvery ?? 10_000;
+  const progressIntervalMs = input.progressIntervalMs ?? 5_000;
+  // Enough batches ahead to keep every thread busy while this one consumes, few enough to stay flat.
   const maxInFlight = 4;
   let train: BlobLineWriter | undefined;
   let validation: BlobLineWriter | undefined;
   let blocked = false;
   let strictFailure: BuildReason | undefined;
   let nextProgressAt = progressEvery;
+  let lastProgressAt = Date.now();
+  let lineBase = 0;
 
   const abortWriters = async (): Promise<void> => {
     await Promise.all([train?.abort(), validation?.abort()]);
@@ -80,11 +101,16 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
 
   const consume = async (pending: PendingBatch): Promise<void> => {
     const { batch, remoteFindings } = await pending.result;
+    const map = pending.lines;
+    const base = lineBase;
+    if (map.kind === 'relative') lineBase += map.lineCount ?? batch.lineCount;
     for (let i = 0; i < batch.count; i++) {
-      const line = pending.lines[i]!;
+      const index = batch.lineIndex[i]!;
+      const line = map.kind === 'absolute' ? map.lines[index]! : base + (map.relative ? map.relative[index]! : index) + 1;
       tally.read += 1;
-      if (batch.status[i] !== 0) {
-        const reason = REASON_CODES[batch.status[i]! - 1]!;
+      const status = batch.status[i]!;
+      if (status !== 0) {
+        const reason = REASON_CODES[status - 1]!;
         tally.invalidRecord(reason, line);
         if (config.strict && !strictFailure) {
           strictFailure = { code: 'invalid_record', message: `line ${line} is invalid (${reason}) and the build is strict`, details: { line, reason } };
@@ -97,8 +123,7 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
         continue;
       }
       if (hasFindings && policy === 'block') blocked = true;
-      const digest = batch.digests.subarray(i * 32, i * 32 + 32);
-      if (config.dedup.exact && exact.checkAndAdd(digest)) {
+      if (config.dedup.exact && exact.checkAndAdd(batch.digests, i * 32)) {
         tally.exactRemoved += 1;
         continue;
       }
@@ -110,52 +135,54 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
       tally.tokens.add(tokens);
       tally.written += 1;
       if (blocked || strictFailure) continue; // keep counting for the report; write nothing
-      if (isValidationExample(digest, config.validation_split)) {
+      const start = batch.outOffsets[i]!;
+      const end = batch.outOffsets[i + 1]!;
+      let wait: Promise<void> | undefined;
+      if (isValidationExample(batch.digests, config.validation_split, i * 32)) {
         validation ??= new BlobLineWriter(blobs, `${input.keyPrefix}/validation.jsonl`);
         tally.validationRecords += 1;
-        await validation.writeLine(batch.outputs[i]!);
+        wait = validation.writeRecord(batch.output, start, end);
       } else {
         train ??= new BlobLineWriter(blobs, `${input.keyPrefix}/train.jsonl`);
         tally.trainRecords += 1;
         tally.trainTokens += tokens;
-        await train.writeLine(batch.outputs[i]!);
+        wait = train.writeRecord(batch.output, start, end);
       }
+      if (wait) await wait;
     }
-    if (input.onProgress && tally.read >= nextProgressAt) {
+    if (input.onProgress && (tally.read >= nextProgressAt || Date.now() - lastProgressAt >= progressIntervalMs)) {
       nextProgressAt = tally.read + progressEvery;
+      lastProgressAt = Date.now();
       await input.onProgress(tally.progress());
     }
   };
 
-  const submit = (lines: SourceLine[]): PendingBatch => {
-    const texts = lines.map((l) => l.text);
-    const result = builtin
-      ? processor.process(texts, options).then((batch) => ({ batch, remoteFindings: null }))
-      : sanitizeRemotely(texts, config.format, input.sanitizer, policy).then(async (remote) => ({
-          batch: await processor.process(remote.lines, options),
-          remoteFindings: remote.findings,
-        }));
-    result.catch(() => {}); // observed when consumed; avoids an unhandled rejection meanwhile
-    return { lines: lines.map((l) => l.line), result };
+  const submit = (batch: SourceBatch & { readonly texts?: readonly string[] }): PendingBatch => {
+    if (builtin) {
+      const result = processor.process(batch.input, options).then((processed) => ({ batch: processed, remoteFindings: null }));
+      result.catch(() => {}); // observed when consumed; avoids an unhandled rejection meanwhile
+      return { lines: batch.lineNumbers ? { kind: 'absolute', lines: batch.lineNumbers } : { kind: 'relative', lineCount: null, relative: null }, result };
+    }
+    // TRiSM sees decoded text; the sanitized lines are repacked for the processor, one per record.
+    const decoded = batch.texts ? { texts: batch.texts, index: null, lineCount: 0 } : batchLines(batch.input);
+    const result = sanitizeRemotely(decoded.texts, config.format, input.sanitizer, policy).then(async (remote) => ({
+      batch: await processor.process(new Uint8Array(Buffer.from(remote.lines.join('\n') + '\n', 'utf8')), options),
+      remoteFindings: remote.findings,
+    }));
+    result.catch(() => {});
+    const lines: LineMap = batch.lineNumbers ? { kind: 'absolute', lines: batch.lineNumbers } : { kind: 'relative', lineCount: decoded.lineCount, relative: decoded.index };
+    return { lines, result };
   };
 
+  const batches = isByteSource(input.source) ? byteBatches(input.source.bytes, input.batchBytes) : lineBatches(input.source, input.batchSize ?? 256);
   const inFlight: PendingBatch[] = [];
   try {
-    let batch: SourceLine[] = [];
-    let batchChars = 0;
-    for await (const line of input.source) {
+    for await (const batch of batches) {
       input.signal?.throwIfAborted();
-      batch.push(line);
-      batchChars += line.text.length;
-      if (batch.length >= batchSize || batchChars >= 1_000_000) {
-        inFlight.push(submit(batch));
-        batch = [];
-        batchChars = 0;
-        if (inFlight.length >= maxInFlight) await consume(inFlight.shift()!);
-        if (strictFailure) break;
-      }
+      inFlight.push(submit(batch));
+      if (inFlight.length >= maxInFlight) await consume(inFlight.shift()!);
+      if (strictFailure) break;
     }
-    if (batch.length > 0 && !strictFailure) inFlight.push(submit(batch));
     while (inFlight.length > 0 && !strictFailure) await consume(inFlight.shift()!);
   } catch (error) {
     await abortWriters();

@@ -7,6 +7,8 @@ export type CountText = (text: string) => number;
 // Training data may legitimately quote special tokens ("<|endoftext|>"): count them as text.
 const PLAIN = { disallowedSpecial: new Set<string>() };
 const loaded = new Map<TokenEncoding, CountText>();
+const MEMO_MAX_ENTRIES = 4096;
+const MEMO_MAX_CHARS = 2048;
 
 /**
  * A token counter for an encoding, backed by gpt-tokenizer. Each encoding's rank table takes
@@ -17,7 +19,20 @@ export async function loadTextCounter(encoding: TokenEncoding): Promise<CountTex
   if (!counter) {
     const { countTokens } =
       encoding === 'o200k_base' ? await import('gpt-tokenizer/encoding/o200k_base') : await import('gpt-tokenizer/encoding/cl100k_base');
-    counter = (text) => (text.length === 0 ? 0 : countTokens(text, PLAIN));
+    // Datasets repeat texts (system prompts, roles, canned replies): count each once. Bounded in
+    // entries and text length, cleared when full, so it never holds more than a few MB.
+    const memo = new Map<string, number>();
+    counter = (text) => {
+      if (text.length === 0) return 0;
+      if (text.length > MEMO_MAX_CHARS) return countTokens(text, PLAIN);
+      let n = memo.get(text);
+      if (n === undefined) {
+        n = countTokens(text, PLAIN);
+        if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+        memo.set(text, n);
+      }
+      return n;
+    };
     loaded.set(encoding, counter);
   }
   return counter;

@@ -15,15 +15,20 @@ export const PLACEHOLDERS: Readonly<Record<FindingType, string>> = {
 
 interface Rule {
   readonly type: FindingType;
-  /** Cheap test that lets most texts skip the regex entirely. */
-  readonly worthTrying: (text: string) => boolean;
+  /**
+   * Cheap necessary condition that lets most texts skip the regex entirely; `digits` counts the
+   * ASCII digits of the text before any rule ran (an upper bound afterwards: placeholders have none).
+   */
+  readonly worthTrying: (text: string, digits: number) => boolean;
   readonly pattern: RegExp;
   /** Given the match and its groups, the replacement, or null to keep the text (checksum failed). */
   readonly replace: (match: string, groups: readonly (string | undefined)[]) => string | null;
 }
 
-const hasDigit = (t: string): boolean => /\d/.test(t);
-const always = (): boolean => true;
+// Something every secret rule needs (case-folded: a superset of each rule's own trigger).
+const SECRET_HINT = /PRIVATE KEY|eyJ|bearer|secret|aws|AKIA|ASIA|sk-|gh[pousr]_|github_pat_|xox[abposr]-|AIza|k_live_/i;
+// Every alternative of the provider-key rule starts with one of these.
+const SECRET_PREFIX = /AKIA|ASIA|sk-|gh[pousr]_|github_pat_|xox[abposr]-|AIza|k_live_/;
 const whole =
   (type: FindingType) =>
   (): string =>
@@ -58,7 +63,7 @@ const RULES: readonly Rule[] = [
   },
   {
     type: 'secret',
-    worthTrying: always,
+    worthTrying: (t) => SECRET_PREFIX.test(t),
     pattern:
       /\b(?:(?:AKIA|ASIA)[A-Z0-9]{16}|sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|xox[abposr]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{35}|[sr]k_live_[0-9A-Za-z]{16,})(?![A-Za-z0-9_-])/g,
     replace: whole('secret'),
@@ -71,7 +76,7 @@ const RULES: readonly Rule[] = [
   },
   {
     type: 'iban',
-    worthTrying: hasDigit,
+    worthTrying: (t, digits) => digits >= 2 && /[A-Z]{2}\d\d/.test(t),
     pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g,
     replace: (m) => {
       // The pattern is greedy; a trailing word in capitals may ride along, so retry shorter cuts.
@@ -84,7 +89,7 @@ const RULES: readonly Rule[] = [
   },
   {
     type: 'payment_card',
-    worthTrying: hasDigit,
+    worthTrying: (_t, digits) => digits >= 12,
     pattern: /(?<![\d.-])\d(?:[ -]?\d){12,18}(?![\d-]|\.\d)/g,
     replace: (m) => {
       const digits = m.replace(/[ -]/g, '');
@@ -95,13 +100,13 @@ const RULES: readonly Rule[] = [
   },
   {
     type: 'us_ssn',
-    worthTrying: hasDigit,
+    worthTrying: (_t, digits) => digits >= 9,
     pattern: /(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])/g,
     replace: (_m, g) => (ssnValid(g[0]!, g[2]!, g[3]!) ? PLACEHOLDERS.us_ssn : null),
   },
   {
     type: 'phone',
-    worthTrying: (t) => t.includes('+'),
+    worthTrying: (t, digits) => digits >= 8 && t.includes('+'),
     // International E.164 written with a leading +: country code, then 6–14 more digits in groups.
     pattern: /(?<![\w+])\+[1-9]\d{0,2}(?:[ .-]?\(?\d{1,4}\)?){1,2}(?:[ .-]?\d{2,4}){1,4}(?![\w-]|\.\d)/g,
     replace: (m) => {
@@ -111,7 +116,7 @@ const RULES: readonly Rule[] = [
   },
   {
     type: 'phone',
-    worthTrying: hasDigit,
+    worthTrying: (_t, digits) => digits >= 10,
     // NANP needs punctuation: bare 10-digit runs are ids far more often than phone numbers, and
     // the 3-3-4 grouping never matches ISO dates (4-2-2) or dotted IPv4 addresses (≤3 per part).
     pattern: /(?<![\w.-])(?:1[ .-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[ .-])[2-9]\d{2}[ .-]\d{4}(?![\w-]|\.\d)/g,
@@ -119,7 +124,7 @@ const RULES: readonly Rule[] = [
   },
   {
     type: 'ip_address',
-    worthTrying: (t) => t.includes('.'),
+    worthTrying: (t, digits) => digits >= 4 && /\d\.\d/.test(t),
     pattern: /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d]|\.\d)/g,
     replace: whole('ip_address'),
   },
@@ -141,8 +146,16 @@ export type FindingCounts = Partial<Record<FindingType, number>>;
 /** The redacted text and what was found in it. Pure and synchronous: safe in worker threads. */
 export function redactText(text: string, counts: FindingCounts = {}): { text: string; counts: FindingCounts } {
   let out = text;
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+  }
+  // One scan for every secret rule's trigger; most texts contain none and skip all five.
+  const secretHint = SECRET_HINT.test(text);
   for (const rule of RULES) {
-    if (!rule.worthTrying(out)) continue;
+    if (rule.type === 'secret' && !secretHint) continue;
+    if (!rule.worthTrying(out, digits)) continue;
     out = out.replace(rule.pattern, (match: string, ...rest: unknown[]) => {
       // String.replace passes the groups, then offset, whole string (and named groups when present).
       const groups = rest.slice(0, -2) as (string | undefined)[];

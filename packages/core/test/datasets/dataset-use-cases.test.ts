@@ -186,6 +186,19 @@ describe.each(environments)('dataset use cases on $name', ({ open }) => {
 });
 
 describe('createUpload size limit', () => {
+  it('refuses a declared size over 512 MB with 413 before reading a byte', async () => {
+    let read = false;
+    async function* untouched(): AsyncGenerator<Uint8Array> {
+      read = true;
+      yield new Uint8Array([0x7b, 0x7d, 0x0a]);
+    }
+    // No database or storage is reached: the declared size alone decides.
+    const deps = { db: null, blobs: null } as unknown as DatasetDeps;
+    const ctx = testContext({ tenantId: '0190a0a0-0000-7000-8000-000000000001' });
+    await expect(createUpload(deps, ctx, { body: untouched(), declaredBytes: 600 * 1024 * 1024 })).rejects.toBeInstanceOf(PayloadTooLargeError);
+    expect(read).toBe(false);
+  });
+
   it('refuses a 600 MB stream with 413 and keeps nothing', async () => {
     const db = await createPgliteTestDatabase();
     const root = await mkdtemp(join(tmpdir(), 'ftm-big-'));

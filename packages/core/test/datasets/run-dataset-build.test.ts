@@ -165,3 +165,30 @@ describe('runDatasetBuild on bad inputs', () => {
     expect(result).toMatchObject({ status: 'failed', reasons: [{ code: 'invalid_source' }] });
   });
 });
+
+describe('runDatasetBuild on raw bytes', () => {
+  it('gives the same file and report from bytes cut into small batches as from decoded lines', async () => {
+    const fromLines = await build(chatFixtureJsonl(), {}, { keyPrefix: 'datasets/t/p/lines/v1' });
+    // Batches of ~600 bytes from 777-byte chunks: records and characters straddle both.
+    const fromBytes = await build(chatFixtureJsonl(), {}, { keyPrefix: 'datasets/t/p/bytes/v1', source: { bytes: chunked(chatFixtureJsonl()) }, batchBytes: 600 });
+    expect(fromBytes.report).toEqual(fromLines.report);
+    expect(fromBytes.train!.sha256).toBe(fromLines.train!.sha256);
+  });
+
+  it('drops a leading byte order mark and numbers lines past blank ones', async () => {
+    const line = (i: number) => JSON.stringify({ messages: [{ role: 'user', content: `q ${i} ${'abc '.repeat(i)}` }, { role: 'assistant', content: `a ${i}` }] });
+    const body = '\ufeff' + [line(1), '', line(2), 'not json', ...Array.from({ length: 10 }, (_, i) => line(i + 3))].join('\r\n') + '\r\n';
+    const result = await build(body, {}, { source: { bytes: chunked(body, 5) } });
+    expect(result.status).toBe('ready');
+    expect(result.report.records_read).toBe(13);
+    expect(result.report.validation.by_reason).toEqual({ invalid_json: { count: 1, sample_lines: [4] } });
+  });
+
+  it('fails binary and invalid UTF-8 byte sources with invalid_source and writes nothing', async () => {
+    for (const bad of [new Uint8Array([0x7b, 0x7d, 0x0a, 0x7b, 0x00, 0x7d, 0x0a]), new Uint8Array([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d, 0x0a])]) {
+      const result = await build('', {}, { keyPrefix: 'datasets/t/p/badbytes/v1', source: { bytes: (async function* () { yield bad; })() } });
+      expect(result).toMatchObject({ status: 'failed', reasons: [{ code: 'invalid_source' }] });
+      expect(await blobs.head('datasets/t/p/badbytes/v1/train.jsonl')).toBeNull();
+    }
+  });
+});
