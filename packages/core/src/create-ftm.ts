@@ -34,7 +34,11 @@ import type { TraceSource } from './datasets/trace-source.js';
 import { createDatasets, type Datasets } from './datasets/datasets-service.js';
 import { createEvalDeps, type EvalDepsConfig } from './evals/default-eval-deps.js';
 import { createEvals, type Evals } from './evals/evals-service.js';
+import { createWebhookDeps, type CreateWebhookDepsOptions } from './webhooks/webhook-deps.js';
+import { createWebhookService, type WebhookService } from './webhooks/webhook-service.js';
 import { createFineTuningService, type FineTuningConfig, type FineTuningService } from './ft-jobs/fine-tuning-service.js';
+import { createPromotions, type PromotionsService } from './promotions/promotions-service.js';
+import { InProcessPointerChangeBus, type PointerChangeBus } from './pointers/pointer-change-bus.js';
 
 /** Options of {@link createFtm}: the adapters the caller picked, plus tuning. */
 export interface CreateFtmOptions {
@@ -63,8 +67,12 @@ export interface CreateFtmOptions {
   readonly datasets?: { readonly governance?: GovernanceEngine; readonly sanitizer?: Sanitizer; readonly traces?: TraceSource | null };
   /** Fine-tuning providers, PRISM and prices; default: the simulated provider, local approvals. */
   readonly fineTuning?: Omit<FineTuningConfig, 'env'> & { readonly env?: FineTuningConfig['env'] };
+  /** Webhook signing keys, destination policy, retry schedule, sender; default: no signing key, public destinations only. */
+  readonly webhooks?: Omit<CreateWebhookDepsOptions, 'db' | 'queue' | 'clock' | 'ids' | 'logger'>;
   /** Model runners, embeddings and the vector store of evals; default: simulated runner, local embeddings. */
   readonly evals?: Pick<EvalDepsConfig, 'openai' | 'vectorStore' | 'prices' | 'simulated' | 'engine'>;
+  /** How pointer swaps reach every API process (openPointerChangeBus); default: in-process only. */
+  readonly promotions?: { readonly bus?: PointerChangeBus };
 }
 
 /** Everything the server, the worker and embedders call: one object, built once per process. */
@@ -102,6 +110,10 @@ export interface Ftm {
   readonly fineTuning: FineTuningService;
   /** Eval suites, runs, results and comparisons. */
   readonly evals: Evals;
+  /** Webhook endpoints, fan-out, delivery, redelivery and replay. */
+  readonly webhooks: WebhookService;
+  /** Promotions, production pointers (the cached resolve) and monitoring re-evals. */
+  readonly promotions: PromotionsService;
   /** Flushes pending bookkeeping, then closes the queue, the blob store and the database. */
   close(): Promise<void>;
 }
@@ -170,10 +182,21 @@ export function createFtm(options: CreateFtmOptions): Ftm {
     { logger, now: () => clock.now(), systemContext: (tenantId, requestId) => systemContext(tenantId, requestId ? { requestId } : {}) },
   );
 
+  const webhooks = createWebhookService(createWebhookDeps({ db, queue, clock, ids, logger, ...options.webhooks }));
   const evals = createEvals(
     createEvalDeps({ db, blobs, queue, governance, sanitizer: options.datasets?.sanitizer ?? new BuiltinSanitizer(), ...options.evals }),
   );
   const fineTuning = createFineTuningService({ db, queue, blobs, clock, ids, logger, governance }, { env: 'dev', ...options.fineTuning });
+  const promotions = createPromotions({
+    db,
+    governance,
+    sanitizer: options.datasets?.sanitizer ?? new BuiltinSanitizer(),
+    prism: fineTuning.deps.prism,
+    bus: options.promotions?.bus ?? new InProcessPointerChangeBus(),
+    approvalHooks: fineTuning.deps.approvalHooks,
+    clock,
+    monitoring: { startEvalRun: (ctx, input) => evals.createRun(ctx, input), clock, ids, logger },
+  });
 
   return {
     database,
@@ -186,6 +209,8 @@ export function createFtm(options: CreateFtmOptions): Ftm {
     datasets,
     fineTuning,
     evals,
+    webhooks,
+    promotions,
     systemContext,
     auth: {
       authenticate: (secret) => authenticator.authenticate(secret),
@@ -209,6 +234,7 @@ export function createFtm(options: CreateFtmOptions): Ftm {
       retireModelVersion: (ctx, id) => retireModelVersion(db, ctx, id),
     },
     close: async () => {
+      await promotions.close();
       await lastUsed.flush();
       await queue.close();
       await blobs.close();

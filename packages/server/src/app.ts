@@ -20,7 +20,13 @@ import { approvalRoutes } from './routes/approvals/index.js';
 import { providerWebhookRoutes } from './routes/provider-webhooks/index.js';
 import { evalSuiteRoutes } from './routes/eval-suites/index.js';
 import { evalRunRoutes } from './routes/eval-runs/index.js';
+import { promotionRoutes } from './routes/promotions/index.js';
+import { productionPointerRoutes } from './routes/production-pointers/index.js';
+import { reEvalRoutes } from './routes/re-evals/index.js';
 import { metricsRoutes } from './routes/metrics/index.js';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints/index.js';
+import { webhookDeliveryRoutes } from './routes/webhook-deliveries/index.js';
+import { auditEventRoutes } from './routes/audit-events/index.js';
 import './http/request-context.js';
 
 /** What {@link buildApp} needs: parsed config, the services, and the process logger. */
@@ -67,6 +73,12 @@ const API_ROUTES: readonly FastifyPluginAsync<{ ftm: Ftm }>[] = [
   (api, { ftm }) => approvalRoutes(ftm.fineTuning)(api, { ftm }),
   (api, { ftm }) => evalSuiteRoutes(ftm.evals)(api, { ftm }),
   (api, { ftm }) => evalRunRoutes(ftm.evals)(api, { ftm }),
+  (api, { ftm }) => promotionRoutes(ftm.promotions)(api, { ftm }),
+  (api, { ftm }) => productionPointerRoutes(ftm.promotions)(api, { ftm }),
+  (api, { ftm }) => reEvalRoutes(ftm.promotions)(api, { ftm }),
+  (api, { ftm }) => webhookEndpointRoutes(ftm.webhooks)(api, { ftm }),
+  (api, { ftm }) => webhookDeliveryRoutes(ftm.webhooks)(api, { ftm }),
+  auditEventRoutes,
 ];
 
 /**
@@ -130,6 +142,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // Signed by the provider (Standard Webhooks), not by a bearer key.
   await app.register(providerWebhookRoutes(ftm.fineTuning));
 
+  // From here on the resolve cache hears pointer swaps (LISTEN/NOTIFY, Redis or in-process).
+  await ftm.promotions.start();
   await app.register(async (api) => {
     api.addHook('onRequest', authHook(ftm));
     registerIdempotency(api, ftm);

@@ -17,6 +17,10 @@ export interface FtmConfig {
   readonly vectorUrl?: string;
   readonly openaiApiKey?: string;
   readonly webhookSigningKey?: string;
+  /** Earlier signing keys whose signatures deliveries keep carrying during a key rotation. */
+  readonly webhookPreviousSigningKeys: readonly string[];
+  /** Non-public destinations (IPs, CIDR ranges, host names) webhooks may reach outside dev. */
+  readonly webhookAllowedDestinations: readonly string[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly otelEndpoint?: string;
   /** Browser origins allowed by CORS; empty means no CORS headers at all. */
@@ -35,6 +39,9 @@ export class ConfigError extends Error {
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+// whsec_ + base64 of 24..64 bytes (32..88 base64 characters); the webhook module checks the bytes.
+const WHSEC_RE = /^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/;
+const commaList = (raw: string | undefined): string[] => (raw ? raw.split(',').map((v) => v.trim()).filter(Boolean) : []);
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 const EnvSchema = z.object({
@@ -54,7 +61,9 @@ const EnvSchema = z.object({
   FTM_TRISM_URL: optional(httpUrl),
   FTM_PRISM_URL: optional(httpUrl),
   FTM_OPENAI_API_KEY: optional(z.string().min(1)),
-  FTM_WEBHOOK_SIGNING_KEY: optional(z.string().min(16, 'must be at least 16 characters')),
+  FTM_WEBHOOK_SIGNING_KEY: optional(z.string().regex(WHSEC_RE, 'must be whsec_ followed by the base64 of 24 to 64 random bytes')),
+  FTM_WEBHOOK_PREVIOUS_SIGNING_KEYS: optional(z.string()),
+  FTM_WEBHOOK_ALLOWED_DESTINATIONS: optional(z.string()),
   FTM_LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be fatal, error, warn, info, debug, trace or silent' })),
   FTM_OTEL_EXPORTER_OTLP_ENDPOINT: optional(httpUrl),
   FTM_CORS_ORIGINS: optional(z.string()),
@@ -117,6 +126,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     if (!e.FTM_WEBHOOK_SIGNING_KEY) problems.push('FTM_WEBHOOK_SIGNING_KEY: required when FTM_ENV=prod');
     if (corsOrigins.includes('*')) problems.push('FTM_CORS_ORIGINS: * (any origin) is refused when FTM_ENV=prod; list the allowed origins');
   }
+  const previousSigningKeys = commaList(e.FTM_WEBHOOK_PREVIOUS_SIGNING_KEYS);
+  if (previousSigningKeys.some((k) => !WHSEC_RE.test(k))) problems.push('FTM_WEBHOOK_PREVIOUS_SIGNING_KEYS: every entry must be a whsec_ secret');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const optionalFields = {
@@ -130,6 +141,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   };
   return {
     env: mode,
+    webhookPreviousSigningKeys: previousSigningKeys,
+    webhookAllowedDestinations: commaList(e.FTM_WEBHOOK_ALLOWED_DESTINATIONS),
     host: e.FTM_HOST ?? '127.0.0.1',
     port: e.FTM_PORT ?? 8080,
     dataDir,

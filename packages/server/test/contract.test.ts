@@ -175,6 +175,49 @@ describe('contract', () => {
     await call(a.memberKey, '/eval-runs/:id/compare', { url: `/eval-runs/${run.id}/compare?baseline=${uuidv7()}` }); // 404
     await call(a.memberKey, '/eval-runs/:id/cancel', { method: 'POST', url: `/eval-runs/${run.id}/cancel` });
 
+    // promotions, pointers and monitoring (swaps, resolve hits and overrides: the pointer route tests)
+    const promotion = (await call(a.memberKey, '/promotions', { method: 'POST', url: '/promotions', payload: { model_version_id: mv.id, target: { type: 'assistant', value: 'contract-bot' }, min_eval_score: 0.5 } })).json(); // 201 rejected (retired)
+    await call(a.memberKey, '/promotions', { method: 'POST', url: '/promotions', payload: { model_version_id: mv.id, target: { type: 'global', value: 'all' }, min_eval_score: 0.5 } }); // 400
+    await call(b.memberKey, '/promotions', { method: 'POST', url: '/promotions', payload: { model_version_id: mv.id, target: { type: 'global', value: '*' }, min_eval_score: 0.5 } }); // 404
+    await call(a.memberKey, '/promotions', { url: '/promotions?decision=rejected&limit=1' });
+    await call(a.memberKey, '/promotions/:id', { url: `/promotions/${promotion.id}` });
+    await call(b.memberKey, '/promotions/:id', { url: `/promotions/${promotion.id}` }); // 404
+    await call(a.memberKey, '/promotions/:id/rollback', { method: 'POST', url: `/promotions/${promotion.id}/rollback` }); // 409 not promoted
+    await call(a.memberKey, '/production-pointers', { url: '/production-pointers?target_type=assistant' });
+    await call(a.memberKey, '/production-pointers/resolve', { url: '/production-pointers/resolve?assistant=contract-bot' }); // 404
+    await call(a.memberKey, '/production-pointers/resolve', { url: '/production-pointers/resolve' }); // 400
+    await call(a.memberKey, '/production-pointers/:id', { url: `/production-pointers/${uuidv7()}` }); // 404
+    await call(a.memberKey, '/production-pointers/:id', { method: 'PATCH', url: `/production-pointers/${uuidv7()}`, payload: { model_version_id: mv.id, notes: 'x' } }); // 403
+    await call(a.adminKey, '/production-pointers/:id', { method: 'PATCH', url: `/production-pointers/${uuidv7()}`, payload: { model_version_id: mv.id } }); // 400
+    await call(a.memberKey, '/production-pointers/:id/history', { url: `/production-pointers/${uuidv7()}/history` }); // 404
+    const reEval = (await call(a.memberKey, '/monitoring/re-evals', { method: 'POST', url: '/monitoring/re-evals', payload: { eval_suite_id: suite.id, target: { type: 'assistant', value: 'contract-bot' }, schedule: { type: 'cron', cron: '0 3 * * *' }, policy: { max_score_drop: 0.05 } } })).json();
+    await call(a.memberKey, '/monitoring/re-evals', { method: 'POST', url: '/monitoring/re-evals', payload: { eval_suite_id: suite.id, schedule: { type: 'immediate' }, policy: { max_score_drop: 0.05 } } }); // 400
+    await call(a.memberKey, '/monitoring/re-evals', { url: '/monitoring/re-evals?status=active' });
+    await call(a.memberKey, '/monitoring/re-evals/:id', { url: `/monitoring/re-evals/${reEval.id}` });
+    await call(b.memberKey, '/monitoring/re-evals/:id', { url: `/monitoring/re-evals/${reEval.id}` }); // 404
+    await call(a.memberKey, '/monitoring/re-evals/:id/pause', { method: 'POST', url: `/monitoring/re-evals/${reEval.id}/pause` });
+    await call(a.memberKey, '/monitoring/re-evals/:id/resume', { method: 'POST', url: `/monitoring/re-evals/${reEval.id}/resume` });
+
+    // webhook endpoints, deliveries and the audit trail (delivery flows live in the webhook route tests)
+    const hook = { url: 'https://93.184.216.34/ftm-hook', event_types: ['model.promoted'] };
+    const endpoint = (await call(a.adminKey, '/webhook-endpoints', { method: 'POST', url: '/webhook-endpoints', payload: hook })).json();
+    await call(a.adminKey, '/webhook-endpoints', { method: 'POST', url: '/webhook-endpoints', payload: { url: 'https://169.254.169.254/latest' } }); // 400
+    await call(a.adminKey, '/webhook-endpoints', { url: '/webhook-endpoints?limit=1' });
+    await call(a.adminKey, '/webhook-endpoints/:id', { url: `/webhook-endpoints/${endpoint.id}` });
+    await call(b.adminKey, '/webhook-endpoints/:id', { url: `/webhook-endpoints/${endpoint.id}` }); // 404
+    await call(a.adminKey, '/webhook-endpoints/:id', { method: 'PATCH', url: `/webhook-endpoints/${endpoint.id}`, payload: { description: 'ops' } });
+    await call(a.adminKey, '/webhook-endpoints/:id/rotate-secret', { method: 'POST', url: `/webhook-endpoints/${endpoint.id}/rotate-secret`, payload: { overlap_seconds: 60 } });
+    await call(a.adminKey, '/webhooks/deliveries', { url: `/webhooks/deliveries?endpoint_id=${endpoint.id}` });
+    await call(a.adminKey, '/webhooks/deliveries', { url: '/webhooks/deliveries?status=lost' }); // 400
+    await call(a.adminKey, '/webhooks/deliveries/:id', { url: `/webhooks/deliveries/${uuidv7()}` }); // 404
+    await call(a.adminKey, '/webhooks/deliveries/:id/redeliver', { method: 'POST', url: `/webhooks/deliveries/${uuidv7()}/redeliver` }); // 404
+    await call(a.adminKey, '/webhooks/deliveries/replay', { method: 'POST', url: '/webhooks/deliveries/replay', payload: { since: '2020-01-01T00:00:00Z' } });
+    await call(a.adminKey, '/webhook-endpoints/:id', { method: 'DELETE', url: `/webhook-endpoints/${endpoint.id}` });
+    const audit = (await call(a.adminKey, '/audit-events', { url: '/audit-events?limit=2' })).json();
+    await call(a.adminKey, '/audit-events', { url: '/audit-events?since=yesterday' }); // 400
+    await call(a.adminKey, '/audit-events/:id', { url: `/audit-events/${audit.data[0].id}` });
+    await call(b.adminKey, '/audit-events/:id', { url: `/audit-events/${audit.data[0].id}` }); // 404
+
     expect(problems).toEqual([]);
     const served = t.app.ftmRoutes.filter((r) => !isDocsAsset(r.url)).map((r) => `${r.method} ${r.url}`);
     expect(served.filter((r) => !exercised.has(r))).toEqual([]);

@@ -63,7 +63,7 @@ export async function relayOutbox(options: RelayOutboxOptions): Promise<number> 
         .where('dispatched_at', 'is', null)
         .orderBy('seq')
         .limit(batchSize)
-        .forUpdate()
+        .forNoKeyUpdate()
         .skipLocked()
         .execute();
       return enqueueAndMark(trx, events, options);

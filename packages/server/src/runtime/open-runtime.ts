@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { createDatasetIntegrations, createFtm, createGovernanceEngine, openBlobStore, openPglite, openPostgres, openQueue, type FtmDatabase, type Ftm } from '@ftm/core';
+import { createDatasetIntegrations, defaultFtmMetrics, createFtm, createGovernanceEngine, openBlobStore, openPglite, openPointerChangeBus, openPostgres, openQueue, type FtmDatabase, type Ftm } from '@ftm/core';
 import type { FtmConfig } from '../config.js';
 
 /** Opens the database the config names: PostgreSQL, or PGlite under FTM_DATA_DIR/db. */
@@ -44,11 +44,27 @@ export async function openRuntime(config: FtmConfig, logger: Logger, options: { 
         orchestrator: config.orchestrator ?? null,
         prism: config.prismUrl && config.orchestrator ? { url: config.prismUrl, apiKey: config.orchestrator.apiKey } : null,
       },
+      webhooks: {
+        settings: {
+          signingKey: config.webhookSigningKey ?? null,
+          previousSigningKeys: [...config.webhookPreviousSigningKeys],
+          allowPrivateDestinations: config.env === 'dev',
+          destinationAllowlist: [...config.webhookAllowedDestinations],
+        },
+        onAttemptResult: (result) => defaultFtmMetrics().webhookAttempts.inc({ outcome: result.kind }),
+      },
       evals: {
         openai: config.openaiApiKey ? { apiKey: config.openaiApiKey } : null,
         vectorStore: config.vectorUrl && config.orchestrator ? { url: config.vectorUrl, apiKey: config.orchestrator.apiKey } : null,
       },
       auth: { cacheTtlMs: config.authCacheTtlMs, ...(config.orchestrator ? { orchestrator: config.orchestrator } : {}) },
+      // Pointer swaps reach every API process: over Redis when the queue is Redis, else over the shared PostgreSQL; PGlite is one process.
+      promotions: {
+        bus: openPointerChangeBus(
+          config.queue.type === 'redis' ? { type: 'redis', url: config.queue.url } : config.database.kind === 'postgres' ? { type: 'postgres', url: config.database.url } : { type: 'in_process' },
+          logger,
+        ),
+      },
     });
   } catch (error) {
     await database.close().catch(() => undefined);
