@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { createFtm, createFtmMetrics, createWebhookDeps, createWebhookService, FsBlobStore, LocalGovernanceEngine, openQueue, uuidv7, type Ftm, type FtmMetrics } from '@ftm/core';
+import { createFtm, createFtmMetrics, FsBlobStore, LocalGovernanceEngine, openQueue, uuidv7, type Ftm, type FtmMetrics } from '@ftm/core';
 import { createPgliteTestDatabase, type TestDatabase } from '../../core/test/support/databases.js';
 import { seedTenant, testContext } from '../../core/test/support/fixtures.js';
 import { startReceiver, type TestReceiver } from '../../core/test/webhooks/support/receiver.js';
@@ -32,8 +32,15 @@ beforeAll(async () => {
     default: 'allow',
     rules: [{ id: 'no-member-datasets', actions: ['dataset.create'], effect: 'deny', when: { roles: ['member'] }, reason: 'admins build datasets' }],
   });
-  ftm = createFtm({ database: t.database, blobs: new FsBlobStore({ root: blobDir }), queue: openQueue({ type: 'local', database: t.database }), datasets: { governance } });
   metrics = createFtmMetrics();
+  ftm = createFtm({
+    database: t.database,
+    blobs: new FsBlobStore({ root: blobDir }),
+    queue: openQueue({ type: 'local', database: t.database }),
+    datasets: { governance },
+    // The receiver listens on loopback; outcomes go to this test's metrics as open-runtime wires the process's.
+    webhooks: { settings: { allowPrivateDestinations: true }, onAttemptResult: (r) => metrics.webhookAttempts.inc({ outcome: r.kind }) },
+  });
   app = await buildApp({ config: { corsOrigins: [], bodyLimitBytes: 1024 * 1024 }, ftm, logger: createLogger({ level: 'silent' }), metrics });
   await app.ready();
   ({ tenantId } = await seedTenant(ftm.database));
@@ -134,8 +141,7 @@ describe('worker metrics in the same process', () => {
   afterAll(async () => receiver?.close());
 
   it('records job durations by job name and webhook delivery outcomes from the worker runtime', async () => {
-    const webhooks = createWebhookService(createWebhookDeps({ db: ftm.database.db, queue: ftm.queue, settings: { allowPrivateDestinations: true } }));
-    await webhooks.createEndpoint(testContext({ tenantId, role: 'admin' }), { url: receiver.url, event_types: ['model_version.created'] });
+    await ftm.webhooks.createEndpoint(testContext({ tenantId, role: 'admin' }), { url: receiver.url, event_types: ['model_version.created'] });
     const config = loadConfig({ FTM_ENV: 'dev', FTM_DATA_DIR: blobDir });
     const worker = startWorker(ftm, config, metrics);
     try {
