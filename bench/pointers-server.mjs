@@ -1,8 +1,8 @@
-// The FTM side of bench/pointers: the real @ftm/server app with the promotion and pointer routes
-// on a fresh PostgreSQL database (created, migrated, seeded with one tenant, one API key and one
-// promoted model version behind an assistant pointer; dropped on SIGTERM), pointer changes over
-// LISTEN/NOTIFY as in a multi-instance deployment. Prints { url, key, assistant } once listening.
-// Runs from source through tsx (the route plugins are wired by the integrator, not exported).
+// The FTM side of bench/pointers: the real @ftm/server app on a fresh PostgreSQL database
+// (created, migrated, seeded with one tenant, one API key and one promoted model version behind an
+// assistant pointer; dropped on SIGTERM), pointer changes over LISTEN/NOTIFY as in a
+// multi-instance deployment. Prints { url, key, assistant } once listening.
+// Runs from source through tsx.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -15,8 +15,6 @@ const src = (path) => join(ROOT, path);
 const core = await import(src('packages/core/src/index.ts'));
 const { buildApp } = await import(src('packages/server/src/app.ts'));
 const { createLogger } = await import(src('packages/server/src/http/logger.ts'));
-const { promotionRoutes } = await import(src('packages/server/src/routes/promotions/index.ts'));
-const { productionPointerRoutes } = await import(src('packages/server/src/routes/production-pointers/index.ts'));
 const pg = createRequire(join(ROOT, 'packages/core/package.json'))('pg');
 
 const adminUrl = process.env.FTM_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -31,17 +29,13 @@ url.pathname = `/${name}`;
 const database = core.openPostgres({ connectionString: url.toString(), maxConnections: 16 });
 await database.migrate();
 const blobDir = await mkdtemp(join(tmpdir(), 'ftm-bench-blobs-'));
-const ftm = core.createFtm({ database, blobs: new core.FsBlobStore({ root: blobDir }), queue: core.openQueue({ type: 'local', database }) });
-const promotions = core.createPromotions({
-  db: database.db,
-  governance: new core.LocalGovernanceEngine({ version: 1, default: 'allow', rules: [] }),
-  sanitizer: new core.BuiltinSanitizer(),
-  prism: null,
-  bus: new core.PgNotifyPointerChangeBus({ connectionString: url.toString() }),
-  approvalHooks: new core.ApprovalHooks(),
-  monitoring: { startEvalRun: async () => { throw new Error('no eval runs in the bench'); }, clock: ftm.clock, ids: ftm.ids, logger: ftm.logger },
+const ftm = core.createFtm({
+  database,
+  blobs: new core.FsBlobStore({ root: blobDir }),
+  queue: core.openQueue({ type: 'local', database }),
+  promotions: { bus: new core.PgNotifyPointerChangeBus({ connectionString: url.toString() }) },
 });
-await promotions.start();
+const promotions = ftm.promotions;
 
 const boot = await ftm.auth.ensureBootstrap();
 const ctx = ftm.systemContext(boot.tenantId, { actor: { type: 'cli', id: 'bench', role: 'admin' } });
@@ -61,13 +55,12 @@ if (promotion.decision !== 'promoted') throw new Error(`bench setup: promotion $
 
 // Request logs at info would measure stdout, not the API: the bench runs at warn, like a quiet prod.
 const logger = createLogger({ level: process.env.FTM_LOG_LEVEL ?? 'warn', name: 'ftm-bench' });
-const app = await buildApp({ config: { corsOrigins: [], bodyLimitBytes: 1024 * 1024 }, ftm, logger, routes: [promotionRoutes(promotions), productionPointerRoutes(promotions)] });
+const app = await buildApp({ config: { corsOrigins: [], bodyLimitBytes: 1024 * 1024 }, ftm, logger });
 const listening = await app.listen({ host: '127.0.0.1', port: 0 });
 process.stdout.write(`${JSON.stringify({ url: listening, key: boot.adminKey.secret, assistant })}\n`);
 
 process.on('SIGTERM', async () => {
   await app.close();
-  await promotions.close();
   await ftm.close();
   await rm(blobDir, { recursive: true, force: true });
   const c = new pg.Client({ connectionString: adminUrl });

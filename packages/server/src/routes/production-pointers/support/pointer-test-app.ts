@@ -1,6 +1,6 @@
 /**
  * Test support for the promotion, pointer and monitoring routes: the real app (PGlite unless a
- * database is given, filesystem blobs, local queue) with these routes registered, two seeded
+ * database is given, filesystem blobs, local queue, the embedded default services), two seeded
  * tenants with admin, member and project-scoped keys, and every response checked against the
  * contract.
  */
@@ -8,29 +8,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import {
-  ApprovalHooks,
-  BuiltinSanitizer,
-  createFtm,
-  createPromotions,
-  FsBlobStore,
-  InProcessPointerChangeBus,
-  LocalGovernanceEngine,
-  openQueue,
-  uuidv7,
-  type Ftm,
-  type PointerChangeBus,
-  type PromotionsService,
-  type StartEvalRun,
-} from '@ftm/core';
+import { createFtm, FsBlobStore, openQueue, uuidv7, type ApprovalHooks, type Ftm, type PointerChangeBus, type PromotionsService } from '@ftm/core';
 import { createPgliteTestDatabase, type TestDatabase } from '../../../../../core/test/support/databases.js';
 import { seedTenant, testContext } from '../../../../../core/test/support/fixtures.js';
 import { ContractValidator } from '../../../../test/support/contract-validator.js';
 import { buildApp } from '../../../app.js';
 import { createLogger } from '../../../http/logger.js';
-import { promotionRoutes } from '../../promotions/index.js';
-import { productionPointerRoutes } from '../index.js';
-import { reEvalRoutes } from '../../re-evals/index.js';
 
 /** A seeded tenant and its keys. */
 export interface RouteTenant {
@@ -65,32 +48,22 @@ async function seedKeys(ftm: Ftm): Promise<RouteTenant> {
   return { tenantId, projectId, adminKey, memberKey, scopedKey };
 }
 
-const noEvalRuns: StartEvalRun = async () => {
-  throw new Error('these route tests start no eval runs');
-};
-
-/** Builds the app with the promotion, pointer and re-eval routes on a fresh database. */
-export async function createPointerTestApp(options: { database?: TestDatabase; bus?: PointerChangeBus; startEvalRun?: StartEvalRun } = {}): Promise<PointerTestApp> {
+/** Builds the app (which serves these routes from `ftm.promotions`) on a fresh database. */
+export async function createPointerTestApp(options: { database?: TestDatabase; bus?: PointerChangeBus } = {}): Promise<PointerTestApp> {
   const testDb = options.database ?? (await createPgliteTestDatabase());
   const blobDir = await mkdtemp(join(tmpdir(), 'ftm-pointer-routes-'));
-  const ftm = createFtm({ database: testDb.database, blobs: new FsBlobStore({ root: blobDir }), queue: openQueue({ type: 'local', database: testDb.database }) });
-  const hooks = new ApprovalHooks();
-  const bus = options.bus ?? new InProcessPointerChangeBus();
-  const promotions = createPromotions({
-    db: ftm.database.db,
-    governance: new LocalGovernanceEngine({ version: 1, default: 'allow', rules: [] }),
-    sanitizer: new BuiltinSanitizer(),
-    prism: null,
-    bus,
-    approvalHooks: hooks,
-    monitoring: { startEvalRun: options.startEvalRun ?? noEvalRuns, clock: ftm.clock, ids: ftm.ids, logger: ftm.logger },
+  const ftm = createFtm({
+    database: testDb.database,
+    blobs: new FsBlobStore({ root: blobDir }),
+    queue: openQueue({ type: 'local', database: testDb.database }),
+    ...(options.bus ? { promotions: { bus: options.bus } } : {}),
   });
-  await promotions.start();
+  const promotions = ftm.promotions;
+  const hooks = ftm.fineTuning.deps.approvalHooks;
   const app = await buildApp({
     config: { corsOrigins: ['https://app.example.com'], bodyLimitBytes: 64 * 1024 },
     ftm,
     logger: createLogger({ level: 'silent' }),
-    routes: [promotionRoutes(promotions), productionPointerRoutes(promotions), reEvalRoutes(promotions)],
   });
   await app.ready();
   const [a, b] = [await seedKeys(ftm), await seedKeys(ftm)];
@@ -116,7 +89,6 @@ export async function createPointerTestApp(options: { database?: TestDatabase; b
     },
     close: async () => {
       await app.close();
-      await promotions.close();
       await ftm.close().catch(() => undefined);
       await testDb.dispose().catch(() => undefined);
       await rm(blobDir, { recursive: true, force: true });
