@@ -25,19 +25,24 @@ interface Pending {
   readonly reject: (error: Error) => void;
 }
 
+// A worker's live data is its tokenizer's rank table and a few batches; left to its defaults
+// V8 lets a busy worker's heap grow far past that. A small young generation and an explicit old
+// generation limit (roomy enough for a 16 MB record) keep each thread's footprint flat.
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 512 };
+
 /**
  * Starts the worker module beside this one: `record-worker.js` in a build (tsup must emit it next
  * to the module importing this), or from source the `.ts` file behind tsx's loader, registered
  * inside the thread first because `--import` in a worker's execArgv runs too late on Node 20.
  */
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./record-worker.js', import.meta.url));
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./record-worker.js', import.meta.url), { resourceLimits: WORKER_LIMITS });
   // tsx's `esm/api` export, import flavour (its require flavour cannot register from a worker).
   const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const tsxApi = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
   const entry = new URL('./record-worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true });
+  return new Worker(boot, { eval: true, resourceLimits: WORKER_LIMITS });
 }
 
 export interface RecordProcessorPoolOptions {

@@ -9,6 +9,7 @@ const PLAIN = { disallowedSpecial: new Set<string>() };
 const loaded = new Map<TokenEncoding, CountText>();
 const MEMO_MAX_ENTRIES = 4096;
 const MEMO_MAX_CHARS = 2048;
+const MERGE_CACHE_ENTRIES = 10_000;
 
 /**
  * A token counter for an encoding, backed by gpt-tokenizer. Each encoding's rank table takes
@@ -17,8 +18,12 @@ const MEMO_MAX_CHARS = 2048;
 export async function loadTextCounter(encoding: TokenEncoding): Promise<CountText> {
   let counter = loaded.get(encoding);
   if (!counter) {
-    const { countTokens } =
+    const { countTokens, setMergeCacheSize } =
       encoding === 'o200k_base' ? await import('gpt-tokenizer/encoding/o200k_base') : await import('gpt-tokenizer/encoding/cl100k_base');
+    // gpt-tokenizer keeps up to 100k merged pieces per thread by default; on real text (ids,
+    // numbers, names) that cache only grows with the dataset. A tenth of it keeps the hit rate on
+    // common words and the memory of each thread flat.
+    setMergeCacheSize(MERGE_CACHE_ENTRIES);
     // Datasets repeat texts (system prompts, roles, canned replies): count each once. Bounded in
     // entries and text length, cleared when full, so it never holds more than a few MB.
     const memo = new Map<string, number>();
