@@ -62,7 +62,7 @@ describe('config', () => {
       FTM_DATABASE_URL: 'postgresql://db/ftm',
       FTM_QUEUE_URL: 'redis://cache:6379',
       FTM_STORAGE_URI: 's3://bucket',
-      FTM_WEBHOOK_SIGNING_KEY: 'whsec_0123456789abcdef',
+      FTM_WEBHOOK_SIGNING_KEY: 'whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
       FTM_CORS_ORIGINS: 'https://app.example.com, https://admin.example.com',
     };
     expect(fail({ ...prod, FTM_STORAGE_URI: 'file:///var/ftm' })).toEqual([expect.stringMatching(/^FTM_STORAGE_URI: file: storage is for dev only/)]);

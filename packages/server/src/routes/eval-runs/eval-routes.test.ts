@@ -23,18 +23,15 @@ const contract = new ContractValidator();
 beforeAll(async () => {
   db = await createPgliteTestDatabase();
   blobDir = await mkdtemp(join(tmpdir(), 'ftm-eval-routes-'));
-  ftm = createFtm({ database: db.database, blobs: new FsBlobStore({ root: blobDir }), queue: openQueue({ type: 'local', database: db.database }) });
-  evals = createEvals(
-    createEvalDeps({
-      db: ftm.database.db,
-      blobs: ftm.blobs,
-      queue: ftm.queue,
-      governance: new LocalGovernanceEngine({ version: 1, default: 'allow', rules: [{ id: 'frozen', actions: ['eval.run'], effect: 'deny', when: { roles: ['member'] }, reason: 'evals need an admin' }] }),
-      sanitizer: new BuiltinSanitizer(),
-      engine: { sleep: async () => {} },
-    }),
-  );
-  app = await buildApp({ config: { corsOrigins: [], bodyLimitBytes: 1024 * 1024 }, ftm, logger: createLogger({ level: 'silent' }), routes: [evalSuiteRoutes(evals), evalRunRoutes(evals)] });
+  ftm = createFtm({
+    database: db.database,
+    blobs: new FsBlobStore({ root: blobDir }),
+    queue: openQueue({ type: 'local', database: db.database }),
+    governance: new LocalGovernanceEngine({ version: 1, default: 'allow', rules: [{ id: 'frozen', actions: ['eval.run'], effect: 'deny', when: { roles: ['member'] }, reason: 'evals need an admin' }] }),
+    evals: { engine: { sleep: async () => {} } },
+  });
+  evals = ftm.evals;
+  app = await buildApp({ config: { corsOrigins: [], bodyLimitBytes: 1024 * 1024 }, ftm, logger: createLogger({ level: 'silent' }) });
   await app.ready();
   for (const name of ['a', 'b'] as const) {
     const { tenantId } = await seedTenant(ftm.database);

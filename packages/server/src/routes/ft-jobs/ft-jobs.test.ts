@@ -41,18 +41,14 @@ function call(key: string | null, options: InjectOptions & { idempotencyKey?: st
 beforeAll(async () => {
   t = await createPgliteTestDatabase();
   blobs = new FsBlobStore({ root: await mkdtemp(join(tmpdir(), 'ftm-ft-routes-')) });
-  ftm = createFtm({ database: t.database, blobs, queue: openQueue({ type: 'local', database: t.database }) });
-  fineTuning = await createFineTuning(
-    { db: ftm.database.db, queue: ftm.queue, blobs, clock: ftm.clock, ids: ftm.ids, logger: ftm.logger },
-    { env: 'dev', defaultCostThresholdUsd: 0.1, webhookSecrets: { openai: WEBHOOK_SECRET } },
-  );
-  app = await buildApp({
-    config: { corsOrigins: [], bodyLimitBytes: 1024 * 1024 },
-    ftm,
-    logger: createLogger({ level: 'silent' }),
-    routes: [ftJobRoutes(fineTuning), approvalRoutes(fineTuning)],
-  } as Parameters<typeof buildApp>[0]);
-  await app.register(providerWebhookRoutes(fineTuning));
+  ftm = createFtm({
+    database: t.database,
+    blobs,
+    queue: openQueue({ type: 'local', database: t.database }),
+    fineTuning: { env: 'dev', defaultCostThresholdUsd: 0.1, webhookSecrets: { openai: WEBHOOK_SECRET } },
+  });
+  fineTuning = ftm.fineTuning;
+  app = await buildApp({ config: { corsOrigins: [], bodyLimitBytes: 1024 * 1024 }, ftm, logger: createLogger({ level: 'silent' }) });
   await app.ready();
   tenants.push(await seedKeys(), await seedKeys());
 });
