@@ -3,14 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { BuiltinSanitizer, createEvalDeps, createEvals, createFtm, FsBlobStore, LocalGovernanceEngine, openQueue, uuidv7, type Evals, type Ftm } from '@ftm/core';
+import { createFtm, FsBlobStore, LocalGovernanceEngine, openQueue, uuidv7, type Evals, type Ftm } from '@ftm/core';
 import { createPgliteTestDatabase, type TestDatabase } from '../../../../core/test/support/databases.js';
 import { seedTenant, testContext } from '../../../../core/test/support/fixtures.js';
 import { ContractValidator } from '../../../test/support/contract-validator.js';
 import { buildApp } from '../../app.js';
 import { createLogger } from '../../http/logger.js';
-import { evalSuiteRoutes } from '../eval-suites/index.js';
-import { evalRunRoutes } from './index.js';
 
 let db: TestDatabase;
 let blobDir: string;

@@ -4,15 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { Webhook } from 'standardwebhooks';
-import { createFineTuning, createFtm, FsBlobStore, openQueue, uuidv7, type FineTuningService, type Ftm } from '@ftm/core';
+import { createFtm, FsBlobStore, openQueue, uuidv7, type FineTuningService, type Ftm } from '@ftm/core';
 import { createPgliteTestDatabase, type TestDatabase } from '../../../../core/test/support/databases.js';
 import { seedTenant, testContext } from '../../../../core/test/support/fixtures.js';
 import { seedDataset } from '../../../../core/test/ft-jobs/ft-job-test-kit.js';
 import { buildApp } from '../../app.js';
 import { createLogger } from '../../http/logger.js';
-import { ftJobRoutes } from './index.js';
-import { approvalRoutes } from '../approvals/index.js';
-import { providerWebhookRoutes } from '../provider-webhooks/index.js';
 
 const WEBHOOK_SECRET = `whsec_${Buffer.from('provider-webhook-secret-32-bytes').toString('base64')}`;
 

@@ -3,16 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { createFtm, createWebhookDeps, ManualClock, createWebhookService, FsBlobStore, openQueue, recordEvent, toDispatchPayload, uuidv7, type Ftm, type WebhookService } from '@ftm/core';
+import { createFtm, ManualClock, FsBlobStore, openQueue, recordEvent, toDispatchPayload, uuidv7, type Ftm, type WebhookService } from '@ftm/core';
 import { createPgliteTestDatabase, type TestDatabase } from '../../../../core/test/support/databases.js';
 import { seedTenant, testContext } from '../../../../core/test/support/fixtures.js';
 import { startReceiver, type TestReceiver } from '../../../../core/test/webhooks/support/receiver.js';
 import { ContractValidator } from '../../../test/support/contract-validator.js';
 import { buildApp } from '../../app.js';
 import { createLogger } from '../../http/logger.js';
-import { webhookEndpointRoutes } from './index.js';
-import { webhookDeliveryRoutes } from '../webhook-deliveries/index.js';
-import { auditEventRoutes } from '../audit-events/index.js';
 
 interface Tenant {
   readonly tenantId: string;
@@ -50,14 +47,9 @@ describe('webhook and audit routes', () => {
     t = await createPgliteTestDatabase();
     blobDir = await mkdtemp(join(tmpdir(), 'ftm-webhook-routes-'));
     const queue = openQueue({ type: 'local', database: t.database });
-    ftm = createFtm({ database: t.database, blobs: new FsBlobStore({ root: blobDir }), queue });
-    webhooks = createWebhookService(createWebhookDeps({ db: t.database.db, queue, settings: { destinationAllowlist: ['127.0.0.1'] } }));
-    app = await buildApp({
-      config: { corsOrigins: [], bodyLimitBytes: 1024 * 1024 },
-      ftm,
-      logger: createLogger({ level: 'silent' }),
-      routes: [webhookEndpointRoutes(webhooks), webhookDeliveryRoutes(webhooks), auditEventRoutes],
-    });
+    ftm = createFtm({ database: t.database, blobs: new FsBlobStore({ root: blobDir }), queue, webhooks: { settings: { destinationAllowlist: ['127.0.0.1'] } } });
+    webhooks = ftm.webhooks;
+    app = await buildApp({ config: { corsOrigins: [], bodyLimitBytes: 1024 * 1024 }, ftm, logger: createLogger({ level: 'silent' }) });
     await app.ready();
     receiver = await startReceiver();
     a = await seed();
