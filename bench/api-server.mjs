@@ -1,6 +1,6 @@
 // The FTM side of bench/api: the real @ftm/server app on a fresh PostgreSQL database (created,
-// migrated and seeded with one tenant, one API key and one model version; dropped on SIGTERM).
-// Prints { url, id, key } on stdout. Run with the built packages, or from source through tsx.
+// migrated and seeded with one tenant, one API key and 256 model versions; dropped on SIGTERM).
+// Prints { url, ids, key } on stdout. Run with the built packages, or from source through tsx.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -30,13 +30,19 @@ const blobDir = await mkdtemp(join(tmpdir(), 'ftm-bench-blobs-'));
 const ftm = core.createFtm({ database, blobs: new core.FsBlobStore({ root: blobDir }), queue: core.openQueue({ type: 'local', database }) });
 const boot = await ftm.auth.ensureBootstrap();
 const ctx = ftm.systemContext(boot.tenantId, { actor: { type: 'cli', id: 'bench', role: 'admin' } });
-const version = await ftm.registry.createModelVersion(ctx, { name: 'bench', provider: 'openai', provider_model_id: 'ft:gpt-4o-mini:bench::1', base_model: 'gpt-4o-mini' });
+// Many versions, read in random order, so the bench measures real point reads, not one hot row.
+const VERSIONS = 256;
+const ids = [];
+for (let i = 0; i < VERSIONS; i += 1) {
+  const version = await ftm.registry.createModelVersion(ctx, { name: `bench-${i}`, provider: 'openai', provider_model_id: `ft:gpt-4o-mini:bench::${i}`, base_model: 'gpt-4o-mini' });
+  ids.push(version.id);
+}
 
 // Request logs at info would measure stdout, not the API: the bench runs at warn, like a quiet prod.
 const logger = server.createLogger({ level: process.env.FTM_LOG_LEVEL ?? 'warn', name: 'ftm-bench' });
 const app = await server.buildApp({ config: { corsOrigins: [], bodyLimitBytes: 1024 * 1024 }, ftm, logger });
 const listening = await app.listen({ host: '127.0.0.1', port: 0 });
-process.stdout.write(`${JSON.stringify({ url: listening, id: version.id, key: boot.adminKey.secret })}\n`);
+process.stdout.write(`${JSON.stringify({ url: listening, ids, key: boot.adminKey.secret })}\n`);
 
 process.on('SIGTERM', async () => {
   await app.close();

@@ -1,6 +1,7 @@
-// bench/api: `GET /model-versions/{id}` of the real API on PostgreSQL (auth, tenant scoping, one
-// indexed query, serialization) against a bare Fastify hello-world, both started in this run, each
-// in its own process, measured one after the other with autocannon (64 connections, ~10 s each).
+// bench/api: `GET /model-versions/{id}` of the real API on PostgreSQL (auth, tenant scoping, an
+// indexed read of one of 256 versions picked at random per request, serialization) against a bare
+// Fastify hello-world, both started in this run, each in its own process, measured one after the
+// other with autocannon (64 connections, ~10 s each).
 // Prints both req/s, the ratio and p99. Targets on a 2-core machine: ratio ≥ 0.30, p99 ≤ 25 ms.
 //
 //   pnpm bench:api                   (builds first)   or   node bench/api.mjs   (from source via tsx)
@@ -41,15 +42,17 @@ function stop(child) {
   });
 }
 
-function run(url, headers, duration) {
+/** `paths`, when given, are requested in random order (one per request). */
+function run(url, headers, duration, paths) {
+  const requests = paths ? [{ setupRequest: (req) => ({ ...req, path: paths[Math.floor(Math.random() * paths.length)] }) }] : undefined;
   return new Promise((resolve, reject) => {
-    autocannon({ url, connections: CONNECTIONS, duration, headers }, (error, result) => (error ? reject(error) : resolve(result)));
+    autocannon({ url, connections: CONNECTIONS, duration, headers, ...(requests ? { requests } : {}) }, (error, result) => (error ? reject(error) : resolve(result)));
   });
 }
 
-async function measure(label, url, headers) {
-  await run(url, headers, 2); // warm-up: JIT, pool connections, auth cache
-  const r = await run(url, headers, DURATION);
+async function measure(label, url, headers, paths) {
+  await run(url, headers, 2, paths); // warm-up: JIT, pool connections, auth cache
+  const r = await run(url, headers, DURATION, paths);
   const bad = r.non2xx + r.errors + r.timeouts;
   if (bad > 0) throw new Error(`${label}: ${bad} failed requests (non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`);
   return { label, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total };
@@ -65,7 +68,8 @@ try {
 const api = await startChild('bench/api-server.mjs');
 let ftm;
 try {
-  ftm = await measure('ftm GET /model-versions/{id}', `${api.info.url}/model-versions/${api.info.id}`, { authorization: `Bearer ${api.info.key}` });
+  const paths = api.info.ids.map((id) => `/model-versions/${id}`);
+  ftm = await measure('ftm GET /model-versions/{id}', api.info.url, { authorization: `Bearer ${api.info.key}` }, paths);
 } finally {
   await stop(api.child);
 }

@@ -21,7 +21,7 @@ import type { ApiKey, CreatedApiKey } from './auth/api-key.js';
 import type { Project } from './auth/project.js';
 import { IdempotencyService } from './idempotency/idempotency-service.js';
 import { createModelVersion } from './registry/create-model-version.js';
-import { getModelVersion } from './registry/get-model-version.js';
+import { batchedModelVersionReader } from './registry/get-model-version.js';
 import { listModelVersions } from './registry/list-model-versions.js';
 import { approveModelVersion, retireModelVersion } from './registry/transition-model-version.js';
 import type { ModelVersion } from './registry/model-version.js';
@@ -228,7 +228,7 @@ export function createFtm(options: CreateFtmOptions): Ftm {
     idempotency: new IdempotencyService({ db, clock, ...options.idempotency }),
     registry: {
       createModelVersion: (ctx, input) => createModelVersion(db, ctx, input),
-      getModelVersion: (ctx, id) => getModelVersion(db, ctx, id),
+      getModelVersion: batchedModelVersionReader(db),
       listModelVersions: (ctx, query) => listModelVersions(db, ctx, query),
       approveModelVersion: (ctx, id) => approveModelVersion(db, ctx, id),
       retireModelVersion: (ctx, id) => retireModelVersion(db, ctx, id),

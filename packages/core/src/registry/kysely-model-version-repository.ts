@@ -64,6 +64,15 @@ export const modelVersionRepository = {
     return (await q.executeTakeFirst()) ?? null;
   },
 
+  /** The rows of `ids` in scope (absent ids and non-UUIDs are skipped); for batched point reads. */
+  async findManyByIds(db: Kysely<DB>, scope: RegistryScope, ids: readonly string[]): Promise<ModelVersionRow[]> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return [];
+    let q = db.selectFrom('model_versions').selectAll().where('tenant_id', '=', scope.tenantId).where('id', 'in', valid);
+    if (scope.projectId) q = q.where('project_id', '=', scope.projectId);
+    return q.execute();
+  },
+
   /** Up to `limit + 1` rows, newest first, so the caller can tell whether a next page exists. */
   async list(db: Kysely<DB>, scope: RegistryScope, filter: ModelVersionFilter): Promise<ModelVersionRow[]> {
     let q = db.selectFrom('model_versions').selectAll().where('tenant_id', '=', scope.tenantId);

@@ -1,7 +1,23 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 let lastMs = 0;
 let sequence = 0;
+
+// Ids are minted on every request: one 4 KiB fill of randomness serves 256 of them instead of a
+// syscall-backed randomBytes() per id.
+const RANDOM_POOL_BYTES = 4096;
+const randomPool = Buffer.allocUnsafe(RANDOM_POOL_BYTES);
+let randomOffset = RANDOM_POOL_BYTES;
+
+function takeRandom(length: number): Buffer {
+  if (randomOffset + length > RANDOM_POOL_BYTES) {
+    randomFillSync(randomPool);
+    randomOffset = 0;
+  }
+  const slice = randomPool.subarray(randomOffset, randomOffset + length);
+  randomOffset += length;
+  return slice;
+}
 
 /**
  * UUIDv7 (RFC 9562): 48-bit Unix ms, then a 12-bit counter that keeps ids generated in the same
@@ -14,9 +30,9 @@ export function uuidv7(nowMs: number = Date.now()): string {
     nowMs = lastMs;
   } else {
     lastMs = nowMs;
-    sequence = randomBytes(2).readUInt16BE(0) & 0x7ff; // random start leaves room to count up
+    sequence = takeRandom(2).readUInt16BE(0) & 0x7ff; // random start leaves room to count up
   }
-  const bytes = randomBytes(16);
+  const bytes = Buffer.from(takeRandom(16)); // a copy: the pool is refilled in place
   bytes.writeUIntBE(nowMs, 0, 6);
   bytes[6] = 0x70 | (sequence >> 8);
   bytes[7] = sequence & 0xff;

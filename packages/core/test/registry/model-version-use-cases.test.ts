@@ -148,3 +148,31 @@ describe('model registry use cases', () => {
     await expect(getModelVersion(t.database.db, testContext({ tenantId: a.tenantId }), 'not-a-uuid')).rejects.toBeInstanceOf(NotFoundError);
   });
 });
+
+describe('batched model version reads', () => {
+  it('answer concurrent reads like one query each, scoped to the caller', async () => {
+    const { batchedModelVersionReader } = await import('../../src/registry/get-model-version.js');
+    const read = batchedModelVersionReader(t.database.db);
+    const ctxA = testContext({ tenantId: a.tenantId });
+    const ctxB = testContext({ tenantId: b.tenantId });
+    const mine = await createModelVersion(t.database.db, ctxA, body());
+    const theirs = await createModelVersion(t.database.db, ctxB, body());
+    const results = await Promise.allSettled([
+      read(ctxA, mine.id),
+      read(ctxA, mine.id.toUpperCase()),
+      read(ctxA, theirs.id),
+      read(ctxB, theirs.id),
+      read(ctxA, 'not-a-uuid'),
+      read(ctxA, uuidv7()),
+    ]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.id : (r.reason as Error).constructor.name))).toEqual([
+      mine.id,
+      mine.id,
+      'NotFoundError',
+      theirs.id,
+      'NotFoundError',
+      'NotFoundError',
+    ]);
+    expect(await read(ctxA, mine.id)).toEqual(await getModelVersion(t.database.db, ctxA, mine.id));
+  });
+});
