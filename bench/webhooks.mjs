@@ -10,6 +10,7 @@
 //   node bench/webhooks.mjs          (uses packages/*/dist when built, else the sources via tsx;
 //                                     BENCH_FROM_SOURCE=1 forces the sources)
 //   FTM_BENCH_DATABASE_URL=postgres://…  FTM_BENCH_REDIS_URL=redis://…  BENCH_QUEUES=redis,local
+//   BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'   (profile the worker processes)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -111,7 +112,10 @@ const recordOne = (trx, n) => core.recordEvent(trx, ctx, { type: 'ft_job.updated
 
 // --- helpers ------------------------------------------------------------------------------------
 function startWorker(queueType, prefix) {
-  const args = built ? [join(ROOT, 'bench/webhooks-worker.mjs')] : ['--conditions=ftm-source', '--import', 'tsx', join(ROOT, 'bench/webhooks-worker.mjs')];
+  // BENCH_WORKER_NODE_ARGS: extra node flags for the workers, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const script = join(ROOT, 'bench/webhooks-worker.mjs');
+  const args = built ? [...nodeArgs, script] : [...nodeArgs, '--conditions=ftm-source', '--import', 'tsx', script];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -167,7 +167,7 @@ describe('createWorker', () => {
     worker = createWorker({
       queue,
       jobs: [outboxDispatchJob],
-      handlers: { 'outbox.dispatch': async (event) => void dispatched.push(event) },
+      handlers: { 'outbox.dispatch': async ({ events }) => void dispatched.push(...events) },
       outbox: { database: t.database, intervalMs: 20 },
     });
     worker.start();

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
-/** The queue job the relay enqueues for every outbox event; its job id is the event id. */
+/** The queue job the relay enqueues for every batch of outbox events it takes in one pass. */
 export const OUTBOX_DISPATCH_JOB = 'outbox.dispatch';
 
-/** Payload of an `outbox.dispatch` job: the event as webhooks, audit forwarding and SSE need it. */
+/** One outbox event as webhooks, audit forwarding and SSE need it. */
 export const OutboxDispatchPayload = z.object({
   eventId: z.string().uuid(),
   seq: z.number().int().nonnegative(),
@@ -17,3 +18,25 @@ export const OutboxDispatchPayload = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 export type OutboxDispatchPayload = z.infer<typeof OutboxDispatchPayload>;
+
+/** Payload of an `outbox.dispatch` job: the events of one relay pass, in seq order. */
+export const OutboxDispatchBatch = z.object({ events: z.array(OutboxDispatchPayload).min(1) });
+export type OutboxDispatchBatch = z.infer<typeof OutboxDispatchBatch>;
+
+/**
+ * What an `outbox.dispatch` job may carry: a batch, or the single event a relay of an earlier
+ * release enqueued (still in the queue after an upgrade). Either parses to a batch.
+ */
+export const OutboxDispatchJobPayload = z
+  .union([OutboxDispatchBatch, OutboxDispatchPayload])
+  .transform((p): OutboxDispatchBatch => ('events' in p ? p : { events: [p] }));
+
+/**
+ * The job id of a batch: a digest of exactly its event ids, so the same batch enqueued twice
+ * (a relay that crashed before marking it) is deduplicated, while a batch that overlaps it but
+ * holds other events too is not (it must not be dropped as a duplicate).
+ */
+export function dispatchBatchJobId(eventIds: readonly string[]): string {
+  const digest = createHash('sha256').update(eventIds.join(',')).digest('base64url').slice(0, 32);
+  return `outbox.${digest}`;
+}

@@ -3,7 +3,7 @@ import type { FtmDatabase } from '../db/open-database.js';
 import type { DB, OutboxEventsTable } from '../db/schema.js';
 import type { EnqueueOptions, Queue } from '../ports/queue.js';
 import { FtmError } from '../shared/errors.js';
-import { OUTBOX_DISPATCH_JOB, type OutboxDispatchPayload } from './outbox-dispatch-job.js';
+import { dispatchBatchJobId, OUTBOX_DISPATCH_JOB, type OutboxDispatchBatch, type OutboxDispatchPayload } from './outbox-dispatch-job.js';
 
 /** Where a relay pass reads events from and enqueues them to. */
 export interface RelayOutboxOptions {
@@ -17,14 +17,14 @@ export interface RelayOutboxOptions {
 
 type OutboxRow = Selectable<OutboxEventsTable>;
 
-/** Thrown after a pass in which the queue failed part-way; the events before the failure are marked. */
+/** Thrown after a pass whose batch the queue refused; its events stay undispatched. */
 export class OutboxRelayError extends FtmError {
   override readonly name = 'OutboxRelayError';
   constructor(
     readonly dispatched: number,
     options: { cause: unknown },
   ) {
-    super(`the queue refused an outbox event after ${dispatched} were dispatched`, options);
+    super(`the queue refused a batch of outbox events (${dispatched} dispatched in this pass)`, options);
   }
 }
 
@@ -45,10 +45,11 @@ export function toDispatchPayload(e: OutboxRow): OutboxDispatchPayload {
 }
 
 /**
- * One relay pass: takes up to `batchSize` undispatched outbox events in seq order, enqueues one
- * `outbox.dispatch` job per event (job id = event id), then marks them dispatched. Delivery is at
- * least once: a crash between the enqueue and the mark re-enqueues the same job id later, which
- * the queue deduplicates while the first copy is pending and consumers tolerate otherwise.
+ * One relay pass: takes up to `batchSize` undispatched outbox events in seq order, enqueues them
+ * as one `outbox.dispatch` job (one queue write per pass, whatever its size), then marks them
+ * dispatched. Delivery is at least once: a crash between the enqueue and the mark re-enqueues the
+ * events later (the same batch under the same job id, which the queue deduplicates while the
+ * first copy is pending), and consumers tolerate a second dispatch of an event.
  * Returns how many events were dispatched.
  */
 export async function relayOutbox(options: RelayOutboxOptions): Promise<number> {
@@ -90,24 +91,19 @@ async function enqueueAndMark(
   events: readonly OutboxRow[],
   options: RelayOutboxOptions,
 ): Promise<{ dispatched: number; error?: unknown }> {
-  const enqueued: string[] = [];
-  let error: unknown;
-  for (const event of events) {
-    try {
-      await options.queue.enqueue(OUTBOX_DISPATCH_JOB, toDispatchPayload(event), { ...options.jobOptions, jobId: event.id });
-      enqueued.push(event.id);
-    } catch (e) {
-      error = e;
-      break;
-    }
+  if (events.length === 0) return { dispatched: 0 };
+  const ids = events.map((e) => e.id);
+  const batch: OutboxDispatchBatch = { events: events.map(toDispatchPayload) };
+  try {
+    await options.queue.enqueue(OUTBOX_DISPATCH_JOB, batch, { ...options.jobOptions, jobId: dispatchBatchJobId(ids) });
+  } catch (error) {
+    return { dispatched: 0, error };
   }
-  if (enqueued.length > 0) {
-    await db
-      .updateTable('outbox_events')
-      .set({ dispatched_at: sql<Date>`now()` })
-      .where('id', 'in', enqueued)
-      .where('dispatched_at', 'is', null)
-      .execute();
-  }
-  return error === undefined ? { dispatched: enqueued.length } : { dispatched: enqueued.length, error };
+  await db
+    .updateTable('outbox_events')
+    .set({ dispatched_at: sql<Date>`now()` })
+    .where('id', 'in', ids)
+    .where('dispatched_at', 'is', null)
+    .execute();
+  return { dispatched: events.length };
 }

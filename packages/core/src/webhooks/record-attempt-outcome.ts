@@ -49,9 +49,10 @@ const EVENT_OF: Record<Exclude<AttemptResult['kind'], 'superseded'>, WebhookDeli
 };
 
 /**
- * Writes the attempt row and moves the delivery on, in one statement on the common paths (the
- * attempt is recorded even when the delivery moved on meanwhile: a late answer is still the
- * truth about that attempt). A dead letter also writes `webhook.dead_lettered` and an audit row;
+ * Writes the attempt row and moves the delivery on, in one statement on the common paths, shared
+ * with the other attempts the process finished meanwhile (see AttemptOutcomeWriter; the attempt
+ * is recorded even when the delivery moved on meanwhile: a late answer is still the truth about
+ * that attempt). A dead letter also writes `webhook.dead_lettered` and an audit row;
  * a 410 disables the endpoint (`gone`) with its audit row; both in the same transaction.
  * A retry is enqueued after commit.
  */
@@ -60,9 +61,10 @@ export async function recordAttemptOutcome(deps: WebhookDeps, target: AttemptTar
   const now = deps.clock.now();
   const status = nextDeliveryStatus('delivering', EVENT_OF[result.kind]);
   const lastError = result.kind === 'succeeded' ? null : (outcome.error ?? `HTTP ${outcome.statusCode}`);
+  const nextAttemptAt = result.kind === 'retry' ? new Date(now.getTime() + result.delayMs) : null;
   const changes: Updateable<WebhookDeliveriesTable> = {
     status,
-    next_attempt_at: result.kind === 'retry' ? new Date(now.getTime() + result.delayMs) : null,
+    next_attempt_at: nextAttemptAt,
     last_status_code: outcome.statusCode,
     last_error: lastError,
     updated_at: now,
@@ -102,7 +104,22 @@ export async function recordAttemptOutcome(deps: WebhookDeps, target: AttemptTar
       .executeTakeFirst();
 
   if (result.kind === 'succeeded' || result.kind === 'retry') {
-    const row = await write(deps.db);
+    // The common path is group-committed with the attempts other jobs of this process finished.
+    const row = await deps.outcomeWriter.write({
+      attemptId: deps.ids.next(),
+      tenantId: target.delivery.tenant_id,
+      deliveryId: target.delivery.id,
+      attempt: target.delivery.attempt,
+      statusCode: outcome.statusCode,
+      latencyMs: outcome.latencyMs,
+      error: outcome.error,
+      excerpt: outcome.excerpt,
+      startedAt: target.startedAt,
+      status: result.kind === 'succeeded' ? 'succeeded' : 'pending',
+      nextAttemptAt,
+      lastError,
+      now,
+    });
     if (!row) return { kind: 'superseded' };
     if (result.kind === 'retry') await enqueueDeliveries(deps, [row], result.delayMs);
     return result;

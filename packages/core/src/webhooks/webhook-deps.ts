@@ -9,6 +9,7 @@ import { systemResolver, type HostResolver } from './resolve-destination.js';
 import { NodeWebhookSender, type WebhookSender } from './webhook-sender.js';
 import { resolveWebhookSettings, type WebhookSettings, type WebhookSettingsInput } from './webhook-settings.js';
 import type { AttemptResult } from './record-attempt-outcome.js';
+import { AttemptOutcomeWriter } from './attempt-outcome-writer.js';
 
 /** Everything the webhook use cases need, built once per process. */
 export interface WebhookDeps {
@@ -18,6 +19,8 @@ export interface WebhookDeps {
   readonly policy: DestinationPolicy;
   readonly resolver: HostResolver;
   readonly sender: WebhookSender;
+  /** Group-commits the common attempt outcomes of this process. */
+  readonly outcomeWriter: AttemptOutcomeWriter;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly logger: Logger;
@@ -44,6 +47,7 @@ export interface CreateWebhookDepsOptions {
 /** Validates the settings (signing keys, allowlist) and fills in the defaults. */
 export function createWebhookDeps(options: CreateWebhookDepsOptions): WebhookDeps {
   const settings = resolveWebhookSettings(options.settings);
+  const logger = options.logger ?? silentLogger;
   return {
     db: options.db,
     queue: options.queue,
@@ -51,9 +55,10 @@ export function createWebhookDeps(options: CreateWebhookDepsOptions): WebhookDep
     policy: new DestinationPolicy({ allowAll: settings.allowPrivateDestinations, allowlist: settings.destinationAllowlist }),
     resolver: options.resolver ?? systemResolver,
     sender: options.sender ?? new NodeWebhookSender(),
+    outcomeWriter: new AttemptOutcomeWriter(options.db, { logger }),
     clock: options.clock ?? systemClock,
     ids: options.ids ?? uuidv7Generator,
-    logger: options.logger ?? silentLogger,
+    logger,
     random: options.random ?? Math.random,
     ...(options.onAttemptResult ? { onAttemptResult: options.onAttemptResult } : {}),
   };

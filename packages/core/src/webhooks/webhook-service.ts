@@ -14,7 +14,7 @@ import { listWebhookDeliveries } from './list-webhook-deliveries.js';
 import { getWebhookDelivery } from './get-webhook-delivery.js';
 import { redeliverWebhookDelivery } from './redeliver-webhook-delivery.js';
 import { replayWebhookDeliveries } from './replay-webhook-deliveries.js';
-import { fanOutEvent, type FanOutResult } from './fan-out-event.js';
+import { fanOutEvent, fanOutEvents, type FanOutResult } from './fan-out-events.js';
 import { deliverWebhook, type DeliverResult } from './deliver-webhook.js';
 import { sweepWebhookDeliveries, type SweepResult } from './sweep-webhook-deliveries.js';
 
@@ -33,6 +33,8 @@ export interface WebhookService {
   replayDeadLetters(ctx: ServiceContext, input: unknown): Promise<ReplayWebhookDeliveriesResult>;
   /** Worker: the webhook part of an `outbox.dispatch` job. */
   fanOut(event: OutboxDispatchPayload): Promise<FanOutResult>;
+  /** Worker: the webhook part of an `outbox.dispatch` job carrying a batch of events. */
+  fanOutMany(events: readonly OutboxDispatchPayload[]): Promise<FanOutResult>;
   /** Worker: a `webhook.deliver` job. */
   deliver(deliveryId: string): Promise<DeliverResult>;
   /** Worker: one pass of the safety-net sweep. */
@@ -54,6 +56,7 @@ export function createWebhookService(deps: WebhookDeps): WebhookService {
     redeliver: (ctx, id) => redeliverWebhookDelivery(deps, ctx, id),
     replayDeadLetters: (ctx, input) => replayWebhookDeliveries(deps, ctx, input),
     fanOut: (event) => fanOutEvent(deps, event),
+    fanOutMany: (events) => fanOutEvents(deps, events),
     deliver: (deliveryId) => deliverWebhook(deps, deliveryId),
     sweep: () => sweepWebhookDeliveries(deps),
   };

@@ -1,16 +1,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LocalQueue } from '../../src/adapters/local-queue/local-queue.js';
 import { recordEvent } from '../../src/outbox/record-event.js';
-import { relayOutbox } from '../../src/outbox/relay-outbox.js';
+import { relayOutbox, toDispatchPayload } from '../../src/outbox/relay-outbox.js';
 import { OutboxRelay } from '../../src/outbox/outbox-relay.js';
-import { OUTBOX_DISPATCH_JOB, OutboxDispatchPayload } from '../../src/outbox/outbox-dispatch-job.js';
+import { dispatchBatchJobId, OUTBOX_DISPATCH_JOB, OutboxDispatchBatch, OutboxDispatchJobPayload } from '../../src/outbox/outbox-dispatch-job.js';
 import type { EnqueueOptions, Queue } from '../../src/ports/queue.js';
 import { uuidv7 } from '../../src/shared/ids.js';
 import { storeAdapters, type TestDatabase } from '../support/databases.js';
 import { seedTenant, testContext, type SeededTenant } from '../support/fixtures.js';
 import { waitFor } from '../queue/queue-harness.js';
 
-/** A real queue whose enqueue fails while `failing` says so, and which counts every call per job id. */
+/** A real queue whose enqueue fails while `failing` says so, and which counts how often each event was enqueued. */
 function flakyQueue(inner: Queue, failing: () => boolean): Queue & { calls: Map<string, number>; refused: number } {
   const calls = new Map<string, number>();
   const flaky = Object.assign(Object.create(inner) as Queue, {
@@ -22,7 +22,7 @@ function flakyQueue(inner: Queue, failing: () => boolean): Queue & { calls: Map<
         throw new Error('queue unavailable');
       }
       const id = await inner.enqueue(name, payload, options);
-      calls.set(id, (calls.get(id) ?? 0) + 1);
+      for (const event of OutboxDispatchBatch.parse(payload).events) calls.set(event.eventId, (calls.get(event.eventId) ?? 0) + 1);
       return id;
     },
   });
@@ -73,7 +73,7 @@ describe.each(storeAdapters)('transactional outbox on $name', ({ name, create })
     expect(await t.database.db.selectFrom('outbox_events').select('id').execute()).toEqual([]);
   });
 
-  it('enqueues one outbox.dispatch job per event, keyed by the event id, and marks the events dispatched', async () => {
+  it('enqueues the events of a pass as one outbox.dispatch job, in seq order, and marks them dispatched', async () => {
     const queue = new LocalQueue(t.database);
     const ids = [await createProject('a'), await createProject('b'), await createProject('c')];
     expect(await relayOutbox({ database: t.database, queue, batchSize: 2 })).toBe(2);
@@ -81,13 +81,34 @@ describe.each(storeAdapters)('transactional outbox on $name', ({ name, create })
     expect(await relayOutbox({ database: t.database, queue, batchSize: 2 })).toBe(0);
 
     const events = await t.database.db.selectFrom('outbox_events').selectAll().orderBy('seq').execute();
-    const jobs = await t.database.db.selectFrom('job_queue').selectAll().execute();
+    const jobs = await t.database.db.selectFrom('job_queue').selectAll().orderBy('created_at').execute();
     expect(events.every((e) => e.dispatched_at !== null)).toBe(true);
-    expect(jobs.map((j) => j.id).sort()).toEqual(events.map((e) => e.id).sort());
+    expect(jobs).toHaveLength(2);
     expect(jobs.every((j) => j.name === OUTBOX_DISPATCH_JOB)).toBe(true);
-    const payloads = events.map((e) => OutboxDispatchPayload.parse(jobs.find((j) => j.id === e.id)!.payload));
-    expect(payloads.map((p) => p.resourceId)).toEqual(ids);
-    expect(payloads[0]).toMatchObject({ type: 'project.created', tenantId: tenant.tenantId, data: { name: 'a' } });
+    const batches = jobs.map((j) => OutboxDispatchBatch.parse(j.payload));
+    expect(batches.map((b) => b.events.length).sort()).toEqual([1, 2]);
+    const dispatched = batches.flatMap((b) => b.events).sort((x, y) => x.seq - y.seq);
+    expect(dispatched.map((p) => p.eventId)).toEqual(events.map((e) => e.id));
+    expect(dispatched.map((p) => p.resourceId)).toEqual(ids);
+    expect(dispatched[0]).toMatchObject({ type: 'project.created', tenantId: tenant.tenantId, data: { name: 'a' } });
+    for (const j of jobs) expect(j.id).toBe(dispatchBatchJobId(OutboxDispatchBatch.parse(j.payload).events.map((e) => e.eventId)));
+  });
+
+  it('keys a batch job by exactly its events, so only the same batch is deduplicated', () => {
+    const [a, b, c] = [uuidv7(), uuidv7(), uuidv7()];
+    expect(dispatchBatchJobId([a, b])).toBe(dispatchBatchJobId([a, b]));
+    expect(dispatchBatchJobId([a, b])).not.toBe(dispatchBatchJobId([a, b, c]));
+    expect(dispatchBatchJobId([a, c])).not.toBe(dispatchBatchJobId([a, b, c]));
+    expect(dispatchBatchJobId([a])).toMatch(/^outbox\.[A-Za-z0-9_-]+$/);
+  });
+
+  it('reads a single-event payload from an earlier release as a batch of one', async () => {
+    await createProject('legacy');
+    const row = await t.database.db.selectFrom('outbox_events').selectAll().executeTakeFirstOrThrow();
+    const single = toDispatchPayload(row);
+    expect(OutboxDispatchJobPayload.parse(single)).toEqual({ events: [single] });
+    expect(OutboxDispatchJobPayload.parse({ events: [single] })).toEqual({ events: [single] });
+    expect(OutboxDispatchJobPayload.safeParse({ events: [] }).success).toBe(false);
   });
 
   it('dispatches every event at least once even when the queue throws for a while', async () => {
@@ -117,9 +138,10 @@ describe.each(storeAdapters)('transactional outbox on $name', ({ name, create })
     await waitFor(async () => (await undispatched()) === 0, 15_000, 'every event to be dispatched');
     await Promise.all(relays.map((r) => r.stop()));
     const events = await t.database.db.selectFrom('outbox_events').select('id').execute();
-    const jobs = await t.database.db.selectFrom('job_queue').select('id').execute();
+    const jobs = await t.database.db.selectFrom('job_queue').select('payload').execute();
     expect(events).toHaveLength(30);
-    expect(new Set(jobs.map((j) => j.id))).toEqual(new Set(events.map((e) => e.id)));
+    const enqueued = jobs.flatMap((j) => OutboxDispatchBatch.parse(j.payload).events.map((e) => e.eventId));
+    expect(new Set(enqueued)).toEqual(new Set(events.map((e) => e.id)));
     if (name === 'postgres') {
       // Row locks with SKIP LOCKED: two relays never take the same event.
       expect(Math.max(...queue.calls.values())).toBe(1);

@@ -1,13 +1,14 @@
-import { OUTBOX_DISPATCH_JOB, OutboxDispatchPayload } from '@ftm/core';
+import { OUTBOX_DISPATCH_JOB, OutboxDispatchJobPayload } from '@ftm/core';
 import { defineJob } from '../job-catalog.js';
 
 /**
- * The job the outbox relay enqueues for every event. Its handler fans the event out (webhook
- * deliveries, audit forwarding); it must be idempotent on `eventId`, since delivery is at least once.
+ * The job the outbox relay enqueues for every batch of events (a single-event payload from an
+ * earlier release parses to a batch of one). Its handler fans the events out (webhook
+ * deliveries); it must be idempotent on each `eventId`, since delivery is at least once.
  */
 export const outboxDispatchJob = defineJob({
   name: OUTBOX_DISPATCH_JOB,
-  schema: OutboxDispatchPayload,
+  schema: OutboxDispatchJobPayload,
   retry: { maxAttempts: 10, backoffMs: 1_000 },
   timeoutMs: 30_000,
 });

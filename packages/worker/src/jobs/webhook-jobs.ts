@@ -21,8 +21,8 @@ export function webhookJobHandlers(webhooks: WebhookService): {
   readonly [WEBHOOK_DELIVER_JOB]: JobHandlerOf<typeof webhookDeliverJob>;
 } {
   return {
-    [OUTBOX_DISPATCH_JOB]: async (event) => {
-      await webhooks.fanOut(event);
+    [OUTBOX_DISPATCH_JOB]: async ({ events }) => {
+      await webhooks.fanOutMany(events);
     },
     [WEBHOOK_DELIVER_JOB]: async ({ deliveryId }) => {
       await webhooks.deliver(deliveryId);
