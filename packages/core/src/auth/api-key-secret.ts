@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** Every secret FTM issues starts with this, so leaked keys are easy to recognise and scan for. */
 export const API_KEY_PREFIX = 'ftm_sk_';
@@ -14,7 +14,7 @@ export interface GeneratedApiKey {
 
 /** SHA-256 hex of a secret: what is stored and what the auth cache is keyed by. */
 export function hashApiKey(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hash('sha256', secret, 'hex'); // one-shot: no Hash object per request
 }
 
 export function generateApiKey(): GeneratedApiKey {

@@ -34,8 +34,8 @@ function secretNotReplayed(payload: string, requestId: string): StoredResponse {
 export function registerIdempotency(app: FastifyInstance, ftm: Ftm): void {
   app.decorateRequest('idempotencyClaim', null);
 
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!MUTATING.has(request.method)) return;
+  const preHandler = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    if (!MUTATING.has(request.method)) return undefined; // a route registered for GET and POST
     const raw = request.headers['idempotency-key'];
     const key = Array.isArray(raw) ? undefined : raw;
     IdempotencyService.assertValidKey(key);
@@ -47,9 +47,9 @@ export function registerIdempotency(app: FastifyInstance, ftm: Ftm): void {
     }
     request.idempotencyClaim = decision.claim;
     return undefined;
-  });
+  };
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  const onSend = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     const claim = request.idempotencyClaim;
     if (!claim) return payload;
     request.idempotencyClaim = null;
@@ -73,13 +73,21 @@ export function registerIdempotency(app: FastifyInstance, ftm: Ftm): void {
       request.log.error({ err: error }, 'could not record the idempotent response');
     }
     return payload;
-  });
+  };
 
   // A request that ended without a response (client gone, crash in a hook) gives its key back.
-  app.addHook('onResponse', async (request) => {
+  const onResponse = async (request: FastifyRequest): Promise<void> => {
     const claim = request.idempotencyClaim;
     if (!claim) return;
     request.idempotencyClaim = null;
     await ftm.idempotency.release(claim).catch((error: unknown) => request.log.error({ err: error }, 'could not release an idempotency key'));
+  };
+
+  // Attached to the POST/PATCH routes only, so reads (the hot paths) run none of these hooks.
+  app.addHook('onRoute', (route) => {
+    if (![route.method].flat().some((method) => MUTATING.has(method))) return;
+    route.preHandler = [...[route.preHandler ?? []].flat(), preHandler];
+    route.onSend = [...[route.onSend ?? []].flat(), onSend];
+    route.onResponse = [...[route.onResponse ?? []].flat(), onResponse];
   });
 }
