@@ -32,44 +32,103 @@ function quote(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
+// What one scan of a string found (scanText).
+const FOLD = 1; // ASCII whitespace to collapse or trim: a tab or line break, two spaces, an edge space
+const ESCAPE = 2; // a quote, backslash or control character: JSON.stringify escapes it
+const NOT_ASCII = 4; // anything past U+007F: the NFKC path decides everything
+
+/**
+ * The three regex tests normalizeText and quote would run (NON_ASCII, ASCII_FOLD, NEEDS_ESCAPE),
+ * as one pass over the characters. ESCAPE is judged on the text before folding, a superset of
+ * what the normalised text needs; JSON.stringify is exact either way.
+ */
+function scanText(text: string): number {
+  const n = text.length;
+  let flags = 0;
+  let afterSpace = true; // a space at the start needs trimming, like a double one
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20) {
+      if (afterSpace) flags |= FOLD;
+      afterSpace = true;
+      continue;
+    }
+    afterSpace = false;
+    if (c > 0x7f) return flags | NOT_ASCII;
+    if (c < 0x20) flags |= c >= 0x09 && c <= 0x0d ? FOLD | ESCAPE : ESCAPE;
+    else if (c === 0x22 || c === 0x5c) flags |= ESCAPE;
+  }
+  return n > 0 && afterSpace ? flags | FOLD : flags;
+}
+
 // Keys whose string values are structure, not content: left out of the near-duplicate text.
 const STRUCTURAL_KEYS = new Set(['role', 'type', 'id', 'tool_call_id', 'name', 'detail']);
+
+// Quoted object keys: the same few ("messages", "role", "content") recur in every record.
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_MAX = 1024;
+
+function quoteKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = quote(key);
+    if (quotedKeys.size >= QUOTED_KEYS_MAX) quotedKeys.clear();
+    quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
+// Normalised content texts of the example being walked (walk runs synchronously, one at a time).
+let contentTexts: string[] = [];
+
+/** Canonical JSON of one normalised value; content strings are also collected for MinHash. */
+function walk(value: unknown, structural: boolean): string {
+  if (typeof value === 'string') {
+    const flags = scanText(value);
+    let normalized: string;
+    let quoted: string;
+    if ((flags & NOT_ASCII) !== 0) {
+      normalized = value.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
+      quoted = quote(normalized);
+    } else {
+      normalized = ((flags & FOLD) !== 0 ? value.replace(/\s+/g, ' ').trim() : value).toLowerCase();
+      quoted = (flags & ESCAPE) !== 0 ? JSON.stringify(normalized) : `"${normalized}"`;
+    }
+    if (!structural) contentTexts.push(normalized);
+    return quoted;
+  }
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + walk(value[i], structural);
+    return out + ']';
+  }
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    out += (first ? '' : ',') + quoteKey(k) + ':' + walk(v, STRUCTURAL_KEYS.has(k));
+    first = false;
+  }
+  return out + '}';
+}
 
 /**
  * One pass over an example for dedup: the canonical JSON of its normalised form (for the exact
  * digest) and the normalised content text (for MinHash), without building a normalised copy.
- * Same text as canonicalJson(normalizeStrings(example)); built by concatenation, since this runs
- * for every record of every build.
+ * Same text as canonicalJson(normalizeStrings(example)); built by concatenation with one scan per
+ * string and no closures, since this runs for every record of every build.
  */
 export function dedupForms(example: unknown): { canonical: string; text: string } {
-  const texts: string[] = [];
-  const walk = (value: unknown, key: string | null): string => {
-    if (typeof value === 'string') {
-      const normalized = normalizeText(value);
-      if (key === null || !STRUCTURAL_KEYS.has(key)) texts.push(normalized);
-      return quote(normalized);
-    }
-    if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-    if (Array.isArray(value)) {
-      let out = '[';
-      for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + walk(value[i], key);
-      return out + ']';
-    }
-    const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj).sort();
-    let out = '{';
-    let first = true;
-    for (const k of keys) {
-      const v = obj[k];
-      if (v === undefined) continue;
-      out += (first ? '' : ',') + quote(k) + ':' + walk(v, k);
-      first = false;
-    }
-    return out + '}';
-  };
-  const canonical = walk(example, null);
+  contentTexts = [];
+  const canonical = walk(example, false);
   // join() makes a flat string: MinHash reads it character by character.
-  return { canonical, text: texts.join('\n') };
+  const text = contentTexts.join('\n');
+  contentTexts = [];
+  return { canonical, text };
 }
 
 /** A copy of a JSON value with every string normalised (for exact-duplicate hashing). */

@@ -13,18 +13,23 @@ const VALUE_MASK = (1 << (32 - BIN_BITS)) - 1;
 const ROTATION_STEP = VALUE_MASK + 1;
 
 const ORIGINAL = new Int32Array(NUM_PERM);
+/** An empty register: above every 25-bit value. */
+const EMPTY = 0x7fffffff;
 const ROLL_BASE = 0x01000193;
 /** ROLL_BASE^SHINGLE mod 2^32: what the character leaving the window contributed. */
 const ROLL_BASE_POW = Array.from({ length: SHINGLE }).reduce<number>((p) => Math.imul(p, ROLL_BASE), 1);
 
-/** Murmur3's 32-bit finaliser: spreads the bits of a shingle hash. */
+/**
+ * Murmur3's 32-bit finaliser: spreads the bits of a shingle hash. Returns the bits as a signed
+ * int32 (callers shift or mask them, or store them in a Uint32Array): a value past 2^31 would
+ * otherwise be a heap number, not a small integer, in the hottest loop of a build.
+ */
 function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return h ^ (h >>> 16);
 }
 
 /**
@@ -35,29 +40,35 @@ function fmix32(h: number): number {
  * hash per shingle instead of 128 (that difference is most of a build's CPU otherwise).
  */
 export function minhashSignature(text: string, out: Int32Array = new Int32Array(NUM_PERM)): Int32Array {
-  out.fill(-1);
+  // Registers start above any 25-bit value, so a plain minimum fills them; still EMPTY at the end
+  // means no shingle landed there.
+  out.fill(EMPTY);
   // A polynomial rolling hash over the shingle's UTF-16 units: one multiply-add per character
   // instead of rehashing SHINGLE characters per position; fmix32 then spreads its bits.
-  const first = Math.min(SHINGLE, text.length);
+  const length = text.length;
+  const first = Math.min(SHINGLE, length);
   let h = 0;
   for (let j = 0; j < first; j++) h = (Math.imul(h, ROLL_BASE) + text.charCodeAt(j)) | 0;
-  const n = Math.max(1, text.length - SHINGLE + 1);
-  for (let i = 0; i < n; i++) {
-    if (i > 0) h = (Math.imul(h, ROLL_BASE) + text.charCodeAt(i + SHINGLE - 1) - Math.imul(text.charCodeAt(i - 1), ROLL_BASE_POW)) | 0;
-    const x = fmix32(h);
+  let x = fmix32(h);
+  out[x >>> (32 - BIN_BITS)] = x & VALUE_MASK;
+  for (let i = SHINGLE; i < length; i++) {
+    h = (Math.imul(h, ROLL_BASE) + text.charCodeAt(i) - Math.imul(text.charCodeAt(i - SHINGLE), ROLL_BASE_POW)) | 0;
+    x = fmix32(h);
     const bin = x >>> (32 - BIN_BITS);
     const value = x & VALUE_MASK;
     const current = out[bin]!;
-    if (current === -1 || value < current) out[bin] = value;
+    // A select rather than a branch: whether a shingle lowers its register is a coin flip the
+    // branch predictor keeps losing.
+    out[bin] = value < current ? value : current;
   }
   // Densify: an empty register takes the next originally filled one to its right (circularly),
   // shifted by the distance, so two texts agree on it only when they agree on the donor.
   ORIGINAL.set(out);
   for (let bin = 0; bin < NUM_PERM; bin++) {
-    if (ORIGINAL[bin] !== -1) continue;
+    if (ORIGINAL[bin] !== EMPTY) continue;
     for (let step = 1; step < NUM_PERM; step++) {
       const donor = ORIGINAL[(bin + step) % NUM_PERM]!;
-      if (donor !== -1) {
+      if (donor !== EMPTY) {
         out[bin] = (donor + step * ROTATION_STEP) | 0;
         break;
       }
@@ -66,25 +77,24 @@ export function minhashSignature(text: string, out: Int32Array = new Int32Array(
   return out;
 }
 
-/** One 32-bit key per LSH band (band index folded in, never 0). */
-export function bandKeys(signature: Int32Array, out: Uint32Array = new Uint32Array(LSH_BANDS)): Uint32Array {
+/** One 32-bit key per LSH band (band index folded in, never 0), written at `out[offset..offset+LSH_BANDS)`. */
+export function bandKeys(signature: Int32Array, out: Uint32Array = new Uint32Array(LSH_BANDS), offset = 0): Uint32Array {
   for (let b = 0; b < LSH_BANDS; b++) {
     let h = Math.imul(b + 1, 0x9e3779b1);
     for (let r = 0; r < LSH_ROWS; r++) h = fmix32(h ^ signature[b * LSH_ROWS + r]!);
-    out[b] = h === 0 ? 1 : h;
+    out[offset + b] = h === 0 ? 1 : h;
   }
   return out;
 }
 
 /**
  * The signature kept for later comparisons: the low byte of each minimum (b-bit minwise
- * hashing, Li & König 2010), 128 bytes instead of 512.
+ * hashing, Li & König 2010), 128 bytes instead of 512, written at `out[offset..offset+NUM_PERM)`.
  */
-export function compactSignature(signature: Int32Array, out: Uint8Array = new Uint8Array(NUM_PERM)): Uint8Array {
-  for (let p = 0; p < NUM_PERM; p++) out[p] = signature[p]! & 0xff;
+export function compactSignature(signature: Int32Array, out: Uint8Array = new Uint8Array(NUM_PERM), offset = 0): Uint8Array {
+  for (let p = 0; p < NUM_PERM; p++) out[offset + p] = signature[p]! & 0xff;
   return out;
 }
-
 /**
  * Whether two 8-bit signatures estimate a Jaccard similarity of at least `threshold`: the same
  * decision as `estimateJaccard(...) >= threshold`, but it stops at the first register that makes

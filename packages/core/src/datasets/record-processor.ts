@@ -80,6 +80,31 @@ export function parseRecord(line: string, format: DatasetFormat): { example: Rec
   return reason ? { reason } : { example: value as Record<string, unknown> };
 }
 
+// The record being redacted (processBatch is synchronous): one rewriter for every record instead
+// of a closure per record.
+const redaction = { counts: {} as FindingCounts, changed: false };
+const redactField = (text: string): string => {
+  const redacted = redactText(text, redaction.counts).text;
+  if (redacted !== text) redaction.changed = true;
+  return redacted;
+};
+
+/** Redacts an example's free-text fields in place (built-in detector); its finding counts. */
+function redactExample(example: Record<string, unknown>, format: DatasetFormat): FindingCounts {
+  redaction.counts = {};
+  redaction.changed = false;
+  rewriteTextFields(example, format, redactField);
+  return redaction.counts;
+}
+
+const HEX_VALUES = new Uint8Array(128);
+for (let d = 0; d < 16; d++) HEX_VALUES['0123456789abcdef'.charCodeAt(d)] = d;
+
+/** Writes a lower-case hex digest's bytes into `out` at `offset`. */
+function writeHexDigest(hex: string, out: Uint8Array, offset: number): void {
+  for (let k = 0; k < hex.length >> 1; k++) out[offset + k] = (HEX_VALUES[hex.charCodeAt(2 * k)]! << 4) | HEX_VALUES[hex.charCodeAt(2 * k + 1)]!;
+}
+
 const isSpace = (b: number): boolean => b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a;
 
 /** Byte ranges of the non-blank lines of a batch (JSON whitespace trimmed), and the line count. */
@@ -173,12 +198,8 @@ export function processBatchWith(input: Uint8Array, options: ProcessOptions, cou
     const example = parsed.example;
     let changed = false;
     if (options.builtinSanitize) {
-      const counts: FindingCounts = {};
-      rewriteTextFields(example, options.format, (t) => {
-        const redacted = redactText(t, counts).text;
-        if (redacted !== t) changed = true;
-        return redacted;
-      });
+      const counts = redactExample(example, options.format);
+      changed = redaction.changed;
       for (let k = 0; k < FINDING_TYPES.length; k++) batch.findings[i * FINDING_TYPES.length + k] = counts[FINDING_TYPES[k]!] ?? 0;
     }
     const tokens = countExampleTokens(example, options.format, count);
@@ -200,11 +221,13 @@ export function processBatchWith(input: Uint8Array, options: ProcessOptions, cou
     }
     output[outPos++] = 0x0a;
     const forms = dedupForms(example);
-    batch.digests.set(hash('sha256', forms.canonical, 'buffer'), i * 32);
+    // Hex, then decoded here: a 'buffer' digest allocates a Buffer per record, which costs more
+    // than the hashing itself.
+    writeHexDigest(hash('sha256', forms.canonical, 'hex'), batch.digests, i * 32);
     if (options.nearDedup) {
       minhashSignature(forms.text, sig);
-      bandKeys(sig, batch.bandKeys.subarray(i * LSH_BANDS, (i + 1) * LSH_BANDS));
-      compactSignature(sig, batch.signatures.subarray(i * NUM_PERM, (i + 1) * NUM_PERM));
+      bandKeys(sig, batch.bandKeys, i * LSH_BANDS);
+      compactSignature(sig, batch.signatures, i * NUM_PERM);
     }
   }
   batch.outOffsets[n] = outPos;

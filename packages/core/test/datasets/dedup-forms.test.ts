@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, dedupForms, normalizeStrings, normalizeText } from '../../src/datasets/canonical-json.js';
+
+// Strings that take every path of the one-scan normaliser: edge and double spaces, ASCII
+// whitespace controls, characters JSON escapes, DEL, non-ASCII needing NFKC, lone surrogates.
+const TRICKY = [
+  'plain text',
+  '  leading',
+  'trailing ',
+  'two  spaces',
+  'tab\there',
+  'line\nbreak\r\n',
+  'vertical\u000btab and form\u000cfeed',
+  'a "quoted" word',
+  'back\\slash',
+  'control\u0001char',
+  'delete\u007fchar',
+  'Ünïcödé  Ｆｕｌｌｗｉｄｔｈ',
+  'lone \ud800 surrogate',
+  'paired 😀 emoji',
+  '',
+  ' ',
+  'MiXeD CaSe',
+  '\u00a0no-break\u00a0spaces\u00a0',
+  'e\u0301 combining',
+];
+
+describe('dedupForms', () => {
+  it('gives the canonical JSON of the normalised example for every kind of string', () => {
+    for (const text of TRICKY) {
+      const example = {
+        messages: [
+          { role: 'user', content: text, name: `n ${text}` },
+          { role: 'assistant', content: [{ type: 'text', text: `${text} reply` }], weight: 1 },
+        ],
+        tools: [{ type: 'function', function: { name: 'f', description: text, parameters: { properties: { [text]: { type: 'string' } } } } }],
+      };
+      expect(dedupForms(example).canonical).toBe(canonicalJson(normalizeStrings(example)));
+    }
+  });
+
+  it('collects the normalised content text, leaving out roles, names, types and ids', () => {
+    const example = { messages: [{ role: 'user', content: ' Hello  World ', name: 'Alice' }, { role: 'assistant', content: [{ type: 'text', text: 'ÉCOLE' }] }] };
+    expect(dedupForms(example).text).toBe([normalizeText(' Hello  World '), normalizeText('ÉCOLE')].join('\n'));
+    expect(dedupForms(example).text).toBe('hello world\nécole');
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { bandKeys, compactSignature, estimateJaccard, LSH_BANDS, minhashSignature, NUM_PERM, SHINGLE, signaturesAtLeast } from '../../src/datasets/minhash.js';
+
+/** Exact Jaccard similarity of two texts' character shingles (the quantity MinHash estimates). */
+function shingleJaccard(a: string, b: string): number {
+  const shingles = (t: string): Set<string> => new Set(Array.from({ length: Math.max(1, t.length - SHINGLE + 1) }, (_, i) => t.slice(i, i + SHINGLE)));
+  const sa = shingles(a);
+  const sb = shingles(b);
+  let both = 0;
+  for (const s of sa) if (sb.has(s)) both++;
+  return both / (sa.size + sb.size - both);
+}
+
+const compact = (text: string): Uint8Array => compactSignature(minhashSignature(text));
+
+function words(seed: number, count: number): string {
+  const vocabulary = 'router billing refund invoice network password account delivery warranty upgrade battery printer schedule travel'.split(' ');
+  let x = seed;
+  return Array.from({ length: count }, () => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return vocabulary[x % vocabulary.length];
+  }).join(' ');
+}
+
+describe('minhashSignature', () => {
+  it('estimates the shingle Jaccard similarity of edited texts within 0.12', () => {
+    const base = words(7, 120);
+    const edits = [base.replace('router', 'modem'), base.slice(0, base.length * 0.8), `${base} ${words(9, 30)}`, words(11, 120)];
+    for (const edited of edits) {
+      expect(Math.abs(estimateJaccard(compact(base), 0, compact(edited), 0) - shingleJaccard(base, edited))).toBeLessThan(0.12);
+    }
+  });
+
+  it('gives identical texts identical signatures and band keys, also texts shorter than a shingle', () => {
+    for (const text of ['', 'abc', words(3, 50)]) {
+      expect(minhashSignature(text)).toEqual(minhashSignature(text));
+      expect(bandKeys(minhashSignature(text))).toEqual(bandKeys(minhashSignature(text)));
+    }
+    expect(minhashSignature('abc')).not.toEqual(minhashSignature('abd'));
+  });
+
+  it('writes band keys and compact signatures at an offset, leaving the rest alone', () => {
+    const signature = minhashSignature(words(5, 40));
+    const keys = bandKeys(signature, new Uint32Array(LSH_BANDS * 3), LSH_BANDS);
+    expect(keys.subarray(LSH_BANDS, 2 * LSH_BANDS)).toEqual(bandKeys(signature));
+    expect(keys.subarray(0, LSH_BANDS).every((k) => k === 0) && keys.subarray(2 * LSH_BANDS).every((k) => k === 0)).toBe(true);
+    const bytes = compactSignature(signature, new Uint8Array(NUM_PERM * 2), NUM_PERM);
+    expect(bytes.subarray(NUM_PERM)).toEqual(compactSignature(signature));
+  });
+});
+
+describe('signaturesAtLeast', () => {
+  it('decides exactly like estimateJaccard >= threshold', () => {
+    const base = compact(words(1, 100));
+    for (const other of [words(1, 100), words(1, 100).replace('refund', 'return'), words(1, 90), words(2, 100)]) {
+      const sig = compact(other);
+      for (const threshold of [0.5, 0.8, 0.9, 0.95]) {
+        expect(signaturesAtLeast(base, 0, sig, 0, threshold)).toBe(estimateJaccard(base, 0, sig, 0) >= threshold);
+      }
+    }
+  });
+});
