@@ -89,6 +89,8 @@ export interface Ftm {
   systemContext(tenantId: string, options?: { projectId?: string | null; actor?: Actor; requestId?: string }): ServiceContext;
   readonly auth: {
     authenticate(secret: string): Promise<Principal>;
+    /** The cache's answer without I/O (throws UnauthorizedError like authenticate); undefined on a miss. */
+    authenticateCached(secret: string): Principal | undefined;
     ensureBootstrap(): Promise<BootstrapResult>;
     createApiKey(ctx: ServiceContext, input: unknown): Promise<CreatedApiKey>;
     listApiKeys(ctx: ServiceContext, query: unknown): Promise<Page<ApiKey>>;
@@ -214,6 +216,7 @@ export function createFtm(options: CreateFtmOptions): Ftm {
     systemContext,
     auth: {
       authenticate: (secret) => authenticator.authenticate(secret),
+      authenticateCached: (secret) => authenticator.authenticateCached(secret),
       ensureBootstrap: () => ensureBootstrap(db, { actor: SYSTEM_ACTOR, requestId: ids.next(), clock, ids, logger }),
       createApiKey: (ctx, input) => createApiKey(db, ctx, input),
       listApiKeys: (ctx, query) => listApiKeys(db, ctx, query),

@@ -43,13 +43,25 @@ export class Authenticator {
 
   /** The principal of a secret, or UnauthorizedError; DependencyUnavailableError passes through. */
   async authenticate(secret: string): Promise<Principal> {
+    const cached = this.authenticateCached(secret);
+    if (cached) return cached;
+    const hash = hashApiKey(secret);
+    return this.#accept(hash, await this.#lookup(secret, hash), this.options.clock.now().getTime());
+  }
+
+  /**
+   * What {@link authenticate} answers when the cache alone can answer it (no I/O, no promise: the
+   * hot path's shape); undefined when the source must be asked.
+   */
+  authenticateCached(secret: string): Principal | undefined {
     const hash = hashApiKey(secret);
     const now = this.options.clock.now().getTime();
-    let entry = this.#cache.get(hash);
-    if (!entry || entry.until <= now) {
-      entry = { principal: await this.#lookup(secret, hash), until: 0 };
-    }
-    const { principal } = entry;
+    const entry = this.#cache.get(hash);
+    if (!entry || entry.until <= now) return undefined;
+    return this.#accept(hash, entry.principal, now);
+  }
+
+  #accept(hash: string, principal: Principal | null, now: number): Principal {
     if (!principal) throw new UnauthorizedError('the API key is not valid');
     if (principal.expiresAt && principal.expiresAt.getTime() <= now) {
       this.#cache.delete(hash);

@@ -47,6 +47,23 @@ describe('authenticator', () => {
     });
   });
 
+  it('answers a warm key synchronously from the cache, and only from the cache', async () => {
+    const key = await createApiKey(t.database.db, admin(), { name: 'sync' });
+    const validator = countingValidator();
+    const auth = new Authenticator({ validator, clock, cacheTtlMs: 30_000, negativeCacheTtlMs: 5_000 });
+    expect(auth.authenticateCached(key.secret)).toBeUndefined();
+    expect(validator.calls).toBe(0);
+    const principal = await auth.authenticate(key.secret);
+    expect(auth.authenticateCached(key.secret)).toEqual(principal);
+    const unknown = generateApiKey().secret;
+    await expect(auth.authenticate(unknown)).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(() => auth.authenticateCached(unknown)).toThrow(UnauthorizedError);
+    clock.advance(30_001);
+    expect(auth.authenticateCached(key.secret)).toBeUndefined();
+    expect(auth.authenticateCached(unknown)).toBeUndefined();
+    expect(validator.calls).toBe(2);
+  });
+
   it('asks the database once per key while the cache entry lives, also for concurrent requests', async () => {
     const key = await createApiKey(t.database.db, admin(), { name: 'cached' });
     const validator = countingValidator();
