@@ -5,22 +5,55 @@ import { LSH_BANDS, NUM_PERM, signaturesAtLeast } from './minhash.js';
 // number in all, so a query is O(1) whatever the dataset looks like.
 const MAX_RECORDS_PER_KEY = 8;
 const MAX_CANDIDATES = 32;
-// Linear probing stays short below this load; the table doubles past it.
+// Linear probing stays short below this load; a band's table doubles past it.
 const MAX_LOAD = 0.8;
+// Compact signatures are kept in fixed chunks: growing never copies (or briefly doubles) them.
+const SIGNATURES_PER_CHUNK = 8192;
 
 /**
- * LSH index over kept records: (band key, record) pairs in one open-addressing table (a key
- * appears at most MAX_RECORDS_PER_KEY times), plus each record's 128-byte compact signature.
- * About 0.3 KB per kept record in flat typed arrays, never the records themselves.
+ * One band's (band key, record) pairs: an open-addressing table, each slot two int32s side by
+ * side (key, record), so a probe touches one cache line. Key 0 marks an empty slot (band keys
+ * are never 0). A key's records sit in its probe run in insertion order.
+ */
+class BandTable {
+  slots = new Int32Array(2 * 1024);
+  used = 0;
+
+  get capacity(): number {
+    return this.slots.length >> 1;
+  }
+
+  grow(): void {
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    const mask = this.capacity - 1;
+    // In slot order per key run, so a key's records keep their insertion order.
+    for (let j = 0; j < old.length; j += 2) {
+      const key = old[j]!;
+      if (key === 0) continue;
+      let i = homeSlot(key, mask);
+      while (this.slots[2 * i] !== 0) i = (i + 1) & mask;
+      this.slots[2 * i] = key;
+      this.slots[2 * i + 1] = old[j + 1]!;
+    }
+  }
+}
+
+/**
+ * LSH index over kept records: per band, a table of (band key, record) pairs in which a key
+ * appears at most MAX_RECORDS_PER_KEY times (its first records), plus each record's 128-byte
+ * compact signature. About 0.29 KB per kept record in flat typed arrays, never the records
+ * themselves; each band's table grows on its own, so growth never doubles the whole index at once.
  */
 export class NearDuplicateIndex {
-  #keys = new Uint32Array(1 << 14);
-  #records = new Int32Array(1 << 14);
-  #used = 0;
-  #signatures = new Uint8Array(NUM_PERM * 256);
+  readonly #bands = Array.from({ length: LSH_BANDS }, () => new BandTable());
+  readonly #signatureChunks: Uint8Array[] = [];
   #size = 0;
   // Records compared in the current query (at most MAX_CANDIDATES, so a scan beats a Set).
   readonly #seen = new Int32Array(MAX_CANDIDATES);
+  // Per band of the current query: the empty slot ending the key's run, and its records there.
+  readonly #insertAt = new Int32Array(LSH_BANDS);
+  readonly #sameKey = new Int32Array(LSH_BANDS);
 
   constructor(readonly threshold: number) {}
 
@@ -35,19 +68,29 @@ export class NearDuplicateIndex {
    */
   checkAndAdd(keys: Uint32Array, keysOffset: number, signature: Uint8Array, sigOffset: number): boolean {
     let seen = 0;
-    const mask = this.#keys.length - 1;
-    for (let b = 0; b < LSH_BANDS && seen < MAX_CANDIDATES; b++) {
-      const key = keys[keysOffset + b]!;
-      for (let i = slotOf(key, mask); this.#keys[i] !== 0; i = (i + 1) & mask) {
-        if (this.#keys[i] !== key) continue;
-        const record = this.#records[i]!;
+    // One pass per band finds the candidates and where this record would go.
+    for (let b = 0; b < LSH_BANDS; b++) {
+      const table = this.#bands[b]!;
+      if (table.used + 1 > table.capacity * MAX_LOAD) table.grow();
+      const slots = table.slots;
+      const mask = table.capacity - 1;
+      const key = keys[keysOffset + b]! | 0;
+      let same = 0;
+      let i = homeSlot(key, mask);
+      for (; slots[2 * i] !== 0; i = (i + 1) & mask) {
+        if (slots[2 * i] !== key) continue;
+        same++;
+        if (seen >= MAX_CANDIDATES) continue;
+        const record = slots[2 * i + 1]!;
         let known = false;
         for (let k = 0; k < seen; k++) if (this.#seen[k] === record) known = true;
         if (known) continue;
         this.#seen[seen++] = record;
-        if (signaturesAtLeast(this.#signatures, record * NUM_PERM, signature, sigOffset, this.threshold)) return true;
-        if (seen >= MAX_CANDIDATES) break;
+        const chunk = this.#signatureChunks[(record / SIGNATURES_PER_CHUNK) | 0]!;
+        if (signaturesAtLeast(chunk, (record % SIGNATURES_PER_CHUNK) * NUM_PERM, signature, sigOffset, this.threshold)) return true;
       }
+      this.#insertAt[b] = i;
+      this.#sameKey[b] = same;
     }
     this.#add(keys, keysOffset, signature, sigOffset);
     return false;
@@ -55,45 +98,23 @@ export class NearDuplicateIndex {
 
   #add(keys: Uint32Array, keysOffset: number, signature: Uint8Array, sigOffset: number): void {
     const record = this.#size++;
-    if ((record + 1) * NUM_PERM > this.#signatures.length) {
-      const next = new Uint8Array(this.#signatures.length * 2);
-      next.set(this.#signatures);
-      this.#signatures = next;
-    }
-    this.#signatures.set(signature.subarray(sigOffset, sigOffset + NUM_PERM), record * NUM_PERM);
+    const chunkIndex = (record / SIGNATURES_PER_CHUNK) | 0;
+    if (chunkIndex === this.#signatureChunks.length) this.#signatureChunks.push(new Uint8Array(SIGNATURES_PER_CHUNK * NUM_PERM));
+    this.#signatureChunks[chunkIndex]!.set(signature.subarray(sigOffset, sigOffset + NUM_PERM), (record % SIGNATURES_PER_CHUNK) * NUM_PERM);
     for (let b = 0; b < LSH_BANDS; b++) {
-      if (this.#used + 1 > this.#keys.length * MAX_LOAD) this.#rehash();
-      const key = keys[keysOffset + b]!;
-      const mask = this.#keys.length - 1;
-      let same = 0;
-      let i = slotOf(key, mask);
-      for (; this.#keys[i] !== 0; i = (i + 1) & mask) if (this.#keys[i] === key) same++;
-      if (same >= MAX_RECORDS_PER_KEY) continue;
-      this.#keys[i] = key;
-      this.#records[i] = record;
-      this.#used++;
-    }
-  }
-
-  #rehash(): void {
-    const oldKeys = this.#keys;
-    const oldRecords = this.#records;
-    this.#keys = new Uint32Array(oldKeys.length * 2);
-    this.#records = new Int32Array(oldKeys.length * 2);
-    const mask = this.#keys.length - 1;
-    // In slot order per key run, so a key's records keep their insertion order.
-    for (let j = 0; j < oldKeys.length; j++) {
-      const key = oldKeys[j]!;
-      if (key === 0) continue;
-      let i = slotOf(key, mask);
-      while (this.#keys[i] !== 0) i = (i + 1) & mask;
-      this.#keys[i] = key;
-      this.#records[i] = oldRecords[j]!;
+      if (this.#sameKey[b]! >= MAX_RECORDS_PER_KEY) continue;
+      // The slot found while checking is still free: each band has its own table, and nothing
+      // was added since (tables grow before the check, never in between).
+      const table = this.#bands[b]!;
+      const i = this.#insertAt[b]!;
+      table.slots[2 * i] = keys[keysOffset + b]! | 0;
+      table.slots[2 * i + 1] = record;
+      table.used++;
     }
   }
 }
 
 /** Home slot of a band key (already a well-mixed hash; spread once more for the low bits). */
-function slotOf(key: number, mask: number): number {
+function homeSlot(key: number, mask: number): number {
   return (Math.imul(key, 0x9e3779b1) >>> 0) & mask;
 }
