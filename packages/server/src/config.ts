@@ -12,6 +12,8 @@ export interface FtmConfig {
   readonly storage: { readonly uri: string; readonly region?: string; readonly endpoint?: string };
   readonly queue: { readonly type: 'local' } | { readonly type: 'redis'; readonly url: string };
   readonly orchestrator?: { readonly url: string; readonly apiKey: string };
+  /** FTM_ORCHESTRATOR_API_KEY: the bearer key of every Orchestrator-family call (TRiSM, PRISM, vectors too). */
+  readonly integrationApiKey?: string;
   readonly trismUrl?: string;
   readonly prismUrl?: string;
   readonly vectorUrl?: string;
@@ -116,7 +118,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   } else if (e.FTM_QUEUE_URL) {
     problems.push('FTM_QUEUE_URL: set, but FTM_QUEUE_TYPE=local ignores it; set FTM_QUEUE_TYPE=redis');
   }
-  if (e.FTM_ORCHESTRATOR_URL && !e.FTM_ORCHESTRATOR_API_KEY) problems.push('FTM_ORCHESTRATOR_API_KEY: required when FTM_ORCHESTRATOR_URL is set');
+  // Every Orchestrator-family service authenticates FTM with the same key: without it, the URL
+  // would be ignored (or called unauthenticated), a silent misconfiguration.
+  for (const name of ['FTM_ORCHESTRATOR_URL', 'FTM_TRISM_URL', 'FTM_PRISM_URL', 'FTM_VECTOR_URL'] as const) {
+    if (e[name] && !e.FTM_ORCHESTRATOR_API_KEY) problems.push(`FTM_ORCHESTRATOR_API_KEY: required when ${name} is set`);
+  }
 
   if (mode === 'prod') {
     if (!e.FTM_DATABASE_URL) problems.push('FTM_DATABASE_URL: required when FTM_ENV=prod (the embedded PGlite database is for dev only)');
@@ -132,6 +138,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
 
   const optionalFields = {
     ...(e.FTM_ORCHESTRATOR_URL && e.FTM_ORCHESTRATOR_API_KEY ? { orchestrator: { url: e.FTM_ORCHESTRATOR_URL, apiKey: e.FTM_ORCHESTRATOR_API_KEY } } : {}),
+    ...(e.FTM_ORCHESTRATOR_API_KEY ? { integrationApiKey: e.FTM_ORCHESTRATOR_API_KEY } : {}),
     ...(e.FTM_TRISM_URL ? { trismUrl: e.FTM_TRISM_URL } : {}),
     ...(e.FTM_PRISM_URL ? { prismUrl: e.FTM_PRISM_URL } : {}),
     ...(e.FTM_VECTOR_URL ? { vectorUrl: e.FTM_VECTOR_URL } : {}),

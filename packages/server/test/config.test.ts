@@ -71,6 +71,12 @@ describe('config', () => {
 
   it('requires the Orchestrator credential with its URL, and a queue URL for redis', () => {
     expect(fail({ FTM_ORCHESTRATOR_URL: 'https://orch.example.com' })).toEqual([expect.stringMatching(/^FTM_ORCHESTRATOR_API_KEY:/)]);
+    for (const name of ['FTM_TRISM_URL', 'FTM_PRISM_URL', 'FTM_VECTOR_URL']) {
+      expect(fail({ [name]: 'https://svc.example.com' })).toEqual([`FTM_ORCHESTRATOR_API_KEY: required when ${name} is set`]);
+    }
+    const withKey = loadConfig({ FTM_PRISM_URL: 'https://prism.example.com', FTM_ORCHESTRATOR_API_KEY: 'orch-key' });
+    expect(withKey).toMatchObject({ prismUrl: 'https://prism.example.com', integrationApiKey: 'orch-key' });
+    expect(withKey.orchestrator).toBeUndefined();
     expect(fail({ FTM_QUEUE_TYPE: 'redis' })).toEqual([expect.stringMatching(/^FTM_QUEUE_URL:/)]);
     expect(fail({ FTM_QUEUE_TYPE: 'sqs', FTM_QUEUE_URL: 'https://sqs.example.com/q' })).toEqual([expect.stringMatching(/^FTM_QUEUE_TYPE:/)]);
   });

@@ -8,8 +8,10 @@ import type { TraceSource } from './trace-source.js';
 export interface DatasetIntegrationsConfig {
   /** FTM_TRISM_URL: the remote sanitizer; the built-in detector when absent. */
   readonly trismUrl?: string | undefined;
-  /** FTM_ORCHESTRATOR_URL + FTM_ORCHESTRATOR_API_KEY: the trace source (and TRiSM's bearer key). */
+  /** FTM_ORCHESTRATOR_URL + FTM_ORCHESTRATOR_API_KEY: the trace source. */
   readonly orchestrator?: { readonly url: string; readonly apiKey: string } | undefined;
+  /** FTM_ORCHESTRATOR_API_KEY: TRiSM's bearer key (the config refuses a TRiSM URL without it). */
+  readonly integrationApiKey?: string | undefined;
 }
 
 /** The sanitizer and trace source datasets use for this configuration. */
@@ -24,7 +26,7 @@ export interface DatasetIntegrations {
  * Orchestrator is configured, else no trace source (a trace dataset is then a clear 409).
  */
 export function createDatasetIntegrations(config: DatasetIntegrationsConfig): DatasetIntegrations {
-  const sanitizer = config.trismUrl ? new RemoteTrismSanitizer({ baseUrl: config.trismUrl, apiKey: config.orchestrator?.apiKey ?? '' }) : new BuiltinSanitizer();
+  const sanitizer = config.trismUrl ? new RemoteTrismSanitizer({ baseUrl: config.trismUrl, apiKey: config.integrationApiKey ?? config.orchestrator?.apiKey ?? '' }) : new BuiltinSanitizer();
   const traces = config.orchestrator ? new OrchestratorTraceClient({ baseUrl: config.orchestrator.url, apiKey: config.orchestrator.apiKey }) : null;
   return { sanitizer, traces };
 }

@@ -37,12 +37,12 @@ export async function openRuntime(config: FtmConfig, logger: Logger, options: { 
       queue,
       logger,
       governance,
-      datasets: createDatasetIntegrations({ trismUrl: config.trismUrl, orchestrator: config.orchestrator }),
+      datasets: createDatasetIntegrations({ trismUrl: config.trismUrl, orchestrator: config.orchestrator, integrationApiKey: config.integrationApiKey }),
       fineTuning: {
         env: config.env,
         openai: config.openaiApiKey ? { defaultApiKey: config.openaiApiKey } : null,
         orchestrator: config.orchestrator ?? null,
-        prism: config.prismUrl && config.orchestrator ? { url: config.prismUrl, apiKey: config.orchestrator.apiKey } : null,
+        prism: config.prismUrl && config.integrationApiKey ? { url: config.prismUrl, apiKey: config.integrationApiKey } : null,
       },
       webhooks: {
         settings: {
@@ -55,7 +55,7 @@ export async function openRuntime(config: FtmConfig, logger: Logger, options: { 
       },
       evals: {
         openai: config.openaiApiKey ? { apiKey: config.openaiApiKey } : null,
-        vectorStore: config.vectorUrl && config.orchestrator ? { url: config.vectorUrl, apiKey: config.orchestrator.apiKey } : null,
+        vectorStore: config.vectorUrl && config.integrationApiKey ? { url: config.vectorUrl, apiKey: config.integrationApiKey } : null,
       },
       auth: { cacheTtlMs: config.authCacheTtlMs, ...(config.orchestrator ? { orchestrator: config.orchestrator } : {}) },
       // Pointer swaps reach every API process: over Redis when the queue is Redis, else over the shared PostgreSQL; PGlite is one process.
