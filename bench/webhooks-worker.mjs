@@ -25,7 +25,8 @@ const worker = workerPkg.createWorker({
   jobs: [workerPkg.outboxDispatchJob, workerPkg.webhookDeliverJob],
   handlers: workerPkg.webhookJobHandlers(webhooks),
   concurrency,
-  outbox: { database, intervalMs: 5, batchSize: 100 },
+  // The relay's defaults, as `ftm worker` runs it (batch size, idle and busy polling intervals).
+  outbox: { database },
 });
 const sweeper = new core.WebhookSweeper(webhooks.deps);
 worker.start();

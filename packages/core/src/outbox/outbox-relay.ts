@@ -3,16 +3,22 @@ import { relayOutbox, type RelayOutboxOptions } from './relay-outbox.js';
 
 /** A relay pass plus the pacing of the runner. */
 export interface OutboxRelayOptions extends RelayOutboxOptions {
-  /** Pause between passes when the outbox is drained (default 500 ms). */
+  /** Pause after a pass that found nothing (default 50 ms): the idle polling rate. */
   readonly intervalMs?: number;
+  /**
+   * Pause after a pass that dispatched some events but not a full batch (default 5 ms): while
+   * events flow, the next ones are picked up almost at once, and gather into a batch meanwhile.
+   */
+  readonly busyIntervalMs?: number;
   /** Longest pause after repeated failures (default 30 s). */
   readonly maxBackoffMs?: number;
   readonly logger?: Logger;
 }
 
 /**
- * Runs relay passes until stopped: back to back while full batches come out, every `intervalMs`
- * when drained, and with jittered exponential backoff while the queue or database fails, so
+ * Runs relay passes until stopped: back to back while full batches come out, every
+ * `busyIntervalMs` while some events come, every `intervalMs` when drained (or at once on
+ * wake()), and with jittered exponential backoff while the queue or database fails, so
  * events pile up safely in the outbox during an outage and flow again when it ends.
  */
 export class OutboxRelay {
@@ -50,7 +56,8 @@ export class OutboxRelay {
 
   async #run(): Promise<void> {
     const batchSize = this.#options.batchSize ?? 100;
-    const intervalMs = this.#options.intervalMs ?? 500;
+    const intervalMs = this.#options.intervalMs ?? 50;
+    const busyIntervalMs = Math.min(intervalMs, this.#options.busyIntervalMs ?? 5);
     const maxBackoffMs = this.#options.maxBackoffMs ?? 30_000;
     let failures = 0;
     while (this.#running) {
@@ -60,6 +67,7 @@ export class OutboxRelay {
         const dispatched = await relayOutbox(this.#options);
         failures = 0;
         if (dispatched === batchSize) continue;
+        if (dispatched > 0) pause = busyIntervalMs;
       } catch (error) {
         failures += 1;
         const exponential = Math.min(maxBackoffMs, intervalMs * 2 ** failures);

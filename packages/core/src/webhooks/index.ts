@@ -4,6 +4,7 @@ export * from './webhook-signature.js';
 export * from './webhook-message.js';
 export * from './destination-policy.js';
 export * from './resolve-destination.js';
+export * from './caching-resolver.js';
 export * from './webhook-sender.js';
 export * from './retry-schedule.js';
 export * from './webhook-settings.js';

@@ -6,6 +6,7 @@ import { uuidv7Generator, type IdGenerator } from '../shared/ids.js';
 import { silentLogger, type Logger } from '../shared/logger.js';
 import { DestinationPolicy } from './destination-policy.js';
 import { systemResolver, type HostResolver } from './resolve-destination.js';
+import { cachingResolver } from './caching-resolver.js';
 import { NodeWebhookSender, type WebhookSender } from './webhook-sender.js';
 import { resolveWebhookSettings, type WebhookSettings, type WebhookSettingsInput } from './webhook-settings.js';
 import type { AttemptResult } from './record-attempt-outcome.js';
@@ -53,7 +54,8 @@ export function createWebhookDeps(options: CreateWebhookDepsOptions): WebhookDep
     queue: options.queue,
     settings,
     policy: new DestinationPolicy({ allowAll: settings.allowPrivateDestinations, allowlist: settings.destinationAllowlist }),
-    resolver: options.resolver ?? systemResolver,
+    // An injected resolver is used as given (tests change DNS answers between attempts).
+    resolver: options.resolver ?? cachingResolver(systemResolver, { ttlMs: settings.dnsCacheMs }),
     sender: options.sender ?? new NodeWebhookSender(),
     outcomeWriter: new AttemptOutcomeWriter(options.db, { logger }),
     clock: options.clock ?? systemClock,

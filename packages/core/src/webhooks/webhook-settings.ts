@@ -28,8 +28,10 @@ export const WebhookSettings = z.object({
   staleAfterMs: z.number().int().positive().optional(),
   /** A `pending` delivery this overdue lost its queue job and is enqueued again by the sweeper. */
   overdueAfterMs: z.number().int().nonnegative().default(30_000),
-  /** Concurrent POSTs per fanned-out event. */
-  fanOutConcurrency: z.number().int().positive().default(16),
+  /** Concurrent first attempts of one `outbox.dispatch` batch (per job, per worker process). */
+  fanOutConcurrency: z.number().int().positive().default(32),
+  /** How long a destination's DNS answer is reused (the policy still judges it on every attempt). */
+  dnsCacheMs: z.number().int().nonnegative().default(5_000),
 });
 export type WebhookSettings = z.output<typeof WebhookSettings>;
 /** What callers may pass: every field optional. */
