@@ -1,24 +1,38 @@
 // One measured phase in its own process, so peak RSS belongs to that phase alone.
-// Usage: node bench/datasets/phase.mjs <floor|tokenizer|pipeline> <file> <outDir>
-import { register } from 'tsx/esm/api';
+// Usage: node bench/datasets/phase.mjs <floor|tokenizer|pipeline> <file> [bundle dir]
+// With a bundle dir (bundle.mjs) the phase runs the compiled modules, else the sources via tsx.
+import { pathToFileURL } from 'node:url';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-register();
-const [phase, file] = process.argv.slice(2);
-const core = (p) => import(new URL(`../../packages/core/src/${p}`, import.meta.url).href);
-const { readJsonLines } = await core('datasets/line-reader.ts');
+const [phase, file, bundleDir] = process.argv.slice(2);
+let modules;
+if (bundleDir) {
+  modules = await import(pathToFileURL(`${bundleDir}/pipeline-modules.js`).href);
+} else {
+  (await import('tsx/esm/api')).register();
+  modules = await import('./pipeline-modules.mjs');
+}
+const { readJsonLines } = modules;
 
 let records = 0;
 let started;
+// CPU time of every thread of the process (user + system): what the phase costs the machine,
+// independent of how busy other processes keep the cores.
+let cpuStart;
+const cpuSeconds = (from) => {
+  const { user, system } = process.cpuUsage(from);
+  return (user + system) / 1e6;
+};
 const result = {};
 if (phase === 'floor') {
   const dir = await mkdtemp(join(tmpdir(), 'ftm-bench-'));
   const out = createWriteStream(join(dir, 'out.jsonl'));
   started = performance.now();
+  cpuStart = process.cpuUsage();
   for await (const { text } of readJsonLines(createReadStream(file))) {
     records++;
     if (!out.write(JSON.stringify(JSON.parse(text)) + '\n')) await once(out, 'drain');
@@ -26,25 +40,24 @@ if (phase === 'floor') {
   out.end();
   await once(out, 'finish');
   result.seconds = (performance.now() - started) / 1000;
+  result.cpu_seconds = cpuSeconds(cpuStart);
   await rm(dir, { recursive: true, force: true });
 } else if (phase === 'tokenizer') {
-  const { loadTextCounter, countExampleTokens } = await core('datasets/token-counter.ts');
+  const { loadTextCounter, countExampleTokens } = modules;
   const count = await loadTextCounter('o200k_base');
   count('warm up');
   let tokens = 0;
   started = performance.now();
+  cpuStart = process.cpuUsage();
   for await (const { text } of readJsonLines(createReadStream(file))) {
     records++;
     tokens += countExampleTokens(JSON.parse(text), 'jsonl_chat', count);
   }
   result.seconds = (performance.now() - started) / 1000;
+  result.cpu_seconds = cpuSeconds(cpuStart);
   result.tokens = tokens;
 } else if (phase === 'pipeline') {
-  const { FsBlobStore } = await core('adapters/fs/fs-blob-store.ts');
-  const { RecordProcessorPool } = await core('datasets/record-processor-pool.ts');
-  const { runDatasetBuild } = await core('datasets/run-dataset-build.ts');
-  const { DatasetBuildConfig } = await core('datasets/dataset-config.ts');
-  const { BuiltinSanitizer } = await core('trism/builtin-sanitizer.ts');
+  const { FsBlobStore, RecordProcessorPool, runDatasetBuild, DatasetBuildConfig, BuiltinSanitizer } = modules;
   const dir = await mkdtemp(join(tmpdir(), 'ftm-bench-'));
   const pool = new RecordProcessorPool({ threads: Number(process.env.FTM_BENCH_THREADS ?? 2) });
   const config = DatasetBuildConfig.parse({ format: 'jsonl_chat', base_model: 'gpt-4o-mini-2024-07-18' });
@@ -52,6 +65,7 @@ if (phase === 'floor') {
   const warmUp = () => new Uint8Array(Buffer.from('{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n'));
   await Promise.all(Array.from({ length: pool.threads }, () => pool.process(warmUp(), { format: 'jsonl_chat', encoding: 'o200k_base', maxTokensPerExample: 65536, builtinSanitize: true, nearDedup: true })));
   started = performance.now();
+  cpuStart = process.cpuUsage();
   const build = await runDatasetBuild({
     // As the build job reads an upload: raw bytes from storage.
     source: { bytes: createReadStream(file) },
@@ -62,6 +76,7 @@ if (phase === 'floor') {
     processor: pool,
   });
   result.seconds = (performance.now() - started) / 1000;
+  result.cpu_seconds = cpuSeconds(cpuStart);
   records = build.report.records_read;
   result.status = build.status;
   result.written = build.report.records_written;
