@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
+import type { Tracer } from '@opentelemetry/api';
 import { countGateDenials, defaultFtmMetrics, GateDeniedError, uuidv7, type Ftm, type FtmMetrics } from '@ftm/core';
 import type { FtmConfig } from './config.js';
 import { authHook } from './http/auth-hook.js';
@@ -29,6 +30,7 @@ import { webhookDeliveryRoutes } from './routes/webhook-deliveries/index.js';
 import { auditEventRoutes } from './routes/audit-events/index.js';
 import './http/request-context.js';
 import { lazyChildLoggerFactory } from './http/lazy-request-logger.js';
+import { registerRequestTracing } from './observability/request-tracing.js';
 
 /** What {@link buildApp} needs: parsed config, the services, and the process logger. */
 export interface BuildAppOptions {
@@ -41,6 +43,8 @@ export interface BuildAppOptions {
   readonly routes?: readonly FastifyPluginAsync<{ ftm: Ftm }>[];
   /** Where request latency and gate denials are counted and `/metrics` reads (default: this process's). */
   readonly metrics?: FtmMetrics;
+  /** Traces each request as a SERVER span (FTM_OTEL_EXPORTER_OTLP_ENDPOINT); absent, no tracing hook is added. */
+  readonly tracer?: Tracer;
 }
 
 /** A route as registered, for the contract test. */
@@ -122,6 +126,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     reply.header('x-request-id', request.id);
     done();
   });
+  if (options.tracer) registerRequestTracing(app, options.tracer);
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequestDuration.observe({ route, method: request.method, status: reply.statusCode }, reply.elapsedTime / 1000);

@@ -1,7 +1,9 @@
+import type { Tracer } from '@opentelemetry/api';
 import { FtmError, OutboxRelay, silentLogger, type FtmDatabase, type JobHandler, type Logger, type Queue } from '@ftm/core';
 import type { HandlersFor, JobDefinition, JobHandlerOf } from './job-catalog.js';
 import { outboxDispatchJob } from './jobs/outbox-dispatch-job.js';
 import { toQueueHandler, type JobFinished } from './run-job.js';
+import { traceJobHandler } from './job-tracing.js';
 
 /** The outbox relay part of the worker runtime. */
 export interface WorkerOutboxOptions {
@@ -26,6 +28,8 @@ export interface CreateWorkerOptions<Jobs extends readonly JobDefinition[]> {
   readonly logger?: Logger;
   /** Called after every job attempt (duration and outcome), e.g. to feed a metrics histogram. */
   readonly onJobFinished?: (event: JobFinished) => void;
+  /** Traces every job attempt as a CONSUMER span; absent, jobs run unwrapped. */
+  readonly tracer?: Tracer;
 }
 
 /** A running worker: consumes its catalog from the queue (and relays the outbox) until stopped. */
@@ -44,7 +48,8 @@ export function createWorker<const Jobs extends readonly JobDefinition[]>(option
     if (handlers[definition.name]) throw new FtmError(`job ${definition.name} is in the catalog twice`);
     const handler = given[definition.name];
     if (!handler) throw new FtmError(`no handler for job ${definition.name}`);
-    handlers[definition.name] = toQueueHandler(definition, handler, logger, options.onJobFinished);
+    const run = toQueueHandler(definition, handler, logger, options.onJobFinished);
+    handlers[definition.name] = options.tracer ? traceJobHandler(definition.name, run, options.tracer) : run;
   }
   const relay = options.outbox
     ? new OutboxRelay({

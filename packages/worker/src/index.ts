@@ -10,6 +10,7 @@ export {
 export { enqueueJob } from './enqueue-job.js';
 export { createWorker, type CreateWorkerOptions, type FtmWorker, type WorkerOutboxOptions } from './create-worker.js';
 export { classifyJobError, JobTimeoutError, toQueueHandler, type JobFinished } from './run-job.js';
+export { traceJobHandler } from './job-tracing.js';
 export { installSignalHandlers, type SignalHandlerOptions } from './signal-handlers.js';
 export { outboxDispatchJob } from './jobs/outbox-dispatch-job.js';
 export { webhookDeliverJob, webhookJobHandlers } from './jobs/webhook-jobs.js';

@@ -3,6 +3,7 @@ import type { FtmConfig } from '../config.js';
 import { buildApp } from '../app.js';
 import { openRuntime } from '../runtime/open-runtime.js';
 import { startWorker } from '../runtime/start-worker.js';
+import { logTracingDiagnostics, startTracing } from '../observability/tracing.js';
 
 const DRAIN_TIMEOUT_MS = 30_000;
 const IDEMPOTENCY_PURGE_INTERVAL_MS = 60 * 60 * 1000;
@@ -13,7 +14,11 @@ const IDEMPOTENCY_PURGE_INTERVAL_MS = 60 * 60 * 1000;
  */
 export async function serve(mode: 'start' | 'api' | 'worker', config: FtmConfig, logger: Logger, out: (line: string) => void): Promise<void> {
   const ftm = await openRuntime(config, logger, { migrate: mode === 'start' });
-  const app = mode === 'worker' ? undefined : await buildApp({ config, ftm, logger });
+  // One provider per role, so `ftm start` reports its requests as ftm-api and its jobs as ftm-worker.
+  if (config.otelEndpoint) logTracingDiagnostics(logger);
+  const apiTracing = mode === 'worker' ? undefined : startTracing({ endpoint: config.otelEndpoint, serviceName: 'ftm-api' });
+  const workerTracing = mode === 'api' ? undefined : startTracing({ endpoint: config.otelEndpoint, serviceName: 'ftm-worker' });
+  const app = mode === 'worker' ? undefined : await buildApp({ config, ftm, logger, tracer: apiTracing?.tracer });
   let purge: NodeJS.Timeout | undefined;
   if (mode === 'start') {
     const boot = await ftm.auth.ensureBootstrap();
@@ -28,7 +33,7 @@ export async function serve(mode: 'start' | 'api' | 'worker', config: FtmConfig,
     url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
     purge = setInterval(() => void ftm.idempotency.purgeExpired().catch((error: unknown) => logger.warn({ err: error }, 'idempotency purge failed')), IDEMPOTENCY_PURGE_INTERVAL_MS).unref();
   }
-  const worker = mode === 'api' ? undefined : startWorker(ftm, config);
+  const worker = mode === 'api' ? undefined : startWorker(ftm, config, undefined, workerTracing?.tracer);
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
@@ -47,6 +52,8 @@ export async function serve(mode: 'start' | 'api' | 'worker', config: FtmConfig,
       logger.error({ err: error }, 'shutdown did not finish cleanly');
       code = 1;
     }
+    // After the drain, so the last requests' and jobs' spans go out too; lost spans are no failure.
+    await Promise.all([apiTracing, workerTracing].map((t) => t?.shutdown())).catch((error: unknown) => logger.warn({ err: error }, 'flushing traces failed'));
     await ftm.close().catch((error: unknown) => {
       logger.error({ err: error }, 'closing the adapters failed');
       code = 1;

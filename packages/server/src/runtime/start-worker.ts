@@ -1,5 +1,6 @@
 import { AuditForwarder, defaultFtmMetrics, LazyRecordProcessor, OrchestratorAuditClient, WebhookSweeper, type Ftm, type FtmMetrics } from '@ftm/core';
 import { createWorker, evalRunJob, evalRunJobHandlers, datasetBuildJob, datasetJobHandlers, ftJobHandlers, ftJobPollJob, ftJobSubmitJob, ftJobSweepJob, scheduleFtJobSweep, outboxDispatchJob, startDatasetSweeper, startReEvalScheduler, webhookDeliverJob, webhookJobHandlers, type FtmWorker } from '@ftm/worker';
+import type { Tracer } from '@opentelemetry/api';
 import type { FtmConfig } from '../config.js';
 
 const EVAL_SWEEP_EVERY_MS = 60_000;
@@ -8,9 +9,10 @@ const EVAL_STALE_AFTER_MS = 10 * 60_000;
 /**
  * The worker of this process: the outbox relay plus the job catalog the worker package ships
  * (event dispatch and webhook delivery). Started, not yet draining. Job durations and webhook
- * outcomes go to `metrics` (the process's, which `/metrics` serves in `ftm start`).
+ * outcomes go to `metrics` (the process's, which `/metrics` serves in `ftm start`); with a
+ * `tracer`, each job attempt is a span.
  */
-export function startWorker(ftm: Ftm, config: FtmConfig, metrics: FtmMetrics = defaultFtmMetrics()): FtmWorker {
+export function startWorker(ftm: Ftm, config: FtmConfig, metrics: FtmMetrics = defaultFtmMetrics(), tracer?: Tracer): FtmWorker {
   // One thread pool per process for dataset builds, started by the first build.
   const recordProcessor = new LazyRecordProcessor();
   const worker = createWorker({
@@ -20,6 +22,7 @@ export function startWorker(ftm: Ftm, config: FtmConfig, metrics: FtmMetrics = d
     outbox: { database: ftm.database },
     logger: ftm.logger,
     onJobFinished: (e) => metrics.jobDuration.observe({ job: e.name, outcome: e.outcome }, e.durationMs / 1000),
+    tracer,
   });
   worker.start();
   // The sweep re-enqueues itself; one seed per start is deduplicated by its time-bucketed job id.

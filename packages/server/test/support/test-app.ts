@@ -9,7 +9,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { createFtm, FsBlobStore, openQueue, uuidv7, type Ftm } from '@ftm/core';
 import { createPgliteTestDatabase, type TestDatabase } from '../../../core/test/support/databases.js';
 import { seedTenant, testContext } from '../../../core/test/support/fixtures.js';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type BuildAppOptions } from '../../src/app.js';
 import { createLogger } from '../../src/http/logger.js';
 
 /** A seeded tenant with its keys. */
@@ -42,7 +42,9 @@ async function seedKeys(ftm: Ftm): Promise<TestTenant> {
 }
 
 /** Builds the app on a fresh database (PGlite unless `database` is given). */
-export async function createTestApp(options: { database?: TestDatabase; bodyLimitBytes?: number } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { database?: TestDatabase; bodyLimitBytes?: number; app?: Partial<Pick<BuildAppOptions, 'logger' | 'routes' | 'tracer'>> } = {},
+): Promise<TestApp> {
   const t = options.database ?? (await createPgliteTestDatabase());
   const blobDir = await mkdtemp(join(tmpdir(), 'ftm-server-test-'));
   const ftm = createFtm({ database: t.database, blobs: new FsBlobStore({ root: blobDir }), queue: openQueue({ type: 'local', database: t.database }) });
@@ -50,6 +52,7 @@ export async function createTestApp(options: { database?: TestDatabase; bodyLimi
     config: { corsOrigins: ['https://app.example.com'], bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024 },
     ftm,
     logger: createLogger({ level: 'silent' }),
+    ...options.app,
   });
   await app.ready();
   const [a, b] = [await seedKeys(ftm), await seedKeys(ftm)];
