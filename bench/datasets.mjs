@@ -47,7 +47,7 @@ try {
       console.log(`  ${name.padEnd(32)} ${fmt(mb / r.seconds, 2).padStart(7)} MB/s ${fmt(r.records / r.seconds, 0).padStart(8)} records/s  ${fmt(r.seconds, 2).padStart(6)} s  CPU ${fmt(r.cpu_seconds, 2).padStart(6)} s  peak RSS ${String(r.peak_rss_mb).padStart(4)} MB`);
     }
     console.log(`  pipeline / tokenizer-only: ${fmt(tokenizer.seconds / pipeline.seconds, 2)}x   pipeline / floor: ${fmt(floor.seconds / pipeline.seconds, 2)}x`);
-    console.log(`  build: ${pipeline.status}, ${pipeline.written} written, ${pipeline.exact_removed} exact and ${pipeline.near_removed} near duplicates removed, findings ${JSON.stringify(pipeline.findings)}`);
+    console.log(`  build: ${pipeline.status}, ${pipeline.written} written, ${pipeline.exact_removed} exact and ${pipeline.near_removed} near duplicates removed, findings ${JSON.stringify(pipeline.findings)}, train.jsonl sha256 ${pipeline.sha256}`);
   }
   if (rows.length > 1) {
     const [a, b] = [rows[0], rows.at(-1)];

@@ -84,6 +84,8 @@ if (phase === 'floor') {
   result.near_removed = build.report.dedup.near_removed;
   result.findings = build.report.sanitization.findings;
   result.tokens = build.report.tokens.total_tokens;
+  // The built file's digest: the same input must give the same file, run after run and version after version.
+  result.sha256 = build.train?.sha256;
   await pool.close();
   await rm(dir, { recursive: true, force: true });
 } else {
