@@ -29,7 +29,7 @@ export const WebhookSettings = z.object({
   /** A `pending` delivery this overdue lost its queue job and is enqueued again by the sweeper. */
   overdueAfterMs: z.number().int().nonnegative().default(30_000),
   /** Concurrent first attempts of one `outbox.dispatch` batch (per job, per worker process). */
-  fanOutConcurrency: z.number().int().positive().default(32),
+  fanOutConcurrency: z.number().int().positive().default(64),
   /** How long a destination's DNS answer is reused (the policy still judges it on every attempt). */
   dnsCacheMs: z.number().int().nonnegative().default(5_000),
 });
