@@ -73,6 +73,8 @@ export function classifyAddress(address: string): AddressCategory | null {
   return V6.find((r) => r.list.check(canonical, 'ipv6'))?.category ?? null;
 }
 
+const MAX_REMEMBERED_VERDICTS = 4_096;
+
 /** Where webhooks may go. */
 export interface DestinationPolicyOptions {
   /** FTM_ENV=dev: every destination is allowed (local receivers, test servers). */
@@ -92,6 +94,7 @@ export class DestinationPolicy {
   readonly allowAll: boolean;
   readonly #hosts = new Set<string>();
   readonly #networks = new BlockList();
+  readonly #verdicts = new Map<string, AddressVerdict>();
 
   constructor(options: DestinationPolicyOptions = {}) {
     this.allowAll = options.allowAll ?? false;
@@ -121,9 +124,17 @@ export class DestinationPolicy {
 
   /** The verdict on an address `hostname` resolved to. */
   judge(hostname: string, address: string): AddressVerdict {
-    const category = classifyAddress(address);
-    if (category === null || this.allowsHost(hostname) || this.#inAllowedNetwork(address)) return { allowed: true };
-    return { allowed: false, category };
+    // The policy never changes, so a verdict is remembered: every attempt is judged, but the
+    // dozen range checks run once per (host, address).
+    const key = `${hostname.toLowerCase()} ${address}`;
+    let verdict = this.#verdicts.get(key);
+    if (!verdict) {
+      const category = classifyAddress(address);
+      verdict = category === null || this.allowsHost(hostname) || this.#inAllowedNetwork(address) ? { allowed: true } : { allowed: false, category };
+      if (this.#verdicts.size >= MAX_REMEMBERED_VERDICTS) this.#verdicts.clear();
+      this.#verdicts.set(key, verdict);
+    }
+    return verdict;
   }
 
   /**
