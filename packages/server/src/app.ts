@@ -30,7 +30,6 @@ import { webhookDeliveryRoutes } from './routes/webhook-deliveries/index.js';
 import { auditEventRoutes } from './routes/audit-events/index.js';
 import './http/request-context.js';
 import { lazyChildLoggerFactory } from './http/lazy-request-logger.js';
-import { registerRequestTracing } from './observability/request-tracing.js';
 
 /** What {@link buildApp} needs: parsed config, the services, and the process logger. */
 export interface BuildAppOptions {
@@ -126,7 +125,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     reply.header('x-request-id', request.id);
     done();
   });
-  if (options.tracer) registerRequestTracing(app, options.tracer);
+  // Loaded only when tracing is on: an app without a tracer neither loads nor runs any of it.
+  if (options.tracer) (await import('./observability/request-tracing.js')).registerRequestTracing(app, options.tracer);
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequestDuration.observe({ route, method: request.method, status: reply.statusCode }, reply.elapsedTime / 1000);

@@ -23,7 +23,7 @@ describe('worker job spans', () => {
   beforeAll(async () => {
     t = await createPgliteTestDatabase();
     collector = await startOtlpCollector();
-    tracing = startTracing({ endpoint: collector.endpoint, serviceName: 'ftm-worker' })!;
+    tracing = (await startTracing({ endpoint: collector.endpoint, serviceName: 'ftm-worker' }))!;
     const queue = new LocalQueue(t.database, { pollIntervalMs: 20 });
     worker = createWorker({
       queue,

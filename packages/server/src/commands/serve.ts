@@ -16,8 +16,8 @@ export async function serve(mode: 'start' | 'api' | 'worker', config: FtmConfig,
   const ftm = await openRuntime(config, logger, { migrate: mode === 'start' });
   // One provider per role, so `ftm start` reports its requests as ftm-api and its jobs as ftm-worker.
   if (config.otelEndpoint) logTracingDiagnostics(logger);
-  const apiTracing = mode === 'worker' ? undefined : startTracing({ endpoint: config.otelEndpoint, serviceName: 'ftm-api' });
-  const workerTracing = mode === 'api' ? undefined : startTracing({ endpoint: config.otelEndpoint, serviceName: 'ftm-worker' });
+  const apiTracing = mode === 'worker' ? undefined : await startTracing({ endpoint: config.otelEndpoint, serviceName: 'ftm-api' });
+  const workerTracing = mode === 'api' ? undefined : await startTracing({ endpoint: config.otelEndpoint, serviceName: 'ftm-worker' });
   const app = mode === 'worker' ? undefined : await buildApp({ config, ftm, logger, tracer: apiTracing?.tracer });
   let purge: NodeJS.Timeout | undefined;
   if (mode === 'start') {

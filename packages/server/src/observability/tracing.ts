@@ -1,8 +1,4 @@
 import { diag, DiagLogLevel, type DiagLogFunction, type Tracer } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { Logger } from 'pino';
 import serverPackage from '../../package.json' with { type: 'json' };
 
@@ -42,11 +38,18 @@ export function otlpTracesUrl(endpoint: string): string {
 
 /**
  * Starts exporting spans when an endpoint is configured; returns undefined otherwise, so callers
- * install no hook and pay nothing per request. The provider is not registered globally: the
- * tracer is handed to the app and the worker, which are the only span producers.
+ * install no hook and pay nothing per request. The SDK is loaded only then (it adds a few hundred
+ * ms to a cold start). The provider is not registered globally: the tracer is handed to the app
+ * and the worker, which are the only span producers.
  */
-export function startTracing(options: TracingOptions): Tracing | undefined {
+export async function startTracing(options: TracingOptions): Promise<Tracing | undefined> {
   if (!options.endpoint) return undefined;
+  const [{ OTLPTraceExporter }, { defaultResource, resourceFromAttributes }, { BasicTracerProvider, BatchSpanProcessor }, { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION }] = await Promise.all([
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-trace-base'),
+    import('@opentelemetry/semantic-conventions'),
+  ]);
   const exporter = new OTLPTraceExporter({
     url: otlpTracesUrl(options.endpoint),
     timeoutMillis: options.exportTimeoutMs ?? 10_000,
@@ -67,14 +70,23 @@ export function startTracing(options: TracingOptions): Tracing | undefined {
 }
 
 /**
- * Sends the SDK's own warnings (an unreachable collector, dropped spans) to the process log
- * instead of nowhere. Only messages: the SDK's extra arguments may carry exporter headers.
+ * Sends the SDK's own warnings and errors (an unreachable collector, dropped spans) to the process
+ * log instead of nowhere, as warnings: losing spans does not fail the service. Only the message:
+ * the SDK's extra arguments may carry exporter configuration.
  */
 export function logTracingDiagnostics(logger: Logger): void {
-  const toLog =
-    (level: 'warn' | 'error'): DiagLogFunction =>
-    (message, ...args) =>
-      logger[level]({ otel: args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : undefined)).filter(Boolean) }, `tracing: ${message}`);
+  const warn: DiagLogFunction = (message) => logger.warn({ detail: diagnosticText(message) }, 'tracing: span export problem');
   const silent: DiagLogFunction = () => {};
-  diag.setLogger({ error: toLog('error'), warn: toLog('warn'), info: silent, debug: silent, verbose: silent }, DiagLogLevel.WARN);
+  diag.setLogger({ error: warn, warn, info: silent, debug: silent, verbose: silent }, DiagLogLevel.WARN);
+}
+
+/** The SDK reports an export error as its JSON (stack included): keep its message. */
+function diagnosticText(message: string): string {
+  try {
+    const parsed: unknown = JSON.parse(message);
+    if (parsed && typeof parsed === 'object' && 'message' in parsed && typeof parsed.message === 'string') return parsed.message;
+  } catch {
+    // Plain text.
+  }
+  return message.slice(0, 500);
 }
