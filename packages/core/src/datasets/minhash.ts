@@ -16,8 +16,10 @@ const ORIGINAL = new Int32Array(NUM_PERM);
 /** An empty register: above every 25-bit value. */
 const EMPTY = 0x7fffffff;
 const ROLL_BASE = 0x01000193;
-/** ROLL_BASE^SHINGLE mod 2^32: what the character leaving the window contributed. */
-const ROLL_BASE_POW = Array.from({ length: SHINGLE }).reduce<number>((p) => Math.imul(p, ROLL_BASE), 1);
+// Powers of ROLL_BASE mod 2^32, the weights of a shingle's first units (SHINGLE = 5).
+const BASE_2 = Math.imul(ROLL_BASE, ROLL_BASE);
+const BASE_3 = Math.imul(BASE_2, ROLL_BASE);
+const BASE_4 = Math.imul(BASE_3, ROLL_BASE);
 
 /**
  * Murmur3's 32-bit finaliser: spreads the bits of a shingle hash. Returns the bits as a signed
@@ -43,23 +45,36 @@ export function minhashSignature(text: string, out: Int32Array = new Int32Array(
   // Registers start above any 25-bit value, so a plain minimum fills them; still EMPTY at the end
   // means no shingle landed there.
   out.fill(EMPTY);
-  // A polynomial rolling hash over the shingle's UTF-16 units: one multiply-add per character
-  // instead of rehashing SHINGLE characters per position; fmix32 then spreads its bits.
+  // A shingle's hash is the polynomial c0·B⁴ + c1·B³ + c2·B² + c3·B + c4 (mod 2^32) of its UTF-16
+  // units, computed from the five units directly rather than rolled from the previous shingle's
+  // hash: same value, but no multiply chained from one position to the next, so consecutive
+  // positions overlap in the CPU. fmix32 then spreads its bits.
   const length = text.length;
-  const first = Math.min(SHINGLE, length);
-  let h = 0;
-  for (let j = 0; j < first; j++) h = (Math.imul(h, ROLL_BASE) + text.charCodeAt(j)) | 0;
-  let x = fmix32(h);
-  out[x >>> (32 - BIN_BITS)] = x & VALUE_MASK;
-  for (let i = SHINGLE; i < length; i++) {
-    h = (Math.imul(h, ROLL_BASE) + text.charCodeAt(i) - Math.imul(text.charCodeAt(i - SHINGLE), ROLL_BASE_POW)) | 0;
-    x = fmix32(h);
-    const bin = x >>> (32 - BIN_BITS);
-    const value = x & VALUE_MASK;
-    const current = out[bin]!;
-    // A select rather than a branch: whether a shingle lowers its register is a coin flip the
-    // branch predictor keeps losing.
-    out[bin] = value < current ? value : current;
+  if (length < SHINGLE) {
+    // The whole text is the only shingle.
+    let h = 0;
+    for (let j = 0; j < length; j++) h = (Math.imul(h, ROLL_BASE) + text.charCodeAt(j)) | 0;
+    const x = fmix32(h);
+    out[x >>> (32 - BIN_BITS)] = x & VALUE_MASK;
+  } else {
+    let c0 = text.charCodeAt(0);
+    let c1 = text.charCodeAt(1);
+    let c2 = text.charCodeAt(2);
+    let c3 = text.charCodeAt(3);
+    for (let i = SHINGLE - 1; i < length; i++) {
+      const c4 = text.charCodeAt(i);
+      const x = fmix32((Math.imul(c0, BASE_4) + Math.imul(c1, BASE_3) + Math.imul(c2, BASE_2) + Math.imul(c3, ROLL_BASE) + c4) | 0);
+      c0 = c1;
+      c1 = c2;
+      c2 = c3;
+      c3 = c4;
+      const bin = x >>> (32 - BIN_BITS);
+      const value = x & VALUE_MASK;
+      const current = out[bin]!;
+      // A select rather than a branch: whether a shingle lowers its register is a coin flip the
+      // branch predictor keeps losing.
+      out[bin] = value < current ? value : current;
+    }
   }
   // Densify: an empty register takes the next originally filled one to its right (circularly),
   // shifted by the distance, so two texts agree on it only when they agree on the donor.
