@@ -56,7 +56,7 @@ export function createWebhookDeps(options: CreateWebhookDepsOptions): WebhookDep
     policy: new DestinationPolicy({ allowAll: settings.allowPrivateDestinations, allowlist: settings.destinationAllowlist }),
     // An injected resolver is used as given (tests change DNS answers between attempts).
     resolver: options.resolver ?? cachingResolver(systemResolver, { ttlMs: settings.dnsCacheMs }),
-    sender: options.sender ?? new NodeWebhookSender(),
+    sender: options.sender ?? new NodeWebhookSender({ maxSockets: settings.maxConnectionsPerDestination }),
     outcomeWriter: new AttemptOutcomeWriter(options.db, { logger }),
     clock: options.clock ?? systemClock,
     ids: options.ids ?? uuidv7Generator,

@@ -30,6 +30,8 @@ export const WebhookSettings = z.object({
   overdueAfterMs: z.number().int().nonnegative().default(30_000),
   /** Concurrent first attempts of one `outbox.dispatch` batch (per job, per worker process). */
   fanOutConcurrency: z.number().int().positive().default(64),
+  /** Keep-alive connections per destination (scheme, host, port) and worker process; more requests wait for one. */
+  maxConnectionsPerDestination: z.number().int().positive().default(256),
   /** How long a destination's DNS answer is reused (the policy still judges it on every attempt). */
   dnsCacheMs: z.number().int().nonnegative().default(5_000),
 });
