@@ -95,6 +95,7 @@ export class DestinationPolicy {
   readonly #hosts = new Set<string>();
   readonly #networks = new BlockList();
   readonly #verdicts = new Map<string, AddressVerdict>();
+  readonly #allowedAddresses = new Map<string, boolean>();
 
   constructor(options: DestinationPolicyOptions = {}) {
     this.allowAll = options.allowAll ?? false;
@@ -146,6 +147,16 @@ export class DestinationPolicy {
   }
 
   #inAllowedNetwork(address: string): boolean {
+    let allowed = this.#allowedAddresses.get(address);
+    if (allowed === undefined) {
+      allowed = this.#checkAllowedNetwork(address);
+      if (this.#allowedAddresses.size >= MAX_REMEMBERED_VERDICTS) this.#allowedAddresses.clear();
+      this.#allowedAddresses.set(address, allowed);
+    }
+    return allowed;
+  }
+
+  #checkAllowedNetwork(address: string): boolean {
     const family = ipFamily(address);
     if (family === 0) return false;
     const canonical = family === 6 ? ipv6Groups(address)!.map((g) => g.toString(16)).join(':') : address;
