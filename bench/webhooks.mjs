@@ -4,7 +4,8 @@
 //   1. throughput: deliveries/s for a backlog of BENCH_EVENTS events (default 4,000), against a
 //      baseline measured in the same run: raw fetch POSTs/s to the same receiver (64 in flight);
 //   2. latency: events committed at 500/s for BENCH_SECONDS (default 10), p50/p99 from commit to
-//      receipt, after one unmeasured second at the same rate (warm pools and connections).
+//      receipt, after BENCH_WARMUP_SECONDS (default 1) unmeasured seconds at the same rate (warm
+//      pools and connections; 0 measures from cold worker processes).
 // Targets on this 2-core machine: ≥ 1,000 deliveries/s on Redis; p99 ≤ 250 ms at 500 events/s.
 //
 //   node bench/webhooks.mjs          (uses packages/*/dist when built, else the sources via tsx;
@@ -37,7 +38,7 @@ const { Webhook } = createRequire(join(ROOT, 'package.json'))('standardwebhooks'
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 4_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RATE = 500;
-const WARMUP_SECONDS = 1;
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
 const WORKERS = 2;
 const QUEUES = (process.env.BENCH_QUEUES ?? 'redis,local').split(',');
 const REDIS_URL = process.env.FTM_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
