@@ -28,6 +28,8 @@ export interface FtmConfig {
   /** Browser origins allowed by CORS; empty means no CORS headers at all. */
   readonly corsOrigins: readonly string[];
   readonly authCacheTtlMs: number;
+  /** Jobs one worker process runs at once (FTM_WORKER_CONCURRENCY). */
+  readonly workerConcurrency: number;
   readonly bodyLimitBytes: number;
 }
 
@@ -69,6 +71,7 @@ const EnvSchema = z.object({
   FTM_LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be fatal, error, warn, info, debug, trace or silent' })),
   FTM_OTEL_EXPORTER_OTLP_ENDPOINT: optional(httpUrl),
   FTM_CORS_ORIGINS: optional(z.string()),
+  FTM_WORKER_CONCURRENCY: optional(z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(256, 'must be at most 256')),
   FTM_AUTH_CACHE_TTL_MS: optional(z.coerce.number({ error: 'must be milliseconds' }).int().min(0).max(300_000, 'must be at most 300000 (5 minutes)')),
   FTM_BODY_LIMIT_BYTES: optional(z.coerce.number({ error: 'must be a byte count' }).int().min(1024).max(100 * 1024 * 1024)),
 });
@@ -163,6 +166,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     logLevel: e.FTM_LOG_LEVEL ?? 'info',
     corsOrigins,
     authCacheTtlMs: e.FTM_AUTH_CACHE_TTL_MS ?? 30_000,
+    // Most jobs wait on I/O (webhook POSTs up to 15 s, provider polls); dataset builds have their
+    // own thread pool and eval runs their own per-run limit, so a few dozen slots cost little.
+    workerConcurrency: e.FTM_WORKER_CONCURRENCY ?? 24,
     bodyLimitBytes: e.FTM_BODY_LIMIT_BYTES ?? 1024 * 1024,
     ...optionalFields,
   };

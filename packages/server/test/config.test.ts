@@ -23,7 +23,10 @@ describe('config', () => {
       corsOrigins: [],
       authCacheTtlMs: 30_000,
       bodyLimitBytes: 1024 * 1024,
+      workerConcurrency: 24,
     });
+    expect(loadConfig({ FTM_WORKER_CONCURRENCY: '64' }).workerConcurrency).toBe(64);
+    expect(fail({ FTM_WORKER_CONCURRENCY: '0' })).toEqual(['FTM_WORKER_CONCURRENCY: must be at least 1']);
   });
 
   it('uses PostgreSQL, Redis and S3 when configured', () => {

@@ -23,6 +23,7 @@ export function startWorker(ftm: Ftm, config: FtmConfig, metrics: FtmMetrics = d
     logger: ftm.logger,
     onJobFinished: (e) => metrics.jobDuration.observe({ job: e.name, outcome: e.outcome }, e.durationMs / 1000),
     tracer,
+    concurrency: config.workerConcurrency,
   });
   worker.start();
   // The sweep re-enqueues itself; one seed per start is deduplicated by its time-bucketed job id.
