@@ -92,7 +92,7 @@ function walk(value: unknown, structural: boolean): string {
       quoted = quote(normalized);
     } else {
       normalized = ((flags & FOLD) !== 0 ? value.replace(/\s+/g, ' ').trim() : value).toLowerCase();
-      quoted = (flags & ESCAPE) !== 0 ? JSON.stringify(normalized) : `"${normalized}"`;
+      quoted = (flags & ESCAPE) !== 0 ? JSON.stringify(normalized) : '"' + normalized + '"';
     }
     if (!structural) contentTexts.push(normalized);
     return quoted;

@@ -216,7 +216,7 @@ export function processBatchWith(input: Uint8Array, options: ProcessOptions, cou
       outPos += encoder.encodeInto(json, output.subarray(outPos)).written;
     } else {
       ensure(end - start + 1);
-      output.set(bytes.subarray(start, end), outPos);
+      bytes.copy(output, outPos, start, end); // native copy, no view allocated per record
       outPos += end - start;
     }
     output[outPos++] = 0x0a;
