@@ -10,6 +10,19 @@ const loaded = new Map<TokenEncoding, CountText>();
 const MEMO_MAX_ENTRIES = 4096;
 const MEMO_MAX_CHARS = 2048;
 const MERGE_CACHE_ENTRIES = 10_000;
+const SEEN_ONCE_MAX = 16_384;
+
+/**
+ * A 31-bit fingerprint of a text (its length and up to 17 sampled units): recognises a text seen
+ * before without keeping it. A collision only memoises a text that did not repeat.
+ */
+function fingerprint(text: string): number {
+  const length = text.length;
+  const step = length > 16 ? length >> 4 : 1;
+  let h = length;
+  for (let i = 0; i < length; i += step) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h ^ text.charCodeAt(length - 1)) & 0x7fffffff;
+}
 
 /**
  * A token counter for an encoding, backed by gpt-tokenizer. Each encoding's rank table takes
@@ -25,16 +38,26 @@ export async function loadTextCounter(encoding: TokenEncoding): Promise<CountTex
     // common words and the memory of each thread flat.
     setMergeCacheSize(MERGE_CACHE_ENTRIES);
     // Datasets repeat texts (system prompts, roles, canned replies): count each once. Bounded in
-    // entries and text length, cleared when full, so it never holds more than a few MB.
+    // entries and text length, cleared when full, so it never holds more than a few MB. A text
+    // enters the memo on its second sighting only (a fingerprint remembers the first): memoising
+    // every unique text kept each alive until the next clear, so the young-generation collector
+    // copied it twice and promoted it — most of a worker's garbage-collection time.
     const memo = new Map<string, number>();
+    const seenOnce = new Set<number>();
     counter = (text) => {
       if (text.length === 0) return 0;
       if (text.length > MEMO_MAX_CHARS) return countTokens(text, PLAIN);
       let n = memo.get(text);
       if (n === undefined) {
         n = countTokens(text, PLAIN);
-        if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
-        memo.set(text, n);
+        const print = fingerprint(text);
+        if (seenOnce.has(print)) {
+          if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+          memo.set(text, n);
+        } else {
+          if (seenOnce.size >= SEEN_ONCE_MAX) seenOnce.clear();
+          seenOnce.add(print);
+        }
       }
       return n;
     };
