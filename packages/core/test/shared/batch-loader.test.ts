@@ -7,17 +7,19 @@ interface Row {
 }
 
 /** A loader over an in-memory table that records every batched call it receives. */
-function recordingLoader(table: readonly Row[], options: { maxBatchSize?: number; fail?: boolean } = {}) {
+function recordingLoader(table: readonly Row[], options: { maxBatchSize?: number; maxInFlight?: number; fail?: boolean; gate?: Promise<void> } = {}) {
   const calls: { scope: string; ids: readonly string[] }[] = [];
   const loader = new BatchLoader<string, Row>({
     scopeKey: (scope) => scope,
     loadMany: async (scope, ids) => {
       calls.push({ scope, ids });
+      await options.gate;
       if (options.fail) throw new Error('database unavailable');
       return table.filter((r) => r.scope === scope && ids.includes(r.id));
     },
     idOf: (row) => row.id,
     ...(options.maxBatchSize ? { maxBatchSize: options.maxBatchSize } : {}),
+    ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
   });
   return { loader, calls };
 }
@@ -59,6 +61,22 @@ describe('BatchLoader', () => {
     const results = await Promise.all(many.map((r) => loader.load('s', r.id)));
     expect(results.map((r) => r?.id)).toEqual(many.map((r) => r.id));
     expect(calls.map((c) => c.ids.length)).toEqual([2, 2, 1]);
+  });
+
+  it('gathers the reads that arrive while the queries in flight run into the next query', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const { loader, calls } = recordingLoader(table, { maxInFlight: 1, gate });
+    const first = loader.load('tenant-a', 'a1');
+    await new Promise((resolve) => setImmediate(resolve)); // the first query is now running
+    const later = [loader.load('tenant-a', 'a2'), loader.load('tenant-b', 'b1')];
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toHaveLength(1); // the others wait for the running query
+    open();
+    const results = await Promise.all([first, ...later]);
+    expect(results.map((r) => r?.id)).toEqual(['a1', 'a2', 'b1']);
+    expect(calls.map((c) => c.ids)).toEqual([['a1'], ['a2'], ['b1']]);
   });
 
   it('rejects every waiter of a failed batch and recovers on the next one', async () => {
