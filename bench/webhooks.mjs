@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { createBenchDatabase } from './support/bench-database.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const built = !process.env.BENCH_FROM_SOURCE && existsSync(join(ROOT, 'packages/core/dist/index.js')) && existsSync(join(ROOT, 'packages/worker/dist/index.js'));
@@ -31,8 +32,6 @@ if (!built && !process.env.BENCH_UNDER_TSX) {
 }
 const entry = (pkg) => (built ? join(ROOT, `packages/${pkg}/dist/index.js`) : join(ROOT, `packages/${pkg}/src/index.ts`));
 const core = await import(entry('core'));
-const require = createRequire(join(ROOT, 'packages/core/package.json'));
-const pg = require('pg');
 const { Webhook } = createRequire(join(ROOT, 'package.json'))('standardwebhooks');
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 4_000);
@@ -42,24 +41,15 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
 const WORKERS = 2;
 const QUEUES = (process.env.BENCH_QUEUES ?? 'redis,local').split(',');
 const REDIS_URL = process.env.FTM_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const adminUrl = process.env.FTM_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 // --- database ---------------------------------------------------------------------------------
-const name = `ftm_bench_${randomBytes(5).toString('hex')}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`create database ${name}`);
-await admin.end();
-const dbUrl = new URL(adminUrl);
-dbUrl.pathname = `/${name}`;
+const benchDatabase = await createBenchDatabase();
+const dbUrl = new URL(benchDatabase.url);
 const database = core.openPostgres({ connectionString: dbUrl.toString(), maxConnections: 40 });
 await database.migrate();
 const dropDatabase = async () => {
   await database.close();
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  await c.query(`drop database if exists ${name} with (force)`);
-  await c.end();
+  await benchDatabase.drop();
 };
 
 // --- receiver ---------------------------------------------------------------------------------

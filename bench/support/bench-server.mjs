@@ -2,36 +2,15 @@
 // fresh PostgreSQL database for the run (dropped on SIGTERM), and the real app listening on it.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { createBenchDatabase } from './bench-database.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const entry = (pkg) => (existsSync(join(ROOT, `packages/${pkg}/dist/index.js`)) ? join(ROOT, `packages/${pkg}/dist/index.js`) : join(ROOT, `packages/${pkg}/src/index.ts`));
 export const core = await import(entry('core'));
 export const server = await import(entry('server'));
-const pg = createRequire(join(ROOT, 'packages/core/package.json'))('pg');
-
-/** Creates and migrates a database of its own; `drop()` removes it with everything in it. */
-export async function createBenchDatabase() {
-  const adminUrl = process.env.FTM_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `ftm_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const drop = async () => {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.query(`drop database if exists ${name} with (force)`);
-    await c.end();
-  };
-  return { url: url.toString(), drop };
-}
 
 /** Builds FTM on a fresh database (plus any createFtm options), with a temporary blob directory. */
 export async function openBenchFtm(extraOptions = (/* url */) => ({})) {
