@@ -23,8 +23,12 @@ interface Entry {
 
 /**
  * Turns a bearer secret into a Principal without a database round trip per request: answers are
- * cached by the secret's SHA-256 for a short TTL. A revoke on this instance evicts the key at
- * once; other instances stop accepting it when their entry expires (at most the TTL later).
+ * cached for a short TTL. A revoke on this instance evicts the key at once; other instances stop
+ * accepting it when their entry expires (at most the TTL later).
+ *
+ * The cache is keyed by the secret itself, so a warm request hashes nothing (SHA-256 was the
+ * largest cost of a warm authentication); the hash is computed for the lookup only. Expired
+ * entries, secrets included, are swept at the next lookup (at most once per TTL).
  */
 export class Authenticator {
   readonly #cache = new Map<string, Entry>();
@@ -34,6 +38,7 @@ export class Authenticator {
   readonly #max: number;
   // Bumped by every invalidation so a lookup that started before a revoke cannot re-cache the key.
   #generation = 0;
+  #sweptAt = 0;
 
   constructor(private readonly options: AuthenticatorOptions) {
     this.#ttl = options.cacheTtlMs ?? 30_000;
@@ -45,8 +50,7 @@ export class Authenticator {
   async authenticate(secret: string): Promise<Principal> {
     const cached = this.authenticateCached(secret);
     if (cached) return cached;
-    const hash = hashApiKey(secret);
-    return this.#accept(hash, await this.#lookup(secret, hash), this.options.clock.now().getTime());
+    return this.#accept(secret, await this.#lookup(secret), this.options.clock.now().getTime());
   }
 
   /**
@@ -54,17 +58,16 @@ export class Authenticator {
    * hot path's shape); undefined when the source must be asked.
    */
   authenticateCached(secret: string): Principal | undefined {
-    const hash = hashApiKey(secret);
     const now = this.options.clock.now().getTime();
-    const entry = this.#cache.get(hash);
+    const entry = this.#cache.get(secret);
     if (!entry || entry.until <= now) return undefined;
-    return this.#accept(hash, entry.principal, now);
+    return this.#accept(secret, entry.principal, now);
   }
 
-  #accept(hash: string, principal: Principal | null, now: number): Principal {
+  #accept(secret: string, principal: Principal | null, now: number): Principal {
     if (!principal) throw new UnauthorizedError('the API key is not valid');
     if (principal.expiresAt && principal.expiresAt.getTime() <= now) {
-      this.#cache.delete(hash);
+      this.#cache.delete(secret);
       throw new UnauthorizedError('the API key is not valid');
     }
     this.options.onAuthenticated?.(principal);
@@ -74,7 +77,7 @@ export class Authenticator {
   /** Forgets a key at once (after a local revoke). */
   invalidateKey(keyId: string): void {
     this.#generation += 1;
-    for (const [hash, entry] of this.#cache) if (entry.principal?.actor.id === keyId) this.#cache.delete(hash);
+    for (const [secret, entry] of this.#cache) if (entry.principal?.actor.id === keyId) this.#cache.delete(secret);
   }
 
   clear(): void {
@@ -83,28 +86,36 @@ export class Authenticator {
   }
 
   // Concurrent requests with the same uncached key share one lookup.
-  #lookup(secret: string, hash: string): Promise<Principal | null> {
-    let pending = this.#inflight.get(hash);
+  #lookup(secret: string): Promise<Principal | null> {
+    let pending = this.#inflight.get(secret);
     if (!pending) {
       const generation = this.#generation;
       pending = this.options.validator
-        .validate(secret, hash)
+        .validate(secret, hashApiKey(secret))
         .then((principal) => {
-          if (generation === this.#generation) this.#store(hash, principal);
+          if (generation === this.#generation) this.#store(secret, principal);
           return principal;
         })
-        .finally(() => this.#inflight.delete(hash));
-      this.#inflight.set(hash, pending);
+        .finally(() => this.#inflight.delete(secret));
+      this.#inflight.set(secret, pending);
     }
     return pending;
   }
 
-  #store(hash: string, principal: Principal | null): void {
+  #store(secret: string, principal: Principal | null): void {
     if (this.#cache.size >= this.#max) {
       const oldest = this.#cache.keys().next();
       if (!oldest.done) this.#cache.delete(oldest.value);
     }
+    const now = this.options.clock.now().getTime();
     const ttl = principal ? this.#ttl : this.#negativeTtl;
-    this.#cache.set(hash, { principal, until: this.options.clock.now().getTime() + ttl });
+    this.#cache.set(secret, { principal, until: now + ttl });
+    if (now - this.#sweptAt >= this.#ttl) this.#sweep(now);
+  }
+
+  /** Forgets expired entries (and with them their secrets); runs at most once per TTL, on a store. */
+  #sweep(now: number): void {
+    this.#sweptAt = now;
+    for (const [secret, entry] of this.#cache) if (entry.until <= now) this.#cache.delete(secret);
   }
 }

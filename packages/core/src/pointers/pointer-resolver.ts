@@ -50,6 +50,16 @@ function plainQuery(query: unknown): ResolvePointerInput | undefined {
   return { ...(assistant !== undefined ? { assistant } : {}), ...(project !== undefined ? { project } : {}) };
 }
 
+function parseResolveQuery(query: unknown): ResolvePointerInput {
+  const q = plainQuery(query) ?? parseInput(ResolvePointerInput, query ?? {}, 'resolve query');
+  if (q.assistant === undefined && q.project === undefined) {
+    throw new ValidationError('name an assistant, a project, or both', [{ path: 'assistant', message: 'assistant or project is required' }]);
+  }
+  return q;
+}
+
+const cacheKey = (ctx: Pick<ServiceContext, 'projectId'>, q: ResolvePointerInput): string => `${ctx.projectId ?? ''}\u0000${q.assistant ?? ''}\u0000${q.project ?? ''}`;
+
 /**
  * `GET /production-pointers/resolve` behind an in-process cache: the answer for (tenant, key
  * scope, assistant, project), including "nothing", is kept until the change bus says a pointer
@@ -120,19 +130,26 @@ export class PointerResolver {
    * global), or null when no level has one. Input is validated (at least one of the two).
    */
   async resolve(ctx: Pick<ServiceContext, 'tenantId' | 'projectId'>, query: unknown): Promise<Resolution | null> {
-    const q = plainQuery(query) ?? parseInput(ResolvePointerInput, query ?? {}, 'resolve query');
-    if (q.assistant === undefined && q.project === undefined) {
-      throw new ValidationError('name an assistant, a project, or both', [{ path: 'assistant', message: 'assistant or project is required' }]);
-    }
-    const key = `${ctx.projectId ?? ''}\u0000${q.assistant ?? ''}\u0000${q.project ?? ''}`;
+    const hit = this.resolveCached(ctx, query);
+    if (hit !== undefined) return hit;
+    const q = parseResolveQuery(query);
     const now = this.#clock.now().getTime();
-    const cached = this.#listening ? this.#byTenant.get(ctx.tenantId)?.get(key) : undefined;
-    if (cached && now - cached.at < this.#maxAgeMs) return cached.resolution;
-
     const generation = this.#generation.get(ctx.tenantId) ?? 0;
     const resolution = await this.#load(ctx, q.assistant, q.project);
-    if (this.#listening && (this.#generation.get(ctx.tenantId) ?? 0) === generation) this.#store(ctx.tenantId, key, { resolution, at: now });
+    if (this.#listening && (this.#generation.get(ctx.tenantId) ?? 0) === generation) this.#store(ctx.tenantId, cacheKey(ctx, q), { resolution, at: now });
     return resolution;
+  }
+
+  /**
+   * What {@link resolve} answers when the cache alone can answer it (no I/O, no promise: the hot
+   * path's shape); undefined when the database must be asked. A bad query throws ValidationError.
+   */
+  resolveCached(ctx: Pick<ServiceContext, 'tenantId' | 'projectId'>, query: unknown): Resolution | null | undefined {
+    const q = parseResolveQuery(query);
+    if (!this.#listening) return undefined;
+    const cached = this.#byTenant.get(ctx.tenantId)?.get(cacheKey(ctx, q));
+    if (cached && this.#clock.now().getTime() - cached.at < this.#maxAgeMs) return cached.resolution;
+    return undefined;
   }
 
   async #load(ctx: Pick<ServiceContext, 'tenantId' | 'projectId'>, assistant: string | undefined, project: string | undefined): Promise<Resolution | null> {

@@ -45,6 +45,8 @@ export interface PromotionsService {
   overridePointer(ctx: ServiceContext, id: string, input: unknown): Promise<ProductionPointer>;
   /** The hot path: from the in-process cache (call `start()` first to enable it). */
   resolve(ctx: Pick<ServiceContext, 'tenantId' | 'projectId'>, query: unknown): Promise<Resolution | null>;
+  /** The cached answer without I/O (undefined: ask {@link resolve}); bad input throws like resolve. */
+  resolveCached(ctx: Pick<ServiceContext, 'tenantId' | 'projectId'>, query: unknown): Resolution | null | undefined;
   createReEval(ctx: ServiceContext, input: unknown): Promise<ReEval>;
   getReEval(ctx: ServiceContext, id: string): Promise<ReEval>;
   listReEvals(ctx: ServiceContext, query: unknown): Promise<Page<ReEval>>;
@@ -78,6 +80,7 @@ export function createPromotions(config: PromotionsConfig): PromotionsService {
     listPointerHistory: (ctx, id, query) => listPointerHistory(db, ctx, id, query),
     overridePointer: (ctx, id, input) => overrideProductionPointer(deps, { ctx, id, input }),
     resolve: (ctx, query) => resolver.resolve(ctx, query),
+    resolveCached: (ctx, query) => resolver.resolveCached(ctx, query),
     createReEval: (ctx, input) => createReEval(db, ctx, input),
     getReEval: (ctx, id) => getReEval(db, ctx, id),
     listReEvals: (ctx, query) => listReEvals(db, ctx, query),

@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { etagMatches, NotFoundError, type Ftm, type PromotionsService } from '@ftm/core';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import { etagMatches, NotFoundError, type Ftm, type PromotionsService, type Resolution } from '@ftm/core';
 import { uuidParam } from '../../http/path-params.js';
 
 /**
@@ -10,13 +10,17 @@ export function productionPointerRoutes(promotions: PromotionsService): FastifyP
   return async (app: FastifyInstance) => {
     app.get('/production-pointers', async (request) => promotions.listPointers(request.ctx, request.query));
 
-    app.get('/production-pointers/resolve', async (request, reply) => {
-      const resolution = await promotions.resolve(request.ctx, request.query);
-      if (!resolution) throw new NotFoundError('production_pointer for this assistant, project or global');
-      reply.header('etag', resolution.etag).header('cache-control', 'no-cache');
-      if (etagMatches(request.headers['if-none-match'], resolution.etag)) return reply.code(304).send();
-      // Serialised once when cached: the hot path only writes bytes.
-      return reply.type('application/json; charset=utf-8').send(resolution.json);
+    // Not async: a cached answer is sent without a promise; a miss reads the database first.
+    app.get('/production-pointers/resolve', (request, reply) => {
+      const send = (resolution: Resolution | null): FastifyReply => {
+        if (!resolution) throw new NotFoundError('production_pointer for this assistant, project or global');
+        reply.header('etag', resolution.etag).header('cache-control', 'no-cache');
+        if (etagMatches(request.headers['if-none-match'], resolution.etag)) return reply.code(304).send();
+        // Serialised once when cached: the hot path only writes bytes.
+        return reply.type('application/json; charset=utf-8').send(resolution.json);
+      };
+      const cached = promotions.resolveCached(request.ctx, request.query);
+      return cached === undefined ? promotions.resolve(request.ctx, request.query).then(send) : send(cached);
     });
 
     app.get('/production-pointers/:id', async (request) => promotions.getPointer(request.ctx, uuidParam(request.params)));
