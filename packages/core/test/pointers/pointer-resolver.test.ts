@@ -81,6 +81,19 @@ describe('pointer resolver (one process)', () => {
     expect(after?.etag).not.toBe(first?.etag);
   });
 
+  it('answers synchronously only what the cache holds: undefined on a miss and after a change', async () => {
+    const { ctx } = s;
+    const assistant = `sync-${uuidv7()}`;
+    const v = await s.version();
+    await kit.service.createPromotion(ctx, { model_version_id: v, target: { type: 'assistant', value: assistant }, min_eval_score: 0 });
+    expect(resolver.resolveCached(ctx, { assistant })).toBeUndefined();
+    const loaded = await resolver.resolve(ctx, { assistant });
+    expect(resolver.resolveCached(ctx, { assistant })).toBe(loaded);
+    await bus.published({ tenantId: ctx.tenantId });
+    expect(resolver.resolveCached(ctx, { assistant })).toBeUndefined();
+    expect(() => resolver.resolveCached(ctx, {})).toThrow(ValidationError);
+  });
+
   it('caches "nothing serves this" too, and forgets it when a pointer appears', async () => {
     const other = await seedTenant(s.db);
     const octx = testContext({ tenantId: other.tenantId });
