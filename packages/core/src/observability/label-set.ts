@@ -15,15 +15,21 @@ export class LabelSet<T> {
 
   /** The state of the series with these labels, created on first use. */
   get(labels: Labels = {}): T {
-    const keys = Object.keys(labels);
-    if (keys.length !== this.names.length || keys.some((k) => !this.names.includes(k))) {
-      throw new TypeError(`${this.metric} takes the labels [${this.names.join(', ')}], got [${keys.join(', ')}]`);
+    // Called on every request: one pass, no arrays unless the series is new.
+    let given = 0;
+    for (const _ in labels) given += 1;
+    let key = '';
+    for (let i = 0; i < this.names.length; i += 1) {
+      const value = labels[this.names[i]!];
+      if (value === undefined) given = -1;
+      key += i === 0 ? String(value) : `\u0000${String(value)}`;
     }
-    const values = this.names.map((n) => String(labels[n]));
-    const key = values.join('\u0000');
+    if (given !== this.names.length) {
+      throw new TypeError(`${this.metric} takes the labels [${this.names.join(', ')}], got [${Object.keys(labels).join(', ')}]`);
+    }
     let entry = this.#series.get(key);
     if (!entry) {
-      entry = { values, state: this.initial() };
+      entry = { values: this.names.map((n) => String(labels[n])), state: this.initial() };
       this.#series.set(key, entry);
     }
     return entry.state;

@@ -54,6 +54,7 @@ describe('metrics registry text exposition (0.0.4)', () => {
     const c = r.counter('x_total', 'x', ['a']);
     expect(() => c.inc({ a: '1' }, -1)).toThrow(RangeError);
     expect(() => c.inc({ b: '1' })).toThrow(/takes the labels \[a\]/);
+    expect(() => c.inc({ a: '1', b: '2' })).toThrow(/takes the labels \[a\]/);
     expect(() => c.inc({})).toThrow(TypeError);
     expect(() => r.counter('x_total', 'again')).toThrow(/registered twice/);
     expect(() => r.gauge('1bad', 'x')).toThrow(/invalid metric name/);
