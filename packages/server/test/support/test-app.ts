@@ -32,7 +32,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-async function seedKeys(ftm: Ftm): Promise<TestTenant> {
+/** A new tenant with an admin, a member and a project-scoped member key. */
+export async function seedKeys(ftm: Ftm): Promise<TestTenant> {
   const { tenantId, projectId } = await seedTenant(ftm.database);
   const admin = testContext({ tenantId, role: 'admin' });
   const adminKey = (await ftm.auth.createApiKey(admin, { name: 'admin', role: 'admin' })).secret;

@@ -10,19 +10,13 @@ import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createFtm, FsBlobStore, openQueue, uuidv7, type ApprovalHooks, type Ftm, type PointerChangeBus, type PromotionsService } from '@ftm/core';
 import { createPgliteTestDatabase, type TestDatabase } from '../../../../../core/test/support/databases.js';
-import { seedTenant, testContext } from '../../../../../core/test/support/fixtures.js';
 import { ContractValidator } from '../../../../test/support/contract-validator.js';
+import { seedKeys, type TestTenant } from '../../../../test/support/test-app.js';
 import { buildApp } from '../../../app.js';
 import { createLogger } from '../../../http/logger.js';
 
 /** A seeded tenant and its keys. */
-export interface RouteTenant {
-  readonly tenantId: string;
-  readonly projectId: string;
-  readonly adminKey: string;
-  readonly memberKey: string;
-  readonly scopedKey: string;
-}
+export type RouteTenant = TestTenant;
 
 export interface PointerTestApp {
   readonly app: FastifyInstance;
@@ -37,15 +31,6 @@ export interface PointerTestApp {
   /** Contract violations seen so far. */
   readonly problems: string[];
   close(): Promise<void>;
-}
-
-async function seedKeys(ftm: Ftm): Promise<RouteTenant> {
-  const { tenantId, projectId } = await seedTenant(ftm.database);
-  const admin = testContext({ tenantId, role: 'admin' });
-  const adminKey = (await ftm.auth.createApiKey(admin, { name: 'admin', role: 'admin' })).secret;
-  const memberKey = (await ftm.auth.createApiKey(admin, { name: 'member', role: 'member' })).secret;
-  const scopedKey = (await ftm.auth.createApiKey(admin, { name: 'scoped', role: 'member', project_id: projectId })).secret;
-  return { tenantId, projectId, adminKey, memberKey, scopedKey };
 }
 
 /** Builds the app (which serves these routes from `ftm.promotions`) on a fresh database. */
