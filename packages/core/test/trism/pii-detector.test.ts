@@ -61,6 +61,23 @@ describe('redactText', () => {
   it('keeps a valid IBAN followed by a capitalised word', () => {
     expect(redactText('pay NL91ABNA0417164300 TODAY').text).toBe('pay [IBAN] TODAY');
   });
+
+  it('finds context-bound secrets whatever the case of their marker, after any other character', () => {
+    const key = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    const token = 'abc123.def456-ghi789_jklmnopq';
+    for (const text of [`AWS_SECRET_ACCESS_KEY=${key}`, `Secret_Key: "${key}"`, `é→ SECRETKEY = ${key}`, `BEARER ${token}`, `ünïcode bEaReR ${token}`]) {
+      const out = redactText(text);
+      expect(out.counts, text).toEqual({ secret: 1 });
+      expect(out.text, text).toContain('[SECRET]');
+    }
+  });
+
+  it('finds a finding that follows another one and its placeholder', () => {
+    // The first replacement brings capitals and underscores the original text may not have had.
+    const { text, counts } = redactText('ip 10.0.0.1 then 4111 1111 1111 1111 and me@x.io, 192.168.1.20');
+    expect(text).toBe('ip [IP_ADDRESS] then [PAYMENT_CARD] and [EMAIL], [IP_ADDRESS]');
+    expect(counts).toEqual({ email: 1, payment_card: 1, ip_address: 2 });
+  });
 });
 
 describe('BuiltinSanitizer', () => {
