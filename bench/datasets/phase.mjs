@@ -28,6 +28,20 @@ const cpuSeconds = (from) => {
   return (user + system) / 1e6;
 };
 const result = {};
+// BENCH_THREAD_CPU=1: CPU seconds of each thread since it started (from /proc, Linux only), read
+// before the pool closes, to see where a pipeline's CPU goes: the main thread, the record workers
+// and V8's own helper threads (garbage collection, compilation), which are all named "node".
+async function threadCpu() {
+  if (!process.env.BENCH_THREAD_CPU) return;
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const tick = 100;
+  result.threads = readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return `${tid === String(process.pid) ? 'main' : name}:${((Number(f[11]) + Number(f[12])) / tick).toFixed(2)}`;
+  }).filter((t) => !t.endsWith(':0.00'));
+}
 if (phase === 'floor') {
   const dir = await mkdtemp(join(tmpdir(), 'ftm-bench-'));
   const out = createWriteStream(join(dir, 'out.jsonl'));
@@ -86,6 +100,7 @@ if (phase === 'floor') {
   result.tokens = build.report.tokens.total_tokens;
   // The built file's digest: the same input must give the same file, run after run and version after version.
   result.sha256 = build.train?.sha256;
+  await threadCpu();
   await pool.close();
   await rm(dir, { recursive: true, force: true });
 } else {
