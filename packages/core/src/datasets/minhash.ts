@@ -57,7 +57,7 @@ export function minhashSignature(text: string, out: Int32Array = new Int32Array(
   } else {
     // The text's UTF-16 units, copied natively into the workspace (the same units charCodeAt
     // reads, so the same signature).
-    bytes.ucs2Write(text, 0);
+    bytes.write(text, 0, 'utf16le');
     shingleMinimums(units, length, registers);
   }
   out.set(registers);
