@@ -1,5 +1,4 @@
 import type { Kysely, Selectable } from 'kysely';
-import { countTokens } from 'gpt-tokenizer';
 import type { DB, Timestamp, Json } from '../../db/schema.js';
 import type { Clock } from '../../shared/clock.js';
 import { systemClock } from '../../shared/clock.js';
@@ -17,6 +16,7 @@ import {
 } from '../../providers/fine-tune-provider.js';
 import { ProviderRequestError } from '../../providers/provider-errors.js';
 import { autoEpochs } from '../../providers/estimate-cost.js';
+import { loadTextCounter } from '../../datasets/token-counter.js';
 import { DEFAULT_SIMULATED_TIMINGS, simulateJob, type SimulatedJobFacts, type SimulatedTimings } from './simulated-progression.js';
 
 type FailPhase = 'validating_files' | 'queued' | 'running';
@@ -113,6 +113,9 @@ export class SimulatedFineTuneProvider implements FineTuneProvider {
     let tokens = 0;
     let pending = '';
     const decoder = new TextDecoder();
+    // Loaded on first upload, not with the module: every process importing @ftm/core (API pods
+    // included) would otherwise load a tokenizer's rank table, tens of MB, at start.
+    const countTokens = await loadTextCounter('o200k_base');
     const countLine = (line: string) => {
       if (line.trim() === '') return;
       examples += 1;
