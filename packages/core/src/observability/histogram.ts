@@ -8,6 +8,11 @@ interface HistogramState {
   count: number;
 }
 
+/** One series of a histogram, its labels resolved once: observing costs no label lookup. */
+export interface HistogramSeries {
+  observe(value: number): void;
+}
+
 /** Observations counted into fixed upper bounds (`le`), with their sum and count. */
 export class Histogram {
   readonly buckets: readonly number[];
@@ -30,10 +35,23 @@ export class Histogram {
 
   /** Records one observation (in the metric's unit, e.g. seconds). NaN is ignored. */
   observe(labels: Labels, value: number): void {
-    if (Number.isNaN(value)) return;
+    this.#record(this.#series.get(labels), value);
+  }
+
+  /**
+   * The series with these labels, for a caller that observes it again and again (the HTTP
+   * latency of one route and status): its labels are checked and looked up here, once.
+   */
+  series(labels: Labels): HistogramSeries {
     const state = this.#series.get(labels);
-    let i = this.buckets.findIndex((upper) => value <= upper);
-    if (i === -1) i = this.buckets.length;
+    return { observe: (value) => this.#record(state, value) };
+  }
+
+  #record(state: HistogramState, value: number): void {
+    if (Number.isNaN(value)) return;
+    const { buckets } = this;
+    let i = 0;
+    while (i < buckets.length && value > buckets[i]!) i += 1;
     state.counts[i]! += 1;
     state.sum += value;
     state.count += 1;

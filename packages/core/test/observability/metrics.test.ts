@@ -49,6 +49,17 @@ describe('metrics registry text exposition (0.0.4)', () => {
     ]);
   });
 
+  it('records through a bound series exactly as through observe with the same labels', () => {
+    const r = new MetricsRegistry();
+    const h = r.histogram('app_latency_seconds', 'Latency.', ['route', 'status'], [0.1, 1]);
+    const series = h.series({ route: '/x', status: 200 });
+    for (const v of [0.05, 0.1, 0.5, 3, Number.NaN]) series.observe(v);
+    h.observe({ route: '/x', status: 200 }, 0.2);
+    expect(h.snapshot({ route: '/x', status: 200 })).toEqual({ count: 5, sum: 3.85 });
+    expect(r.render()).toContain('app_latency_seconds_bucket{route="/x",status="200",le="1"} 4\n');
+    expect(() => h.series({ route: '/x' })).toThrow(/takes the labels/);
+  });
+
   it('refuses a decreasing counter, unknown or missing labels, bad names, unsorted buckets and duplicate families', () => {
     const r = new MetricsRegistry();
     const c = r.counter('x_total', 'x', ['a']);
