@@ -1,9 +1,9 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Tracer } from '@opentelemetry/api';
-import { countGateDenials, defaultFtmMetrics, GateDeniedError, uuidv7, type Ftm, type FtmMetrics } from '@ftm/core';
+import { countGateDenials, defaultFtmMetrics, GateDeniedError, uuidv7, type Ftm, type FtmMetrics, type HistogramSeries } from '@ftm/core';
 import type { FtmConfig } from './config.js';
-import { authHook } from './http/auth-hook.js';
+import { authHook, requestIdHook } from './http/auth-hook.js';
 import { registerCors } from './http/cors.js';
 import { registerIdempotency } from './http/idempotency-hooks.js';
 import { problem, problemFor } from './http/problem.js';
@@ -102,6 +102,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       return typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : uuidv7();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    // What Fastify refuses before routing (a malformed URL) is answered like every other error:
+    // problem+json with the request id, not Fastify's own body.
+    frameworkErrors: (error, request, reply) => {
+      const { problem: body, headers } = problemFor(error, request.id);
+      void (reply as FastifyReply).code(body.status).headers(headers).header('x-request-id', request.id).type('application/problem+json').send(body);
+    },
   });
 
   const routes: RegisteredRoute[] = [];
@@ -120,38 +126,54 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return defaultJson(request, text, done);
   });
 
-  // Callback-style hooks: on every request, a promise per hook is measurable (bench/pointers).
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    done();
-  });
+  // Every response carries x-request-id. It is set by the one onRequest hook each route has (auth
+  // for the API, requestIdHook for the public routes), and by the not-found and error handlers,
+  // rather than by an app-wide hook of its own: on the hot path every hook is measurable
+  // (bench/pointers). Hooks are callback-style for the same reason: no promise per request.
+
   // Loaded only when tracing is on: an app without a tracer neither loads nor runs any of it.
   if (options.tracer) (await import('./observability/request-tracing.js')).registerRequestTracing(app, options.tracer);
+  const latency = latencySeries(metrics);
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.httpRequestDuration.observe({ route, method: request.method, status: reply.statusCode }, reply.elapsedTime / 1000);
-    const level = reply.statusCode >= 500 ? 'error' : 'info';
-    request.log[level]({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    const { url, config: routeConfig } = request.routeOptions;
+    const route = url ?? 'unmatched';
+    const status = reply.statusCode;
+    const ms = reply.elapsedTime;
+    latency(routeConfig, route, request.method, status).observe(ms / 1000);
+    const level = status >= 500 ? 'error' : 'info';
+    // Pino loggers (and the lazy request logger) answer isLevelEnabled: no log object is built
+    // for a line that would be dropped.
+    if ((request.log as Partial<Pick<Logger, 'isLevelEnabled'>>).isLevelEnabled?.(level) ?? true) {
+      request.log[level]({ method: request.method, route, status, ms: Math.round(ms) }, 'request');
+    }
     done();
   });
   registerCors(app, config.corsOrigins);
 
   app.setErrorHandler(async (error, request, reply) => {
     const { problem: body, headers } = problemFor(error, request.id);
+    reply.header('x-request-id', request.id);
     if (error instanceof GateDeniedError) countGateDenials(metrics, error.gates);
     if (body.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.debug({ code: body.code }, 'request refused');
     return reply.code(body.status).headers(headers).type('application/problem+json').send(body);
   });
   app.setNotFoundHandler(async (request, reply) =>
-    reply.code(404).type('application/problem+json').send(problem(404, 'not_found', 'Not found', `no route for ${request.method} ${request.url.split('?', 1)[0]}`, request.id)),
+    reply
+      .code(404)
+      .header('x-request-id', request.id)
+      .type('application/problem+json')
+      .send(problem(404, 'not_found', 'Not found', `no route for ${request.method} ${request.url.split('?', 1)[0]}`, request.id)),
   );
 
   const contract = options.contract ?? loadContract();
-  await app.register(healthRoutes, { ftm });
-  await app.register(docsRoutes, { contract });
-  // Signed by the provider (Standard Webhooks), not by a bearer key.
-  await app.register(providerWebhookRoutes(ftm.fineTuning));
+  // Public routes: probes, docs, and provider webhooks (signed by the provider, Standard Webhooks).
+  await app.register(async (open) => {
+    open.addHook('onRequest', requestIdHook);
+    await open.register(healthRoutes, { ftm });
+    await open.register(docsRoutes, { contract });
+    await open.register(providerWebhookRoutes(ftm.fineTuning));
+  });
 
   // From here on the resolve cache hears pointer swaps (LISTEN/NOTIFY, Redis or in-process).
   await ftm.promotions.start();
@@ -164,3 +186,30 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   return app;
 }
 
+const METHOD_SLOT: Readonly<Record<string, number>> = { GET: 0, POST: 1, PATCH: 2, DELETE: 3, PUT: 4, HEAD: 5, OPTIONS: 6 };
+
+/**
+ * The latency series of a (route, method, status), looked up by the route's own config object and
+ * a number: the histogram's label lookup (a key string built and hashed) runs once per series,
+ * not once per request.
+ */
+function latencySeries(metrics: FtmMetrics): (config: object | undefined, route: string, method: string, status: number) => HistogramSeries {
+  const byRoute = new WeakMap<object, Map<number, HistogramSeries>>();
+  const noConfig = {};
+  return (config, route, method, status) => {
+    const slot = METHOD_SLOT[method];
+    if (slot === undefined) return metrics.httpRequestDuration.series({ route, method, status });
+    const key = config ?? noConfig;
+    let series = byRoute.get(key);
+    if (!series) {
+      series = new Map();
+      byRoute.set(key, series);
+    }
+    let found = series.get(status * 8 + slot);
+    if (!found) {
+      found = metrics.httpRequestDuration.series({ route, method, status });
+      series.set(status * 8 + slot, found);
+    }
+    return found;
+  };
+}

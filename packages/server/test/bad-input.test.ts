@@ -91,4 +91,20 @@ describe('bad input', () => {
     const hostile = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'a\nforged log line' } });
     expect(hostile.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it('sets X-Request-Id on every kind of response: public, API, refused, unknown route, bad URL', async () => {
+    const responses = {
+      healthz: await t.app.inject({ url: '/healthz' }),
+      openapi: await t.app.inject({ url: '/openapi.json' }),
+      docs: await t.app.inject({ url: '/docs' }),
+      providerWebhook: await t.app.inject({ method: 'POST', url: '/provider-webhooks/openai', payload: '{}', headers: json }),
+      api: await t.request(t.a.memberKey, { url: `/model-versions/${mvId}` }),
+      noKey: await t.app.inject({ url: `/model-versions/${mvId}` }),
+      badKey: await t.app.inject({ url: `/model-versions/${mvId}`, headers: { authorization: 'Bearer nope' } }),
+      unknownRoute: await t.app.inject({ url: '/nothing-here' }),
+      badUrl: await t.app.inject({ url: '/model-versions/%E0%A4%A' }),
+    };
+    expect(Object.fromEntries(Object.entries(responses).map(([k, r]) => [k, r.statusCode]))).toMatchObject({ healthz: 200, api: 200, noKey: 401, badKey: 401, unknownRoute: 404 });
+    for (const [kind, res] of Object.entries(responses)) expect(String(res.headers['x-request-id']), `${kind} ${res.statusCode}`).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });

@@ -4,13 +4,21 @@ import './request-context.js';
 
 const BEARER_RE = /^Bearer[ ]+(\S{1,512})\s*$/i;
 
+/** The onRequest hook of public routes: the response's x-request-id, nothing else. */
+export function requestIdHook(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  reply.header('x-request-id', request.id);
+  done();
+}
+
 /**
- * Authenticates `Authorization: Bearer <key>` and decorates `request.ctx`. A warm key is answered
- * by the in-process auth cache synchronously (no database round trip, no promise); a cold one is
- * looked up and then cached.
+ * Sets the response's x-request-id, then authenticates `Authorization: Bearer <key>` and
+ * decorates `request.ctx`: the only onRequest hook of an API route (one hook, not two, on the
+ * hot path). A warm key is answered by the in-process auth cache synchronously (no database
+ * round trip, no promise); a cold one is looked up and then cached.
  */
 export function authHook(ftm: Ftm): onRequestHookHandler {
-  return function authenticate(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  return function authenticate(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    reply.header('x-request-id', request.id);
     const header = request.headers.authorization;
     const match = header ? BEARER_RE.exec(header) : null;
     const secret = match?.[1];

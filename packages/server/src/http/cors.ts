@@ -18,8 +18,10 @@ export function registerCors(app: FastifyInstance, origins: readonly string[]): 
     reply.header('vary', 'Origin');
     reply.header('access-control-expose-headers', EXPOSED_HEADERS);
     if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
+      // Answered before any route hook runs, so the request id is set here.
       return reply
         .code(204)
+        .header('x-request-id', request.id)
         .header('access-control-allow-methods', 'GET, POST, PATCH, DELETE')
         .header('access-control-allow-headers', ALLOWED_HEADERS)
         .header('access-control-max-age', '600')

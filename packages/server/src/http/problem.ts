@@ -129,6 +129,10 @@ export function problemFor(error: unknown, requestId: string): ProblemResponse {
     const errors = [{ path: 'Content-Type', message: 'send application/json' }];
     return { problem: problem(400, 'validation_failed', 'Validation failed', 'unsupported content type', requestId, { errors }), headers: {} };
   }
+  if (code === 'FST_ERR_BAD_URL') {
+    const errors = [{ path: 'url', message: 'not a valid URL (malformed percent-encoding)' }];
+    return { problem: problem(400, 'validation_failed', 'Validation failed', 'the request URL is not valid', requestId, { errors }), headers: {} };
+  }
   if (status >= 400 && status < 500) {
     // Fastify's parser messages are safe but terse; give one field error for the body.
     const detail = code.startsWith('FST_ERR_CTP') || error instanceof SyntaxError ? 'the request body is not valid JSON' : 'the request is not valid';
