@@ -18,4 +18,14 @@ describe('uuidv7', () => {
     const id = uuidv7(ms);
     expect(Number.parseInt(id.replace(/-/g, '').slice(0, 12), 16)).toBe(ms);
   });
+
+  it('stays ordered past 4,096 ids in one millisecond by borrowing the next one', () => {
+    const ms = Date.now() + 2 * 86_400_000;
+    const ids = Array.from({ length: 6_000 }, () => uuidv7(ms));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+    const millis = new Set(ids.map((id) => Number.parseInt(id.replace(/-/g, '').slice(0, 12), 16)));
+    expect([...millis].every((m) => m === ms || m === ms + 1)).toBe(true);
+    expect(millis.size).toBe(2);
+  });
 });
