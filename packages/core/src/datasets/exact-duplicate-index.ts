@@ -1,12 +1,19 @@
-const DIGEST_BYTES = 32;
+/**
+ * Bytes of each digest the index keeps: the first 128 bits of the SHA-256. Two different
+ * examples share them with a chance of about n²/2^129 for n kept examples (below 10^-20 for a
+ * billion), and the index takes half the memory.
+ */
+const KEPT_BYTES = 16;
+// Kept digests live in fixed chunks: growing never copies (or briefly doubles) them.
+const DIGESTS_PER_CHUNK = 8192;
 
 /**
- * Digests (32 bytes each) of the examples kept so far; a digest seen before is a duplicate.
- * An open-addressing hash set over one flat byte array: 32 bytes plus ~6 bytes of slot per kept
- * example, no per-entry objects or strings for the garbage collector to trace.
+ * Digests of the examples kept so far; a digest seen before is a duplicate. An open-addressing
+ * hash set over flat byte chunks: 16 bytes plus ~6 bytes of slot per kept example, no per-entry
+ * objects or strings for the garbage collector to trace.
  */
 export class ExactDuplicateIndex {
-  #digests = new Uint8Array(DIGEST_BYTES * 1024);
+  readonly #chunks: Uint8Array[] = [];
   // Entry number + 1 per slot; 0 is empty. Kept at most half full.
   #slots = new Int32Array(2048);
   #size = 0;
@@ -19,12 +26,10 @@ export class ExactDuplicateIndex {
   checkAndAdd(digests: Uint8Array, offset = 0): boolean {
     const slot = this.#find(digests, offset);
     if (this.#slots[slot] !== 0) return true;
-    if ((this.#size + 1) * DIGEST_BYTES > this.#digests.length) {
-      const next = new Uint8Array(this.#digests.length * 2);
-      next.set(this.#digests);
-      this.#digests = next;
-    }
-    this.#digests.set(digests.subarray(offset, offset + DIGEST_BYTES), this.#size * DIGEST_BYTES);
+    const entry = this.#size;
+    const chunk = (entry / DIGESTS_PER_CHUNK) | 0;
+    if (chunk === this.#chunks.length) this.#chunks.push(new Uint8Array(DIGESTS_PER_CHUNK * KEPT_BYTES));
+    this.#chunks[chunk]!.set(digests.subarray(offset, offset + KEPT_BYTES), (entry % DIGESTS_PER_CHUNK) * KEPT_BYTES);
     this.#slots[slot] = ++this.#size;
     if (this.#size * 2 > this.#slots.length) this.#rehash();
     return false;
@@ -34,7 +39,7 @@ export class ExactDuplicateIndex {
   #find(digests: Uint8Array, offset: number): number {
     const mask = this.#slots.length - 1;
     // SHA-256 bytes are uniform: the first four are as good a hash as any.
-    let i = ((digests[offset]! << 24) | (digests[offset + 1]! << 16) | (digests[offset + 2]! << 8) | digests[offset + 3]!) & mask;
+    let i = readUint32(digests, offset) & mask;
     for (;;) {
       const entry = this.#slots[i]!;
       if (entry === 0 || this.#equals(entry - 1, digests, offset)) return i;
@@ -43,8 +48,9 @@ export class ExactDuplicateIndex {
   }
 
   #equals(entry: number, digests: Uint8Array, offset: number): boolean {
-    const base = entry * DIGEST_BYTES;
-    for (let k = 0; k < DIGEST_BYTES; k++) if (this.#digests[base + k] !== digests[offset + k]) return false;
+    const chunk = this.#chunks[(entry / DIGESTS_PER_CHUNK) | 0]!;
+    const base = (entry % DIGESTS_PER_CHUNK) * KEPT_BYTES;
+    for (let k = 0; k < KEPT_BYTES; k++) if (chunk[base + k] !== digests[offset + k]) return false;
     return true;
   }
 
@@ -52,10 +58,13 @@ export class ExactDuplicateIndex {
     this.#slots = new Int32Array(this.#slots.length * 2);
     const mask = this.#slots.length - 1;
     for (let entry = 0; entry < this.#size; entry++) {
-      const b = entry * DIGEST_BYTES;
-      let i = ((this.#digests[b]! << 24) | (this.#digests[b + 1]! << 16) | (this.#digests[b + 2]! << 8) | this.#digests[b + 3]!) & mask;
+      let i = readUint32(this.#chunks[(entry / DIGESTS_PER_CHUNK) | 0]!, (entry % DIGESTS_PER_CHUNK) * KEPT_BYTES) & mask;
       while (this.#slots[i] !== 0) i = (i + 1) & mask;
       this.#slots[i] = entry + 1;
     }
   }
+}
+
+function readUint32(bytes: Uint8Array, offset: number): number {
+  return (bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!;
 }

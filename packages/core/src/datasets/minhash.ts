@@ -148,34 +148,46 @@ export function bandKeys(signature: Int32Array, out: Uint32Array = new Uint32Arr
   return out;
 }
 
+/** Bytes of a compact signature: 4 bits per register. */
+export const SIGNATURE_BYTES = NUM_PERM / 2;
+/** The chance that two unrelated registers agree on their low 4 bits. */
+const CHANCE_MATCH = 1 / 16;
+
 /**
- * The signature kept for later comparisons: the low byte of each minimum (b-bit minwise
- * hashing, Li & König 2010), 128 bytes instead of 512, written at `out[offset..offset+NUM_PERM)`.
+ * The signature kept for later comparisons: the low 4 bits of each minimum (b-bit minwise
+ * hashing, Li & König 2010), two registers per byte, 64 bytes instead of 512; written at
+ * `out[offset..offset+SIGNATURE_BYTES)`. At the thresholds near-dedup uses (≥ 0.5) four bits
+ * estimate about as well as eight (the chance agreement, 1/16, is corrected for), and the index
+ * keeps one of these per kept record.
  */
-export function compactSignature(signature: Int32Array, out: Uint8Array = new Uint8Array(NUM_PERM), offset = 0): Uint8Array {
-  for (let p = 0; p < NUM_PERM; p++) out[offset + p] = signature[p]! & 0xff;
+export function compactSignature(signature: Int32Array, out: Uint8Array = new Uint8Array(SIGNATURE_BYTES), offset = 0): Uint8Array {
+  for (let b = 0; b < SIGNATURE_BYTES; b++) out[offset + b] = (signature[2 * b]! & 0x0f) | ((signature[2 * b + 1]! & 0x0f) << 4);
   return out;
 }
+
+/** Registers (of two per byte) on which the two bytes differ. */
+const NIBBLE_MISMATCHES = Uint8Array.from({ length: 256 }, (_, x) => ((x & 0x0f) !== 0 ? 1 : 0) + ((x & 0xf0) !== 0 ? 1 : 0));
+
 /**
- * Whether two 8-bit signatures estimate a Jaccard similarity of at least `threshold`: the same
- * decision as `estimateJaccard(...) >= threshold`, but it stops at the first register that makes
- * the threshold unreachable, which for an unrelated candidate is after a few registers.
+ * Whether two compact signatures estimate a Jaccard similarity of at least `threshold`: the same
+ * decision as `estimateJaccard(...) >= threshold`, but it stops at the first byte that makes the
+ * threshold unreachable, which for an unrelated candidate is after a few bytes.
  */
 export function signaturesAtLeast(a: Uint8Array, aOffset: number, b: Uint8Array, bOffset: number, threshold: number): boolean {
-  const c = 1 / 256;
-  const needed = Math.ceil((threshold * (1 - c) + c) * NUM_PERM - 1e-9);
+  const needed = Math.ceil((threshold * (1 - CHANCE_MATCH) + CHANCE_MATCH) * NUM_PERM - 1e-9);
   const allowedMismatches = NUM_PERM - needed;
   let mismatches = 0;
-  for (let p = 0; p < NUM_PERM; p++) {
-    if (a[aOffset + p] !== b[bOffset + p] && ++mismatches > allowedMismatches) return false;
+  for (let i = 0; i < SIGNATURE_BYTES; i++) {
+    mismatches += NIBBLE_MISMATCHES[a[aOffset + i]! ^ b[bOffset + i]!]!;
+    if (mismatches > allowedMismatches) return false;
   }
   return true;
 }
 
-/** Jaccard estimate from two 8-bit signatures, corrected for chance byte collisions (1/256). */
+/** Jaccard estimate from two compact signatures, corrected for chance agreement (1/16). */
 export function estimateJaccard(a: Uint8Array, aOffset: number, b: Uint8Array, bOffset: number): number {
-  let same = 0;
-  for (let p = 0; p < NUM_PERM; p++) if (a[aOffset + p] === b[bOffset + p]) same++;
-  const c = 1 / 256;
-  return Math.max(0, (same / NUM_PERM - c) / (1 - c));
+  let mismatches = 0;
+  for (let i = 0; i < SIGNATURE_BYTES; i++) mismatches += NIBBLE_MISMATCHES[a[aOffset + i]! ^ b[bOffset + i]!]!;
+  const same = NUM_PERM - mismatches;
+  return Math.max(0, (same / NUM_PERM - CHANCE_MATCH) / (1 - CHANCE_MATCH));
 }

@@ -1,4 +1,4 @@
-import { LSH_BANDS, NUM_PERM, signaturesAtLeast } from './minhash.js';
+import { LSH_BANDS, SIGNATURE_BYTES, signaturesAtLeast } from './minhash.js';
 
 // A band key shared by many records (templated text) would make every query compare against
 // all of them: each key indexes its first few records only, and a query compares a bounded
@@ -41,8 +41,8 @@ class BandTable {
 
 /**
  * LSH index over kept records: per band, a table of (band key, record) pairs in which a key
- * appears at most MAX_RECORDS_PER_KEY times (its first records), plus each record's 128-byte
- * compact signature. About 0.29 KB per kept record in flat typed arrays, never the records
+ * appears at most MAX_RECORDS_PER_KEY times (its first records), plus each record's 64-byte
+ * compact signature: 0.22-0.38 KB per kept record (with the tables full or just grown) in flat typed arrays, never the records
  * themselves; each band's table grows on its own, so growth never doubles the whole index at once.
  */
 export class NearDuplicateIndex {
@@ -97,7 +97,7 @@ export class NearDuplicateIndex {
         if (known) continue;
         this.#seen[seen++] = record;
         const chunk = this.#signatureChunks[(record / SIGNATURES_PER_CHUNK) | 0]!;
-        if (signaturesAtLeast(chunk, (record % SIGNATURES_PER_CHUNK) * NUM_PERM, signature, sigOffset, this.threshold)) return true;
+        if (signaturesAtLeast(chunk, (record % SIGNATURES_PER_CHUNK) * SIGNATURE_BYTES, signature, sigOffset, this.threshold)) return true;
       }
       this.#insertAt[b] = i;
       this.#sameKey[b] = same;
@@ -109,8 +109,8 @@ export class NearDuplicateIndex {
   #add(keys: Uint32Array, keysOffset: number, signature: Uint8Array, sigOffset: number): void {
     const record = this.#size++;
     const chunkIndex = (record / SIGNATURES_PER_CHUNK) | 0;
-    if (chunkIndex === this.#signatureChunks.length) this.#signatureChunks.push(new Uint8Array(SIGNATURES_PER_CHUNK * NUM_PERM));
-    this.#signatureChunks[chunkIndex]!.set(signature.subarray(sigOffset, sigOffset + NUM_PERM), (record % SIGNATURES_PER_CHUNK) * NUM_PERM);
+    if (chunkIndex === this.#signatureChunks.length) this.#signatureChunks.push(new Uint8Array(SIGNATURES_PER_CHUNK * SIGNATURE_BYTES));
+    this.#signatureChunks[chunkIndex]!.set(signature.subarray(sigOffset, sigOffset + SIGNATURE_BYTES), (record % SIGNATURES_PER_CHUNK) * SIGNATURE_BYTES);
     for (let b = 0; b < LSH_BANDS; b++) {
       if (this.#sameKey[b]! >= MAX_RECORDS_PER_KEY) continue;
       // The slot found while checking is still free: each band has its own table, and nothing

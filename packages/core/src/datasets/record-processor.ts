@@ -6,7 +6,7 @@ import type { TokenEncoding } from './base-models.js';
 import { dedupForms } from './canonical-json.js';
 import type { DatasetFormat } from './dataset-config.js';
 import { validateExample, type InvalidReason } from './example-validator.js';
-import { bandKeys, compactSignature, LSH_BANDS, minhashSignature, NUM_PERM } from './minhash.js';
+import { bandKeys, compactSignature, LSH_BANDS, minhashSignature, NUM_PERM, SIGNATURE_BYTES } from './minhash.js';
 import { rewriteTextFields } from './text-fields.js';
 import { countExampleTokens, loadTextCounter, type CountText } from './token-counter.js';
 
@@ -55,7 +55,7 @@ export interface ProcessedBatch {
   readonly digests: Uint8Array;
   /** LSH_BANDS keys per record (zeros when near dedup is off). */
   readonly bandKeys: Uint32Array;
-  /** NUM_PERM bytes per record. */
+  /** SIGNATURE_BYTES per record: the compact MinHash signature. */
   readonly signatures: Uint8Array;
   /** FINDING_TYPES.length counts per record. */
   readonly findings: Uint32Array;
@@ -175,7 +175,7 @@ export function processBatchWith(input: Uint8Array, options: ProcessOptions, cou
     tokens: new Int32Array(n),
     digests: new Uint8Array(n * 32),
     bandKeys: new Uint32Array(n * LSH_BANDS),
-    signatures: new Uint8Array(n * NUM_PERM),
+    signatures: new Uint8Array(n * SIGNATURE_BYTES),
     findings: new Uint32Array(n * FINDING_TYPES.length),
   };
   const sig = new Int32Array(NUM_PERM);
@@ -248,7 +248,7 @@ export function processBatchWith(input: Uint8Array, options: ProcessOptions, cou
       if (text === undefined) continue;
       minhashSignature(text, sig);
       bandKeys(sig, batch.bandKeys, i * LSH_BANDS);
-      compactSignature(sig, batch.signatures, i * NUM_PERM);
+      compactSignature(sig, batch.signatures, i * SIGNATURE_BYTES);
     }
   }
   batch.outOffsets[n] = outPos;

@@ -10,7 +10,7 @@ import type { DatasetBuildConfig } from './dataset-config.js';
 import { ExactDuplicateIndex } from './exact-duplicate-index.js';
 import type { SourceLine } from './line-reader.js';
 import { batchLines, byteBatches, lineBatches, type SourceBatch } from './line-batches.js';
-import { LSH_BANDS, NUM_PERM } from './minhash.js';
+import { LSH_BANDS, SIGNATURE_BYTES } from './minhash.js';
 import { NearDuplicateIndex } from './near-duplicate-index.js';
 import type { RecordProcessor } from './record-processor-pool.js';
 import { REASON_CODES, type ProcessedBatch, type ProcessOptions } from './record-processor.js';
@@ -127,7 +127,7 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
         tally.exactRemoved += 1;
         continue;
       }
-      if (config.dedup.near && near.checkAndAdd(batch.bandKeys, i * LSH_BANDS, batch.signatures, i * NUM_PERM)) {
+      if (config.dedup.near && near.checkAndAdd(batch.bandKeys, i * LSH_BANDS, batch.signatures, i * SIGNATURE_BYTES)) {
         tally.nearRemoved += 1;
         continue;
       }

@@ -19,13 +19,24 @@ describe('ExactDuplicateIndex', () => {
     expect(index.size).toBe(5100);
   });
 
-  it('tells apart digests that share their first bytes', () => {
+  it('tells apart digests that share their first bytes, and compares the first 128 bits only', () => {
     const index = new ExactDuplicateIndex();
     const a = new Uint8Array(32).fill(7);
     const b = a.slice();
-    b[31] = 8;
+    b[15] = 8;
     expect(index.checkAndAdd(a)).toBe(false);
     expect(index.checkAndAdd(b)).toBe(false);
     expect(index.checkAndAdd(b)).toBe(true);
+    const sameFirstHalf = a.slice();
+    sameFirstHalf[31] = 9;
+    expect(index.checkAndAdd(sameFirstHalf)).toBe(true);
+  });
+
+  it('keeps every digest across its storage chunks', () => {
+    const index = new ExactDuplicateIndex();
+    const all = digests(0, 20_000);
+    for (let i = 0; i < 20_000; i++) expect(index.checkAndAdd(all, i * 32)).toBe(false);
+    for (let i = 0; i < 20_000; i += 7) expect(index.checkAndAdd(all, i * 32)).toBe(true);
+    expect(index.size).toBe(20_000);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandKeys, compactSignature, estimateJaccard, LSH_BANDS, minhashSignature, NUM_PERM, SHINGLE, signaturesAtLeast } from '../../src/datasets/minhash.js';
+import { bandKeys, compactSignature, estimateJaccard, LSH_BANDS, minhashSignature, NUM_PERM, SHINGLE, SIGNATURE_BYTES, signaturesAtLeast } from '../../src/datasets/minhash.js';
 
 /** Exact Jaccard similarity of two texts' character shingles (the quantity MinHash estimates). */
 function shingleJaccard(a: string, b: string): number {
@@ -85,8 +85,11 @@ describe('minhashSignature', () => {
     const keys = bandKeys(signature, new Uint32Array(LSH_BANDS * 3), LSH_BANDS);
     expect(keys.subarray(LSH_BANDS, 2 * LSH_BANDS)).toEqual(bandKeys(signature));
     expect(keys.subarray(0, LSH_BANDS).every((k) => k === 0) && keys.subarray(2 * LSH_BANDS).every((k) => k === 0)).toBe(true);
-    const bytes = compactSignature(signature, new Uint8Array(NUM_PERM * 2), NUM_PERM);
-    expect(bytes.subarray(NUM_PERM)).toEqual(compactSignature(signature));
+    const bytes = compactSignature(signature, new Uint8Array(SIGNATURE_BYTES * 2), SIGNATURE_BYTES);
+    expect(bytes.subarray(SIGNATURE_BYTES)).toEqual(compactSignature(signature));
+    expect(bytes.subarray(0, SIGNATURE_BYTES).every((b) => b === 0)).toBe(true);
+    // Register 2k in the low nibble of byte k, register 2k+1 in the high one.
+    expect(bytes[SIGNATURE_BYTES + 3]).toBe((signature[6]! & 0x0f) | ((signature[7]! & 0x0f) << 4));
   });
 });
 
