@@ -28,10 +28,11 @@ interface Pending {
 // A worker's live data is its tokenizer's rank table and a few batches; left to its defaults
 // V8 lets a busy worker's heap grow far past that. A bounded young generation and an explicit
 // old generation limit (roomy enough for a 16 MB record) keep each thread's footprint flat. The
-// young generation still holds a whole batch's parsed records (processBatch works step by step
-// over them): at 8 MB they were promoted, and the old-generation collections that followed cost
-// 15% of the build's CPU; 16 MB costs about 25 MB of RSS for the pool.
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 512 };
+// young generation must still hold a whole batch's parsed records (processBatch steps through
+// them together): at 8 MB with 256 KB batches they were promoted, and the old-generation
+// collections that followed cost 15% of a build's CPU. 12 MB with 128 KB batches keeps them
+// young at ~10 MB less peak RSS than 16 MB with 256 KB (bench/datasets, 200k records).
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 512 };
 
 /**
  * Starts the worker module beside this one: `record-worker.js` in a build (tsup must emit it next

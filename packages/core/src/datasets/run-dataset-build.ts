@@ -31,7 +31,7 @@ export interface RunDatasetBuildInput {
   readonly processor: RecordProcessor;
   /** Records per batch of a line source (default 256). */
   readonly batchSize?: number;
-  /** Bytes per batch of a byte source (default 256 KB). */
+  /** Bytes per batch of a byte source (default 128 KB). */
   readonly batchBytes?: number;
   /** Called every `progressEvery` records read or `progressIntervalMs` (and once at the end); awaited. */
   readonly onProgress?: (progress: BuildProgress) => Promise<void>;
