@@ -195,15 +195,15 @@ const METHOD_SLOT: Readonly<Record<string, number>> = { GET: 0, POST: 1, PATCH: 
  */
 function latencySeries(metrics: FtmMetrics): (config: object | undefined, route: string, method: string, status: number) => HistogramSeries {
   const byRoute = new WeakMap<object, Map<number, HistogramSeries>>();
-  const noConfig = {};
   return (config, route, method, status) => {
     const slot = METHOD_SLOT[method];
-    if (slot === undefined) return metrics.httpRequestDuration.series({ route, method, status });
-    const key = config ?? noConfig;
-    let series = byRoute.get(key);
+    // Fastify gives every route (and the not-found handler) a config object; without one, or for
+    // an unusual method, the series is looked up by its labels.
+    if (slot === undefined || config === undefined) return metrics.httpRequestDuration.series({ route, method, status });
+    let series = byRoute.get(config);
     if (!series) {
       series = new Map();
-      byRoute.set(key, series);
+      byRoute.set(config, series);
     }
     let found = series.get(status * 8 + slot);
     if (!found) {
