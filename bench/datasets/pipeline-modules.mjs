@@ -1,5 +1,5 @@
 // Everything a bench phase uses from @ftm/core, in one module: imported from source (through tsx)
-// or bundled the way the package ships (see bundle.mjs).
+// or compiled the way the package ships (see bundle.mjs).
 export { readJsonLines } from '../../packages/core/src/datasets/line-reader.ts';
 export { loadTextCounter, countExampleTokens } from '../../packages/core/src/datasets/token-counter.ts';
 export { FsBlobStore } from '../../packages/core/src/adapters/fs/fs-blob-store.ts';
