@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { textUnits } from '../shared/text-units.js';
 
 /** JSON with object keys sorted at every depth: equal values always give equal text. */
 export function canonicalJson(value: unknown): string {
@@ -37,7 +38,8 @@ const FOLD = 1; // ASCII whitespace to collapse or trim: a tab or line break, tw
 const ESCAPE = 2; // a quote, backslash or control character: JSON.stringify escapes it
 const NOT_ASCII = 4; // anything past U+007F: the NFKC path decides everything
 const SPACE = 8; // (per character) a space: two in a row, or one at an edge, need folding
-const SCAN_CLASS = new Uint8Array(128);
+// One entry per UTF-16 unit, so the scan needs no range check.
+const SCAN_CLASS = new Uint8Array(65_536).fill(NOT_ASCII, 128);
 for (let c = 0; c < 0x20; c++) SCAN_CLASS[c] = c >= 0x09 && c <= 0x0d ? FOLD | ESCAPE : ESCAPE;
 SCAN_CLASS[0x22] = ESCAPE;
 SCAN_CLASS[0x5c] = ESCAPE;
@@ -45,17 +47,18 @@ SCAN_CLASS[0x20] = SPACE;
 
 /**
  * The three regex tests normalizeText and quote would run (NON_ASCII, ASCII_FOLD, NEEDS_ESCAPE),
- * as one pass over the characters: a table lookup each and no branch on the character, which
- * made it three times faster than testing them one by one. ESCAPE is judged on the text before
- * folding, a superset of what the normalised text needs; JSON.stringify is exact either way.
+ * as one pass over a typed copy of the text's units: a table lookup each and no branch on the
+ * character, several times faster than testing them one by one. ESCAPE is judged on the text
+ * before folding, a superset of what the normalised text needs; JSON.stringify is exact either way.
  */
 function scanText(text: string): number {
   const n = text.length;
+  const units = textUnits(text);
+  const classes = SCAN_CLASS; // a local, as in every hot loop (see minhash.ts)
   let flags = 0;
   let previous = SPACE; // a space at the start needs trimming, like a double one
   for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    const k = c < 128 ? SCAN_CLASS[c]! : NOT_ASCII;
+    const k = classes[units[i]!]!;
     // SPACE >> 3 is FOLD: a space right after a space (or at the start).
     flags |= k | ((previous & k) >> 3);
     previous = k;

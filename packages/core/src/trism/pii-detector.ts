@@ -1,5 +1,6 @@
 import { isIPv6 } from 'node:net';
 import { cardPrefixPlausible, ibanValid, luhnValid, ssnValid } from './checksums.js';
+import { textUnits } from '../shared/text-units.js';
 import type { Finding, FindingType } from './sanitizer.js';
 
 /** The placeholder a finding of each type is replaced with. */
@@ -36,7 +37,10 @@ const DASH_OR_UNDERSCORE = 16;
 const UPPER = 32;
 /** The text contains "aws", "sec" or "bea" in any case: a case-insensitive secret rule may match. */
 const SECRET_WORD = 64;
-const CLASS = new Uint8Array(128);
+/** Not a flag: the unit is an ASCII digit (scanText counts these). */
+const DIGIT = 128;
+// One entry per UTF-16 unit, so the scan needs no range check: its class bits, or DIGIT.
+const CLASS = new Uint8Array(65_536);
 CLASS[0x40] = AT;
 CLASS[0x2b] = PLUS;
 CLASS[0x3a] = COLON;
@@ -44,32 +48,60 @@ CLASS[0x2e] = DOT;
 CLASS[0x2d] = DASH_OR_UNDERSCORE;
 CLASS[0x5f] = DASH_OR_UNDERSCORE;
 for (let c = 0x41; c <= 0x5a; c++) CLASS[c] = UPPER;
+for (let c = 0x30; c <= 0x39; c++) CLASS[c] = DIGIT;
 // What a placeholder can bring into a text.
 const PLACEHOLDER_CLASSES = UPPER | DASH_OR_UNDERSCORE;
-const trigram = (s: string): number => (s.charCodeAt(0) << 16) | (s.charCodeAt(1) << 8) | s.charCodeAt(2);
-// First three letters of "aws", "secret" and "bearer", lower case.
-const AWS = trigram('aws');
-const SEC = trigram('sec');
-const BEA = trigram('bea');
+
+/**
+ * A recogniser for SECRET_WORD's three words, run one unit at a time: states are the prefixes
+ * of the words ("", "a", "aw", "s", "se", "b", "be") and FOUND, which never leaves. It reads the
+ * low 7 bits of a unit, lower-cased: a non-ASCII unit may then look like a letter and raise a
+ * false alarm, which only costs the regex test the flag asks for; no real match is missed.
+ */
+const SECRET_WORDS = ['aws', 'sec', 'bea'];
+const PREFIXES = ['', ...new Set(SECRET_WORDS.flatMap((w) => [w.slice(0, 1), w.slice(0, 2)]))];
+const FOUND = PREFIXES.length;
+const SECRET_WORD_STEP = new Uint8Array((FOUND + 1) * 128);
+for (let state = 0; state <= FOUND; state++) {
+  for (let c = 0; c < 128; c++) {
+    let next = FOUND;
+    if (state < FOUND) {
+      const seen = PREFIXES[state]! + String.fromCharCode(c | 0x20);
+      if (!SECRET_WORDS.includes(seen)) {
+        // The longest end of what was seen that is still a prefix of some word.
+        let k = 0;
+        while (!PREFIXES.includes(seen.slice(k))) k++;
+        next = PREFIXES.indexOf(seen.slice(k));
+      }
+    }
+    SECRET_WORD_STEP[(state << 7) | c] = next;
+  }
+}
 
 /**
  * One pass over a text for every rule's trigger: character-class flags and the count of ASCII
- * digits (the low bits of the result carry the flags, the rest the count). A table lookup per
- * character and no branch on the character itself: this runs on every text of every build, and
- * it replaced a digit loop plus a case-insensitive regex that together cost three times as much.
+ * digits (the low bits of the result carry the flags, the rest the count). A table lookup or two
+ * per unit of a typed copy of the text and no branch on the character: this runs on every text of
+ * every build (three times faster than charCodeAt with comparisons, and far more than the digit
+ * loop plus case-insensitive regex it first replaced).
  */
 function scanText(text: string): number {
+  const n = text.length;
+  const units = textUnits(text);
+  // Tables as locals, as in every hot loop (see minhash.ts).
+  const classes = CLASS;
+  const step = SECRET_WORD_STEP;
   let flags = 0;
   let digits = 0;
-  let window = 0; // the last three characters, ASCII letters lower-cased
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    flags |= c < 128 ? CLASS[c]! : 0;
-    digits += (c - 0x30) >>> 0 < 10 ? 1 : 0;
-    window = ((window << 8) | (c | 0x20)) & 0xffffff;
-    if (window === SEC || window === AWS || window === BEA) flags |= SECRET_WORD;
+  let state = 0;
+  for (let i = 0; i < n; i++) {
+    const c = units[i]!;
+    const k = classes[c]!;
+    flags |= k;
+    digits += k >> 7;
+    state = step[(state << 7) | (c & 127)]!;
   }
-  return digits * 128 + flags;
+  return digits * 128 + (flags & 127) + (state === FOUND ? SECRET_WORD : 0);
 }
 
 // The case-sensitive secret triggers (the others are SECRET_WORD's).
