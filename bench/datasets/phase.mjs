@@ -6,7 +6,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 const [phase, file, bundleDir] = process.argv.slice(2);
 let modules;
@@ -81,8 +81,8 @@ if (phase === 'floor') {
   started = performance.now();
   cpuStart = process.cpuUsage();
   const build = await runDatasetBuild({
-    // As the build job reads an upload: raw bytes from storage.
-    source: { bytes: createReadStream(file) },
+    // As the build job reads an upload: raw bytes from the blob store (the embedded default's).
+    source: { bytes: await new FsBlobStore({ root: dirname(file) }).get(basename(file)) },
     config,
     blobs: new FsBlobStore({ root: dir }),
     keyPrefix: 'datasets/bench/p/d/v1',

@@ -39,9 +39,11 @@ function concat(pieces: readonly Uint8Array[], size: number): Uint8Array {
 
 /**
  * Cuts a byte stream into batches of about `targetBytes` that end on a line break, without
- * decoding it: NUL bytes or invalid UTF-8 are a ValidationError (checked natively per batch, which
- * always starts and ends on a character boundary), as is a line over MAX_LINE_BYTES. A leading
- * UTF-8 byte order mark is dropped, as a text decoder would.
+ * decoding it: each batch ends at the first line break at or past `targetBytes`, whatever the
+ * size of the stream's chunks (a 1 MB read gives several batches). NUL bytes or invalid UTF-8 are
+ * a ValidationError (checked natively per batch, which always starts and ends on a character
+ * boundary), as is a line over MAX_LINE_BYTES. A leading UTF-8 byte order mark is dropped, as a
+ * text decoder would.
  */
 export async function* byteBatches(body: AsyncIterable<Uint8Array | string>, targetBytes = DEFAULT_BATCH_BYTES): AsyncGenerator<SourceBatch> {
   let pieces: Uint8Array[] = [];
@@ -54,19 +56,27 @@ export async function* byteBatches(body: AsyncIterable<Uint8Array | string>, tar
       first = false;
       if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
     }
-    if (chunk.length === 0) continue;
-    pieces.push(chunk);
-    size += chunk.length;
-    const cut = chunk.lastIndexOf(0x0a);
-    sinceNewline = cut === -1 ? sinceNewline + chunk.length : chunk.length - cut - 1;
-    if (sinceNewline > MAX_LINE_BYTES) throw new ValidationError(`a line is longer than ${MAX_LINE_BYTES} bytes`, [{ path: 'body', message: 'line too long' }]);
-    if (size < targetBytes || cut === -1) continue;
-    const batchSize = size - sinceNewline;
-    const batch = concat(pieces, batchSize);
-    const rest = chunk.subarray(cut + 1);
-    pieces = rest.length > 0 ? [rest] : [];
-    size = rest.length;
-    yield { input: checkText(batch) };
+    let from = 0;
+    while (from < chunk.length) {
+      // The batch's first line break at or past targetBytes, if this chunk holds it.
+      const searchFrom = from + Math.max(0, targetBytes - size - 1);
+      const cut = searchFrom < chunk.length ? chunk.indexOf(0x0a, searchFrom) : -1;
+      if (cut === -1) {
+        const last = chunk.lastIndexOf(0x0a);
+        sinceNewline = last >= from ? chunk.length - last - 1 : sinceNewline + chunk.length - from;
+        if (sinceNewline > MAX_LINE_BYTES) throw new ValidationError(`a line is longer than ${MAX_LINE_BYTES} bytes`, [{ path: 'body', message: 'line too long' }]);
+        pieces.push(chunk.subarray(from));
+        size += chunk.length - from;
+        break;
+      }
+      pieces.push(chunk.subarray(from, cut + 1));
+      size += cut + 1 - from;
+      yield { input: checkText(concat(pieces, size)) };
+      pieces = [];
+      size = 0;
+      sinceNewline = 0;
+      from = cut + 1;
+    }
   }
   if (size > 0) yield { input: checkText(concat(pieces, size)) };
 }

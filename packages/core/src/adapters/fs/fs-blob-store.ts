@@ -21,6 +21,13 @@ export interface FsBlobStoreOptions {
   readonly root: string | URL;
 }
 
+/**
+ * Bytes per read of a blob. A dataset build streams uploads of up to 512 MB: reading 137 MB took
+ * 73-107 ms of CPU in 256 KB reads against 134-302 ms at Node's default of 64 KB; 1 MB reads cost
+ * no less CPU than 256 KB and held more memory during a build (bench/datasets, 200k records).
+ */
+const READ_CHUNK_BYTES = 256 * 1024;
+
 /** Holds in-flight puts; inside the root so the final rename stays on one filesystem (atomic). */
 const TEMP_DIR = '.ftm-tmp';
 
@@ -118,7 +125,7 @@ export class FsBlobStore implements BlobStore {
       await handle.close();
       throw new NotFoundError('blob', key);
     }
-    return handle.createReadStream();
+    return handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES });
   }
 
   async head(key: string): Promise<{ readonly sizeBytes: number } | null> {
