@@ -34,6 +34,9 @@ describe('dedupForms', () => {
           { role: 'assistant', content: [{ type: 'text', text: `${text} reply` }], weight: 1 },
         ],
         tools: [{ type: 'function', function: { name: 'f', description: text, parameters: { properties: { [text]: { type: 'string' } } } } }],
+        // Keys in every order the sort must settle: integer-like ones (listed first by
+        // Object.keys), capitals, non-ASCII, the empty key.
+        metadata: { b: 1, '10': 2, '2': 3, A: 4, é: 5, '': 6, a: 7, [text]: 8 },
       };
       expect(dedupForms(example).canonical).toBe(canonicalJson(normalizeStrings(example)));
     }
