@@ -4,7 +4,7 @@
 // process so its peak RSS is its own. Every phase runs @ftm/core compiled as the package ships it
 // (bundle.mjs); BENCH_FROM_SOURCE=1 runs the TypeScript sources through tsx instead (slower, and
 // each thread then carries tsx's loader in its RSS).
-// Usage: [BENCH_FROM_SOURCE=1] [BENCH_REPEAT=n] node bench/datasets.mjs [records...]
+// Usage: [BENCH_FROM_SOURCE=1] [BENCH_REPEAT=n] [BENCH_THREAD_CPU=1] node bench/datasets.mjs [records...]
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -47,6 +47,10 @@ try {
       console.log(`  ${name.padEnd(32)} ${fmt(mb / r.seconds, 2).padStart(7)} MB/s ${fmt(r.records / r.seconds, 0).padStart(8)} records/s  ${fmt(r.seconds, 2).padStart(6)} s  CPU ${fmt(r.cpu_seconds, 2).padStart(6)} s  peak RSS ${String(r.peak_rss_mb).padStart(4)} MB`);
     }
     console.log(`  pipeline / tokenizer-only: ${fmt(tokenizer.seconds / pipeline.seconds, 2)}x   pipeline / floor: ${fmt(floor.seconds / pipeline.seconds, 2)}x`);
+    if (pipeline.threads) {
+      const { main, workers, helpers } = pipeline.threads;
+      console.log(`  pipeline CPU by thread: main ${fmt(main, 2)} s, workers ${workers.map((w) => fmt(w, 2)).join(' + ')} s, V8 helpers ${fmt(helpers, 2)} s`);
+    }
     console.log(`  build: ${pipeline.status}, ${pipeline.written} written, ${pipeline.exact_removed} exact and ${pipeline.near_removed} near duplicates removed, findings ${JSON.stringify(pipeline.findings)}, train.jsonl sha256 ${pipeline.sha256}`);
   }
   if (rows.length > 1) {

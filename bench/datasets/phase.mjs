@@ -28,19 +28,29 @@ const cpuSeconds = (from) => {
   return (user + system) / 1e6;
 };
 const result = {};
-// BENCH_THREAD_CPU=1: CPU seconds of each thread since it started (from /proc, Linux only), read
-// before the pool closes, to see where a pipeline's CPU goes: the main thread, the record workers
-// and V8's own helper threads (garbage collection, compilation), which are all named "node".
-async function threadCpu() {
-  if (!process.env.BENCH_THREAD_CPU) return;
-  const { readdirSync, readFileSync } = await import('node:fs');
+// BENCH_THREAD_CPU=1: CPU seconds each thread spent during the measured build (from /proc, Linux
+// only), to see where a pipeline's CPU goes: the main thread, the record workers (the two
+// busiest) and V8's own helper threads (garbage collection, compilation), which are all named
+// "node". Snapshots are taken just before the build starts and before the pool closes.
+const { readdirSync, readFileSync } = await import('node:fs');
+function threadCpu() {
+  if (!process.env.BENCH_THREAD_CPU) return undefined;
   const tick = 100;
-  result.threads = readdirSync('/proc/self/task').map((tid) => {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return `${tid === String(process.pid) ? 'main' : name}:${((Number(f[11]) + Number(f[12])) / tick).toFixed(2)}`;
-  }).filter((t) => !t.endsWith(':0.00'));
+  return new Map(
+    readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return [tid, (Number(f[11]) + Number(f[12])) / tick];
+    }),
+  );
+}
+function threadCpuSince(before) {
+  if (!before) return;
+  const after = threadCpu();
+  const spent = [...after].map(([tid, seconds]) => [tid, seconds - (before.get(tid) ?? 0)]).filter(([, s]) => s >= 0.01);
+  const main = spent.find(([tid]) => tid === String(process.pid))?.[1] ?? 0;
+  const others = spent.filter(([tid]) => tid !== String(process.pid)).map(([, s]) => s).sort((a, b) => b - a);
+  result.threads = { main, workers: others.slice(0, 2), helpers: others.slice(2).reduce((a, b) => a + b, 0) };
 }
 if (phase === 'floor') {
   const dir = await mkdtemp(join(tmpdir(), 'ftm-bench-'));
@@ -78,6 +88,7 @@ if (phase === 'floor') {
   // A worker process keeps its pool for its lifetime: start and warm it outside the timing.
   const warmUp = () => new Uint8Array(Buffer.from('{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n'));
   await Promise.all(Array.from({ length: pool.threads }, () => pool.process(warmUp(), { format: 'jsonl_chat', encoding: 'o200k_base', maxTokensPerExample: 65536, builtinSanitize: true, nearDedup: true })));
+  const threadsBefore = threadCpu();
   started = performance.now();
   cpuStart = process.cpuUsage();
   const build = await runDatasetBuild({
@@ -100,7 +111,7 @@ if (phase === 'floor') {
   result.tokens = build.report.tokens.total_tokens;
   // The built file's digest: the same input must give the same file, run after run and version after version.
   result.sha256 = build.train?.sha256;
-  await threadCpu();
+  threadCpuSince(threadsBefore);
   await pool.close();
   await rm(dir, { recursive: true, force: true });
 } else {
