@@ -13,5 +13,7 @@ export default defineConfig({
   dts: process.env.FTM_BUILD_DTS === '0' ? false : { entry: 'src/index.ts' },
   sourcemap: true,
   clean: true,
+  // One line per output file (~300 of them) would bury what `pnpm start` prints; errors still show.
+  silent: true,
   target: 'node20',
 });
