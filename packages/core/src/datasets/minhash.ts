@@ -43,8 +43,8 @@ function fmix32(h: number): number {
  */
 export function minhashSignature(text: string, out: Int32Array = new Int32Array(NUM_PERM)): Int32Array {
   const length = text.length;
-  if (length > workspace.units.length) workspace = newWorkspace(length);
-  const { registers, units, bytes } = workspace;
+  // A text past the kept workspace gets one of its own, so a huge record leaves nothing behind.
+  const { registers, units, bytes } = length > workspace.units.length ? newWorkspace(length) : workspace;
   // Registers start above any 25-bit value, so a plain minimum fills them; still EMPTY at the end
   // means no shingle landed there.
   registers.fill(EMPTY);
@@ -89,7 +89,7 @@ function newWorkspace(units: number): Workspace {
     bytes: Buffer.from(buffer, UNITS_OFFSET, 2 * capacity),
   };
 }
-let workspace = newWorkspace(16_384);
+const workspace = newWorkspace(16_384);
 
 /**
  * Lowers each register to the smallest value any shingle puts there. A shingle's hash is the

@@ -23,6 +23,8 @@ const TRICKY = [
   'MiXeD CaSe',
   '\u00a0no-break\u00a0spaces\u00a0',
   'e\u0301 combining',
+  // Past 16,384 units the scan reads a copy of its own.
+  `${'Long  Text "quoted" '.repeat(1000)}end`,
 ];
 
 describe('dedupForms', () => {

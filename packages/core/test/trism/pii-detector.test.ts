@@ -70,6 +70,8 @@ describe('redactText', () => {
     // letter (ų, š, Ţ): the scan's word recogniser reads "ssec", "aaws", "bbea" and must still
     // see the marker, which the pattern finds at the word boundary.
     texts.push(`\u0173secret_key=${key}`, `\u0161aws_secret_access_key: ${key}`, `\u0162bearer ${token}`);
+    // Past 16,384 units the scan reads a copy of its own.
+    texts.push(`${'plain words '.repeat(2000)}AWS_SECRET_ACCESS_KEY=${key}`);
     for (const text of texts) {
       const out = redactText(text);
       expect(out.counts, text).toEqual({ secret: 1 });
