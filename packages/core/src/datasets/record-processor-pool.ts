@@ -34,6 +34,11 @@ interface Pending {
 // young at ~10 MB less peak RSS than 16 MB with 256 KB (bench/datasets, 200k records).
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 512 };
 
+// Each worker holds its next batch while it processes one: when it finishes, the next is already
+// in its own message queue, instead of waiting for this thread (busy routing the last results)
+// to notice and send one.
+const BATCHES_PER_WORKER = 2;
+
 /**
  * Starts the worker module beside this one: `record-worker.js` in a build (tsup must emit it next
  * to the module importing this), or from source the `.ts` file behind tsx's loader, registered
@@ -60,10 +65,10 @@ export interface RecordProcessorPoolOptions {
  * results in submission order.
  */
 export class RecordProcessorPool implements RecordProcessor {
-  readonly #idle: Worker[] = [];
   readonly #all: Worker[] = [];
   readonly #queue: Pending[] = [];
-  readonly #running = new Map<Worker, Pending>();
+  /** Per worker, the batches it was sent and has not answered yet, in the order it runs them. */
+  readonly #running = new Map<Worker, Pending[]>();
   #nextId = 0;
   #closed = false;
   #failure: Error | undefined;
@@ -78,7 +83,7 @@ export class RecordProcessorPool implements RecordProcessor {
         if (!this.#closed) this.#onFailure(worker, new Error(`record worker exited with code ${code}`));
       });
       this.#all.push(worker);
-      this.#idle.push(worker);
+      this.#running.set(worker, []);
     }
   }
 
@@ -102,10 +107,11 @@ export class RecordProcessorPool implements RecordProcessor {
   }
 
   #dispatch(): void {
-    while (this.#idle.length > 0 && this.#queue.length > 0) {
-      const worker = this.#idle.pop()!;
+    while (this.#queue.length > 0) {
+      const worker = this.#leastBusy();
+      if (worker === undefined) return;
       const pending = this.#queue.shift()!;
-      this.#running.set(worker, pending);
+      this.#running.get(worker)!.push(pending);
       // The batch's bytes move to the worker (the caller's view is detached), unless they are a
       // view into a bigger buffer, which is copied instead.
       const { input } = pending.task;
@@ -114,10 +120,23 @@ export class RecordProcessorPool implements RecordProcessor {
     }
   }
 
+  /** The worker with the fewest batches sent and unanswered, if one has room for another. */
+  #leastBusy(): Worker | undefined {
+    let best: Worker | undefined;
+    let fewest = BATCHES_PER_WORKER;
+    for (const worker of this.#all) {
+      const sent = this.#running.get(worker)!.length;
+      if (sent < fewest) {
+        best = worker;
+        fewest = sent;
+      }
+    }
+    return best;
+  }
+
   #onMessage(worker: Worker, msg: { id: number; result?: ProcessedBatch; error?: string }): void {
-    const pending = this.#running.get(worker);
-    this.#running.delete(worker);
-    this.#idle.push(worker);
+    // A worker answers its batches in the order it received them.
+    const pending = this.#running.get(worker)!.shift();
     if (pending) {
       if (msg.result) pending.resolve(msg.result);
       else pending.reject(new Error(msg.error ?? 'record worker failed'));
@@ -128,9 +147,7 @@ export class RecordProcessorPool implements RecordProcessor {
   #onFailure(worker: Worker, error: Error): void {
     // A dead worker fails the build: a retry of the whole job is simpler and deterministic.
     this.#failure ??= error;
-    const pending = this.#running.get(worker);
-    this.#running.delete(worker);
-    pending?.reject(error);
+    for (const pending of this.#running.get(worker)!.splice(0)) pending.reject(error);
     for (const p of this.#queue.splice(0)) p.reject(error);
   }
 }
