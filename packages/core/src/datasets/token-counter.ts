@@ -1,5 +1,7 @@
+import type { GptEncoding } from 'gpt-tokenizer/GptEncoding';
 import type { TokenEncoding } from './base-models.js';
 import type { DatasetFormat } from './dataset-config.js';
+import { readMergeableRanks } from './tokenizer-ranks.js';
 
 /** Counts the tokens of one string. */
 export type CountText = (text: string) => number;
@@ -25,14 +27,26 @@ function fingerprint(text: string): number {
 }
 
 /**
+ * gpt-tokenizer's API for an encoding: built from its rank table read as data (see
+ * tokenizer-ranks.ts), as the library's own encoding module builds it from the imported table.
+ */
+async function loadEncoding(encoding: TokenEncoding): Promise<Pick<GptEncoding, 'countTokens' | 'setMergeCacheSize'>> {
+  const ranks = await readMergeableRanks(encoding);
+  if (ranks) {
+    const { GptEncoding: Encoding } = await import('gpt-tokenizer/GptEncoding');
+    return Encoding.getEncodingApi(encoding, () => ranks);
+  }
+  return encoding === 'o200k_base' ? import('gpt-tokenizer/encoding/o200k_base') : import('gpt-tokenizer/encoding/cl100k_base');
+}
+
+/**
  * A token counter for an encoding, backed by gpt-tokenizer. Each encoding's rank table takes
  * seconds to load, so only the one a build needs is imported, once per thread.
  */
 export async function loadTextCounter(encoding: TokenEncoding): Promise<CountText> {
   let counter = loaded.get(encoding);
   if (!counter) {
-    const { countTokens, setMergeCacheSize } =
-      encoding === 'o200k_base' ? await import('gpt-tokenizer/encoding/o200k_base') : await import('gpt-tokenizer/encoding/cl100k_base');
+    const { countTokens, setMergeCacheSize } = await loadEncoding(encoding);
     // gpt-tokenizer keeps up to 100k merged pieces per thread by default; on real text (ids,
     // numbers, names) that cache only grows with the dataset. A tenth of it keeps the hit rate on
     // common words and the memory of each thread flat.
