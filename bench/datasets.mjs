@@ -4,7 +4,7 @@
 // process so its peak RSS is its own. Every phase runs @ftm/core compiled as the package ships it
 // (bundle.mjs); BENCH_FROM_SOURCE=1 runs the TypeScript sources through tsx instead (slower, and
 // each thread then carries tsx's loader in its RSS).
-// Usage: [BENCH_FROM_SOURCE=1] [BENCH_REPEAT=n] [BENCH_THREAD_CPU=1] node bench/datasets.mjs [records...]
+// Usage: [BENCH_FROM_SOURCE=1] [BENCH_REPEAT=n] [BENCH_THREAD_CPU=1] [BENCH_WARM_UP=1] node bench/datasets.mjs [records...]
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -21,7 +21,15 @@ const dir = await mkdtemp(join(tmpdir(), 'ftm-bench-data-'));
 
 const fromSource = Boolean(process.env.BENCH_FROM_SOURCE);
 const bundleDir = fromSource ? undefined : await bundleCore();
-const run = (phase, file) => JSON.parse(execFileSync(process.execPath, [phaseScript, phase, file, ...(bundleDir ? [bundleDir] : [])], { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').at(-1));
+// Cold by default: each phase is timed from its first record in a fresh process, compilation
+// included. BENCH_WARM_UP=1 measures the steady state instead: every phase first runs, untimed,
+// over 5,000 other records, as a long-lived worker process has built datasets before.
+const warmUp = process.env.BENCH_WARM_UP === '1';
+const warmUpFile = join(dir, 'warm-up.jsonl');
+if (warmUp) await generateChatDataset(warmUpFile, 5_000, 7);
+const env = { ...process.env, ...(warmUp ? { BENCH_WARM_UP_FILE: warmUpFile } : {}) };
+const run = (phase, file) =>
+  JSON.parse(execFileSync(process.execPath, [phaseScript, phase, file, ...(bundleDir ? [bundleDir] : [])], { encoding: 'utf8', env, maxBuffer: 1 << 20 }).trim().split('\n').at(-1));
 const fmt = (n, d = 1) => n.toFixed(d);
 const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 1));
 const median = (results) => {
@@ -31,6 +39,7 @@ const median = (results) => {
 
 try {
   console.log(`@ftm/core ${fromSource ? 'from source (tsx)' : 'compiled (esbuild, as tsup ships it)'}; ${availableParallelism()} cores; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(warmUp ? 'steady state: each phase first processes 5,000 other records, untimed' : 'cold: each phase timed from its first record in a fresh process');
   const rows = [];
   for (const n of counts) {
     const file = join(dir, `chat-${n}.jsonl`);

@@ -1,5 +1,5 @@
 // One measured phase in its own process, so peak RSS belongs to that phase alone.
-// Usage: node bench/datasets/phase.mjs <floor|tokenizer|pipeline> <file> [bundle dir]
+// Usage: [BENCH_WARM_UP_FILE=file] node bench/datasets/phase.mjs <floor|tokenizer|pipeline> <file> [bundle dir]
 // With a bundle dir (bundle.mjs) the phase runs the compiled modules, else the sources via tsx.
 import { pathToFileURL } from 'node:url';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -18,7 +18,6 @@ if (bundleDir) {
 }
 const { readJsonLines } = modules;
 
-let records = 0;
 let started;
 // CPU time of every thread of the process (user + system): what the phase costs the machine,
 // independent of how busy other processes keep the cores.
@@ -52,71 +51,83 @@ function threadCpuSince(before) {
   const others = spent.filter(([tid]) => tid !== String(process.pid)).map(([, s]) => s).sort((a, b) => b - a);
   result.threads = { main, workers: others.slice(0, 2), helpers: others.slice(2).reduce((a, b) => a + b, 0) };
 }
-if (phase === 'floor') {
+// Each phase is a function of its input file, so that with BENCH_WARM_UP_FILE it first runs,
+// untimed, over other records: the JIT has then compiled its hot code, as in a long-lived worker
+// process that has built datasets before (steady state), in every phase alike.
+async function floor(input) {
   const dir = await mkdtemp(join(tmpdir(), 'ftm-bench-'));
   const out = createWriteStream(join(dir, 'out.jsonl'));
-  started = performance.now();
-  cpuStart = process.cpuUsage();
-  for await (const { text } of readJsonLines(createReadStream(file))) {
-    records++;
+  let n = 0;
+  for await (const { text } of readJsonLines(createReadStream(input))) {
+    n++;
     if (!out.write(JSON.stringify(JSON.parse(text)) + '\n')) await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
-  result.seconds = (performance.now() - started) / 1000;
-  result.cpu_seconds = cpuSeconds(cpuStart);
   await rm(dir, { recursive: true, force: true });
-} else if (phase === 'tokenizer') {
-  const { loadTextCounter, countExampleTokens } = modules;
-  const count = await loadTextCounter('o200k_base');
-  count('warm up');
+  return { records: n };
+}
+let count;
+async function tokenizer(input) {
+  const { countExampleTokens } = modules;
+  let n = 0;
   let tokens = 0;
-  started = performance.now();
-  cpuStart = process.cpuUsage();
-  for await (const { text } of readJsonLines(createReadStream(file))) {
-    records++;
+  for await (const { text } of readJsonLines(createReadStream(input))) {
+    n++;
     tokens += countExampleTokens(JSON.parse(text), 'jsonl_chat', count);
   }
-  result.seconds = (performance.now() - started) / 1000;
-  result.cpu_seconds = cpuSeconds(cpuStart);
-  result.tokens = tokens;
-} else if (phase === 'pipeline') {
-  const { FsBlobStore, RecordProcessorPool, runDatasetBuild, DatasetBuildConfig, BuiltinSanitizer } = modules;
+  return { records: n, tokens };
+}
+let pool;
+async function pipeline(input) {
+  const { FsBlobStore, runDatasetBuild, DatasetBuildConfig, BuiltinSanitizer } = modules;
   const dir = await mkdtemp(join(tmpdir(), 'ftm-bench-'));
-  const pool = new RecordProcessorPool({ threads: Number(process.env.FTM_BENCH_THREADS ?? 2) });
   const config = DatasetBuildConfig.parse({ format: 'jsonl_chat', base_model: 'gpt-4o-mini-2024-07-18' });
-  // A worker process keeps its pool for its lifetime: start and warm it outside the timing.
-  const warmUp = () => new Uint8Array(Buffer.from('{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n'));
-  await Promise.all(Array.from({ length: pool.threads }, () => pool.process(warmUp(), { format: 'jsonl_chat', encoding: 'o200k_base', maxTokensPerExample: 65536, builtinSanitize: true, nearDedup: true })));
-  const threadsBefore = threadCpu();
-  started = performance.now();
-  cpuStart = process.cpuUsage();
   const build = await runDatasetBuild({
     // As the build job reads an upload: raw bytes from the blob store (the embedded default's).
-    source: { bytes: await new FsBlobStore({ root: dirname(file) }).get(basename(file)) },
+    source: { bytes: await new FsBlobStore({ root: dirname(input) }).get(basename(input)) },
     config,
     blobs: new FsBlobStore({ root: dir }),
     keyPrefix: 'datasets/bench/p/d/v1',
     sanitizer: new BuiltinSanitizer(),
     processor: pool,
   });
-  result.seconds = (performance.now() - started) / 1000;
-  result.cpu_seconds = cpuSeconds(cpuStart);
-  records = build.report.records_read;
-  result.status = build.status;
-  result.written = build.report.records_written;
-  result.exact_removed = build.report.dedup.exact_removed;
-  result.near_removed = build.report.dedup.near_removed;
-  result.findings = build.report.sanitization.findings;
-  result.tokens = build.report.tokens.total_tokens;
-  // The built file's digest: the same input must give the same file, run after run and version after version.
-  result.sha256 = build.train?.sha256;
-  threadCpuSince(threadsBefore);
-  await pool.close();
   await rm(dir, { recursive: true, force: true });
-} else {
-  throw new Error(`unknown phase ${phase}`);
+  return {
+    records: build.report.records_read,
+    status: build.status,
+    written: build.report.records_written,
+    exact_removed: build.report.dedup.exact_removed,
+    near_removed: build.report.dedup.near_removed,
+    findings: build.report.sanitization.findings,
+    tokens: build.report.tokens.total_tokens,
+    // The built file's digest: the same input must give the same file, run after run and version after version.
+    sha256: build.train?.sha256,
+  };
 }
-result.records = records;
+const phases = { floor, tokenizer, pipeline };
+if (!phases[phase]) throw new Error(`unknown phase ${phase}`);
+if (phase === 'tokenizer') {
+  count = await modules.loadTextCounter('o200k_base');
+  count('warm up');
+}
+if (phase === 'pipeline') {
+  // A worker process keeps its pool for its lifetime: start it, every thread's tokenizer loaded,
+  // outside the timing.
+  pool = new modules.RecordProcessorPool({ threads: Number(process.env.FTM_BENCH_THREADS ?? 2) });
+  const warmUp = () => new Uint8Array(Buffer.from('{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n'));
+  const options = { format: 'jsonl_chat', encoding: 'o200k_base', maxTokensPerExample: 65536, builtinSanitize: true, nearDedup: true };
+  await Promise.all(Array.from({ length: pool.threads }, () => pool.process(warmUp(), options)));
+}
+if (process.env.BENCH_WARM_UP_FILE) await phases[phase](process.env.BENCH_WARM_UP_FILE);
+const threadsBefore = phase === 'pipeline' ? threadCpu() : undefined;
+started = performance.now();
+cpuStart = process.cpuUsage();
+const measured = await phases[phase](file);
+result.seconds = (performance.now() - started) / 1000;
+result.cpu_seconds = cpuSeconds(cpuStart);
+Object.assign(result, measured);
+threadCpuSince(threadsBefore);
+await pool?.close();
 result.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
 process.stdout.write(JSON.stringify(result) + '\n');
