@@ -70,8 +70,8 @@ export interface RecordProcessorPoolOptions {
 export class RecordProcessorPool implements RecordProcessor {
   readonly #all: Worker[] = [];
   readonly #queue: Pending[] = [];
-  /** Per worker, the batches it was sent and has not answered yet, in the order it runs them. */
-  readonly #running = new Map<Worker, Pending[]>();
+  /** Per worker, the batches it was sent and has not answered yet, by task id. */
+  readonly #running = new Map<Worker, Map<number, Pending>>();
   #nextId = 0;
   #closed = false;
   #failure: Error | undefined;
@@ -86,7 +86,7 @@ export class RecordProcessorPool implements RecordProcessor {
         if (!this.#closed) this.#onFailure(worker, new Error(`record worker exited with code ${code}`));
       });
       this.#all.push(worker);
-      this.#running.set(worker, []);
+      this.#running.set(worker, new Map());
     }
   }
 
@@ -114,7 +114,7 @@ export class RecordProcessorPool implements RecordProcessor {
       const worker = this.#leastBusy();
       if (worker === undefined) return;
       const pending = this.#queue.shift()!;
-      this.#running.get(worker)!.push(pending);
+      this.#running.get(worker)!.set(pending.task.id, pending);
       // The batch's bytes move to the worker (the caller's view is detached), unless they are a
       // view into a bigger buffer, which is copied instead.
       const { input } = pending.task;
@@ -128,7 +128,7 @@ export class RecordProcessorPool implements RecordProcessor {
     let best: Worker | undefined;
     let fewest = BATCHES_PER_WORKER;
     for (const worker of this.#all) {
-      const sent = this.#running.get(worker)!.length;
+      const sent = this.#running.get(worker)!.size;
       if (sent < fewest) {
         best = worker;
         fewest = sent;
@@ -138,8 +138,11 @@ export class RecordProcessorPool implements RecordProcessor {
   }
 
   #onMessage(worker: Worker, msg: { id: number; result?: ProcessedBatch; error?: string }): void {
-    // A worker answers its batches in the order it received them.
-    const pending = this.#running.get(worker)!.shift();
+    // Matched by id: a worker may answer out of order (its first batches all wait for the
+    // tokenizer to load, then finish in whatever order).
+    const running = this.#running.get(worker)!;
+    const pending = running.get(msg.id);
+    running.delete(msg.id);
     if (pending) {
       if (msg.result) pending.resolve(msg.result);
       else pending.reject(new Error(msg.error ?? 'record worker failed'));
@@ -150,7 +153,9 @@ export class RecordProcessorPool implements RecordProcessor {
   #onFailure(worker: Worker, error: Error): void {
     // A dead worker fails the build: a retry of the whole job is simpler and deterministic.
     this.#failure ??= error;
-    for (const pending of this.#running.get(worker)!.splice(0)) pending.reject(error);
+    const running = this.#running.get(worker)!;
+    for (const pending of running.values()) pending.reject(error);
+    running.clear();
     for (const p of this.#queue.splice(0)) p.reject(error);
   }
 }

@@ -8,7 +8,8 @@ export type CountText = (text: string) => number;
 
 // Training data may legitimately quote special tokens ("<|endoftext|>"): count them as text.
 const PLAIN = { disallowedSpecial: new Set<string>() };
-const loaded = new Map<TokenEncoding, CountText>();
+// One load per encoding and thread, shared by concurrent first callers.
+const loaded = new Map<TokenEncoding, Promise<CountText>>();
 const MEMO_MAX_ENTRIES = 4096;
 const MEMO_MAX_CHARS = 2048;
 const MERGE_CACHE_ENTRIES = 10_000;
@@ -43,41 +44,47 @@ async function loadEncoding(encoding: TokenEncoding): Promise<Pick<GptEncoding, 
  * A token counter for an encoding, backed by gpt-tokenizer. Each encoding's rank table takes
  * seconds to load, so only the one a build needs is imported, once per thread.
  */
-export async function loadTextCounter(encoding: TokenEncoding): Promise<CountText> {
+export function loadTextCounter(encoding: TokenEncoding): Promise<CountText> {
   let counter = loaded.get(encoding);
   if (!counter) {
-    const { countTokens, setMergeCacheSize } = await loadEncoding(encoding);
-    // gpt-tokenizer keeps up to 100k merged pieces per thread by default; on real text (ids,
-    // numbers, names) that cache only grows with the dataset. A tenth of it keeps the hit rate on
-    // common words and the memory of each thread flat.
-    setMergeCacheSize(MERGE_CACHE_ENTRIES);
-    // Datasets repeat texts (system prompts, roles, canned replies): count each once. Bounded in
-    // entries and text length, cleared when full, so it never holds more than a few MB. A text
-    // enters the memo on its second sighting only (a fingerprint remembers the first): memoising
-    // every unique text kept each alive until the next clear, so the young-generation collector
-    // copied it twice and promoted it — most of a worker's garbage-collection time.
-    const memo = new Map<string, number>();
-    const seenOnce = new Set<number>();
-    counter = (text) => {
-      if (text.length === 0) return 0;
-      if (text.length > MEMO_MAX_CHARS) return countTokens(text, PLAIN);
-      let n = memo.get(text);
-      if (n === undefined) {
-        n = countTokens(text, PLAIN);
-        const print = fingerprint(text);
-        if (seenOnce.has(print)) {
-          if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
-          memo.set(text, n);
-        } else {
-          if (seenOnce.size >= SEEN_ONCE_MAX) seenOnce.clear();
-          seenOnce.add(print);
-        }
-      }
-      return n;
-    };
+    counter = newTextCounter(encoding);
+    // A failed load is not kept: the next call tries again.
+    counter.catch(() => loaded.delete(encoding));
     loaded.set(encoding, counter);
   }
   return counter;
+}
+
+async function newTextCounter(encoding: TokenEncoding): Promise<CountText> {
+  const { countTokens, setMergeCacheSize } = await loadEncoding(encoding);
+  // gpt-tokenizer keeps up to 100k merged pieces per thread by default; on real text (ids,
+  // numbers, names) that cache only grows with the dataset. A tenth of it keeps the hit rate on
+  // common words and the memory of each thread flat.
+  setMergeCacheSize(MERGE_CACHE_ENTRIES);
+  // Datasets repeat texts (system prompts, roles, canned replies): count each once. Bounded in
+  // entries and text length, cleared when full, so it never holds more than a few MB. A text
+  // enters the memo on its second sighting only (a fingerprint remembers the first): memoising
+  // every unique text kept each alive until the next clear, so the young-generation collector
+  // copied it twice and promoted it — most of a worker's garbage-collection time.
+  const memo = new Map<string, number>();
+  const seenOnce = new Set<number>();
+  return (text) => {
+    if (text.length === 0) return 0;
+    if (text.length > MEMO_MAX_CHARS) return countTokens(text, PLAIN);
+    let n = memo.get(text);
+    if (n === undefined) {
+      n = countTokens(text, PLAIN);
+      const print = fingerprint(text);
+      if (seenOnce.has(print)) {
+        if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+        memo.set(text, n);
+      } else {
+        if (seenOnce.size >= SEEN_ONCE_MAX) seenOnce.clear();
+        seenOnce.add(print);
+      }
+    }
+    return n;
+  };
 }
 
 // OpenAI cookbook "How to count tokens with tiktoken": every message costs 3 tokens of framing

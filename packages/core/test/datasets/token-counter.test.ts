@@ -14,4 +14,14 @@ describe('loadTextCounter', () => {
     expect(count(long)).toBe(count(long));
     expect(count(long)).toBe(countTokens(long));
   });
+
+  it('loads an encoding once per thread, however many batches ask for it at once', async () => {
+    // A worker's first batches all arrive before the tokenizer is loaded: they must share one
+    // load (two loads could also finish out of order).
+    const calls = [loadTextCounter('cl100k_base'), loadTextCounter('cl100k_base'), loadTextCounter('cl100k_base')];
+    expect(calls[1]).toBe(calls[0]);
+    expect(calls[2]).toBe(calls[0]);
+    const [a, b] = await Promise.all(calls);
+    expect(b).toBe(a);
+  });
 });
