@@ -64,8 +64,9 @@ export interface RecordProcessorPoolOptions {
 
 /**
  * A small pool of worker threads for the CPU-heavy part of a build (tokenizing, detection,
- * hashing). Batches go to whichever worker is free; callers keep their own order by awaiting
- * results in submission order.
+ * hashing). A batch goes to the worker with the fewest batches in hand (at most two each);
+ * each result answers its own batch, and callers keep their order by awaiting results in
+ * submission order.
  */
 export class RecordProcessorPool implements RecordProcessor {
   readonly #all: Worker[] = [];

@@ -42,7 +42,8 @@ async function loadEncoding(encoding: TokenEncoding): Promise<Pick<GptEncoding, 
 
 /**
  * A token counter for an encoding, backed by gpt-tokenizer. Each encoding's rank table takes
- * seconds to load, so only the one a build needs is imported, once per thread.
+ * a few hundred milliseconds and ~20 MB to load, so only the one a build needs is loaded, once
+ * per thread.
  */
 export function loadTextCounter(encoding: TokenEncoding): Promise<CountText> {
   let counter = loaded.get(encoding);
