@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_DEDUP_MEMORY_BYTES } from '@ftm/core';
 import { z } from 'zod';
 
 /** Everything the API and worker processes read from the environment, parsed once at start. */
@@ -30,6 +31,8 @@ export interface FtmConfig {
   readonly authCacheTtlMs: number;
   /** Jobs one worker process runs at once (FTM_WORKER_CONCURRENCY). */
   readonly workerConcurrency: number;
+  /** Most bytes one dataset build's dedup indexes may hold (FTM_DATASET_DEDUP_MEMORY_MB). */
+  readonly datasetDedupMemoryBytes: number;
   readonly bodyLimitBytes: number;
 }
 
@@ -46,6 +49,7 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefin
 // whsec_ + base64 of 24..64 bytes (32..88 base64 characters); the webhook module checks the bytes.
 const WHSEC_RE = /^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/;
 const commaList = (raw: string | undefined): string[] => (raw ? raw.split(',').map((v) => v.trim()).filter(Boolean) : []);
+const MB = 1024 * 1024;
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 const EnvSchema = z.object({
@@ -73,6 +77,7 @@ const EnvSchema = z.object({
   FTM_CORS_ORIGINS: optional(z.string()),
   FTM_WORKER_CONCURRENCY: optional(z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(256, 'must be at most 256')),
   FTM_AUTH_CACHE_TTL_MS: optional(z.coerce.number({ error: 'must be milliseconds' }).int().min(0).max(300_000, 'must be at most 300000 (5 minutes)')),
+  FTM_DATASET_DEDUP_MEMORY_MB: optional(z.coerce.number({ error: 'must be a whole number of MB' }).int('must be a whole number of MB').min(16, 'must be at least 16').max(65_536, 'must be at most 65536')),
   FTM_BODY_LIMIT_BYTES: optional(z.coerce.number({ error: 'must be a byte count' }).int().min(1024).max(100 * 1024 * 1024)),
 });
 
@@ -169,6 +174,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     // Most jobs wait on I/O (webhook POSTs up to 15 s, provider polls); dataset builds have their
     // own thread pool and eval runs their own per-run limit, so a few dozen slots cost little.
     workerConcurrency: e.FTM_WORKER_CONCURRENCY ?? 24,
+    datasetDedupMemoryBytes: (e.FTM_DATASET_DEDUP_MEMORY_MB ?? DEFAULT_DEDUP_MEMORY_BYTES / MB) * MB,
     bodyLimitBytes: e.FTM_BODY_LIMIT_BYTES ?? 1024 * 1024,
     ...optionalFields,
   };

@@ -24,7 +24,11 @@ describe('config', () => {
       authCacheTtlMs: 30_000,
       bodyLimitBytes: 1024 * 1024,
       workerConcurrency: 24,
+      datasetDedupMemoryBytes: 512 * 1024 * 1024,
     });
+    expect(loadConfig({ FTM_DATASET_DEDUP_MEMORY_MB: '200' }).datasetDedupMemoryBytes).toBe(200 * 1024 * 1024);
+    expect(fail({ FTM_DATASET_DEDUP_MEMORY_MB: '8' })).toEqual(['FTM_DATASET_DEDUP_MEMORY_MB: must be at least 16']);
+    expect(fail({ FTM_DATASET_DEDUP_MEMORY_MB: '1.5' })).toEqual(['FTM_DATASET_DEDUP_MEMORY_MB: must be a whole number of MB']);
     expect(loadConfig({ FTM_WORKER_CONCURRENCY: '64' }).workerConcurrency).toBe(64);
     expect(fail({ FTM_WORKER_CONCURRENCY: '0' })).toEqual(['FTM_WORKER_CONCURRENCY: must be at least 1']);
   });

@@ -34,8 +34,8 @@ describe('dataset jobs', () => {
     await rm(blobDir, { recursive: true, force: true });
   });
 
-  const startWorker = (): void => {
-    worker = createWorker({ queue: ftm.queue, jobs: [datasetBuildJob], handlers: datasetJobHandlers(ftm.datasets, inlineRecordProcessor) });
+  const startWorker = (options: { dedupMemoryBytes?: number } = {}): void => {
+    worker = createWorker({ queue: ftm.queue, jobs: [datasetBuildJob], handlers: datasetJobHandlers(ftm.datasets, inlineRecordProcessor, options) });
     worker.start();
   };
   const status = async (id: string) => (await ftm.datasets.getDataset(ctx, id)).status;
@@ -45,6 +45,16 @@ describe('dataset jobs', () => {
     const dataset = await ftm.datasets.createDataset(ctx, { name: 'pings', format: 'jsonl_chat', source: { type: 'inline', records } });
     await waitFor(async () => (await status(dataset.id)) === 'ready', 15_000, 'the dataset to be ready');
     expect((await ftm.datasets.getDataset(ctx, dataset.id)).record_count).toBe(20);
+  });
+
+  it('fails a build whose dedup indexes outgrow the limit it was given, with the reason', async () => {
+    startWorker({ dedupMemoryBytes: 100_000 });
+    const dataset = await ftm.datasets.createDataset(ctx, { name: 'too big to dedup', format: 'jsonl_chat', source: { type: 'inline', records } });
+    await waitFor(async () => (await status(dataset.id)) === 'failed', 15_000, 'the dataset to fail');
+    const failed = await ftm.datasets.getDataset(ctx, dataset.id);
+    expect(failed.files).toEqual([]);
+    expect(failed.reasons.map((r) => r.code)).toEqual(['dedup_memory_exceeded']);
+    expect(failed.reasons[0]!.message).toContain('the dedup indexes outgrew their 100000-byte limit after 20 records (20 kept)');
   });
 
   it('sweeps a dataset whose build job was lost back into the queue, and it gets built', async () => {

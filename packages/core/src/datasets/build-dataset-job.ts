@@ -164,6 +164,7 @@ export async function runDatasetBuildJob(deps: DatasetDeps, ctx: ServiceContext,
       keyPrefix: datasetKeyPrefix(row),
       sanitizer: deps.sanitizer,
       processor: deps.processor ?? inlineRecordProcessor,
+      ...(deps.dedupMemoryBytes !== undefined ? { dedupMemoryBytes: deps.dedupMemoryBytes } : {}),
       onProgress: async (progress) => {
         await deps.db.updateTable('datasets').set({ progress: JSON.stringify(progress), updated_at: ctx.clock.now() }).where('tenant_id', '=', ctx.tenantId).where('id', '=', row.id).execute();
       },

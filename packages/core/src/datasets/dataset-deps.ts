@@ -22,4 +22,6 @@ export interface DatasetDeps {
   readonly sanitizer: Sanitizer;
   /** Shared worker-thread pool for builds (inline when omitted). */
   readonly processor?: RecordProcessor;
+  /** Most bytes one build's dedup indexes may hold (DEFAULT_DEDUP_MEMORY_BYTES when omitted). */
+  readonly dedupMemoryBytes?: number;
 }

@@ -18,6 +18,8 @@ import { sweepStuckDatasets, type DatasetSweepOptions, type DatasetSweepResult }
 export interface DatasetBuildRun extends BuildJobAttempt {
   /** The process's shared worker-thread pool (the deps' processor, else inline, when omitted). */
   readonly processor?: RecordProcessor;
+  /** Most bytes the build's dedup indexes may hold (the deps' limit, else the default, when omitted). */
+  readonly dedupMemoryBytes?: number;
   readonly requestId?: string;
 }
 
@@ -57,7 +59,11 @@ export function createDatasets(deps: DatasetDeps, platform: DatasetsPlatform): D
     rebuildDataset: (ctx, id) => rebuildDataset(deps, ctx, id),
     getDatasetContent: (ctx, id, split) => getDatasetContent(deps, ctx, id, split),
     runBuildJob: (payload, run) => {
-      const jobDeps = run.processor ? { ...deps, processor: run.processor } : deps;
+      const jobDeps: DatasetDeps = {
+        ...deps,
+        ...(run.processor ? { processor: run.processor } : {}),
+        ...(run.dedupMemoryBytes !== undefined ? { dedupMemoryBytes: run.dedupMemoryBytes } : {}),
+      };
       const attempt: BuildJobAttempt = { attempt: run.attempt, maxAttempts: run.maxAttempts, ...(run.signal ? { signal: run.signal } : {}) };
       return runDatasetBuildJob(jobDeps, platform.systemContext(payload.tenant_id, run.requestId), payload, attempt);
     },

@@ -22,6 +22,11 @@ export class ExactDuplicateIndex {
     return this.#size;
   }
 
+  /** Bytes the index holds: its slot table and digest chunks. */
+  get bytes(): number {
+    return this.#slots.byteLength + this.#chunks.length * DIGESTS_PER_CHUNK * KEPT_BYTES;
+  }
+
   /** True when the digest at `digests[offset..offset+32)` was already added; otherwise adds it and returns false. */
   checkAndAdd(digests: Uint8Array, offset = 0): boolean {
     const slot = this.#find(digests, offset);

@@ -63,6 +63,13 @@ export class NearDuplicateIndex {
     return this.#size;
   }
 
+  /** Bytes the index holds: every band's table and the signature chunks. */
+  get bytes(): number {
+    let bytes = this.#signatureChunks.length * SIGNATURES_PER_CHUNK * SIGNATURE_BYTES;
+    for (const band of this.#bands) bytes += band.slots.byteLength;
+    return bytes;
+  }
+
   /**
    * True when the signature is at least `threshold` similar (estimated Jaccard) to a kept
    * record sharing a band; otherwise the record is kept (added) and false is returned.

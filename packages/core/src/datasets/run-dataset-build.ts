@@ -37,8 +37,24 @@ export interface RunDatasetBuildInput {
   readonly onProgress?: (progress: BuildProgress) => Promise<void>;
   readonly progressEvery?: number;
   readonly progressIntervalMs?: number;
+  /**
+   * Most bytes the exact and near-duplicate indexes may hold together (default
+   * DEFAULT_DEDUP_MEMORY_BYTES). They are the part of a build that grows with its records; past
+   * the limit the build ends `failed` with `dedup_memory_exceeded` instead of running the process
+   * out of memory (which would kill every job in it, on every retry).
+   */
+  readonly dedupMemoryBytes?: number;
   readonly signal?: AbortSignal;
 }
+
+/**
+ * The default limit of a build's dedup indexes: 512 MB, room for 1.3-3 million kept records with
+ * near dedup (0.17-0.4 KB each, depending on the texts) and for any upload without it (~30 bytes
+ * each); see docs/datasets.md.
+ */
+export const DEFAULT_DEDUP_MEMORY_BYTES = 512 * 1024 * 1024;
+
+const MB = 1024 * 1024;
 
 /** How a processed batch's records map back to source line numbers. */
 type LineMap =
@@ -85,7 +101,10 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
   let train: BlobLineWriter | undefined;
   let validation: BlobLineWriter | undefined;
   let blocked = false;
-  let strictFailure: BuildReason | undefined;
+  // Set when a strict build meets an invalid record or the dedup indexes outgrow their limit: the
+  // build stops reading and ends `failed` with this reason.
+  let stopped: BuildReason | undefined;
+  const dedupMemoryBytes = input.dedupMemoryBytes ?? DEFAULT_DEDUP_MEMORY_BYTES;
   let nextProgressAt = progressEvery;
   let lastProgressAt = Date.now();
   let lineBase = 0;
@@ -112,8 +131,8 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
       if (status !== 0) {
         const reason = REASON_CODES[status - 1]!;
         tally.invalidRecord(reason, line);
-        if (config.strict && !strictFailure) {
-          strictFailure = { code: 'invalid_record', message: `line ${line} is invalid (${reason}) and the build is strict`, details: { line, reason } };
+        if (config.strict && !stopped) {
+          stopped = { code: 'invalid_record', message: `line ${line} is invalid (${reason}) and the build is strict`, details: { line, reason } };
         }
         continue;
       }
@@ -134,7 +153,7 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
       const tokens = batch.tokens[i]!;
       tally.tokens.add(tokens);
       tally.written += 1;
-      if (blocked || strictFailure) continue; // keep counting for the report; write nothing
+      if (blocked || stopped) continue; // keep counting for the report; write nothing
       const start = batch.outOffsets[i]!;
       const end = batch.outOffsets[i + 1]!;
       let wait: Promise<void> | undefined;
@@ -149,6 +168,16 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
         wait = train.writeRecord(batch.output, start, end);
       }
       if (wait) await wait;
+    }
+    // Checked once a batch: the indexes can pass the limit by one batch's growth at most (a few tables doubling).
+    if (!stopped && exact.bytes + near.bytes > dedupMemoryBytes) {
+      stopped = {
+        code: 'dedup_memory_exceeded',
+        message:
+          `the dedup indexes outgrew their ${dedupMemoryBytes >= MB ? `${Math.round(dedupMemoryBytes / MB)} MB` : `${dedupMemoryBytes}-byte`} limit after ${tally.read} records (${tally.written} kept); ` +
+          'build this dataset with "dedup": {"near": false}, which needs a fraction of the memory per record, or raise the limit (FTM_DATASET_DEDUP_MEMORY_MB)',
+        details: { limit_bytes: dedupMemoryBytes, records_read: tally.read, records_kept: tally.written },
+      };
     }
     if (input.onProgress && (tally.read >= nextProgressAt || Date.now() - lastProgressAt >= progressIntervalMs)) {
       nextProgressAt = tally.read + progressEvery;
@@ -181,9 +210,9 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
       input.signal?.throwIfAborted();
       inFlight.push(submit(batch));
       if (inFlight.length >= maxInFlight) await consume(inFlight.shift()!);
-      if (strictFailure) break;
+      if (stopped) break;
     }
-    while (inFlight.length > 0 && !strictFailure) await consume(inFlight.shift()!);
+    while (inFlight.length > 0 && !stopped) await consume(inFlight.shift()!);
   } catch (error) {
     await abortWriters();
     if (error instanceof ValidationError) return fail('failed', [{ code: 'invalid_source', message: error.message }]);
@@ -191,7 +220,7 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
   }
   await input.onProgress?.(tally.progress());
 
-  if (strictFailure) return fail('failed', [strictFailure]);
+  if (stopped) return fail('failed', [stopped]);
   if (blocked) {
     const findings = Object.fromEntries(tally.findings);
     return fail('blocked', [{ code: 'sensitive_data_found', message: `${tally.recordsWithFindings} records contain sensitive data and the policy is block`, details: { findings } }]);

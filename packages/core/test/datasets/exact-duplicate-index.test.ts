@@ -39,4 +39,17 @@ describe('ExactDuplicateIndex', () => {
     for (let i = 0; i < 20_000; i += 7) expect(index.checkAndAdd(all, i * 32)).toBe(true);
     expect(index.size).toBe(20_000);
   });
+
+  it('counts the bytes it holds: the slot table, and digest chunks as they are started', () => {
+    const index = new ExactDuplicateIndex();
+    const empty = index.bytes;
+    expect(empty).toBe(2048 * 4);
+    const all = digests(0, 10_000);
+    index.checkAndAdd(all, 0);
+    const oneChunk = index.bytes - empty;
+    expect(oneChunk).toBe(8192 * 16);
+    for (let i = 1; i < 10_000; i++) index.checkAndAdd(all, i * 32);
+    // 10,000 digests: two chunks, and a table grown to keep at most half its slots used.
+    expect(index.bytes).toBe(2 * oneChunk + 32_768 * 4);
+  });
 });

@@ -47,4 +47,15 @@ describe('NearDuplicateIndex', () => {
     check(loose, base);
     expect(check(loose, edited)).toBe(true);
   });
+
+  it('counts the bytes it holds: every band table and the signature chunks', () => {
+    const index = new NearDuplicateIndex(0.9);
+    const empty = index.bytes;
+    expect(empty).toBe(LSH_BANDS * 1024 * 8);
+    expect(check(index, text(1, 50))).toBe(false);
+    expect(index.bytes).toBe(empty + 8192 * 64);
+    for (let i = 2; i < 3000; i++) check(index, `${text(i, 50)} ticket ${i}`);
+    // The band tables have grown (each on its own); the signatures still fit one chunk.
+    expect(index.bytes).toBeGreaterThan(empty + 8192 * 64 + LSH_BANDS * 1024 * 8);
+  });
 });

@@ -134,6 +134,38 @@ describe('runDatasetBuild on the acceptance fixture', () => {
   });
 });
 
+describe('runDatasetBuild within a limit on dedup memory', () => {
+  const unique = Array.from({ length: 60 }, (_, i) =>
+    JSON.stringify({ messages: [{ role: 'user', content: `question ${i} about invoice ${i * 7919}` }, { role: 'assistant', content: `answer ${i}: see page ${i * 31}` }] }),
+  ).join('\n');
+  // An empty exact index holds 8 KB and the near one 128 KB; the first kept record adds a 128 KB
+  // digest chunk and a 512 KB signature chunk: ~776 KB after the first batch.
+  const afterFirstBatch = 8192 + 131_072 + 131_072 + 524_288;
+
+  it('fails with dedup_memory_exceeded once the indexes outgrow it, and stores nothing', async () => {
+    const result = await build(unique, {}, { keyPrefix: 'datasets/t/p/dedup-limit/v1', dedupMemoryBytes: afterFirstBatch - 1 });
+    expect(result.status).toBe('failed');
+    expect(result.train).toBeNull();
+    expect(result.reasons).toHaveLength(1);
+    expect(result.reasons[0]).toMatchObject({
+      code: 'dedup_memory_exceeded',
+      details: { limit_bytes: afterFirstBatch - 1, records_read: 7, records_kept: 7 },
+    });
+    expect(result.reasons[0]!.message).toContain('"dedup": {"near": false}');
+    expect(result.reasons[0]!.message).toContain('FTM_DATASET_DEDUP_MEMORY_MB');
+    expect(await blobs.head('datasets/t/p/dedup-limit/v1/train.jsonl')).toBeNull();
+    const left: string[] = [];
+    for await (const key of blobs.list('datasets/t/p/dedup-limit/')) left.push(key);
+    expect(left).toEqual([]);
+  });
+
+  it('builds as usual when the indexes stay within it', async () => {
+    const result = await build(unique, {}, { dedupMemoryBytes: afterFirstBatch });
+    expect(result.status).toBe('ready');
+    expect(result.report.records_written).toBe(60);
+  });
+});
+
 describe('runDatasetBuild on bad inputs', () => {
   it('fails with no_valid_records when nothing is valid', async () => {
     const result = await build('not json\n{"a":1}\n[]\n');

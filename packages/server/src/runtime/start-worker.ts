@@ -18,7 +18,7 @@ export function startWorker(ftm: Ftm, config: FtmConfig, metrics: FtmMetrics = d
   const worker = createWorker({
     queue: ftm.queue,
     jobs: [outboxDispatchJob, webhookDeliverJob, datasetBuildJob, ftJobSubmitJob, ftJobPollJob, ftJobSweepJob, evalRunJob],
-    handlers: { ...webhookJobHandlers(ftm.webhooks), ...datasetJobHandlers(ftm.datasets, recordProcessor), ...ftJobHandlers(ftm.fineTuning, ftm.queue), ...evalRunJobHandlers(ftm.evals, (tenantId) => ftm.systemContext(tenantId)) },
+    handlers: { ...webhookJobHandlers(ftm.webhooks), ...datasetJobHandlers(ftm.datasets, recordProcessor, { dedupMemoryBytes: config.datasetDedupMemoryBytes }), ...ftJobHandlers(ftm.fineTuning, ftm.queue), ...evalRunJobHandlers(ftm.evals, (tenantId) => ftm.systemContext(tenantId)) },
     outbox: { database: ftm.database },
     logger: ftm.logger,
     onJobFinished: (e) => metrics.jobDuration.observe({ job: e.name, outcome: e.outcome }, e.durationMs / 1000),

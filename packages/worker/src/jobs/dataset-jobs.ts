@@ -13,11 +13,18 @@ export const datasetBuildJob = defineJob({
   timeoutMs: 60 * 60_000,
 });
 
-/** The dataset handlers of the catalog; `processor` is the process's one shared thread pool. */
-export function datasetJobHandlers(datasets: Datasets, processor: RecordProcessor): { readonly [DATASET_BUILD_JOB]: JobHandlerOf<typeof datasetBuildJob> } {
+/**
+ * The dataset handlers of the catalog; `processor` is the process's one shared thread pool, and
+ * `dedupMemoryBytes` limits each build's dedup indexes (FTM_DATASET_DEDUP_MEMORY_MB).
+ */
+export function datasetJobHandlers(
+  datasets: Datasets,
+  processor: RecordProcessor,
+  options: { readonly dedupMemoryBytes?: number } = {},
+): { readonly [DATASET_BUILD_JOB]: JobHandlerOf<typeof datasetBuildJob> } {
   return {
     [DATASET_BUILD_JOB]: async (payload, { job, signal }) => {
-      await datasets.runBuildJob(payload, { attempt: job.attempt, maxAttempts: job.maxAttempts, signal, processor, requestId: job.id });
+      await datasets.runBuildJob(payload, { attempt: job.attempt, maxAttempts: job.maxAttempts, signal, processor, requestId: job.id, ...options });
     },
   };
 }
