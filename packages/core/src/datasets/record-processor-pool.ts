@@ -11,10 +11,16 @@ export interface RecordProcessor {
   /** Processes whole JSONL lines of valid UTF-8; the input buffer may be transferred (detached). */
   process(input: Uint8Array, options: ProcessOptions): Promise<ProcessedBatch>;
   close(): Promise<void>;
+  /**
+   * Batches it works on at once, those waiting in its threads' queues included: a build keeps at
+   * least this many in flight, so no thread waits for the next one (1 when omitted).
+   */
+  readonly capacity?: number;
 }
 
 /** Processes batches on the calling thread (small builds, tests). */
 export const inlineRecordProcessor: RecordProcessor = {
+  capacity: 1,
   process: (input, options) => processBatch(input, options),
   close: async () => {},
 };
@@ -62,6 +68,8 @@ export interface RecordProcessorPoolOptions {
   readonly threads?: number;
 }
 
+const poolThreads = (options: RecordProcessorPoolOptions): number => Math.max(1, options.threads ?? Math.min(4, availableParallelism()));
+
 /**
  * A small pool of worker threads for the CPU-heavy part of a build (tokenizing, detection,
  * hashing). A batch goes to the worker with the fewest batches in hand (at most two each);
@@ -78,7 +86,7 @@ export class RecordProcessorPool implements RecordProcessor {
   #failure: Error | undefined;
 
   constructor(options: RecordProcessorPoolOptions = {}) {
-    const threads = Math.max(1, options.threads ?? Math.min(4, availableParallelism()));
+    const threads = poolThreads(options);
     for (let i = 0; i < threads; i++) {
       const worker = startWorker();
       worker.on('message', (msg: { id: number; result?: ProcessedBatch; error?: string }) => this.#onMessage(worker, msg));
@@ -93,6 +101,10 @@ export class RecordProcessorPool implements RecordProcessor {
 
   get threads(): number {
     return this.#all.length;
+  }
+
+  get capacity(): number {
+    return this.#all.length * BATCHES_PER_WORKER;
   }
 
   process(input: Uint8Array, options: ProcessOptions): Promise<ProcessedBatch> {
@@ -170,6 +182,11 @@ export class LazyRecordProcessor implements RecordProcessor {
   #closed = false;
 
   constructor(private readonly options: RecordProcessorPoolOptions = {}) {}
+
+  /** The pool's capacity, known before it starts. */
+  get capacity(): number {
+    return poolThreads(this.options) * BATCHES_PER_WORKER;
+  }
 
   process(input: Uint8Array, options: ProcessOptions): Promise<ProcessedBatch> {
     if (this.#closed) return Promise.reject(new Error('the record processor pool is closed'));

@@ -96,8 +96,10 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
   const near = new NearDuplicateIndex(config.dedup.near_threshold);
   const progressEvery = input.progressEvery ?? 10_000;
   const progressIntervalMs = input.progressIntervalMs ?? 5_000;
-  // Enough batches ahead to keep every thread busy while this one consumes, few enough to stay flat.
-  const maxInFlight = 4;
+  // Enough batches ahead to keep every thread busy while this one consumes (a pool's worker holds
+  // two: see RecordProcessorPool), few enough to stay flat. Four with two threads: 6, 8, 10 or 16
+  // measured no faster there (docs/datasets.md).
+  const maxInFlight = Math.max(4, processor.capacity ?? 1);
   let train: BlobLineWriter | undefined;
   let validation: BlobLineWriter | undefined;
   let blocked = false;

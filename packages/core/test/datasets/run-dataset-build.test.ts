@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsBlobStore } from '../../src/adapters/fs/fs-blob-store.js';
 import { DatasetBuildConfig } from '../../src/datasets/dataset-config.js';
 import { readJsonLines } from '../../src/datasets/line-reader.js';
-import { inlineRecordProcessor } from '../../src/datasets/record-processor-pool.js';
+import { inlineRecordProcessor, LazyRecordProcessor, RecordProcessorPool, type RecordProcessor } from '../../src/datasets/record-processor-pool.js';
 import { runDatasetBuild, type RunDatasetBuildInput } from '../../src/datasets/run-dataset-build.js';
 import { BuiltinSanitizer } from '../../src/trism/builtin-sanitizer.js';
 import { chatFixtureJsonl, EXPECTED, EXPECTED_FINDINGS, INVALID_LINES, plantedValues, RECORDS_WITH_FINDINGS } from './support/chat-fixture.js';
@@ -163,6 +163,47 @@ describe('runDatasetBuild within a limit on dedup memory', () => {
     const result = await build(unique, {}, { dedupMemoryBytes: afterFirstBatch });
     expect(result.status).toBe('ready');
     expect(result.report.records_written).toBe(60);
+  });
+});
+
+describe('runDatasetBuild with a processor of some capacity', () => {
+  const lines = Array.from({ length: 140 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `q${i} ${i * 104_729}` }, { role: 'assistant', content: `a${i}` }] })).join('\n');
+
+  /** The inline processor, answering a tick late, counting the batches it holds at once. */
+  function counting(capacity?: number): RecordProcessor & { most: number } {
+    let held = 0;
+    const processor = {
+      most: 0,
+      ...(capacity !== undefined ? { capacity } : {}),
+      async process(input: Uint8Array, options: Parameters<RecordProcessor['process']>[1]) {
+        processor.most = Math.max(processor.most, ++held);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        held -= 1;
+        return inlineRecordProcessor.process(input, options);
+      },
+      close: async () => {},
+    };
+    return processor;
+  }
+
+  it('keeps as many batches in flight as the processor holds, and at least four', async () => {
+    for (const [capacity, expected] of [[undefined, 4], [2, 4], [8, 8]] as const) {
+      const processor = counting(capacity);
+      const result = await build(lines, {}, { processor });
+      expect(result.report.records_written).toBe(140);
+      expect(processor.most).toBe(expected);
+    }
+  });
+
+  it('sizes a pool by its threads, two batches each, before a lazy one starts', async () => {
+    const pool = new RecordProcessorPool({ threads: 3 });
+    try {
+      expect(pool.capacity).toBe(6);
+    } finally {
+      await pool.close();
+    }
+    expect(new LazyRecordProcessor({ threads: 3 }).capacity).toBe(6);
+    expect(inlineRecordProcessor.capacity).toBe(1);
   });
 });
 
