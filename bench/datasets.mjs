@@ -60,7 +60,7 @@ try {
       const { main, workers, helpers } = pipeline.threads;
       console.log(`  pipeline CPU by thread: main ${fmt(main, 2)} s, workers ${workers.map((w) => fmt(w, 2)).join(' + ')} s, V8 helpers ${fmt(helpers, 2)} s`);
     }
-    console.log(`  build: ${pipeline.status}, ${pipeline.written} written, ${pipeline.exact_removed} exact and ${pipeline.near_removed} near duplicates removed, findings ${JSON.stringify(pipeline.findings)}, train.jsonl sha256 ${pipeline.sha256}`);
+    console.log(`  build: ${pipeline.status}, ${pipeline.written} written, ${pipeline.exact_removed} exact and ${pipeline.near_removed} near duplicates removed (dedup indexes ${pipeline.dedup_index_mb} MB), findings ${JSON.stringify(pipeline.findings)}, train.jsonl sha256 ${pipeline.sha256}`);
   }
   if (rows.length > 1) {
     const [a, b] = [rows[0], rows.at(-1)];

@@ -99,6 +99,7 @@ async function pipeline(input) {
     written: build.report.records_written,
     exact_removed: build.report.dedup.exact_removed,
     near_removed: build.report.dedup.near_removed,
+    dedup_index_mb: Math.round(build.report.dedup.index_bytes / 1048576),
     findings: build.report.sanitization.findings,
     tokens: build.report.tokens.total_tokens,
     // The built file's digest: the same input must give the same file, run after run and version after version.

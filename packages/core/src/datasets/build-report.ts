@@ -37,6 +37,12 @@ export interface BuildReport {
     readonly exact_removed: number;
     readonly near_removed: number;
     readonly near_threshold: number | null;
+    /**
+     * Bytes the exact and near-duplicate indexes held at the end (their most: they only grow),
+     * to compare with the limit (FTM_DATASET_DEDUP_MEMORY_MB). Absent from reports of builds made
+     * before it was counted.
+     */
+    readonly index_bytes?: number;
   };
   readonly tokens: TokenStats & {
     readonly encoding: TokenEncoding;

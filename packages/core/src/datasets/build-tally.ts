@@ -18,6 +18,8 @@ export class BuildTally {
   piiDropped = 0;
   exactRemoved = 0;
   nearRemoved = 0;
+  /** Bytes the dedup indexes hold (the build updates it after every batch). */
+  dedupIndexBytes = 0;
   trainTokens = 0;
   readonly byReason = new Map<InvalidReason, { count: number; sample_lines: number[] }>();
   readonly findings = new Map<string, number>();
@@ -90,6 +92,7 @@ export class BuildTally {
         exact_removed: this.exactRemoved,
         near_removed: this.nearRemoved,
         near_threshold: this.config.dedup.near ? this.config.dedup.near_threshold : null,
+        index_bytes: this.dedupIndexBytes,
       },
       tokens: {
         ...this.tokens.snapshot(),

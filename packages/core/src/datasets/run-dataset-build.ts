@@ -92,8 +92,9 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
     nearDedup: config.dedup.near,
   };
   const tally = new BuildTally(config, model, input.sanitizer.name);
-  const exact = new ExactDuplicateIndex();
-  const near = new NearDuplicateIndex(config.dedup.near_threshold);
+  // Only the dedup a build uses allocates its index.
+  const exact = config.dedup.exact ? new ExactDuplicateIndex() : undefined;
+  const near = config.dedup.near ? new NearDuplicateIndex(config.dedup.near_threshold) : undefined;
   const progressEvery = input.progressEvery ?? 10_000;
   const progressIntervalMs = input.progressIntervalMs ?? 5_000;
   // Enough batches ahead to keep every thread busy while this one consumes (a pool's worker holds
@@ -144,11 +145,11 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
         continue;
       }
       if (hasFindings && policy === 'block') blocked = true;
-      if (config.dedup.exact && exact.checkAndAdd(batch.digests, i * 32)) {
+      if (exact?.checkAndAdd(batch.digests, i * 32)) {
         tally.exactRemoved += 1;
         continue;
       }
-      if (config.dedup.near && near.checkAndAdd(batch.bandKeys, i * LSH_BANDS, batch.signatures, i * SIGNATURE_BYTES)) {
+      if (near?.checkAndAdd(batch.bandKeys, i * LSH_BANDS, batch.signatures, i * SIGNATURE_BYTES)) {
         tally.nearRemoved += 1;
         continue;
       }
@@ -172,7 +173,8 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
       if (wait) await wait;
     }
     // Checked once a batch: the indexes can pass the limit by one batch's growth at most (a few tables doubling).
-    if (!stopped && exact.bytes + near.bytes > dedupMemoryBytes) {
+    tally.dedupIndexBytes = (exact?.bytes ?? 0) + (near?.bytes ?? 0);
+    if (!stopped && tally.dedupIndexBytes > dedupMemoryBytes) {
       stopped = {
         code: 'dedup_memory_exceeded',
         message:

@@ -58,7 +58,8 @@ describe('runDatasetBuild on the acceptance fixture', () => {
     const expectedReasons: Record<string, number> = {};
     for (const [reason] of INVALID_LINES) expectedReasons[reason] = (expectedReasons[reason] ?? 0) + 1;
     expect(Object.fromEntries(Object.entries(report.validation.by_reason).map(([r, v]) => [r, v!.count]))).toEqual(expectedReasons);
-    expect(report.dedup).toEqual({ exact_removed: EXPECTED.exactDuplicates, near_removed: EXPECTED.nearDuplicates, near_threshold: 0.9 });
+    // index_bytes: both indexes at their starting size, plus one chunk of digests (128 KB) and one of signatures (512 KB).
+    expect(report.dedup).toEqual({ exact_removed: EXPECTED.exactDuplicates, near_removed: EXPECTED.nearDuplicates, near_threshold: 0.9, index_bytes: 794_624 });
     expect(report.sanitization.findings).toEqual(EXPECTED_FINDINGS);
     expect(report.sanitization.records_with_findings).toBe(RECORDS_WITH_FINDINGS);
     expect(report.tokens.examples).toBe(EXPECTED.valid);
@@ -159,10 +160,18 @@ describe('runDatasetBuild within a limit on dedup memory', () => {
     expect(left).toEqual([]);
   });
 
-  it('builds as usual when the indexes stay within it', async () => {
+  it('builds as usual when the indexes stay within it, and reports what they held', async () => {
     const result = await build(unique, {}, { dedupMemoryBytes: afterFirstBatch });
     expect(result.status).toBe('ready');
     expect(result.report.records_written).toBe(60);
+    expect(result.report.dedup.index_bytes).toBe(afterFirstBatch);
+  });
+
+  it('allocates only the indexes the build uses', async () => {
+    const exactOnly = await build(unique, { dedup: { exact: true, near: false, near_threshold: 0.9 } });
+    expect(exactOnly.report.dedup).toMatchObject({ near_threshold: null, index_bytes: 8192 + 131_072 });
+    const none = await build(unique, { dedup: { exact: false, near: false, near_threshold: 0.9 } });
+    expect(none.report.dedup.index_bytes).toBe(0);
   });
 });
 

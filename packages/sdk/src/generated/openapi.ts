@@ -1230,7 +1230,8 @@ export interface webhooks {
                      *             "dedup": {
                      *               "exact_removed": 977,
                      *               "near_removed": 133,
-                     *               "near_threshold": 0.9
+                     *               "near_threshold": 0.9,
+                     *               "index_bytes": 47185920
                      *             },
                      *             "tokens": {
                      *               "encoding": "o200k_base",
@@ -3272,6 +3273,8 @@ export interface components {
                 exact_removed: number;
                 near_removed: number;
                 near_threshold: number | null;
+                /** @description Bytes the exact and near-duplicate indexes held at the end of the build (their most), to compare with the worker's limit (`FTM_DATASET_DEDUP_MEMORY_MB`; past it the build fails with `dedup_memory_exceeded`). Absent from reports of builds made before it was counted. */
+                index_bytes?: number;
             };
             tokens: {
                 /** @description Tokenizer encoding of the base model, e.g. `o200k_base`. */
