@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The whole test suite, as the README's test command and CI run it: install from the lockfile,
-// make sure PostgreSQL and Redis are up, lint the contract, typecheck, run every vitest test.
+// make sure PostgreSQL and Redis are up and Chromium is installed (for the browser tests), lint
+// the contract, typecheck, run every vitest test.
 // Ends with the plain line `N passed, N failed` computed from vitest's JSON report (the lint and
 // typecheck steps count as one test each).
 import { spawnSync } from 'node:child_process';
@@ -24,6 +25,7 @@ const run = (name, args, opts) => step(name, pnpm[0], [...pnpm.slice(1), ...args
 
 if (!run('install', ['install', '--frozen-lockfile'], { counts: false })) process.exit(1);
 if (!step('services', process.execPath, ['scripts/ensure-services.mjs'], { counts: false })) process.exit(1);
+if (!step('browser', process.execPath, ['scripts/ensure-chromium.mjs'], { counts: false })) process.exit(1);
 run('contract lint', ['exec', 'redocly', 'lint', 'docs/openapi.yaml', '--format=stylish']);
 run('typecheck', ['exec', 'tsc', '-p', 'tsconfig.json', '--noEmit']);
 
