@@ -31,6 +31,11 @@ export interface QueueDepth {
   readonly deadLetter: number;
 }
 
+/** The depth of the jobs of one name. */
+export interface JobNameDepth extends QueueDepth {
+  readonly name: string;
+}
+
 export interface DeadLetter {
   readonly id: string;
   readonly name: string;
@@ -52,6 +57,12 @@ export interface Queue {
   /** Stops taking jobs and waits for in-flight ones (up to the timeout, then aborts their signals). */
   stop(drainTimeoutMs?: number): Promise<void>;
   depth(): Promise<QueueDepth>;
+  /**
+   * The same counts per job name, sorted by name: every name with at least one job waiting, active,
+   * delayed or dead-lettered (a name left out has none; an exporter reports it as 0). It may cost
+   * a scan of the backend where depth() does not, so it is meant for metrics scrapes, not hot paths.
+   */
+  depthByName(): Promise<readonly JobNameDepth[]>;
   listDeadLetters(options?: { since?: Date; limit?: number }): Promise<readonly DeadLetter[]>;
   /** Puts dead letters (all since a time, or the given ids) back to waiting; returns how many. */
   replayDeadLetters(options: { since?: Date; ids?: readonly string[] }): Promise<number>;

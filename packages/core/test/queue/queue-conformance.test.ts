@@ -248,6 +248,43 @@ describe.each(queueAdapters)('Queue conformance: $name', ({ create }) => {
     expect(await queue.depth()).toEqual({ waiting: 0, active: 0, delayed: 1, deadLetter: 1 });
   });
 
+  it('counts jobs per name, and the counts per name add up to the totals', async () => {
+    const queue = harness.open();
+    expect(await queue.depthByName()).toEqual([]);
+    await queue.enqueue('per-name.b', { kind: 'block' });
+    await queue.enqueue('per-name.b', { kind: 'later' }, { delayMs: 60_000 });
+    await queue.enqueue('per-name.a', { kind: 'doomed' });
+    await queue.enqueue('per-name.a', { kind: 'waits' });
+    await queue.enqueue('per-name.c', { kind: 'later' }, { delayMs: 60_000 });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    queue.consume(
+      {
+        'per-name.a': async (job) => {
+          if ((job.payload as { kind: string }).kind === 'doomed') throw new UnrecoverableError('no');
+        },
+        'per-name.b': async () => gate,
+      },
+      { concurrency: 4 },
+    );
+    await waitFor(async () => {
+      const d = await queue.depth();
+      return d.active === 1 && d.deadLetter === 1 && d.waiting === 0;
+    });
+    const byName = await queue.depthByName();
+    expect(byName).toEqual([
+      { name: 'per-name.a', waiting: 0, active: 0, delayed: 0, deadLetter: 1 },
+      { name: 'per-name.b', waiting: 0, active: 1, delayed: 1, deadLetter: 0 },
+      { name: 'per-name.c', waiting: 0, active: 0, delayed: 1, deadLetter: 0 },
+    ]);
+    const totals = byName.reduce(
+      (sum, d) => ({ waiting: sum.waiting + d.waiting, active: sum.active + d.active, delayed: sum.delayed + d.delayed, deadLetter: sum.deadLetter + d.deadLetter }),
+      zeroDepth,
+    );
+    expect(totals).toEqual(await queue.depth());
+    release();
+  });
+
   it('rejects invalid enqueue options with a ValidationError', async () => {
     const queue = harness.open();
     await expect(queue.enqueue('', {})).rejects.toBeInstanceOf(ValidationError);

@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { DB, JobQueueTable } from '../../db/schema.js';
-import type { DeadLetter, QueueDepth } from '../../ports/queue.js';
+import type { DeadLetter, JobNameDepth, QueueDepth } from '../../ports/queue.js';
 
 /** The NOTIFY channel enqueues announce themselves on; its payload is the job name. */
 export const JOB_QUEUE_CHANNEL = 'ftm_job_queue';
@@ -189,6 +189,19 @@ export class JobQueueStore {
         (count(*) filter (where status = 'dead_letter'))::int as "deadLetter"
       from job_queue where status <> 'succeeded'`.execute(this.db);
     return rows[0] ?? { waiting: 0, active: 0, delayed: 0, deadLetter: 0 };
+  }
+
+  async depthByName(): Promise<JobNameDepth[]> {
+    const { rows } = await sql<JobNameDepth>`
+      select
+        name,
+        (count(*) filter (where status = 'waiting' and run_at <= now()))::int as "waiting",
+        (count(*) filter (where status = 'active'))::int as "active",
+        (count(*) filter (where status = 'waiting' and run_at > now()))::int as "delayed",
+        (count(*) filter (where status = 'dead_letter'))::int as "deadLetter"
+      from job_queue where status <> 'succeeded'
+      group by name order by name collate "C"`.execute(this.db);
+    return rows;
   }
 
   async listDeadLetters(since: Date | undefined, limit: number): Promise<DeadLetter[]> {

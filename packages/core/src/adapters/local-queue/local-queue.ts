@@ -7,6 +7,7 @@ import type {
   DeadLetter,
   EnqueueOptions,
   JobHandler,
+  JobNameDepth,
   Queue,
   QueueDepth,
 } from '../../ports/queue.js';
@@ -102,6 +103,10 @@ export class LocalQueue implements Queue {
 
   depth(): Promise<QueueDepth> {
     return this.#store.depth();
+  }
+
+  depthByName(): Promise<readonly JobNameDepth[]> {
+    return this.#store.depthByName();
   }
 
   listDeadLetters(options: { since?: Date; limit?: number } = {}): Promise<readonly DeadLetter[]> {

@@ -14,10 +14,12 @@ import type {
   DeadLetter,
   EnqueueOptions,
   JobHandler,
+  JobNameDepth,
   Queue,
   QueueDepth,
 } from '../../ports/queue.js';
 import { resolveEnqueueOptions } from '../local-queue/enqueue-options.js';
+import { bullMqDepthByName } from './bullmq-depth-by-name.js';
 
 /** Connection and policy of the BullMQ adapter. */
 export interface BullMqQueueOptions {
@@ -166,6 +168,18 @@ export class BullMqQueue implements Queue {
       delayed: c.delayed ?? 0,
       deadLetter: c.failed ?? 0,
     };
+  }
+
+  depthByName(): Promise<readonly JobNameDepth[]> {
+    const key = (type: string): string => this.#queue.toKey(type);
+    return bullMqDepthByName(this.#producer, {
+      wait: key('wait'),
+      prioritized: key('prioritized'),
+      active: key('active'),
+      delayed: key('delayed'),
+      failed: key('failed'),
+      jobKeyPrefix: key(''),
+    });
   }
 
   async listDeadLetters(options: { since?: Date; limit?: number } = {}): Promise<readonly DeadLetter[]> {

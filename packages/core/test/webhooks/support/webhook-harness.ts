@@ -20,6 +20,10 @@ export class RecordingQueue implements Queue {
   async depth() {
     return { waiting: this.jobs.length, active: 0, delayed: 0, deadLetter: 0 };
   }
+  async depthByName() {
+    const names = [...new Set(this.jobs.map((j) => j.name))].sort();
+    return names.map((name) => ({ name, waiting: this.jobs.filter((j) => j.name === name).length, active: 0, delayed: 0, deadLetter: 0 }));
+  }
   async listDeadLetters() {
     return [];
   }
