@@ -6,10 +6,14 @@ import { PagePromise, type PageResponse } from './pagination.js';
 export abstract class ApiResource {
   constructor(protected readonly client: ApiClient) {}
 
-  /** A PagePromise over a list endpoint; each page repeats the filters with the next cursor. */
-  protected page<T>(path: string, query: object | undefined, options: RequestOptions | undefined): PagePromise<T> {
+  /**
+   * A PagePromise over a list endpoint; each page repeats the filters with the next cursor. A
+   * `cursor` among the filters is where the first page starts (a resumed listing).
+   */
+  protected page<T>(path: string, query: { cursor?: string | null } | undefined, options: RequestOptions | undefined): PagePromise<T> {
+    const { cursor: start, ...filters } = query ?? {};
     return new PagePromise<T>((cursor) =>
-      this.client.request<PageResponse<T>>({ method: 'GET', path, query: { ...query, cursor }, options }),
+      this.client.request<PageResponse<T>>({ method: 'GET', path, query: { ...filters, cursor: cursor ?? start ?? undefined }, options }),
     );
   }
 }

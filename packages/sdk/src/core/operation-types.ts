@@ -8,8 +8,11 @@ type Parameters<K extends OperationId> = operations[K]['parameters'];
 /** Query parameters of an operation (an empty object type when it has none). */
 export type QueryParams<K extends OperationId> = Parameters<K> extends { query?: infer Q } ? ([Q] extends [never] ? {} : NonNullable<Q>) : {};
 
-/** Query parameters of a list operation, without the cursor the page handles. */
-export type ListParams<K extends OperationId> = Omit<QueryParams<K>, 'cursor'>;
+/**
+ * Query parameters of a list operation. `cursor` (a page's `nextCursor`, kept from an earlier call)
+ * starts the listing at that page; the following pages' cursors are handled by the page.
+ */
+export type ListParams<K extends OperationId> = QueryParams<K>;
 
 /** JSON request body of an operation. */
 export type JsonBody<K extends OperationId> = operations[K] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;

@@ -71,4 +71,14 @@ describe('pagination', () => {
     await list;
     expect(seen).toHaveLength(1);
   });
+
+  it('starts at a cursor kept from an earlier page, then follows the next cursors with the same filters', async () => {
+    const seen: URLSearchParams[] = [];
+    threePages(seen);
+    const resumed = await testClient().ftm.modelVersions.list({ status: 'candidate', cursor: 'c1' });
+    expect(resumed.data.map((v) => v.id)).toEqual(['c', 'd']);
+    const last = await resumed.getNextPage();
+    expect(last.data.map((v) => v.id)).toEqual(['e', 'f']);
+    expect(seen.map((q) => [q.get('cursor'), q.get('status')])).toEqual([['c1', 'candidate'], ['c2', 'candidate']]);
+  });
 });
