@@ -129,7 +129,7 @@ function emptyFailure(reasons: BuildReason[], sanitizer: string, config: Dataset
       validation: { invalid: 0, by_reason: {} },
       sanitization: { sanitizer, policy: config.sanitization.policy, records_with_findings: 0, records_dropped: 0, findings: {} },
       dedup: { exact_removed: 0, near_removed: 0, near_threshold: config.dedup.near ? config.dedup.near_threshold : null, index_bytes: 0 },
-      tokens: { encoding: 'o200k_base', examples: 0, total_tokens: 0, min: 0, mean: 0, p95: 0, max: 0, max_tokens_per_example: 1, examples_over_limit: 0, token_estimate: 0 },
+      tokens: { encoding: 'o200k_base', examples: 0, total_tokens: 0, min: 0, mean: 0, p95: 0, max: 0, histogram: [], max_tokens_per_example: 1, examples_over_limit: 0, token_estimate: 0 },
       split: { validation_split: config.validation_split, train_records: 0, validation_records: 0 },
     },
   };

@@ -1,3 +1,10 @@
+/** One bar of the token histogram: examples whose token count is within [min, max]. */
+export interface TokenHistogramBucket {
+  readonly min: number;
+  readonly max: number;
+  readonly count: number;
+}
+
 /** Per-example token statistics of a build. */
 export interface TokenStats {
   readonly examples: number;
@@ -6,7 +13,15 @@ export interface TokenStats {
   readonly mean: number;
   readonly p95: number;
   readonly max: number;
+  /**
+   * Equal-width buckets from min to max (at most HISTOGRAM_BUCKETS), empty ones included. Absent
+   * from reports of builds made before it was counted.
+   */
+  readonly histogram?: readonly TokenHistogramBucket[];
 }
+
+/** Most bars of the token histogram. */
+export const HISTOGRAM_BUCKETS = 20;
 
 /**
  * Exact token statistics in memory bounded by the number of distinct counts (at most the base
@@ -39,6 +54,21 @@ export class TokenStatsAccumulator {
     return this.#max;
   }
 
+  /**
+   * Examples per token-count range: up to HISTOGRAM_BUCKETS ranges of equal whole width covering
+   * min..max, so every example lies in exactly one. Empty when there is no example.
+   */
+  histogram(): TokenHistogramBucket[] {
+    if (this.#examples === 0) return [];
+    const span = this.#max - this.#min + 1;
+    const width = Math.ceil(span / HISTOGRAM_BUCKETS);
+    const buckets: TokenHistogramBucket[] = [];
+    for (let low = this.#min; low <= this.#max; low += width) buckets.push({ min: low, max: Math.min(this.#max, low + width - 1), count: 0 });
+    const counts = buckets.map(() => 0);
+    for (const [tokens, count] of this.#histogram) counts[Math.floor((tokens - this.#min) / width)]! += count;
+    return buckets.map((b, i) => ({ ...b, count: counts[i]! }));
+  }
+
   snapshot(): TokenStats {
     const n = this.#examples;
     return {
@@ -48,6 +78,7 @@ export class TokenStatsAccumulator {
       mean: n === 0 ? 0 : Math.round((this.#total / n) * 100) / 100,
       p95: this.quantile(0.95),
       max: this.#max,
+      histogram: this.histogram(),
     };
   }
 }

@@ -67,6 +67,7 @@ describe('runDatasetBuild on the acceptance fixture', () => {
     expect(report.tokens.min).toBeGreaterThan(0);
     expect(report.tokens.max).toBeGreaterThanOrEqual(report.tokens.p95);
     expect(report.tokens.token_estimate).toBe(report.tokens.total_tokens);
+    expect(report.tokens.histogram?.reduce((n, b) => n + b.count, 0)).toBe(report.tokens.examples);
 
     const text = await readBlob(result.train!.key);
     const lines = text.trimEnd().split('\n');

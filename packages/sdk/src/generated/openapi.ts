@@ -3290,6 +3290,15 @@ export interface components {
                 examples_over_limit: number;
                 /** @description Tokens in the training file: what one epoch is billed for. */
                 token_estimate: number;
+                /** @description Examples per token count, in up to 20 ranges of equal width from `min` to `max` (empty ranges included; none when no example was kept). Absent from reports of builds made before it was counted. */
+                histogram?: {
+                    /** @description Smallest token count of the range. */
+                    min: number;
+                    /** @description Largest token count of the range (inclusive). */
+                    max: number;
+                    /** @description Examples whose token count lies in the range. */
+                    count: number;
+                }[];
             };
             split: {
                 validation_split: number;
