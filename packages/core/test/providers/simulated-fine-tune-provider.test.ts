@@ -15,13 +15,15 @@ const timings = { validatingMs: 1_000, queuedMs: 1_000, runningMs: 10_000 };
 const lines = Array.from({ length: 20 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `q${i}` }, { role: 'assistant', content: `a${i}` }] })).join('\n');
 const source = { open: async () => [new TextEncoder().encode(lines)] };
 
-async function started(options: { failAt?: 'validating_files' | 'queued' | 'running'; metadata?: Record<string, string> } = {}) {
+async function started(options: { failAt?: 'validating_files' | 'queued' | 'running'; metadata?: Record<string, string>; validation?: boolean } = {}) {
   const clock = new ManualClock('2026-05-01T00:00:00Z');
   const provider = new SimulatedFineTuneProvider({ db: t.database.db, clock, timings, failures: { failAt: options.failAt } });
   const file = await provider.uploadTrainingFile(source, { filename: 'train.jsonl' });
+  const validation = options.validation ? await provider.uploadTrainingFile(source, { filename: 'validation.jsonl' }) : undefined;
   const job = await provider.createJob({
     model: 'gpt-4o-mini-2024-07-18',
     trainingFileId: file.id,
+    ...(validation ? { validationFileId: validation.id } : {}),
     method: { type: 'supervised', hyperparameters: {} },
     metadata: options.metadata,
     idempotencyKey: `key-${Math.random()}`,
@@ -59,6 +61,19 @@ describe('simulated provider', () => {
     const after = await provider.listEvents(job.id, { after: all[3]!.id });
     expect(after).toEqual(all.slice(4));
     expect((await provider.listCheckpoints(job.id)).length).toBe(3);
+  });
+
+  it('reports a validation loss with each training loss only when the job has a validation file', async () => {
+    const withValidation = await started({ validation: true });
+    withValidation.clock.advance(12_000);
+    const metrics = (await withValidation.provider.listEvents(withValidation.job.id)).filter((e) => e.type === 'metrics');
+    expect(metrics.length).toBeGreaterThan(0);
+    expect(metrics.every((e) => typeof e.data?.train_loss === 'number' && typeof e.data?.valid_loss === 'number')).toBe(true);
+    const without = await started();
+    without.clock.advance(12_000);
+    const plain = (await without.provider.listEvents(without.job.id)).filter((e) => e.type === 'metrics');
+    expect(plain.length).toBeGreaterThan(0);
+    expect(plain.some((e) => e.data && 'valid_loss' in e.data)).toBe(false);
   });
 
   it('fails a job at the injected status with an error', async () => {

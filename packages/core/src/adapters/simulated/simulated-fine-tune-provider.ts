@@ -261,6 +261,7 @@ function toFacts(row: JobRow): SimulatedJobFacts {
     model: row.model,
     suffix: row.suffix,
     trainingFile: row.training_file,
+    validationFile: row.validation_file,
     nEpochs: row.n_epochs,
     exampleCount: row.example_count,
     tokenCount: Number(row.token_count),

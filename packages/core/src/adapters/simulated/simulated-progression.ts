@@ -17,6 +17,8 @@ export interface SimulatedJobFacts {
   readonly model: string;
   readonly suffix: string | null;
   readonly trainingFile: string;
+  /** The validation file, when the job has one: its metrics events then carry `valid_loss` too. */
+  readonly validationFile: string | null;
   readonly nEpochs: number;
   readonly exampleCount: number;
   readonly tokenCount: number;
@@ -87,7 +89,9 @@ export function simulateJob(job: SimulatedJobFacts, now: Date, timings: Simulate
     if (time >= endAt || time > horizon) break;
     const step = Math.ceil((totalSteps * i) / (METRIC_EVENTS + 1));
     const loss = lossAt(job.id, step, totalSteps);
-    event(time, `Step ${step}/${totalSteps}: training loss=${loss}`, 'metrics', 'info', { step, total_steps: totalSteps, train_loss: loss });
+    // Like OpenAI's metrics events, which carry the validation loss when the job has a validation file.
+    const validLoss = job.validationFile ? { valid_loss: lossAt(`${job.id}:valid`, step, totalSteps) } : {};
+    event(time, `Step ${step}/${totalSteps}: training loss=${loss}`, 'metrics', 'info', { step, total_steps: totalSteps, train_loss: loss, ...validLoss });
   }
   // Like OpenAI, checkpoints of the last three epochs are kept.
   for (let epoch = Math.max(1, job.nEpochs - 2); epoch <= job.nEpochs; epoch++) {
