@@ -50,6 +50,13 @@ const CHAT_KEYS = new Set(['messages', 'tools', 'parallel_tool_calls', 'function
 const PREFERENCE_KEYS = new Set(['input', 'preferred_output', 'non_preferred_output']);
 const PREFERENCE_INPUT_KEYS = new Set(['messages', 'tools', 'parallel_tool_calls']);
 
+/** The top-level keys a valid record of each format may have (what a grader or a mapper can read). */
+export const RECORD_KEYS: Readonly<Record<DatasetFormat, ReadonlySet<string>>> = {
+  jsonl_chat: CHAT_KEYS,
+  jsonl_prompt_completion: new Set(['prompt', 'completion']),
+  jsonl_preference: PREFERENCE_KEYS,
+};
+
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -7,6 +7,7 @@ import { parseInput } from '../shared/parse-input.js';
 import { askPrism, requestApproval, type ApprovalRequestInput } from '../approvals/request-approval.js';
 import { estimateTrainingCost, type CostEstimate } from '../providers/estimate-cost.js';
 import type { FineTuneProvider } from '../providers/fine-tune-provider.js';
+import { checkJobRequest } from '../providers/check-job-request.js';
 import { CreateFtJobInput, metadataColumn, type FtCostEstimate, type FtJob } from './ft-job.js';
 import { FT_JOB_SUBMIT, type FtJobDeps } from './ft-job-deps.js';
 import { appendTimeline, recordFtJobChange } from './ft-job-repository.js';
@@ -23,15 +24,16 @@ async function loadDataset(deps: FtJobDeps, ctx: ServiceContext, id: string): Pr
   return dataset;
 }
 
-function checkCapabilities(provider: FineTuneProvider, input: CreateFtJobInput): void {
-  const caps = provider.capabilities();
-  if (!caps.methods.includes(input.method)) {
-    throw new ValidationError(`provider ${provider.name} does not offer ${input.method} fine-tuning`, [{ path: 'method', message: `one of ${caps.methods.join(', ')}` }]);
-  }
-  // Continuing to train an earlier fine-tune (`ft:…`) is allowed wherever its base is.
-  if (!input.base_model.startsWith('ft:') && !caps.models.includes(input.base_model)) {
-    throw new ValidationError(`provider ${provider.name} cannot fine-tune ${input.base_model}`, [{ path: 'base_model', message: `one of ${caps.models.join(', ')}` }]);
-  }
+/** A request the provider would refuse is a 400 with every reason as a field error, before any gate runs. */
+function checkAgainstProvider(provider: FineTuneProvider, body: CreateFtJobInput, dataset: Dataset): void {
+  const errors = checkJobRequest(provider.capabilities(), {
+    method: body.method,
+    baseModel: body.base_model,
+    hyperparameters: body.hyperparameters,
+    datasetFormat: dataset.format,
+    grader: body.grader,
+  });
+  if (errors.length > 0) throw new ValidationError(`provider ${provider.name} cannot run this fine-tuning job: ${errors[0]!.message}`, errors);
 }
 
 function toStoredEstimate(estimate: CostEstimate): FtCostEstimate | null {
@@ -73,12 +75,13 @@ export async function createFtJob(deps: FtJobDeps, { ctx, input }: { ctx: Servic
   const projectId = body.project_id ?? ctx.projectId ?? dataset.project_id;
   const providerName = body.provider ?? deps.providers.defaultProvider;
   const provider = deps.providers.resolve(providerName, { tenantId: ctx.tenantId, projectId });
-  checkCapabilities(provider, body);
+  checkAgainstProvider(provider, body, dataset);
 
   const estimate = estimateTrainingCost({
     model: body.base_model,
     method: body.method,
     nEpochs: body.hyperparameters.n_epochs,
+    ...(body.hyperparameters.training_type ? { trainingType: body.hyperparameters.training_type } : {}),
     tokens: { exampleCount: dataset.train_record_count ?? 0, totalTokens: Number(dataset.token_estimate ?? 0) },
     priceTable: deps.priceTable,
   });

@@ -6,15 +6,29 @@ import { FineTuneMethodType } from '../providers/fine-tune-provider.js';
 
 const auto = z.literal('auto');
 
-/** Hyperparameters as the API takes them (docs/openapi.yaml `FtHyperparameters`). */
+/**
+ * Hyperparameters as the API takes them (docs/openapi.yaml `FtHyperparameters`): the union of what
+ * the providers take. Which ones a provider takes for a method, and in which range, its
+ * capabilities say; create checks the request against them.
+ */
 export const FtHyperparameters = z
   .object({
-    n_epochs: z.union([auto, z.number().int().min(1).max(25)]).optional(),
-    batch_size: z.union([auto, z.number().int().min(1).max(256)]).optional(),
+    n_epochs: z.union([auto, z.number().int().min(1).max(50)]).optional(),
+    batch_size: z.union([auto, z.number().int().min(1).max(1024)]).optional(),
     learning_rate_multiplier: z.union([auto, z.number().positive()]).optional(),
     beta: z.union([auto, z.number().positive().max(2)]).optional(),
-    reasoning_effort: z.enum(['low', 'medium', 'high']).optional(),
+    reasoning_effort: z.enum(['default', 'low', 'medium', 'high']).optional(),
     compute_multiplier: z.union([auto, z.number().positive()]).optional(),
+    eval_interval: z.union([auto, z.number().int().min(1)]).optional(),
+    eval_samples: z.union([auto, z.number().int().min(1)]).optional(),
+    learning_rate: z.number().positive().max(1).optional(),
+    warmup_ratio: z.number().min(0).max(1).optional(),
+    n_checkpoints: z.number().int().min(1).max(100).optional(),
+    n_evals: z.number().int().min(0).max(100).optional(),
+    training_type: z.enum(['lora', 'full']).optional(),
+    lora_r: z.number().int().min(1).max(1024).optional(),
+    lora_alpha: z.number().int().min(1).max(4096).optional(),
+    lora_dropout: z.number().min(0).lt(1).optional(),
   })
   .strict();
 export type FtHyperparameters = z.infer<typeof FtHyperparameters>;
@@ -48,8 +62,12 @@ export const CreateFtJobInput = z
   .superRefine((v, ctx) => {
     if (v.method === 'reinforcement' && !v.grader) ctx.addIssue({ code: 'custom', path: ['grader'], message: 'reinforcement needs a grader' });
     if (v.method !== 'reinforcement' && v.grader) ctx.addIssue({ code: 'custom', path: ['grader'], message: 'only reinforcement takes a grader' });
+    const lora = ['lora_r', 'lora_alpha', 'lora_dropout'] as const;
+    for (const k of lora) {
+      if (v.hyperparameters.training_type === 'full' && v.hyperparameters[k] !== undefined) ctx.addIssue({ code: 'custom', path: ['hyperparameters', k], message: `${k} applies to LoRA training, not full` });
+    }
     if (v.method !== 'dpo' && v.hyperparameters.beta !== undefined) ctx.addIssue({ code: 'custom', path: ['hyperparameters', 'beta'], message: 'beta is a DPO hyperparameter' });
-    const rftOnly = ['reasoning_effort', 'compute_multiplier'] as const;
+    const rftOnly = ['reasoning_effort', 'compute_multiplier', 'eval_interval', 'eval_samples'] as const;
     for (const k of rftOnly) {
       if (v.method !== 'reinforcement' && v.hyperparameters[k] !== undefined) ctx.addIssue({ code: 'custom', path: ['hyperparameters', k], message: `${k} is a reinforcement hyperparameter` });
     }

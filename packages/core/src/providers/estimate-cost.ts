@@ -1,5 +1,6 @@
 import type { FineTuneMethodType } from './fine-tune-provider.js';
-import { findModelPrice, type PriceTable } from './price-table.js';
+import { findModelPrice, trainingPriceOf, type PriceTable } from './price-table.js';
+import type { TrainingType } from './provider-capabilities.js';
 
 const TARGET_EPOCHS = 3;
 const MIN_TARGET_EXAMPLES = 100;
@@ -37,6 +38,8 @@ export interface CostEstimateInput {
   readonly nEpochs?: number | 'auto';
   readonly tokens: TrainingTokenStats;
   readonly priceTable: PriceTable;
+  /** Full fine-tuning is priced apart where the provider offers the choice (Together); LoRA otherwise. */
+  readonly trainingType?: TrainingType;
 }
 
 /** A cost estimate and everything it was computed from, stored with the job. */
@@ -68,9 +71,9 @@ export function estimateTrainingCost(input: CostEstimateInput): CostEstimate {
     exampleCount = input.tokens.exampleCount;
     perEpoch = Math.min(input.tokens.totalTokens, exampleCount * limit);
   }
-  const epochs = typeof input.nEpochs === 'number' ? input.nEpochs : autoEpochs(exampleCount);
+  const epochs = typeof input.nEpochs === 'number' ? input.nEpochs : (entry?.defaultEpochs ?? autoEpochs(exampleCount));
   const trained = epochs * perEpoch;
-  const price = entry?.methods[input.method];
+  const price = entry ? trainingPriceOf(entry, input.method, input.trainingType) : undefined;
   const base = { epochs, exampleCount, billableTokensPerEpoch: perEpoch, estimatedTrainedTokens: trained, priceTableVersion: input.priceTable.version };
   if (!entry) return { ...base, estimatedCostUsd: null, usdPer1mTokens: null, note: `no price for base model ${input.model}` };
   if (!price) return { ...base, estimatedCostUsd: null, usdPer1mTokens: null, note: `${input.model} has no ${input.method} price` };
@@ -81,8 +84,9 @@ export function estimateTrainingCost(input: CostEstimateInput): CostEstimate {
 }
 
 /** The actual cost from the trained tokens the provider reports; null when not token-billed. */
-export function actualTrainingCost(priceTable: PriceTable, model: string, method: FineTuneMethodType, trainedTokens: number): number | null {
-  const price = findModelPrice(priceTable, model)?.methods[method];
+export function actualTrainingCost(priceTable: PriceTable, model: string, method: FineTuneMethodType, trainedTokens: number, trainingType?: TrainingType): number | null {
+  const entry = findModelPrice(priceTable, model);
+  const price = entry ? trainingPriceOf(entry, method, trainingType) : undefined;
   if (!price || price.unit !== 'per_1m_training_tokens') return null;
   return roundUsd((trainedTokens / 1_000_000) * price.usd);
 }

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { ProviderCapabilities } from './provider-capabilities.js';
+
+export type { ProviderCapabilities } from './provider-capabilities.js';
 
 /** Training methods a provider may offer (OpenAI's names: SFT, DPO, RFT). */
 export const FineTuneMethodType = z.enum(['supervised', 'dpo', 'reinforcement']);
@@ -8,12 +11,25 @@ const auto = z.literal('auto');
 const positiveIntOrAuto = z.union([auto, z.number().int().positive()]);
 const positiveOrAuto = z.union([auto, z.number().positive()]);
 
-/** Hyperparameters of supervised fine-tuning; omitted ones mean `auto`. */
+/**
+ * Hyperparameters of supervised fine-tuning; omitted ones mean the provider's default. The first
+ * three are OpenAI's; the others are Together's (absolute learning rate, warm-up, checkpoints,
+ * evaluations, LoRA or full training). Which ones a provider takes, and their ranges, are in its
+ * capabilities.
+ */
 export const SupervisedHyperparameters = z
   .object({
     n_epochs: z.union([auto, z.number().int().min(1).max(50)]).optional(),
     batch_size: positiveIntOrAuto.optional(),
     learning_rate_multiplier: positiveOrAuto.optional(),
+    learning_rate: z.number().positive().optional(),
+    warmup_ratio: z.number().min(0).max(1).optional(),
+    n_checkpoints: z.number().int().positive().optional(),
+    n_evals: z.number().int().nonnegative().optional(),
+    training_type: z.enum(['lora', 'full']).optional(),
+    lora_r: z.number().int().positive().optional(),
+    lora_alpha: z.number().int().positive().optional(),
+    lora_dropout: z.number().min(0).lt(1).optional(),
   })
   .strict();
 export type SupervisedHyperparameters = z.infer<typeof SupervisedHyperparameters>;
@@ -52,6 +68,8 @@ export type ProviderJobStatus = 'validating_files' | 'queued' | 'running' | 'suc
 export interface ProviderJob {
   readonly id: string;
   readonly status: ProviderJobStatus;
+  /** The provider's own word for the status when it differs from `status` (Together's `compressing`). */
+  readonly providerStatus?: string;
   readonly model: string;
   readonly fineTunedModel: string | null;
   readonly trainedTokens: number | null;
@@ -85,15 +103,6 @@ export interface ProviderCheckpoint {
   readonly fineTunedModelCheckpoint: string;
   readonly stepNumber: number;
   readonly metrics: Readonly<Record<string, number>>;
-}
-
-/** What a provider can train: methods, base models, and the hyperparameters each method takes. */
-export interface ProviderCapabilities {
-  readonly provider: string;
-  readonly simulated: boolean;
-  readonly methods: readonly FineTuneMethodType[];
-  readonly models: readonly string[];
-  readonly hyperparameters: Readonly<Partial<Record<FineTuneMethodType, readonly string[]>>>;
 }
 
 /**
@@ -144,6 +153,20 @@ export interface FineTuneProvider {
   listEvents(providerJobId: string, options?: { readonly after?: string; readonly limit?: number }): Promise<readonly ProviderEvent[]>;
   listCheckpoints(providerJobId: string): Promise<readonly ProviderCheckpoint[]>;
   cancelJob(providerJobId: string): Promise<ProviderJob>;
+  /**
+   * The provider's own price estimate for a job on uploaded files, where it has one (Together);
+   * null when it does not answer for this job. Never required: FTM's table estimate stands alone.
+   */
+  estimatePrice?(input: Omit<CreateProviderJobInput, 'idempotencyKey' | 'metadata'>): Promise<ProviderPriceEstimate | null>;
+}
+
+/** A provider's price estimate for one job. */
+export interface ProviderPriceEstimate {
+  readonly totalUsd: number;
+  readonly trainTokens: number | null;
+  readonly evalTokens: number | null;
+  /** False when the provider says the account may not start the job (credit limit). */
+  readonly allowedToProceed: boolean;
 }
 
 /** Whether a provider status is final. */

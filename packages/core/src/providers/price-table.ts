@@ -1,4 +1,7 @@
 import type { FineTuneMethodType } from './fine-tune-provider.js';
+import type { BaseModelOffer } from './provider-capabilities.js';
+import { OPENAI_BASE_MODELS } from './catalog/openai-catalog.js';
+import { TOGETHER_BASE_MODELS } from './catalog/together-catalog.js';
 
 /** How one model/method is billed: per million training tokens, or per hour of training (RFT). */
 export type TrainingPrice =
@@ -11,7 +14,12 @@ export interface ModelPriceEntry {
   /** Dated snapshots and aliases that resolve to this entry (`gpt-4o-mini` → `gpt-4o-mini-2024-07-18`). */
   readonly aliases?: readonly string[];
   readonly maxTokensPerExample: number;
+  /** Prices per method (LoRA where the provider offers a choice). */
   readonly methods: Readonly<Partial<Record<FineTuneMethodType, TrainingPrice>>>;
+  /** Prices per method for full fine-tuning, where they differ from `methods`. */
+  readonly fullTraining?: Readonly<Partial<Record<FineTuneMethodType, TrainingPrice>>>;
+  /** Epochs trained when none are given; absent means OpenAI's `auto` rule. */
+  readonly defaultEpochs?: number;
 }
 
 /** A dated, versioned set of prices; estimates store the version they used. */
@@ -22,30 +30,49 @@ export interface PriceTable {
   readonly models: readonly ModelPriceEntry[];
 }
 
-const tokens = (usd: number): TrainingPrice => ({ unit: 'per_1m_training_tokens', usd });
+/** The price entries of a provider's base model offers. */
+export function priceEntriesOf(offers: readonly BaseModelOffer[]): ModelPriceEntry[] {
+  return offers.map((o) => ({
+    model: o.id,
+    ...(o.aliases ? { aliases: o.aliases } : {}),
+    maxTokensPerExample: o.maxTokensPerExample,
+    methods: o.trainingPrices,
+    ...(o.fullTrainingPrices ? { fullTraining: o.fullTrainingPrices } : {}),
+    ...(o.defaultEpochs !== undefined ? { defaultEpochs: o.defaultEpochs } : {}),
+  }));
+}
 
 /**
  * OpenAI's published fine-tuning training prices (https://openai.com/api/pricing/, standard tier,
- * checked 2025-08). DPO is billed per training token at the SFT rate; reinforcement fine-tuning
- * is billed per training hour, so it cannot be estimated from tokens.
+ * checked 2025-08), from its catalogue (`catalog/openai-catalog.ts`).
  */
 export const OPENAI_PRICE_TABLE_2025_08: PriceTable = {
   version: 'openai-2025-08',
   effectiveFrom: '2025-08-01',
   source: 'https://openai.com/api/pricing/',
-  models: [
-    { model: 'gpt-4.1-2025-04-14', aliases: ['gpt-4.1'], maxTokensPerExample: 65_536, methods: { supervised: tokens(25), dpo: tokens(25) } },
-    { model: 'gpt-4.1-mini-2025-04-14', aliases: ['gpt-4.1-mini'], maxTokensPerExample: 65_536, methods: { supervised: tokens(5), dpo: tokens(5) } },
-    { model: 'gpt-4.1-nano-2025-04-14', aliases: ['gpt-4.1-nano'], maxTokensPerExample: 65_536, methods: { supervised: tokens(1.5), dpo: tokens(1.5) } },
-    { model: 'gpt-4o-2024-08-06', aliases: ['gpt-4o'], maxTokensPerExample: 65_536, methods: { supervised: tokens(25), dpo: tokens(25) } },
-    { model: 'gpt-4o-mini-2024-07-18', aliases: ['gpt-4o-mini'], maxTokensPerExample: 65_536, methods: { supervised: tokens(3), dpo: tokens(3) } },
-    { model: 'gpt-3.5-turbo-0125', aliases: ['gpt-3.5-turbo', 'gpt-3.5-turbo-1106'], maxTokensPerExample: 16_385, methods: { supervised: tokens(8) } },
-    { model: 'o4-mini-2025-04-16', aliases: ['o4-mini'], maxTokensPerExample: 65_536, methods: { reinforcement: { unit: 'per_training_hour', usd: 100 } } },
-  ],
+  models: priceEntriesOf(OPENAI_BASE_MODELS),
 };
 
-/** The table used unless configuration supplies another. */
-export const DEFAULT_PRICE_TABLE: PriceTable = OPENAI_PRICE_TABLE_2025_08;
+/** Together's fine-tuning prices by size bracket, method and training type (`catalog/together-catalog.ts`). */
+export const TOGETHER_PRICE_TABLE_2025: PriceTable = {
+  version: 'together-2025',
+  effectiveFrom: '2025-01-01',
+  source: 'https://www.together.ai/pricing',
+  models: priceEntriesOf(TOGETHER_BASE_MODELS),
+};
+
+/** One table holding several providers' entries (their model names do not overlap). */
+export function combinePriceTables(...tables: readonly PriceTable[]): PriceTable {
+  return {
+    version: tables.map((t) => t.version).join('+'),
+    effectiveFrom: tables.map((t) => t.effectiveFrom).sort().at(-1) ?? '',
+    source: tables.map((t) => t.source).join(' ; '),
+    models: tables.flatMap((t) => t.models),
+  };
+}
+
+/** The table used unless configuration supplies another: OpenAI's and Together's prices. */
+export const DEFAULT_PRICE_TABLE: PriceTable = combinePriceTables(OPENAI_PRICE_TABLE_2025_08, TOGETHER_PRICE_TABLE_2025);
 
 /** Overrides from configuration: whole entries replace the built-in entry of the same model. */
 export interface PriceTableOverride {
@@ -73,4 +100,9 @@ export function withPriceOverrides(base: PriceTable, override: PriceTableOverrid
 export function findModelPrice(table: PriceTable, model: string): ModelPriceEntry | undefined {
   const base = model.startsWith('ft:') ? (model.split(':')[1] ?? model) : model;
   return table.models.find((m) => m.model === base || m.aliases?.includes(base));
+}
+
+/** The price of a method on an entry, for full fine-tuning when asked and priced apart. */
+export function trainingPriceOf(entry: ModelPriceEntry, method: FineTuneMethodType, trainingType?: 'lora' | 'full'): TrainingPrice | undefined {
+  return (trainingType === 'full' ? entry.fullTraining?.[method] : undefined) ?? entry.methods[method];
 }

@@ -96,11 +96,18 @@ export async function makeDeps(options: KitOptions): Promise<FtJobDeps & { queue
 export async function seedDataset(
   deps: { db: Kysely<DB>; blobs: FsBlobStore },
   tenant: { tenantId: string; projectId: string | null },
-  options: { status?: 'queued' | 'building' | 'ready' | 'blocked' | 'failed'; sanitized?: boolean; examples?: number; tokensPerExample?: number } = {},
+  options: {
+    status?: 'queued' | 'building' | 'ready' | 'blocked' | 'failed';
+    sanitized?: boolean;
+    examples?: number;
+    tokensPerExample?: number;
+    format?: 'jsonl_chat' | 'jsonl_prompt_completion' | 'jsonl_preference';
+  } = {},
 ): Promise<string> {
   const id = uuidv7();
   const examples = options.examples ?? 20;
-  const lines = Array.from({ length: examples }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `question ${i}` }, { role: 'assistant', content: `answer ${i}` }] }));
+  const format = options.format ?? 'jsonl_chat';
+  const lines = Array.from({ length: examples }, (_, i) => JSON.stringify(exampleRecord(format, i)));
   const key = `datasets/${tenant.tenantId}/${id}/v1/train.jsonl`;
   const info = await deps.blobs.put(key, `${lines.join('\n')}\n`);
   await deps.db
@@ -113,7 +120,7 @@ export async function seedDataset(
       dataset_group_id: id,
       config_hash: 'c'.repeat(64),
       source: JSON.stringify({ type: 'inline' }),
-      format: 'jsonl_chat',
+      format,
       status: options.status ?? 'ready',
       sanitized: options.sanitized ?? true,
       train_blob_key: key,
@@ -125,4 +132,17 @@ export async function seedDataset(
     })
     .execute();
   return id;
+}
+
+/** One valid training record of a dataset format. */
+export function exampleRecord(format: 'jsonl_chat' | 'jsonl_prompt_completion' | 'jsonl_preference', i: number): Record<string, unknown> {
+  if (format === 'jsonl_prompt_completion') return { prompt: `question ${i}`, completion: `answer ${i}` };
+  if (format === 'jsonl_preference') {
+    return {
+      input: { messages: [{ role: 'user', content: `question ${i}` }] },
+      preferred_output: [{ role: 'assistant', content: `good answer ${i}` }],
+      non_preferred_output: [{ role: 'assistant', content: `bad answer ${i}` }],
+    };
+  }
+  return { messages: [{ role: 'user', content: `question ${i}` }, { role: 'assistant', content: `answer ${i}` }] };
 }

@@ -74,3 +74,18 @@ describe('cost estimate', () => {
     expect(actualTrainingCost(table, 'gpt-4o-mini', 'supervised', 1_000_000)).toBe(1);
   });
 });
+
+describe('Together prices', () => {
+  const tokens = { exampleCount: 100, totalTokens: 1_000_000 };
+  it("trains Together's default of one epoch when none is given, at its LoRA rate", () => {
+    const estimate = estimateTrainingCost({ model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', method: 'supervised', tokens, priceTable: DEFAULT_PRICE_TABLE });
+    expect(estimate).toMatchObject({ epochs: 1, usdPer1mTokens: 0.48, estimatedCostUsd: 0.48 });
+  });
+  it('prices full fine-tuning and DPO apart from LoRA supervised training', () => {
+    const full = estimateTrainingCost({ model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', method: 'supervised', trainingType: 'full', nEpochs: 2, tokens, priceTable: DEFAULT_PRICE_TABLE });
+    expect(full).toMatchObject({ epochs: 2, usdPer1mTokens: 0.54, estimatedCostUsd: 1.08 });
+    const dpo = estimateTrainingCost({ model: 'Qwen/Qwen2.5-72B-Instruct', method: 'dpo', tokens, priceTable: DEFAULT_PRICE_TABLE });
+    expect(dpo.usdPer1mTokens).toBe(7.25);
+    expect(actualTrainingCost(DEFAULT_PRICE_TABLE, 'Qwen/Qwen2.5-72B-Instruct', 'dpo', 2_000_000, 'full')).toBe(16);
+  });
+});

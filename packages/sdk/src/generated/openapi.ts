@@ -3860,19 +3860,44 @@ export interface components {
         FtJobStatus: "queued" | "awaiting_approval" | "submitting" | "running" | "completed" | "failed" | "canceled" | "blocked";
         /** @enum {string} */
         FtMethod: "supervised" | "dpo" | "reinforcement";
+        /** @description The union of what the providers take. Which ones a provider takes for a method, and in which range, `GET /providers` shows (its capabilities); a request outside them is a 400 with a field error per reason. Omitted ones are the provider's default. */
         FtHyperparameters: {
             n_epochs?: "auto" | number;
             batch_size?: "auto" | number;
+            /** @description OpenAI, Azure OpenAI. */
             learning_rate_multiplier?: "auto" | number;
-            /** @description DPO only. */
+            /** @description DPO only (Together's `dpo_beta`). */
             beta?: "auto" | number;
             /**
              * @description Reinforcement only.
              * @enum {string}
              */
-            reasoning_effort?: "low" | "medium" | "high";
-            /** @description Reinforcement only. */
+            reasoning_effort?: "default" | "low" | "medium" | "high";
+            /** @description Reinforcement only (OpenAI allows at most 10). */
             compute_multiplier?: "auto" | number;
+            /** @description Reinforcement only: training steps between evaluation runs. */
+            eval_interval?: "auto" | number;
+            /** @description Reinforcement only: evaluation samples per training step. */
+            eval_samples?: "auto" | number;
+            /** @description Together AI (an absolute rate, e.g. 0.00001). */
+            learning_rate?: number;
+            /** @description Together AI: the fraction of steps that warm the learning rate up. */
+            warmup_ratio?: number;
+            /** @description Together AI: checkpoints saved during training. */
+            n_checkpoints?: number;
+            /** @description Together AI: evaluations on the validation split during training. */
+            n_evals?: number;
+            /**
+             * @description Together AI: LoRA adapters (its default) or all weights.
+             * @enum {string}
+             */
+            training_type?: "lora" | "full";
+            /** @description Together AI, LoRA: adapter rank. */
+            lora_r?: number;
+            /** @description Together AI, LoRA: adapter scaling. */
+            lora_alpha?: number;
+            /** @description Together AI, LoRA: adapter dropout. */
+            lora_dropout?: number;
         };
         CreateFtJobRequest: {
             /**
@@ -3881,7 +3906,7 @@ export interface components {
              */
             dataset_id: string;
             base_model: string;
-            /** @description `openai`, `azure_openai`, `simulated`; defaults to `openai` when FTM_OPENAI_API_KEY is set, else `simulated`. */
+            /** @description `openai`, `azure_openai`, `together`, `simulated`; defaults to `openai` when FTM_OPENAI_API_KEY is set, else `simulated`. The provider must offer the method and base model, take every hyperparameter given, and train on the dataset's format (DPO: `jsonl_preference`), or the request is a 400. */
             provider?: string;
             /** Format: uuid */
             project_id?: string;

@@ -169,7 +169,7 @@ export type EvalComparison = components['schemas']['EvalComparison'];
 export type FtJobStatus = components['schemas']['FtJobStatus'];
 /** The `FtMethod` schema of the API contract. */
 export type FtMethod = components['schemas']['FtMethod'];
-/** The `FtHyperparameters` schema of the API contract. */
+/** The union of what the providers take. Which ones a provider takes for a method, and in which range, `GET /providers` shows (its capabilities); a request outside them is a 400 with a field error per reason. Omitted ones are the provider's default. */
 export type FtHyperparameters = components['schemas']['FtHyperparameters'];
 /** The `CreateFtJobRequest` schema of the API contract. */
 export type CreateFtJobRequest = components['schemas']['CreateFtJobRequest'];

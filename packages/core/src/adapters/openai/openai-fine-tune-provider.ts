@@ -13,15 +13,10 @@ import {
   type TrainingFileSource,
 } from '../../providers/fine-tune-provider.js';
 import { ProviderRequestError } from '../../providers/provider-errors.js';
+import { defineCapabilities, withBaseModels, type CapabilityDeclaration } from '../../providers/provider-capabilities.js';
+import { OPENAI_CAPABILITIES } from '../../providers/catalog/openai-catalog.js';
 import { multipartStream } from './multipart-stream.js';
 import { OpenAiCheckpoint, OpenAiErrorBody, OpenAiFile, OpenAiFineTuningJob, OpenAiJobEvent, openAiList } from './openai-wire.js';
-
-/** Base models OpenAI lists as fine-tunable, by method (its fine-tuning guide). */
-const OPENAI_MODELS: Readonly<Record<'supervised' | 'dpo' | 'reinforcement', readonly string[]>> = {
-  supervised: ['gpt-4.1-2025-04-14', 'gpt-4.1-mini-2025-04-14', 'gpt-4.1-nano-2025-04-14', 'gpt-4o-2024-08-06', 'gpt-4o-mini-2024-07-18', 'gpt-3.5-turbo-0125'],
-  dpo: ['gpt-4.1-2025-04-14', 'gpt-4.1-mini-2025-04-14', 'gpt-4.1-nano-2025-04-14', 'gpt-4o-2024-08-06', 'gpt-4o-mini-2024-07-18'],
-  reinforcement: ['o4-mini-2025-04-16'],
-};
 
 /** Configuration of one OpenAI(-compatible) fine-tuning endpoint and credential. */
 export interface OpenAiProviderConfig {
@@ -38,6 +33,8 @@ export interface OpenAiProviderConfig {
   readonly name?: string;
   /** Base models to advertise, when the endpoint offers others than OpenAI's list. */
   readonly models?: readonly string[];
+  /** What differs from OpenAI's catalogue at this endpoint (Azure: no retirement date, no webhooks). */
+  readonly capabilities?: Partial<CapabilityDeclaration>;
   readonly timeoutMs?: number;
   readonly uploadTimeoutMs?: number;
   readonly retry?: Partial<RetryPolicy>;
@@ -54,10 +51,13 @@ export class OpenAiFineTuneProvider implements FineTuneProvider {
   readonly #api: HttpClient;
   readonly #uploads: HttpClient;
   readonly #config: OpenAiProviderConfig;
+  readonly #capabilities: ProviderCapabilities;
 
   constructor(config: OpenAiProviderConfig) {
     this.#config = config;
     this.name = config.name ?? 'openai';
+    const declared = defineCapabilities({ ...OPENAI_CAPABILITIES, ...config.capabilities, provider: this.name });
+    this.#capabilities = config.models ? withBaseModels(declared, config.models) : declared;
     const headers: Record<string, string> =
       config.authHeader === 'api-key' ? { 'api-key': config.apiKey } : { authorization: `Bearer ${config.apiKey}` };
     if (config.organization) headers['openai-organization'] = config.organization;
@@ -68,18 +68,7 @@ export class OpenAiFineTuneProvider implements FineTuneProvider {
   }
 
   capabilities(): ProviderCapabilities {
-    const models = this.#config.models;
-    return {
-      provider: this.name,
-      simulated: false,
-      methods: ['supervised', 'dpo', 'reinforcement'],
-      models: models ?? [...new Set(Object.values(OPENAI_MODELS).flat())],
-      hyperparameters: {
-        supervised: ['n_epochs', 'batch_size', 'learning_rate_multiplier'],
-        dpo: ['n_epochs', 'batch_size', 'learning_rate_multiplier', 'beta'],
-        reinforcement: ['n_epochs', 'batch_size', 'learning_rate_multiplier', 'compute_multiplier', 'eval_interval', 'eval_samples', 'reasoning_effort'],
-      },
-    };
+    return this.#capabilities;
   }
 
   async uploadTrainingFile(source: TrainingFileSource, options: { readonly filename: string }): Promise<{ id: string; bytes: number }> {

@@ -15,6 +15,8 @@ import {
   type TrainingFileSource,
 } from '../../providers/fine-tune-provider.js';
 import { ProviderRequestError } from '../../providers/provider-errors.js';
+import { defineCapabilities } from '../../providers/provider-capabilities.js';
+import { OPENAI_CAPABILITIES } from '../../providers/catalog/openai-catalog.js';
 import { autoEpochs } from '../../providers/estimate-cost.js';
 import { loadTextCounter } from '../../datasets/token-counter.js';
 import { DEFAULT_SIMULATED_TIMINGS, simulateJob, type SimulatedJobFacts, type SimulatedTimings } from './simulated-progression.js';
@@ -66,7 +68,11 @@ export interface SimulatedProviderOptions {
   readonly failures?: SimulatedFailures;
 }
 
-const MODELS = ['gpt-4.1-2025-04-14', 'gpt-4.1-mini-2025-04-14', 'gpt-4.1-nano-2025-04-14', 'gpt-4o-2024-08-06', 'gpt-4o-mini-2024-07-18', 'gpt-3.5-turbo-0125', 'o4-mini-2025-04-16'];
+/**
+ * The simulator stands in for OpenAI: the same methods, base models, limits and dataset formats, so
+ * a request it accepts offline is one OpenAI would accept; no retirement and no webhooks.
+ */
+const SIMULATED_CAPABILITIES = defineCapabilities({ ...OPENAI_CAPABILITIES, provider: 'simulated', simulated: true, retirement: null, webhooks: false });
 const PHASES: readonly FailPhase[] = ['validating_files', 'queued', 'running'];
 
 /**
@@ -93,17 +99,7 @@ export class SimulatedFineTuneProvider implements FineTuneProvider {
   }
 
   capabilities(): ProviderCapabilities {
-    return {
-      provider: this.name,
-      simulated: true,
-      methods: ['supervised', 'dpo', 'reinforcement'],
-      models: MODELS,
-      hyperparameters: {
-        supervised: ['n_epochs', 'batch_size', 'learning_rate_multiplier'],
-        dpo: ['n_epochs', 'batch_size', 'learning_rate_multiplier', 'beta'],
-        reinforcement: ['n_epochs', 'batch_size', 'learning_rate_multiplier', 'compute_multiplier', 'eval_interval', 'eval_samples', 'reasoning_effort'],
-      },
-    };
+    return SIMULATED_CAPABILITIES;
   }
 
   async uploadTrainingFile(source: TrainingFileSource, options: { readonly filename: string }): Promise<{ id: string; bytes: number }> {
