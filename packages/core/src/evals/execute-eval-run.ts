@@ -222,7 +222,28 @@ export async function executeEvalRun(deps: EvalDeps, ctx: ServiceContext, runId:
   const metrics = computeMetrics(outcomes);
   const blobKey = await writeResultsBlob(deps.db, deps.blobs, ctx.tenantId, runId);
   const stopped = stopReason === 'cost_cap';
+  // A run none of whose cases got an answer measured nothing: a score of 0 would read as a verdict on the model.
+  if (totals.casesDone > 0 && totals.casesFailed === totals.casesDone) {
+    const error = { code: 'all_cases_failed', message: await allFailedReason(deps, ctx.tenantId, runId, totals.casesFailed) };
+    return finishEvalRun(deps.db, ctx, runId, { event: 'fail', stopReason: stopped ? 'cost_cap' : null, error, metrics, totals, resultsBlobKey: blobKey });
+  }
   return finishEvalRun(deps.db, ctx, runId, { event: stopped ? 'stop' : 'complete', stopReason: stopped ? 'cost_cap' : null, error: null, metrics, totals, resultsBlobKey: blobKey });
+}
+
+/** "every case failed (n): <the most frequent case error>", for the run's error. */
+async function allFailedReason(deps: EvalDeps, tenantId: string, runId: string, failed: number): Promise<string> {
+  const top = await evalDb(deps.db)
+    .selectFrom('eval_case_results')
+    .select(['error', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('tenant_id', '=', tenantId)
+    .where('eval_run_id', '=', runId)
+    .where('error', 'is not', null)
+    .groupBy('error')
+    .orderBy('n', 'desc')
+    .orderBy('error')
+    .limit(1)
+    .executeTakeFirst();
+  return `every case failed (${failed}): ${top?.error ?? 'the model calls failed'}`.slice(0, 500);
 }
 
 /**

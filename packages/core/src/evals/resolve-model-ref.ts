@@ -17,13 +17,13 @@ export interface ModelScope {
 }
 
 /**
- * `base_model` → the name on the default provider; `ft_model_version` → that version's provider
+ * `base_model` → the name on the provider it names, else on the default provider; `ft_model_version` → that version's provider
  * and model id (another tenant's version, or another project's for a scoped key, is a
  * NotFoundError); `provider_model_id` → as is, linked to this tenant's version of it when one is
  * registered (so its scores reach the registry).
  */
 export async function resolveModelRef(db: Kysely<DB>, runners: Pick<ModelRunnerRegistry, 'defaultProvider'>, scope: ModelScope, ref: ModelRef): Promise<ResolvedModel> {
-  if (ref.type === 'base_model') return { model: { id: ref.value, provider: runners.defaultProvider }, modelVersionId: null };
+  if (ref.type === 'base_model') return { model: { id: ref.value, provider: ref.provider ?? runners.defaultProvider }, modelVersionId: null };
   let q = db.selectFrom('model_versions').select(['id', 'provider', 'provider_model_id', 'dataset_id']).where('tenant_id', '=', scope.tenantId);
   if (scope.projectId) q = q.where('project_id', '=', scope.projectId);
   if (ref.type === 'ft_model_version') {

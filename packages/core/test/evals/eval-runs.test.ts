@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, GateDeniedError, InvalidTransitionError, NotFoundError, ValidationError } from '../../src/shared/errors.js';
+import { ConflictError, DependencyUnavailableError, GateDeniedError, InvalidTransitionError, NotFoundError, ValidationError } from '../../src/shared/errors.js';
 import { createModelVersion } from '../../src/registry/create-model-version.js';
 import { SimulatedRunner } from '../../src/adapters/simulated/simulated-runner.js';
 import { createEvalSuite } from '../../src/evals/create-eval-suite.js';
@@ -184,13 +184,39 @@ describe('eval runs', () => {
   });
 
   it('records a case whose model keeps failing as failed, with the reason', async () => {
+    let calls = 0;
+    // The first case's model call keeps failing; the second one answers.
+    const runner = new CountingRunner(new SimulatedRunner({ examples: async () => [] }), () => {
+      calls += 1;
+      if (calls <= 3) throw new DependencyUnavailableError('simulated', 'simulated model is unavailable');
+    });
+    const down = h.deps({ runner });
+    const suite = await createEvalSuite(down, ctx, uniformSuite(2));
+    const run = await createEvalRun(down, ctx, { eval_suite_id: suite.id, model: BASE, concurrency: 1 });
+    const done = await executeEvalRun(down, ctx, run.id, { attempt: 1, maxAttempts: 3 });
+    expect(done).toMatchObject({ status: 'completed', progress: { cases_done: 2, cases_failed: 1 } });
+    const results = (await listEvalRunResults(h.testDb.database.db, ctx, run.id, {})).data;
+    expect(results.map((r) => r.error)).toEqual(expect.arrayContaining([null, expect.stringMatching(/unavailable/)]));
+  });
+
+  it('ends a run whose every case failed as failed, with a run-level reason, not completed with score 0', async () => {
     const down = h.deps({ simulated: { transientFailures: 100 } });
-    const suite = await createEvalSuite(down, ctx, uniformSuite(1));
+    const suite = await createEvalSuite(down, ctx, uniformSuite(2));
     const run = await createEvalRun(down, ctx, { eval_suite_id: suite.id, model: BASE });
     const done = await executeEvalRun(down, ctx, run.id, { attempt: 1, maxAttempts: 3 });
-    expect(done).toMatchObject({ status: 'completed', progress: { cases_done: 1, cases_failed: 1 }, metrics: { score: 0 } });
+    expect(done).toMatchObject({ status: 'failed', progress: { cases_done: 2, cases_failed: 2 }, error: { code: 'all_cases_failed', message: expect.stringMatching(/every case failed.*unavailable/) } });
+    expect(await eventTypes(run.id)).toEqual(['eval_run.created', 'eval_run.started', 'eval.completed']);
     const [result] = (await listEvalRunResults(h.testDb.database.db, ctx, run.id, {})).data;
     expect(result!.error).toMatch(/unavailable/);
+  });
+
+  it('runs a base_model ref on the provider it names, and refuses a provider without a runner', async () => {
+    const suite = await createEvalSuite(deps, ctx, uniformSuite(1));
+    const queued = await createEvalRun(deps, ctx, { eval_suite_id: suite.id, model: { ...BASE, provider: 'simulated' } });
+    expect(queued.model).toEqual({ ...BASE, provider: 'simulated' });
+    const error = await createEvalRun(deps, ctx, { eval_suite_id: suite.id, model: { ...BASE, provider: 'together' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).fieldErrors).toEqual([{ path: 'model.provider', message: expect.stringContaining('simulated') }]);
   });
 
   describe('cost cap', () => {
