@@ -39,6 +39,8 @@ import { createWebhookService, type WebhookService } from './webhooks/webhook-se
 import { createFineTuningService, type FineTuningConfig, type FineTuningService } from './ft-jobs/fine-tuning-service.js';
 import { createPromotions, type PromotionsService } from './promotions/promotions-service.js';
 import { InProcessPointerChangeBus, type PointerChangeBus } from './pointers/pointer-change-bus.js';
+import { EncryptedSecretStore } from './secrets/encrypted-secret-store.js';
+import type { SecretKeyring } from './secrets/secret-keyring.js';
 
 /** Options of {@link createFtm}: the adapters the caller picked, plus tuning. */
 export interface CreateFtmOptions {
@@ -73,6 +75,8 @@ export interface CreateFtmOptions {
   readonly evals?: Pick<EvalDepsConfig, 'openai' | 'vectorStore' | 'prices' | 'simulated' | 'engine'>;
   /** How pointer swaps reach every API process (openPointerChangeBus); default: in-process only. */
   readonly promotions?: { readonly bus?: PointerChangeBus };
+  /** The keyring stored secrets are sealed with (FTM_SECRETS_KEY); default: none, so nothing can be stored. */
+  readonly secrets?: { readonly keyring: SecretKeyring | null };
 }
 
 /** Everything the server, the worker and embedders call: one object, built once per process. */
@@ -116,6 +120,8 @@ export interface Ftm {
   readonly webhooks: WebhookService;
   /** Promotions, production pointers (the cached resolve) and monitoring re-evals. */
   readonly promotions: PromotionsService;
+  /** Encrypted secrets of tenants and projects (provider credentials, integration keys). */
+  readonly secrets: EncryptedSecretStore;
   /** Flushes pending bookkeeping, then closes the queue, the blob store and the database. */
   close(): Promise<void>;
 }
@@ -184,6 +190,7 @@ export function createFtm(options: CreateFtmOptions): Ftm {
     { logger, now: () => clock.now(), systemContext: (tenantId, requestId) => systemContext(tenantId, requestId ? { requestId } : {}) },
   );
 
+  const secrets = new EncryptedSecretStore(options.secrets?.keyring ?? null);
   const webhooks = createWebhookService(createWebhookDeps({ db, queue, clock, ids, logger, ...options.webhooks }));
   const evals = createEvals(
     createEvalDeps({ db, blobs, queue, governance, sanitizer: options.datasets?.sanitizer ?? new BuiltinSanitizer(), ...options.evals }),
@@ -213,6 +220,7 @@ export function createFtm(options: CreateFtmOptions): Ftm {
     evals,
     webhooks,
     promotions,
+    secrets,
     systemContext,
     auth: {
       authenticate: (secret) => authenticator.authenticate(secret),

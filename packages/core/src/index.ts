@@ -47,3 +47,4 @@ export * from './promotions/index.js';
 export * from './monitoring/index.js';
 export * from './shared/parse-input.js';
 export * from './observability/index.js';
+export * from './secrets/index.js';

@@ -530,6 +530,23 @@ export interface WebhookAttemptsTable {
   started_at: Timestamp;
 }
 
+/** 0010: an encrypted secret of a tenant (or one of its projects); see secrets/encrypted-secret-store.ts. */
+export interface SecretsTable {
+  id: string;
+  tenant_id: string;
+  project_id: string | null;
+  kind: string;
+  name: string;
+  fields: string[];
+  key_id: string;
+  nonce: Uint8Array;
+  ciphertext: Uint8Array;
+  created_by: string;
+  updated_by: string;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
 /** Every table, by name. Domain migrations add theirs here. */
 export interface DB {
   ftm_migrations: FtmMigrationsTable;
@@ -558,6 +575,7 @@ export interface DB {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  secrets: SecretsTable;
   /**
    * 0009: one row per singleton loop; the unexpired holder is the leader, takeovers bump the
    * token. Inline until monitoring-tables.ts stops exporting its own `SchedulerLeasesTable`.

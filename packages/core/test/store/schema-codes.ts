@@ -3,15 +3,17 @@
  * information_schema (at run time) can be reduced to, so the SQL in migrations/ and the types in
  * src/db/schema.ts cannot drift apart silently.
  *
- * A code is `<kind>[?][+]`: kind is how the value reaches JS (string | number | bool | date | json |
- * array), `?` marks a nullable column, `+` a column with a database default (optional on insert).
+ * A code is `<kind>[?][+]`: kind is how the value reaches JS (string | number | bool | date | bytes |
+ * json | array), `?` marks a nullable column, `+` a column with a database default (optional on insert).
  */
 import { sql, type InsertType, type Kysely, type SelectType } from 'kysely';
 import type { DB } from '../../src/db/schema.js';
 
 type Kind<S, I> = [S] extends [Date]
   ? 'date'
-  : [S] extends [string]
+  : [S] extends [Uint8Array]
+    ? 'bytes'
+    : [S] extends [string]
     ? 'string'
     : [S] extends [number]
       ? 'number'
@@ -44,6 +46,7 @@ const KIND_OF_DATA_TYPE: Record<string, string> = {
   boolean: 'bool',
   'timestamp with time zone': 'date',
   jsonb: 'json',
+  bytea: 'bytes',
   ARRAY: 'array',
 };
 

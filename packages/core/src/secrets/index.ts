@@ -1,0 +1,2 @@
+export * from './secret-keyring.js';
+export * from './encrypted-secret-store.js';
