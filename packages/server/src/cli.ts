@@ -4,7 +4,7 @@ import { DomainError, ValidationError } from '@ftm/core';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './http/logger.js';
 import { serve } from './commands/serve.js';
-import { keysCommand, migrateCommand, queueReplayCommand } from './commands/admin.js';
+import { keysCommand, migrateCommand, queueReplayCommand, secretsCommand } from './commands/admin.js';
 
 const USAGE = `usage: ftm <command>
 
@@ -16,6 +16,7 @@ const USAGE = `usage: ftm <command>
   keys list [--tenant T]
   keys revoke <id> [--tenant T]
   queue-replay --since <time>  put dead-lettered jobs back on the queue
+  secrets reseal             after rotating FTM_SECRETS_KEY, reseal stored credentials under the new key
 
 Configuration comes from FTM_* environment variables (see docs/operations.md).`;
 
@@ -56,6 +57,8 @@ async function main(argv: string[]): Promise<void> {
       return keysCommand(sub, { ...values, ...(arg ? { id: arg } : {}) }, config, logger, out);
     case 'queue-replay':
       return queueReplayCommand(values.since, config, logger, out);
+    case 'secrets':
+      return secretsCommand(sub, config, logger, out);
     default:
       throw new ValidationError(`unknown command ${command}`, [{ path: 'command', message: USAGE }]);
   }

@@ -1,6 +1,23 @@
 import { resolve } from 'node:path';
-import { DEFAULT_DEDUP_MEMORY_BYTES } from '@ftm/core';
+import { DEFAULT_DEDUP_MEMORY_BYTES, parseSecretsKey } from '@ftm/core';
 import { z } from 'zod';
+import { parseProviderSettings, ProviderEnvSchema, type ProviderSettings } from './provider-config.js';
+
+/**
+ * Every variable that holds a secret, in one place: the logger redacts what they configure, and
+ * these are the variables a secret manager fills in.
+ */
+export const SECRET_VARIABLES = [
+  'FTM_ORCHESTRATOR_API_KEY',
+  'FTM_OPENAI_API_KEY',
+  'FTM_OPENAI_WEBHOOK_SECRET',
+  'FTM_AZURE_OPENAI_API_KEY',
+  'FTM_TOGETHER_API_KEY',
+  'FTM_WEBHOOK_SIGNING_KEY',
+  'FTM_WEBHOOK_PREVIOUS_SIGNING_KEYS',
+  'FTM_SECRETS_KEY',
+  'FTM_SECRETS_PREVIOUS_KEYS',
+] as const;
 
 /** Everything the API and worker processes read from the environment, parsed once at start. */
 export interface FtmConfig {
@@ -18,7 +35,13 @@ export interface FtmConfig {
   readonly trismUrl?: string;
   readonly prismUrl?: string;
   readonly vectorUrl?: string;
-  readonly openaiApiKey?: string;
+  /** Model providers: API keys, base URLs, OpenAI organization/project/webhook secret, Azure endpoint. */
+  readonly providers: ProviderSettings;
+  /**
+   * FTM_SECRETS_KEY (+ FTM_SECRETS_PREVIOUS_KEYS during a rotation): seals stored credentials.
+   * Without it, dev keeps a generated key under FTM_DATA_DIR; stage and prod store none.
+   */
+  readonly secrets: { readonly key?: string; readonly previousKeys: readonly string[] };
   readonly webhookSigningKey?: string;
   /** Earlier signing keys whose signatures deliveries keep carrying during a key rotation. */
   readonly webhookPreviousSigningKeys: readonly string[];
@@ -68,7 +91,9 @@ const EnvSchema = z.object({
   FTM_ORCHESTRATOR_API_KEY: optional(z.string().min(1)),
   FTM_TRISM_URL: optional(httpUrl),
   FTM_PRISM_URL: optional(httpUrl),
-  FTM_OPENAI_API_KEY: optional(z.string().min(1)),
+  ...ProviderEnvSchema,
+  FTM_SECRETS_KEY: optional(z.string().refine(isSecretsKey, 'must be 32 random bytes written as base64 or hex (openssl rand -base64 32)')),
+  FTM_SECRETS_PREVIOUS_KEYS: optional(z.string()),
   FTM_WEBHOOK_SIGNING_KEY: optional(z.string().regex(WHSEC_RE, 'must be whsec_ followed by the base64 of 24 to 64 random bytes')),
   FTM_WEBHOOK_PREVIOUS_SIGNING_KEYS: optional(z.string()),
   FTM_WEBHOOK_ALLOWED_DESTINATIONS: optional(z.string()),
@@ -80,6 +105,15 @@ const EnvSchema = z.object({
   FTM_DATASET_DEDUP_MEMORY_MB: optional(z.coerce.number({ error: 'must be a whole number of MB' }).int('must be a whole number of MB').min(16, 'must be at least 16').max(65_536, 'must be at most 65536')),
   FTM_BODY_LIMIT_BYTES: optional(z.coerce.number({ error: 'must be a byte count' }).int().min(1024).max(100 * 1024 * 1024)),
 });
+
+function isSecretsKey(text: string): boolean {
+  try {
+    parseSecretsKey(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function parseOrigins(raw: string | undefined, problems: string[]): string[] {
   if (!raw) return [];
@@ -140,6 +174,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     if (!e.FTM_WEBHOOK_SIGNING_KEY) problems.push('FTM_WEBHOOK_SIGNING_KEY: required when FTM_ENV=prod');
     if (corsOrigins.includes('*')) problems.push('FTM_CORS_ORIGINS: * (any origin) is refused when FTM_ENV=prod; list the allowed origins');
   }
+  const providers = parseProviderSettings(e, problems);
+  const previousSecretsKeys = commaList(e.FTM_SECRETS_PREVIOUS_KEYS);
+  if (previousSecretsKeys.some((k) => !isSecretsKey(k))) problems.push('FTM_SECRETS_PREVIOUS_KEYS: every entry must be 32 random bytes written as base64 or hex');
+  if (previousSecretsKeys.length > 0 && !e.FTM_SECRETS_KEY) problems.push('FTM_SECRETS_KEY: required when FTM_SECRETS_PREVIOUS_KEYS is set (the new key of the rotation)');
   const previousSigningKeys = commaList(e.FTM_WEBHOOK_PREVIOUS_SIGNING_KEYS);
   if (previousSigningKeys.some((k) => !WHSEC_RE.test(k))) problems.push('FTM_WEBHOOK_PREVIOUS_SIGNING_KEYS: every entry must be a whsec_ secret');
   if (problems.length > 0) throw new ConfigError(problems);
@@ -150,7 +188,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     ...(e.FTM_TRISM_URL ? { trismUrl: e.FTM_TRISM_URL } : {}),
     ...(e.FTM_PRISM_URL ? { prismUrl: e.FTM_PRISM_URL } : {}),
     ...(e.FTM_VECTOR_URL ? { vectorUrl: e.FTM_VECTOR_URL } : {}),
-    ...(e.FTM_OPENAI_API_KEY ? { openaiApiKey: e.FTM_OPENAI_API_KEY } : {}),
     ...(e.FTM_WEBHOOK_SIGNING_KEY ? { webhookSigningKey: e.FTM_WEBHOOK_SIGNING_KEY } : {}),
     ...(e.FTM_OTEL_EXPORTER_OTLP_ENDPOINT ? { otelEndpoint: e.FTM_OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
   };
@@ -168,6 +205,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       ...(e.FTM_STORAGE_ENDPOINT ? { endpoint: e.FTM_STORAGE_ENDPOINT } : {}),
     },
     queue,
+    providers,
+    secrets: { ...(e.FTM_SECRETS_KEY ? { key: e.FTM_SECRETS_KEY } : {}), previousKeys: previousSecretsKeys },
     logLevel: e.FTM_LOG_LEVEL ?? 'info',
     corsOrigins,
     authCacheTtlMs: e.FTM_AUTH_CACHE_TTL_MS ?? 30_000,

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, SECRET_VARIABLES } from '../src/config.js';
+
+const WHSEC = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
+const WHSEC2 = `whsec_${Buffer.alloc(32, 2).toString('base64')}`;
 
 const fail = (env: Record<string, string>): string[] => {
   try {
@@ -90,5 +93,73 @@ describe('config', () => {
 
   it('refuses origins that are not origins', () => {
     expect(fail({ FTM_CORS_ORIGINS: 'https://app.example.com/path' })).toEqual([expect.stringMatching(/^FTM_CORS_ORIGINS:/)]);
+  });
+
+  it('reads every provider setting, trimming base URLs to one form', () => {
+    const c = loadConfig({
+      FTM_OPENAI_API_KEY: 'sk-test-openai',
+      FTM_OPENAI_BASE_URL: 'http://127.0.0.1:18200/v1/',
+      FTM_OPENAI_ORGANIZATION: 'org-abc123',
+      FTM_OPENAI_PROJECT: 'proj_abc123',
+      FTM_OPENAI_WEBHOOK_SECRET: `${WHSEC}, ${WHSEC2}`,
+      FTM_AZURE_OPENAI_ENDPOINT: 'https://acme.openai.azure.com/',
+      FTM_AZURE_OPENAI_API_KEY: 'azure-key-1',
+      FTM_AZURE_OPENAI_API_VERSION: '2025-04-01-preview',
+      FTM_TOGETHER_API_KEY: 'together-key-1',
+      FTM_TOGETHER_BASE_URL: 'http://127.0.0.1:18201/v1',
+    });
+    expect(c.providers).toEqual({
+      openai: { apiKey: 'sk-test-openai', baseUrl: 'http://127.0.0.1:18200/v1', organization: 'org-abc123', project: 'proj_abc123', webhookSecrets: [WHSEC, WHSEC2] },
+      azureOpenai: { endpoint: 'https://acme.openai.azure.com', apiKey: 'azure-key-1', apiVersion: '2025-04-01-preview' },
+      together: { apiKey: 'together-key-1', baseUrl: 'http://127.0.0.1:18201/v1' },
+    });
+    expect(loadConfig({}).providers).toEqual({ openai: { webhookSecrets: [] }, azureOpenai: null, together: {} });
+  });
+
+  it('names each bad provider value on its own line, never echoing it', () => {
+    const problems = fail({
+      FTM_OPENAI_API_KEY: 'Bearer sk-leaked-value',
+      FTM_OPENAI_BASE_URL: 'ftp://files.example.com',
+      FTM_OPENAI_ORGANIZATION: 'proj_swapped',
+      FTM_OPENAI_PROJECT: 'org-swapped',
+      FTM_OPENAI_WEBHOOK_SECRET: 'not-a-whsec-leaked',
+      FTM_AZURE_OPENAI_ENDPOINT: 'acme.openai.azure.com',
+      FTM_AZURE_OPENAI_API_VERSION: 'yesterday',
+      FTM_TOGETHER_BASE_URL: 'together',
+    });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'FTM_AZURE_OPENAI_API_VERSION',
+      'FTM_AZURE_OPENAI_ENDPOINT',
+      'FTM_OPENAI_API_KEY',
+      'FTM_OPENAI_BASE_URL',
+      'FTM_OPENAI_ORGANIZATION',
+      'FTM_OPENAI_PROJECT',
+      'FTM_TOGETHER_BASE_URL',
+    ]);
+    expect(problems.join('\n')).not.toMatch(/leaked|swapped|yesterday/);
+    expect(fail({ FTM_OPENAI_WEBHOOK_SECRET: 'whsec_short' })).toEqual([expect.stringMatching(/^FTM_OPENAI_WEBHOOK_SECRET: must be the whsec_ secret/)]);
+  });
+
+  it('needs the Azure endpoint with its key or version, and the version with the endpoint', () => {
+    expect(fail({ FTM_AZURE_OPENAI_API_KEY: 'azure-key-1' })).toEqual(['FTM_AZURE_OPENAI_ENDPOINT: required when FTM_AZURE_OPENAI_API_KEY is set']);
+    expect(fail({ FTM_AZURE_OPENAI_ENDPOINT: 'https://acme.openai.azure.com' })).toEqual([expect.stringMatching(/^FTM_AZURE_OPENAI_API_VERSION: required when FTM_AZURE_OPENAI_ENDPOINT is set/)]);
+    // Without a server key the endpoint is still registered: tenants bring their own credential.
+    expect(loadConfig({ FTM_AZURE_OPENAI_ENDPOINT: 'https://acme.openai.azure.com', FTM_AZURE_OPENAI_API_VERSION: 'v1' }).providers.azureOpenai).toEqual({ endpoint: 'https://acme.openai.azure.com', apiVersion: 'v1' });
+  });
+
+  it('takes a 32-byte secrets key (and earlier ones during a rotation) and refuses anything else', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const old = Buffer.alloc(32, 9).toString('hex');
+    expect(loadConfig({ FTM_SECRETS_KEY: key, FTM_SECRETS_PREVIOUS_KEYS: old }).secrets).toEqual({ key, previousKeys: [old] });
+    expect(loadConfig({}).secrets).toEqual({ previousKeys: [] });
+    expect(fail({ FTM_SECRETS_KEY: 'too-short-secret' })).toEqual([expect.stringMatching(/^FTM_SECRETS_KEY: must be 32 random bytes/)]);
+    expect(fail({ FTM_SECRETS_KEY: key, FTM_SECRETS_PREVIOUS_KEYS: 'nope' })).toEqual([expect.stringMatching(/^FTM_SECRETS_PREVIOUS_KEYS:/)]);
+    expect(fail({ FTM_SECRETS_PREVIOUS_KEYS: old })).toEqual([expect.stringMatching(/^FTM_SECRETS_KEY: required when FTM_SECRETS_PREVIOUS_KEYS is set/)]);
+    expect(fail({ FTM_SECRETS_KEY: 'too-short-secret' }).join('')).not.toContain('too-short-secret');
+  });
+
+  it('lists every secret variable the schema reads, and only those', () => {
+    for (const name of SECRET_VARIABLES) expect(name).toMatch(/^FTM_[A-Z_]+$/);
+    expect(SECRET_VARIABLES).toEqual(expect.arrayContaining(['FTM_OPENAI_API_KEY', 'FTM_OPENAI_WEBHOOK_SECRET', 'FTM_AZURE_OPENAI_API_KEY', 'FTM_TOGETHER_API_KEY', 'FTM_SECRETS_KEY']));
   });
 });

@@ -43,7 +43,12 @@ export function createEvalDeps(config: EvalDepsConfig): EvalDeps {
     runners: createModelRunnerRegistry({ simulated, ...(openai ? { openai } : {}) }),
     prices: config.prices ?? DEFAULT_INFERENCE_PRICES,
     embedder: config.openai
-      ? new OpenAiEmbedder({ apiKey: config.openai.apiKey, ...(config.openai.baseUrl ? { baseUrl: config.openai.baseUrl } : {}) })
+      ? new OpenAiEmbedder({
+          apiKey: config.openai.apiKey,
+          ...(config.openai.baseUrl ? { baseUrl: config.openai.baseUrl } : {}),
+          ...(config.openai.organization ? { organization: config.openai.organization } : {}),
+          ...(config.openai.project ? { project: config.openai.project } : {}),
+        })
       : new LocalEmbedder(),
     vectorStore: config.vectorStore ? new HttpVectorStore({ baseUrl: config.vectorStore.url, apiKey: config.vectorStore.apiKey }) : null,
     ...(config.engine ? { engine: config.engine } : {}),

@@ -8,6 +8,9 @@ import type { Embedder } from './embedder.js';
 export interface OpenAiEmbedderOptions {
   readonly apiKey: string;
   readonly baseUrl?: string;
+  /** OpenAI-Organization / OpenAI-Project headers (FTM_OPENAI_ORGANIZATION / FTM_OPENAI_PROJECT). */
+  readonly organization?: string;
+  readonly project?: string;
   /** `text-embedding-3-small` by default. */
   readonly model?: string;
   readonly timeoutMs?: number;
@@ -37,7 +40,11 @@ export class OpenAiEmbedder implements Embedder {
     this.#client = new HttpClient({
       name: 'openai',
       baseUrl: options.baseUrl ?? 'https://api.openai.com/v1',
-      headers: { authorization: `Bearer ${options.apiKey}` },
+      headers: {
+        authorization: `Bearer ${options.apiKey}`,
+        ...(options.organization ? { 'openai-organization': options.organization } : {}),
+        ...(options.project ? { 'openai-project': options.project } : {}),
+      },
       timeoutMs: options.timeoutMs ?? 30_000,
       retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8_000, ...options.retry },
       ...(options.fetch ? { fetch: options.fetch } : {}),

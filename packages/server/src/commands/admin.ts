@@ -89,3 +89,14 @@ export async function queueReplayCommand(since: string | undefined, config: FtmC
     out(`replayed ${count} dead-lettered job${count === 1 ? '' : 's'} since ${at.toISOString()}`);
   });
 }
+
+/** `ftm secrets reseal`: after a FTM_SECRETS_KEY rotation, reseals stored secrets under the new key. */
+export async function secretsCommand(action: string | undefined, config: FtmConfig, logger: Logger, out: Out): Promise<void> {
+  if (action !== 'reseal') throw new ValidationError('unknown secrets command', [{ path: 'secrets', message: 'use reseal' }]);
+  await withFtm(config, logger, async (ftm) => {
+    const { resealed, failed } = await ftm.secrets.reseal(ftm.database.db);
+    out(`resealed ${resealed} secret${resealed === 1 ? '' : 's'} under the current FTM_SECRETS_KEY`);
+    for (const f of failed) out(`  could not open secret ${f.id} (${f.code}); left as it is`);
+    if (failed.length === 0) out('no secret needs an earlier key now: FTM_SECRETS_PREVIOUS_KEYS can be removed');
+  });
+}

@@ -21,8 +21,13 @@ export const REDACT_PATHS = [
   '*.token',
   'webhookSigningKey',
   '*.webhookSigningKey',
-  'openaiApiKey',
-  '*.openaiApiKey',
+  'webhookSecrets',
+  '*.webhookSecrets',
+  // FtmConfig.secrets: the key that seals stored credentials
+  'secrets.key',
+  'secrets.previousKeys',
+  '*.secrets.key',
+  '*.secrets.previousKeys',
 ];
 
 /** The process logger: JSON lines, secrets redacted. */

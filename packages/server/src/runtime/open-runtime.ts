@@ -2,6 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { createDatasetIntegrations, defaultFtmMetrics, createFtm, createGovernanceEngine, openBlobStore, openPglite, openPointerChangeBus, openPostgres, openQueue, type FtmDatabase, type Ftm } from '@ftm/core';
 import type { FtmConfig } from '../config.js';
+import { assertSecretsReadable, openSecretKeyring } from './open-secret-keyring.js';
+import { fineTuningProviders, evalProviders } from './provider-wiring.js';
 
 /** Opens the database the config names: PostgreSQL, or PGlite under FTM_DATA_DIR/db. */
 export async function openConfiguredDatabase(config: FtmConfig): Promise<FtmDatabase> {
@@ -29,18 +31,20 @@ export async function openRuntime(config: FtmConfig, logger: Logger, options: { 
       config.queue.type === 'redis'
         ? openQueue({ type: 'redis', url: config.queue.url, logger })
         : openQueue({ type: 'local', database, logger, ...(config.database.kind === 'postgres' ? { url: config.database.url } : {}) });
+    const keyring = await openSecretKeyring(config, logger);
     const orchestrator = config.orchestrator ? { baseUrl: config.orchestrator.url, apiKey: config.orchestrator.apiKey } : null;
     const governance = await createGovernanceEngine({ env: config.env, orchestrator });
-    return createFtm({
+    const ftm = createFtm({
       database,
       blobs,
       queue,
       logger,
       governance,
       datasets: createDatasetIntegrations({ trismUrl: config.trismUrl, orchestrator: config.orchestrator, integrationApiKey: config.integrationApiKey }),
+      secrets: { keyring },
       fineTuning: {
         env: config.env,
-        openai: config.openaiApiKey ? { defaultApiKey: config.openaiApiKey } : null,
+        ...fineTuningProviders(config.providers),
         orchestrator: config.orchestrator ?? null,
         prism: config.prismUrl && config.integrationApiKey ? { url: config.prismUrl, apiKey: config.integrationApiKey } : null,
       },
@@ -54,7 +58,7 @@ export async function openRuntime(config: FtmConfig, logger: Logger, options: { 
         onAttemptResult: (result) => defaultFtmMetrics().webhookAttempts.inc({ outcome: result.kind }),
       },
       evals: {
-        openai: config.openaiApiKey ? { apiKey: config.openaiApiKey } : null,
+        ...evalProviders(config.providers),
         vectorStore: config.vectorUrl && config.integrationApiKey ? { url: config.vectorUrl, apiKey: config.integrationApiKey } : null,
       },
       auth: { cacheTtlMs: config.authCacheTtlMs, ...(config.orchestrator ? { orchestrator: config.orchestrator } : {}) },
@@ -66,6 +70,13 @@ export async function openRuntime(config: FtmConfig, logger: Logger, options: { 
         ),
       },
     });
+    try {
+      if (!keyring) assertSecretsReadable(config.env, keyring, await ftm.secrets.count(database.db));
+    } catch (error) {
+      await ftm.close().catch(() => undefined);
+      throw error;
+    }
+    return ftm;
   } catch (error) {
     await database.close().catch(() => undefined);
     throw error;

@@ -1,0 +1,35 @@
+import type { CreateFtmOptions } from '@ftm/core';
+import type { ProviderSettings } from '../provider-config.js';
+
+/**
+ * Fine-tuning providers from the environment. `openai` is always registered (tenants may store
+ * their own key); it is the default provider only when FTM_OPENAI_API_KEY is set. Azure OpenAI is
+ * registered when its endpoint is set, on the resource's data-plane path with `api-key` and
+ * `api-version`. The OpenAI webhook route verifies with FTM_OPENAI_WEBHOOK_SECRET.
+ */
+export function fineTuningProviders(p: ProviderSettings): Pick<NonNullable<CreateFtmOptions['fineTuning']>, 'openai' | 'azureOpenai' | 'webhookSecrets'> {
+  return {
+    openai: {
+      defaultApiKey: p.openai.apiKey ?? null,
+      ...(p.openai.baseUrl ? { baseUrl: p.openai.baseUrl } : {}),
+      ...(p.openai.organization ? { organization: p.openai.organization } : {}),
+      ...(p.openai.project ? { project: p.openai.project } : {}),
+    },
+    azureOpenai: p.azureOpenai ? { defaultApiKey: p.azureOpenai.apiKey ?? null, baseUrl: `${p.azureOpenai.endpoint}/openai`, apiVersion: p.azureOpenai.apiVersion } : null,
+    webhookSecrets: p.openai.webhookSecrets.length > 0 ? { openai: [...p.openai.webhookSecrets] } : {},
+  };
+}
+
+/** Model runners and embeddings of evals: the same OpenAI settings as fine-tuning. */
+export function evalProviders(p: ProviderSettings): Pick<NonNullable<CreateFtmOptions['evals']>, 'openai'> {
+  return {
+    openai: p.openai.apiKey
+      ? {
+          apiKey: p.openai.apiKey,
+          ...(p.openai.baseUrl ? { baseUrl: p.openai.baseUrl } : {}),
+          ...(p.openai.organization ? { organization: p.openai.organization } : {}),
+          ...(p.openai.project ? { project: p.openai.project } : {}),
+        }
+      : null,
+  };
+}
