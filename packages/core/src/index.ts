@@ -48,3 +48,4 @@ export * from './monitoring/index.js';
 export * from './shared/parse-input.js';
 export * from './observability/index.js';
 export * from './secrets/index.js';
+export * from './genai-spans/index.js';

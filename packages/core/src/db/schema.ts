@@ -212,6 +212,31 @@ export interface DatasetsTable {
   completed_at: Timestamp | null;
 }
 
+/** 0010: GenAI inference spans received over OTLP, sanitized (see genai-spans/). */
+export interface GenaiSpansTable {
+  tenant_id: string;
+  trace_id: string;
+  span_id: string;
+  project_id: string | null;
+  parent_span_id: string | null;
+  service_name: string | null;
+  operation: string;
+  provider: string | null;
+  request_model: string | null;
+  response_model: string | null;
+  finish_reasons: Generated<string[]>;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  start_time: Timestamp;
+  end_time: Timestamp | null;
+  status_code: Generated<number>;
+  example: string;
+  prompt_sha256: string;
+  attributes: GeneratedJson<Record<string, unknown>>;
+  findings: GeneratedJson<Record<string, number>>;
+  received_at: GeneratedTimestamp;
+}
+
 export interface EvalSuitesTable {
   id: string;
   tenant_id: string;
@@ -560,6 +585,7 @@ export interface DB {
   job_queue: JobQueueTable;
   uploads: UploadsTable;
   datasets: DatasetsTable;
+  genai_spans: GenaiSpansTable;
   eval_suites: EvalSuitesTable;
   eval_cases: EvalCasesTable;
   eval_runs: EvalRunsTable;

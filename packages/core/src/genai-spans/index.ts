@@ -1,0 +1,11 @@
+export * from './otlp/otlp-span.js';
+export * from './otlp/encode-otlp-response.js';
+export { decodeProtobufTraceRequest, MAX_VALUE_DEPTH } from './otlp/decode-protobuf-trace-request.js';
+export { decodeJsonTraceRequest } from './otlp/decode-json-trace-request.js';
+export * from './inference-operation.js';
+export type { ChatMessage as GenAiChatMessage, ChatToolCall as GenAiToolCall, Conversation as GenAiConversation } from './conversation/chat-message.js';
+export { readConversation, toChatExample, type ChatExample } from './conversation/read-conversation.js';
+export * from './genai-span-record.js';
+export * from './sanitize-span-records.js';
+export * from './ingest-otlp-traces.js';
+export * from './purge-expired-genai-spans.js';
