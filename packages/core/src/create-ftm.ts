@@ -41,6 +41,8 @@ import { createPromotions, type PromotionsService } from './promotions/promotion
 import { InProcessPointerChangeBus, type PointerChangeBus } from './pointers/pointer-change-bus.js';
 import { EncryptedSecretStore } from './secrets/encrypted-secret-store.js';
 import type { SecretKeyring } from './secrets/secret-keyring.js';
+import { ingestOtlpTraces, type IngestOtlpTracesInput, type IngestOtlpTracesResult } from './genai-spans/ingest-otlp-traces.js';
+import { purgeExpiredGenAiSpans } from './genai-spans/purge-expired-genai-spans.js';
 
 /** Options of {@link createFtm}: the adapters the caller picked, plus tuning. */
 export interface CreateFtmOptions {
@@ -122,6 +124,12 @@ export interface Ftm {
   readonly promotions: PromotionsService;
   /** Encrypted secrets of tenants and projects (provider credentials, integration keys). */
   readonly secrets: EncryptedSecretStore;
+  /** GenAI inference spans received over OTLP/HTTP, the `otel_spans` dataset source's input. */
+  readonly genAiSpans: {
+    ingest(ctx: ServiceContext, input: IngestOtlpTracesInput): Promise<IngestOtlpTracesResult>;
+    /** Deletes spans received before the cut-off (retention); returns how many. */
+    purgeExpired(receivedBefore: Date): Promise<number>;
+  };
   /** Flushes pending bookkeeping, then closes the queue, the blob store and the database. */
   close(): Promise<void>;
 }
@@ -207,6 +215,7 @@ export function createFtm(options: CreateFtmOptions): Ftm {
     monitoring: { startEvalRun: (ctx, input) => evals.createRun(ctx, input), clock, ids, logger },
   });
 
+  const sanitizer = options.datasets?.sanitizer ?? new BuiltinSanitizer();
   return {
     database,
     blobs,
@@ -215,6 +224,11 @@ export function createFtm(options: CreateFtmOptions): Ftm {
     ids,
     logger,
     context,
+    genAiSpans: {
+      // Spans are sanitized by the same sanitizer as dataset builds, before they are stored.
+      ingest: (ctx, input) => ingestOtlpTraces({ db, sanitizer }, ctx, input),
+      purgeExpired: (receivedBefore) => purgeExpiredGenAiSpans(db, { receivedBefore }),
+    },
     datasets,
     fineTuning,
     evals,

@@ -9,6 +9,7 @@ import { EvalSuites } from './resources/eval-suites.js';
 import { Events } from './resources/events.js';
 import { FtJobs } from './resources/ft-jobs.js';
 import { ModelVersions } from './resources/model-versions.js';
+import { Otlp } from './resources/otlp.js';
 import { ProductionPointers } from './resources/production-pointers.js';
 import { Projects } from './resources/projects.js';
 import { Promotions } from './resources/promotions.js';
@@ -47,6 +48,7 @@ export class Ftm {
   readonly webhookDeliveries: WebhookDeliveries;
   readonly auditEvents: AuditEvents;
   readonly events: Events;
+  readonly otlp: Otlp;
 
   constructor(options: FtmOptions) {
     this.client = new ApiClient(options);
@@ -68,5 +70,6 @@ export class Ftm {
     this.webhookDeliveries = new WebhookDeliveries(this.client);
     this.auditEvents = new AuditEvents(this.client);
     this.events = new Events(this.client);
+    this.otlp = new Otlp(this.client);
   }
 }

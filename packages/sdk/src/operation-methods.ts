@@ -44,6 +44,7 @@ export const OPERATION_METHODS = {
   cancelFtJob: 'ftJobs.cancel',
   listFtJobEvents: 'ftJobs.listEvents',
   receiveProviderWebhook: 'providerWebhooks.receive',
+  exportOtlpTraces: 'otlp.exportTraces',
   listApprovals: 'approvals.list',
   getApproval: 'approvals.get',
   approveApproval: 'approvals.approve',

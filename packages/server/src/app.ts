@@ -28,12 +28,13 @@ import { metricsRoutes } from './routes/metrics/index.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints/index.js';
 import { webhookDeliveryRoutes } from './routes/webhook-deliveries/index.js';
 import { auditEventRoutes } from './routes/audit-events/index.js';
+import { DEFAULT_OTLP_OPTIONS, otlpRoutes } from './routes/otlp/index.js';
 import './http/request-context.js';
 import { lazyChildLoggerFactory } from './http/lazy-request-logger.js';
 
 /** What {@link buildApp} needs: parsed config, the services, and the process logger. */
 export interface BuildAppOptions {
-  readonly config: Pick<FtmConfig, 'corsOrigins' | 'bodyLimitBytes'>;
+  readonly config: Pick<FtmConfig, 'corsOrigins' | 'bodyLimitBytes'> & { readonly otlp?: Pick<FtmConfig['otlp'], 'pathPrefix' | 'maxBodyBytes'> };
   readonly ftm: Ftm;
   readonly logger: Logger;
   /** The OpenAPI document served at /openapi.json and /docs (default: docs/openapi.yaml). */
@@ -174,6 +175,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await open.register(docsRoutes, { contract });
     await open.register(providerWebhookRoutes(ftm.fineTuning));
   });
+
+  // The OTLP receiver: API-key auth, OTLP's own bodies and error answers, no Idempotency-Key.
+  await app.register(otlpRoutes, { ftm, options: config.otlp ?? DEFAULT_OTLP_OPTIONS });
 
   // From here on the resolve cache hears pointer swaps (LISTEN/NOTIFY, Redis or in-process).
   await ftm.promotions.start();

@@ -57,6 +57,8 @@ export interface FtmConfig {
   /** Most bytes one dataset build's dedup indexes may hold (FTM_DATASET_DEDUP_MEMORY_MB). */
   readonly datasetDedupMemoryBytes: number;
   readonly bodyLimitBytes: number;
+  /** The OTLP/HTTP trace receiver: `<pathPrefix>/v1/traces`, its body limit, and how long spans are kept (0: forever). */
+  readonly otlp: { readonly pathPrefix: string; readonly maxBodyBytes: number; readonly retentionDays: number };
 }
 
 /** Every bad or missing variable, one line each, naming the variable. */
@@ -104,6 +106,9 @@ const EnvSchema = z.object({
   FTM_AUTH_CACHE_TTL_MS: optional(z.coerce.number({ error: 'must be milliseconds' }).int().min(0).max(300_000, 'must be at most 300000 (5 minutes)')),
   FTM_DATASET_DEDUP_MEMORY_MB: optional(z.coerce.number({ error: 'must be a whole number of MB' }).int('must be a whole number of MB').min(16, 'must be at least 16').max(65_536, 'must be at most 65536')),
   FTM_BODY_LIMIT_BYTES: optional(z.coerce.number({ error: 'must be a byte count' }).int().min(1024).max(100 * 1024 * 1024)),
+  FTM_OTLP_PATH_PREFIX: optional(z.string().regex(/^\/$|^(\/[A-Za-z0-9._~-]+)+$/, 'must be / or a path such as /otlp (no trailing slash)')),
+  FTM_OTLP_MAX_BODY_BYTES: optional(z.coerce.number({ error: 'must be a byte count' }).int('must be a byte count').min(64 * 1024, 'must be at least 65536').max(256 * 1024 * 1024, 'must be at most 268435456')),
+  FTM_OTLP_RETENTION_DAYS: optional(z.coerce.number({ error: 'must be a whole number of days' }).int('must be a whole number of days').min(0, 'must be 0 (keep forever) or more').max(3650, 'must be at most 3650')),
 });
 
 function isSecretsKey(text: string): boolean {
@@ -215,6 +220,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     workerConcurrency: e.FTM_WORKER_CONCURRENCY ?? 24,
     datasetDedupMemoryBytes: (e.FTM_DATASET_DEDUP_MEMORY_MB ?? DEFAULT_DEDUP_MEMORY_BYTES / MB) * MB,
     bodyLimitBytes: e.FTM_BODY_LIMIT_BYTES ?? 1024 * 1024,
+    // OTLP recommends a 20 MiB limit (before and after decompression); spans are kept 30 days.
+    otlp: { pathPrefix: e.FTM_OTLP_PATH_PREFIX ?? '/otlp', maxBodyBytes: e.FTM_OTLP_MAX_BODY_BYTES ?? 20 * MB, retentionDays: e.FTM_OTLP_RETENTION_DAYS ?? 30 },
     ...optionalFields,
   };
 }

@@ -36,6 +36,15 @@ describe('config', () => {
     expect(fail({ FTM_WORKER_CONCURRENCY: '0' })).toEqual(['FTM_WORKER_CONCURRENCY: must be at least 1']);
   });
 
+  it('configures the OTLP receiver: path prefix, body limit, retention', () => {
+    expect(loadConfig({}).otlp).toEqual({ pathPrefix: '/otlp', maxBodyBytes: 20 * 1024 * 1024, retentionDays: 30 });
+    expect(loadConfig({ FTM_OTLP_PATH_PREFIX: '/', FTM_OTLP_MAX_BODY_BYTES: '1048576', FTM_OTLP_RETENTION_DAYS: '0' }).otlp).toEqual({ pathPrefix: '/', maxBodyBytes: 1024 * 1024, retentionDays: 0 });
+    expect(loadConfig({ FTM_OTLP_PATH_PREFIX: '/ingest/otel' }).otlp.pathPrefix).toBe('/ingest/otel');
+    expect(fail({ FTM_OTLP_PATH_PREFIX: 'otlp/' })).toEqual(['FTM_OTLP_PATH_PREFIX: must be / or a path such as /otlp (no trailing slash)']);
+    expect(fail({ FTM_OTLP_MAX_BODY_BYTES: '10' })).toEqual(['FTM_OTLP_MAX_BODY_BYTES: must be at least 65536']);
+    expect(fail({ FTM_OTLP_RETENTION_DAYS: '-1' })).toEqual(['FTM_OTLP_RETENTION_DAYS: must be 0 (keep forever) or more']);
+  });
+
   it('uses PostgreSQL, Redis and S3 when configured', () => {
     const c = loadConfig({
       FTM_DATABASE_URL: 'postgres://u:p@db:5432/ftm',

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { uuidv7 } from '@ftm/core';
@@ -155,6 +156,16 @@ describe('contract', () => {
     await call(a.memberKey, '/approvals/:id/approve', { method: 'POST', url: `/approvals/${approvalId}/approve`, payload: {} }); // 403 or 404
     await call(a.memberKey, '/approvals/:id/reject', { method: 'POST', url: `/approvals/${approvalId}/reject`, payload: {} }); // 403 or 404
     await call(null, '/provider-webhooks/:provider', { method: 'POST', url: '/provider-webhooks/openai', payload: '{}', headers: { 'content-type': 'application/json', 'webhook-id': 'msg_1', 'webhook-timestamp': '1', 'webhook-signature': 'v1,AAAA' } }); // 400
+
+    // the OTLP receiver (its flows: routes/otlp/otlp.test.ts)
+    const otlp = (key: string | null, payload: string | Buffer, headers: Record<string, string>) => call(key, '/otlp/v1/traces', { method: 'POST', url: '/otlp/v1/traces', payload, headers });
+    const chatSpan = { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }] };
+    await otlp(a.memberKey, JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [chatSpan] }] }] }), { 'content-type': 'application/json' }); // 200 partial success
+    await otlp(a.memberKey, Buffer.alloc(0), { 'content-type': 'application/x-protobuf' }); // 200
+    await otlp(a.memberKey, '{"resourceSpans":{}}', { 'content-type': 'application/json' }); // 400
+    await otlp(null, '{}', { 'content-type': 'application/json' }); // 401
+    await otlp(a.memberKey, gzipSync(Buffer.alloc(21 * 1024 * 1024, 0x20)), { 'content-type': 'application/json', 'content-encoding': 'gzip' }); // 413
+    await otlp(a.memberKey, 'x', { 'content-type': 'text/plain' }); // 415
 
     // evals (runs themselves are exercised in the eval route tests)
     const ask = (content: string) => [{ role: 'user', content }];

@@ -1,3 +1,4 @@
+export { ProtobufReader, ProtobufWriter, ProtobufWireError } from './otlp/protobuf-reader.js';
 export * from './otlp/otlp-span.js';
 export * from './otlp/encode-otlp-response.js';
 export { decodeProtobufTraceRequest, MAX_VALUE_DEPTH } from './otlp/decode-protobuf-trace-request.js';

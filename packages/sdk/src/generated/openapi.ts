@@ -631,6 +631,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/otlp/v1/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive GenAI spans over OTLP/HTTP
+         * @description The OpenTelemetry Protocol trace receiver (OTLP/HTTP): point an OTLP exporter or a Collector's `otlphttp` exporter at `<FTM URL>/otlp` with `Authorization: Bearer <key>` (docs/datasets.md). The path prefix is `FTM_OTLP_PATH_PREFIX` (default `/otlp`).
+         *
+         *     Bodies are an `ExportTraceServiceRequest` in binary protobuf (`application/x-protobuf`) or OTLP/JSON (`application/json`), optionally `Content-Encoding: gzip`, at most `FTM_OTLP_MAX_BODY_BYTES` (20 MiB by default) before and after decompression. GenAI inference spans (`gen_ai.operation.name` `chat`, `text_completion`, `generate_content`) are sanitized and stored under the key's tenant and project for `otel_spans` datasets; every other span is dropped. A span sent again (an exporter's retry) is stored once, so no `Idempotency-Key` is needed.
+         *
+         *     Answers follow the OTLP specification, not problem+json: `200` with an `ExportTraceServiceResponse` in the request's encoding (with `partialSuccess` when inference spans were refused, e.g. without captured content); failures carry a `google.rpc.Status` in the request's encoding (JSON when the media type is neither): `400` bad data (not retried; a `BadRequest` names the field), `401`, `413`, `415`, and `429`/`503` with `Retry-After` (retried).
+         */
+        post: operations["exportOtlpTraces"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/approvals": {
         parameters: {
             query?: never;
@@ -4025,6 +4049,35 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /** @description OTLP/JSON `ExportTraceServiceRequest`: lowerCamelCase keys, hex `traceId`/`spanId`, integer enums, 64-bit integers as numbers or decimal strings; unknown keys are ignored. */
+        OtlpExportTraceServiceRequest: {
+            resourceSpans?: {
+                [key: string]: unknown;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description `partialSuccess` is absent when every inference span was stored. */
+        OtlpExportTraceServiceResponse: {
+            partialSuccess?: {
+                /** @description Inference spans refused (an int64, a decimal string in OTLP/JSON). */
+                rejectedSpans: string;
+                /** @description Why, in English, with what to change (e.g. turn on content capture). */
+                errorMessage: string;
+            };
+        };
+        /** @description `google.rpc.Status` in OTLP/JSON. `code` is the gRPC code of the failure; a 400 lists a `google.rpc.BadRequest` in `details`. */
+        OtlpStatus: {
+            code: number;
+            message: string;
+            details?: {
+                "@type": string;
+                fieldViolations?: {
+                    field: string;
+                    description: string;
+                }[];
+            }[];
+        };
         /** @description Provider events are acknowledged once stored; duplicates (same `webhook-id`) are acknowledged too. */
         ProviderWebhookAck: {
             /** @constant */
@@ -4776,6 +4829,30 @@ export interface components {
         };
     };
     responses: {
+        /** @description OTLP/HTTP failure: a `google.rpc.Status` in the request's encoding (protobuf or JSON); the exporter does not retry. */
+        OtlpFailure: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OtlpStatus"];
+                "application/x-protobuf": string;
+            };
+        };
+        /** @description OTLP/HTTP throttling or outage: a `google.rpc.Status`; the exporter retries after `Retry-After` seconds. */
+        OtlpRetryableFailure: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                /** @description Seconds to wait before retrying. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OtlpStatus"];
+                "application/x-protobuf": string;
+            };
+        };
         /** @description The request is malformed or fails validation (missing Idempotency-Key, bad UUID, unknown field…). */
         BadRequest: {
             headers: {
@@ -6325,6 +6402,39 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    exportOtlpTraces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-protobuf": string;
+                "application/json": components["schemas"]["OtlpExportTraceServiceRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted; `partialSuccess` says how many inference spans were refused and why. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OtlpExportTraceServiceResponse"];
+                    "application/x-protobuf": string;
+                };
+            };
+            400: components["responses"]["OtlpFailure"];
+            401: components["responses"]["OtlpFailure"];
+            413: components["responses"]["OtlpFailure"];
+            415: components["responses"]["OtlpFailure"];
+            429: components["responses"]["OtlpRetryableFailure"];
+            503: components["responses"]["OtlpRetryableFailure"];
         };
     };
     listApprovals: {

@@ -181,6 +181,12 @@ export type FtJobList = components['schemas']['FtJobList'];
 export type FtJobEvent = components['schemas']['FtJobEvent'];
 /** A page of FtJobEvent objects, newest first. */
 export type FtJobEventList = components['schemas']['FtJobEventList'];
+/** OTLP/JSON `ExportTraceServiceRequest`: lowerCamelCase keys, hex `traceId`/`spanId`, integer enums, 64-bit integers as numbers or decimal strings; unknown keys are ignored. */
+export type OtlpExportTraceServiceRequest = components['schemas']['OtlpExportTraceServiceRequest'];
+/** `partialSuccess` is absent when every inference span was stored. */
+export type OtlpExportTraceServiceResponse = components['schemas']['OtlpExportTraceServiceResponse'];
+/** `google.rpc.Status` in OTLP/JSON. `code` is the gRPC code of the failure; a 400 lists a `google.rpc.BadRequest` in `details`. */
+export type OtlpStatus = components['schemas']['OtlpStatus'];
 /** Provider events are acknowledged once stored; duplicates (same `webhook-id`) are acknowledged too. */
 export type ProviderWebhookAck = components['schemas']['ProviderWebhookAck'];
 /** The `ApprovalStatus` schema of the API contract. */

@@ -5,6 +5,8 @@ import type { FtmConfig } from '../config.js';
 
 const EVAL_SWEEP_EVERY_MS = 60_000;
 const EVAL_STALE_AFTER_MS = 10 * 60_000;
+const SPAN_PURGE_EVERY_MS = 60 * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
 
 /**
  * The worker of this process: the outbox relay plus the job catalog the worker package ships
@@ -44,10 +46,21 @@ export function startWorker(ftm: Ftm, config: FtmConfig, metrics: FtmMetrics = d
   const evalSweep = setInterval(() => {
     ftm.evals.requeueStale(EVAL_STALE_AFTER_MS, ftm.clock.now()).catch((error: unknown) => ftm.logger.warn({ err: error }, 'eval run sweep failed'));
   }, EVAL_SWEEP_EVERY_MS).unref();
+  // Retention of received GenAI spans (FTM_OTLP_RETENTION_DAYS; 0 keeps them): an hourly purge.
+  const purgeSpans = (): void => {
+    if (config.otlp.retentionDays === 0) return;
+    const cutOff = new Date(ftm.clock.now().getTime() - config.otlp.retentionDays * DAY_MS);
+    ftm.genAiSpans
+      .purgeExpired(cutOff)
+      .then((deleted) => deleted > 0 && ftm.logger.info({ deleted, retention_days: config.otlp.retentionDays }, 'expired GenAI spans purged'))
+      .catch((error: unknown) => ftm.logger.warn({ err: error }, 'GenAI span purge failed'));
+  };
+  const spanPurge = setInterval(purgeSpans, SPAN_PURGE_EVERY_MS).unref();
   return {
     start: () => worker.start(),
     stop: async (drainTimeoutMs) => {
       clearInterval(evalSweep);
+      clearInterval(spanPurge);
       await datasetSweeper.stop();
       await webhookSweeper.stop();
       await auditForwarder?.stop();

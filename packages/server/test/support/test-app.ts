@@ -44,13 +44,13 @@ export async function seedKeys(ftm: Ftm): Promise<TestTenant> {
 
 /** Builds the app on a fresh database (PGlite unless `database` is given). */
 export async function createTestApp(
-  options: { database?: TestDatabase; bodyLimitBytes?: number; app?: Partial<Pick<BuildAppOptions, 'logger' | 'routes' | 'tracer'>> } = {},
+  options: { database?: TestDatabase; bodyLimitBytes?: number; otlp?: BuildAppOptions['config']['otlp']; app?: Partial<Pick<BuildAppOptions, 'logger' | 'routes' | 'tracer'>> } = {},
 ): Promise<TestApp> {
   const t = options.database ?? (await createPgliteTestDatabase());
   const blobDir = await mkdtemp(join(tmpdir(), 'ftm-server-test-'));
   const ftm = createFtm({ database: t.database, blobs: new FsBlobStore({ root: blobDir }), queue: openQueue({ type: 'local', database: t.database }) });
   const app = await buildApp({
-    config: { corsOrigins: ['https://app.example.com'], bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024 },
+    config: { corsOrigins: ['https://app.example.com'], bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024, ...(options.otlp ? { otlp: options.otlp } : {}) },
     ftm,
     logger: createLogger({ level: 'silent' }),
     ...options.app,

@@ -24,13 +24,13 @@ export interface OtlpFieldViolation {
 const BAD_REQUEST_TYPE_URL = 'type.googleapis.com/google.rpc.BadRequest';
 
 /**
- * An ExportTraceServiceResponse. `partial_success` is set only when something was rejected or
+ * An ExportTraceServiceResponse (bytes in both encodings, so no charset is added to the media type). `partial_success` is set only when something was rejected or
  * there is a message, as the OTLP specification requires (left unset on full success).
  */
-export function encodeExportResponse(encoding: OtlpEncoding, outcome: ExportOutcome | null): Buffer | string {
+export function encodeExportResponse(encoding: OtlpEncoding, outcome: ExportOutcome | null): Buffer {
   const partial = outcome && (outcome.rejectedSpans > 0 || outcome.errorMessage !== '') ? outcome : null;
   if (encoding === 'json') {
-    return JSON.stringify(partial ? { partialSuccess: { rejectedSpans: String(partial.rejectedSpans), errorMessage: partial.errorMessage } } : {});
+    return Buffer.from(JSON.stringify(partial ? { partialSuccess: { rejectedSpans: String(partial.rejectedSpans), errorMessage: partial.errorMessage } } : {}));
   }
   const response = new ProtobufWriter();
   if (partial) response.messageField(1, new ProtobufWriter().int64Field(1, partial.rejectedSpans).stringField(2, partial.errorMessage));
@@ -42,10 +42,10 @@ export function encodeExportResponse(encoding: OtlpEncoding, outcome: ExportOutc
  * matches the HTTP status (the specification leaves it optional); a 400 carries a BadRequest
  * with the field violations in `details`.
  */
-export function encodeStatus(encoding: OtlpEncoding, grpcCode: number, message: string, violations: readonly OtlpFieldViolation[] = []): Buffer | string {
+export function encodeStatus(encoding: OtlpEncoding, grpcCode: number, message: string, violations: readonly OtlpFieldViolation[] = []): Buffer {
   if (encoding === 'json') {
     const details = violations.length > 0 ? [{ '@type': BAD_REQUEST_TYPE_URL, fieldViolations: violations.map((v) => ({ field: v.field, description: v.description })) }] : [];
-    return JSON.stringify({ code: grpcCode, message, ...(details.length > 0 ? { details } : {}) });
+    return Buffer.from(JSON.stringify({ code: grpcCode, message, ...(details.length > 0 ? { details } : {}) }));
   }
   const status = new ProtobufWriter().int64Field(1, grpcCode).stringField(2, message);
   if (violations.length > 0) {
