@@ -212,7 +212,7 @@ export interface DatasetsTable {
   completed_at: Timestamp | null;
 }
 
-/** 0010: GenAI inference spans received over OTLP, sanitized (see genai-spans/). */
+/** 0011: GenAI inference spans received over OTLP, sanitized (see genai-spans/). */
 export interface GenaiSpansTable {
   tenant_id: string;
   trace_id: string;
