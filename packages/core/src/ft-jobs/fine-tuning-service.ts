@@ -15,7 +15,7 @@ import { getApproval } from '../approvals/get-approval.js';
 import { listApprovals } from '../approvals/list-approvals.js';
 import { syncPrismApproval } from '../approvals/sync-prism-approval.js';
 import { PrismClient } from '../adapters/prism/prism-client.js';
-import type { WebhookHeaders } from '../adapters/openai/standard-webhook-verifier.js';
+import type { WebhookHeaders } from '../webhooks/standard-webhooks.js';
 import type { SimulatedTimings } from '../adapters/simulated/simulated-progression.js';
 import { createGovernanceEngine } from '../governance/create-governance-engine.js';
 import { createProviderResolver, type FineTuneProviderResolver, type OpenAiEndpointConfig } from '../providers/provider-resolver.js';
@@ -79,7 +79,8 @@ export interface FineTuningService {
   getApproval(ctx: ServiceContext, id: string): Promise<Approval>;
   approveApproval(ctx: ServiceContext, id: string, input: unknown): Promise<Approval>;
   rejectApproval(ctx: ServiceContext, id: string, input: unknown): Promise<Approval>;
-  ingestProviderWebhook(provider: string, headers: WebhookHeaders, rawBody: string): Promise<WebhookIngestResult>;
+  /** `rawBody`: the exact bytes received (the signature covers them). */
+  ingestProviderWebhook(provider: string, headers: WebhookHeaders, rawBody: string | Uint8Array): Promise<WebhookIngestResult>;
   /** Worker: `ft_job.submit`. */
   submit(tenantId: string, ftJobId: string, requestId: string): Promise<void>;
   /** Worker: `ft_job.poll`; re-enqueues itself with backoff until the job is final. */
@@ -147,7 +148,7 @@ export function createFineTuningService(platform: FineTuningPlatform & { readonl
     approveApproval: (ctx, id, input) => approveApproval(approvalDeps, { ctx, id, input }),
     rejectApproval: (ctx, id, input) => rejectApproval(approvalDeps, { ctx, id, input }),
     ingestProviderWebhook: (provider, headers, rawBody) =>
-      ingestProviderWebhook({ ...deps, webhookSecrets: config.webhookSecrets ?? {} }, { ctx: { clock: platform.clock }, provider, headers, rawBody }),
+      ingestProviderWebhook({ ...deps, webhookSecrets: config.webhookSecrets ?? {} }, { ctx: { clock: platform.clock, ids: platform.ids }, provider, headers, rawBody }),
     submit: async (tenantId, ftJobId, requestId) => {
       await submitFtJob(deps, { ctx: system(tenantId, requestId), ftJobId });
     },

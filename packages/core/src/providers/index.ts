@@ -7,7 +7,6 @@ export * from './price-table.js';
 export * from './estimate-cost.js';
 export * from './provider-resolver.js';
 export * from '../adapters/openai/openai-fine-tune-provider.js';
-export * from '../adapters/openai/standard-webhook-verifier.js';
 export * from '../adapters/openai/openai-webhook-event.js';
 export * from '../adapters/simulated/simulated-fine-tune-provider.js';
 export * from '../adapters/simulated/simulated-progression.js';

@@ -1,6 +1,7 @@
 export * from './webhook-event-types.js';
 export * from './webhook-secret.js';
 export * from './webhook-signature.js';
+export * from './standard-webhooks.js';
 export * from './webhook-message.js';
 export * from './destination-policy.js';
 export * from './resolve-destination.js';

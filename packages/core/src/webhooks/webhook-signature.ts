@@ -1,32 +1,25 @@
-import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { webhookSecretKey } from './webhook-secret.js';
+import { signStandardWebhook } from './standard-webhooks.js';
 
-/** Secrets decoded so far: one decode per endpoint secret, not per attempt. Bounded by clearing. */
-const keys = new Map<string, KeyObject | null>();
-const MAX_CACHED_KEYS = 4_096;
+/** Whether each endpoint secret seen is a valid `whsec_` secret (bounded by clearing). */
+const valid = new Map<string, boolean>();
+const MAX_CACHED = 4_096;
 
-function signingKey(secret: string): KeyObject | null {
-  let key = keys.get(secret);
-  if (key === undefined) {
-    const bytes = webhookSecretKey(secret);
-    key = bytes === null ? null : createSecretKey(bytes);
-    if (keys.size >= MAX_CACHED_KEYS) keys.clear();
-    keys.set(secret, key);
+function isSigningSecret(secret: string): boolean {
+  let ok = valid.get(secret);
+  if (ok === undefined) {
+    ok = webhookSecretKey(secret) !== null;
+    if (valid.size >= MAX_CACHED) valid.clear();
+    valid.set(secret, ok);
   }
-  return key;
+  return ok;
 }
 
 /**
- * The `webhook-signature` value for a delivery: one `v1,<base64 HMAC-SHA256>` per secret over
- * `${id}.${timestamp}.${body}`, space-separated (Standard Webhooks), newest secret first. Secrets
- * that are not valid `whsec_` values are skipped; with none left the result is empty.
+ * The `webhook-signature` value of an outbound delivery (Standard Webhooks, `standard-webhooks.ts`),
+ * newest secret first. Secrets that are not valid FTM `whsec_` values (24 to 64 bytes) are skipped;
+ * with none left the result is empty.
  */
 export function signWebhook(id: string, timestampSec: number, body: string, secrets: readonly string[]): string {
-  const content = `${id}.${timestampSec}.${body}`;
-  const signatures: string[] = [];
-  for (const secret of secrets) {
-    const key = signingKey(secret);
-    if (key) signatures.push(`v1,${createHmac('sha256', key).update(content).digest('base64')}`);
-  }
-  return signatures.join(' ');
+  return signStandardWebhook(id, timestampSec, body, secrets.filter(isSigningSecret));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { StandardWebhookVerifier } from '../../src/adapters/openai/standard-webhook-verifier.js';
+import { StandardWebhookVerifier, signStandardWebhook } from '../../src/webhooks/standard-webhooks.js';
 import { parseOpenAiWebhook } from '../../src/adapters/openai/openai-webhook-event.js';
 import { UnauthorizedError, ValidationError } from '../../src/shared/errors.js';
 
@@ -38,6 +38,15 @@ describe('Standard Webhooks verification', () => {
 
   it('rejects a request without the signature headers', () => {
     expect(() => new StandardWebhookVerifier(secret).verify(body, {}, now.getTime())).toThrow(/missing/);
+  });
+
+  it('signs what the standardwebhooks reference library verifies, one v1 signature per secret', () => {
+    const ts = Math.floor(Date.now() / 1000); // the library checks against the wall clock
+    const old = `whsec_${Buffer.from('the-old-secret-the-old-secret!!!').toString('base64')}`;
+    const signature = signStandardWebhook('msg_1', ts, body, [secret, old]);
+    expect(signature.split(' ')).toHaveLength(2);
+    const headers = { 'webhook-id': 'msg_1', 'webhook-timestamp': String(ts), 'webhook-signature': signature };
+    expect(new Webhook(old).verify(body, headers)).toMatchObject({ type: 'fine_tuning.job.succeeded' });
   });
 
   it('accepts either secret during a rotation', () => {

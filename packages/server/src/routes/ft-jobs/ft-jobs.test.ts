@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { Webhook } from 'standardwebhooks';
-import { createFtm, FsBlobStore, openQueue, uuidv7, type FineTuningService, type Ftm } from '@ftm/core';
+import OpenAI from 'openai';
+import { createFtm, FsBlobStore, openQueue, signStandardWebhook, uuidv7, type FineTuningService, type Ftm } from '@ftm/core';
 import { createPgliteTestDatabase, type TestDatabase } from '../../../../core/test/support/databases.js';
 import { seedTenant, testContext } from '../../../../core/test/support/fixtures.js';
 import { seedDataset } from '../../../../core/test/ft-jobs/ft-job-test-kit.js';
@@ -134,6 +135,35 @@ describe('provider webhooks', () => {
     const other = `whsec_${Buffer.from('some-other-secret-some-other-sec').toString('base64')}`;
     const res = await app.inject({ method: 'POST', url: '/provider-webhooks/openai', headers: sign(event, other), payload: event });
     expect(res.statusCode).toBe(400);
+  });
+
+  it("accepts deliveries signed the way OpenAI signs them, exactly when the openai package's own webhooks.unwrap does", async () => {
+    const openai = new OpenAI({ apiKey: 'sk-test', baseURL: 'http://127.0.0.1:9/v1', webhookSecret: WEBHOOK_SECRET, organization: null, project: null });
+    const payload = JSON.stringify({ object: 'event', id: 'evt_685343a1381c819085d44c354e1b330e', type: 'fine_tuning.job.succeeded', created_at: Math.floor(Date.now() / 1000), data: { id: 'ftjob-abc123' } });
+    // OpenAI sends Standard Webhooks: webhook-id `wh_…`, unix seconds, `v1,<base64 HMAC-SHA256>` over id.timestamp.body
+    const signAt = (atSec: number, body: string) => {
+      const id = `wh_${uuidv7().replaceAll('-', '')}`;
+      return { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(atSec), 'webhook-signature': signStandardWebhook(id, atSec, body, [WEBHOOK_SECRET]) };
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const cases = [
+      { name: 'signed now', headers: signAt(now, payload), body: payload },
+      { name: 'body changed after signing', headers: signAt(now, payload), body: payload.replace('succeeded', 'failed') },
+      { name: 'signed ten minutes ago', headers: signAt(now - 600, payload), body: payload },
+      { name: 'signed ten minutes ahead', headers: signAt(now + 600, payload), body: payload },
+    ];
+    const outcomes = [];
+    for (const c of cases) {
+      const sdk = await openai.webhooks.unwrap(c.body, c.headers).then(() => 'accepted', () => 'rejected');
+      const res = await app.inject({ method: 'POST', url: '/provider-webhooks/openai', headers: c.headers, payload: c.body });
+      outcomes.push({ name: c.name, sdk, route: res.statusCode === 200 ? 'accepted' : res.statusCode === 400 ? 'rejected' : res.statusCode });
+    }
+    expect(outcomes).toEqual([
+      { name: 'signed now', sdk: 'accepted', route: 'accepted' },
+      { name: 'body changed after signing', sdk: 'rejected', route: 'rejected' },
+      { name: 'signed ten minutes ago', sdk: 'rejected', route: 'rejected' },
+      { name: 'signed ten minutes ahead', sdk: 'rejected', route: 'rejected' },
+    ]);
   });
 
   it('answers 404 for a provider without a webhook secret', async () => {

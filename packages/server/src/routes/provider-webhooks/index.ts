@@ -10,19 +10,19 @@ function header(value: string | string[] | undefined): string | undefined {
 
 /**
  * `POST /provider-webhooks/{provider}`: public (the Standard Webhooks signature authenticates it),
- * so register it OUTSIDE the bearer-auth scope. The body is kept as the exact bytes received,
- * since the signature covers them.
+ * so register it OUTSIDE the bearer-auth scope. The body is kept as the exact bytes received (a
+ * Buffer, never decoded text), since the signature covers them.
  */
 export function providerWebhookRoutes(fineTuning: FineTuningService) {
   return async function providerWebhooks(app: FastifyInstance): Promise<void> {
-    // Scoped to this plugin: the JSON body stays a string for signature verification.
+    // Scoped to this plugin: the JSON body stays bytes for signature verification.
     app.removeContentTypeParser('application/json');
-    app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => done(null, body));
+    app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => done(null, body));
 
     app.post('/provider-webhooks/:provider', async (request) => {
       const provider = (request.params as { provider?: string }).provider ?? '';
       if (!PROVIDER_RE.test(provider)) throw new ValidationError('provider is not valid', [{ path: 'provider', message: 'lower-case letters, digits, _ and -' }]);
-      if (typeof request.body !== 'string') throw new ValidationError('webhook body must be application/json');
+      if (!Buffer.isBuffer(request.body)) throw new ValidationError('webhook body must be application/json');
       await fineTuning.ingestProviderWebhook(
         provider,
         {
