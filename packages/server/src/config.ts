@@ -2,22 +2,10 @@ import { resolve } from 'node:path';
 import { DEFAULT_DEDUP_MEMORY_BYTES, parseSecretsKey } from '@ftm/core';
 import { z } from 'zod';
 import { parseProviderSettings, ProviderEnvSchema, type ProviderSettings } from './provider-config.js';
+import { readSecretFiles } from './secret-files.js';
 
-/**
- * Every variable that holds a secret, in one place: the logger redacts what they configure, and
- * these are the variables a secret manager fills in.
- */
-export const SECRET_VARIABLES = [
-  'FTM_ORCHESTRATOR_API_KEY',
-  'FTM_OPENAI_API_KEY',
-  'FTM_OPENAI_WEBHOOK_SECRET',
-  'FTM_AZURE_OPENAI_API_KEY',
-  'FTM_TOGETHER_API_KEY',
-  'FTM_WEBHOOK_SIGNING_KEY',
-  'FTM_WEBHOOK_PREVIOUS_SIGNING_KEYS',
-  'FTM_SECRETS_KEY',
-  'FTM_SECRETS_PREVIOUS_KEYS',
-] as const;
+/** Every variable that holds a secret (each also read from `<NAME>_FILE`); the list lives in secret-files.ts. */
+export { SECRET_VARIABLES } from './secret-files.js';
 
 /** Everything the API and worker processes read from the environment, parsed once at start. */
 export interface FtmConfig {
@@ -140,10 +128,13 @@ function parseOrigins(raw: string | undefined, problems: string[]): string[] {
 /**
  * Parses the FTM_* variables. Every problem is collected and thrown together as a ConfigError,
  * one line per variable; values are never echoed, since some are secrets. `FTM_ENV=prod` also
- * refuses the embedded defaults, a missing signing key and wildcard CORS.
+ * refuses the embedded defaults, a missing signing key and wildcard CORS. Every secret may come
+ * from a file instead (`<NAME>_FILE`, see secret-files.ts).
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): FtmConfig {
-  const parsed = EnvSchema.safeParse(env);
+  const secrets = readSecretFiles(env);
+  if (secrets.problems.length > 0) throw new ConfigError(secrets.problems);
+  const parsed = EnvSchema.safeParse(secrets.env);
   const problems: string[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
