@@ -6,6 +6,8 @@
 //
 //   pnpm bench:api                   (builds first)   or   node bench/api.mjs   (from source via tsx)
 //   FTM_BENCH_DATABASE_URL=postgres://… to use another server; BENCH_DURATION=<s> to change 10 s.
+//   Rate limiting is on as in `ftm api` (every request counted against its key, quotas too large
+//   to be reached); BENCH_RATE_LIMIT=off measures without it.
 import { measure, printRows, withChild } from './support/http-bench.mjs';
 
 const TARGET_RATIO = 0.3;
@@ -18,5 +20,6 @@ const ftm = await withChild('bench/api-server.mjs', (info) =>
 
 const ratio = ftm.rps / baseline.rps;
 printRows([baseline, ftm]);
+console.log(`rate limiting ${process.env.BENCH_RATE_LIMIT === 'off' ? 'off' : 'on (per-key quota counted on every request)'}`);
 console.log(`ratio ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO})   ftm p99 ${ftm.p99} ms (target ≤ ${TARGET_P99_MS} ms)`);
 console.log(ratio >= TARGET_RATIO && ftm.p99 <= TARGET_P99_MS ? 'bench/api: targets met' : 'bench/api: targets NOT met');

@@ -28,13 +28,22 @@ export async function openBenchFtm(extraOptions = (/* url */) => ({})) {
 }
 
 /**
+ * Rate limiting as `ftm api` runs it (on by default), with quotas no bench run can use up, so
+ * every request pays for being counted and none is refused. BENCH_RATE_LIMIT=off measures without.
+ */
+export function benchRateLimit() {
+  if (process.env.BENCH_RATE_LIMIT === 'off') return {};
+  return { rateLimit: { ...server.DEFAULT_RATE_LIMITS, perKey: 10_000_000, resolvePerKey: 10_000_000 } };
+}
+
+/**
  * Serves the real app at warn level (request logs at info would measure stdout, not the API: a
  * quiet production API logs warnings only), prints `{ url, ...info }` once listening, and cleans
  * up on SIGTERM.
  */
 export async function serveBenchApp(ftm, cleanup, info) {
   const logger = server.createLogger({ level: process.env.FTM_LOG_LEVEL ?? 'warn', name: 'ftm-bench' });
-  const app = await server.buildApp({ config: { corsOrigins: [], bodyLimitBytes: 1024 * 1024 }, ftm, logger });
+  const app = await server.buildApp({ config: { corsOrigins: [], bodyLimitBytes: 1024 * 1024, ...benchRateLimit() }, ftm, logger });
   const listening = await app.listen({ host: '127.0.0.1', port: 0 });
   process.stdout.write(`${JSON.stringify({ url: listening, ...info })}\n`);
   process.on('SIGTERM', async () => {

@@ -6,6 +6,7 @@ import type { FtmConfig } from './config.js';
 import { authHook, requestIdHook } from './http/auth-hook.js';
 import { registerCors } from './http/cors.js';
 import { registerIdempotency } from './http/idempotency-hooks.js';
+import { registerRateLimits } from './http/rate-limits.js';
 import { problem, problemFor } from './http/problem.js';
 import { loadContract, type OpenApiDocument } from './contract/load-contract.js';
 import { healthRoutes } from './routes/health/index.js';
@@ -34,7 +35,7 @@ import { lazyChildLoggerFactory } from './http/lazy-request-logger.js';
 
 /** What {@link buildApp} needs: parsed config, the services, and the process logger. */
 export interface BuildAppOptions {
-  readonly config: Pick<FtmConfig, 'corsOrigins' | 'bodyLimitBytes'> & { readonly otlp?: Pick<FtmConfig['otlp'], 'pathPrefix' | 'maxBodyBytes'> };
+  readonly config: Pick<FtmConfig, 'corsOrigins' | 'bodyLimitBytes'> & { readonly otlp?: Pick<FtmConfig['otlp'], 'pathPrefix' | 'maxBodyBytes'> } & Partial<Pick<FtmConfig, 'rateLimit' | 'metricsToken' | 'operatorToken'>>;
   readonly ftm: Ftm;
   readonly logger: Logger;
   /** The OpenAPI document served at /openapi.json and /docs (default: docs/openapi.yaml). */
@@ -181,8 +182,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   // From here on the resolve cache hears pointer swaps (LISTEN/NOTIFY, Redis or in-process).
   await ftm.promotions.start();
+  // Rate limits (FTM_RATE_LIMIT_*) only when the config has them: an embedder's app has none unless asked.
+  const limits = config.rateLimit ? await registerRateLimits(app, config.rateLimit) : undefined;
   await app.register(async (api) => {
-    api.addHook('onRequest', authHook(ftm));
+    api.addHook('onRequest', authHook(ftm, limits));
     registerIdempotency(api, ftm);
     for (const plugin of [...API_ROUTES, ...(options.routes ?? [])]) await api.register(plugin, { ftm });
   });

@@ -3,6 +3,8 @@ import { DEFAULT_DEDUP_MEMORY_BYTES, parseSecretsKey } from '@ftm/core';
 import { z } from 'zod';
 import { parseProviderSettings, ProviderEnvSchema, type ProviderSettings } from './provider-config.js';
 import { readSecretFiles } from './secret-files.js';
+import { RateLimitEnv, rateLimitSettings } from './config-rate-limits.js';
+import type { RateLimitSettings } from './http/rate-limits.js';
 
 /** Every variable that holds a secret (each also read from `<NAME>_FILE`); the list lives in secret-files.ts. */
 export { SECRET_VARIABLES } from './secret-files.js';
@@ -47,6 +49,12 @@ export interface FtmConfig {
   readonly bodyLimitBytes: number;
   /** The OTLP/HTTP trace receiver: `<pathPrefix>/v1/traces`, its body limit, and how long spans are kept (0: forever). */
   readonly otlp: { readonly pathPrefix: string; readonly maxBodyBytes: number; readonly retentionDays: number };
+  /** FTM_RATE_LIMIT_*: per API key, the resolve hot path, failed authentications per address. */
+  readonly rateLimit: RateLimitSettings;
+  /** FTM_METRICS_TOKEN: the bearer credential of `GET /metrics` (not an API key). */
+  readonly metricsToken?: string;
+  /** FTM_OPERATOR_TOKEN: the bearer credential of the operator routes (`/tenants`). */
+  readonly operatorToken?: string;
 }
 
 /** Every bad or missing variable, one line each, naming the variable. */
@@ -97,6 +105,9 @@ const EnvSchema = z.object({
   FTM_OTLP_PATH_PREFIX: optional(z.string().regex(/^\/$|^(\/[A-Za-z0-9._~-]+)+$/, 'must be / or a path such as /otlp (no trailing slash)')),
   FTM_OTLP_MAX_BODY_BYTES: optional(z.coerce.number({ error: 'must be a byte count' }).int('must be a byte count').min(64 * 1024, 'must be at least 65536').max(256 * 1024 * 1024, 'must be at most 268435456')),
   FTM_OTLP_RETENTION_DAYS: optional(z.coerce.number({ error: 'must be a whole number of days' }).int('must be a whole number of days').min(0, 'must be 0 (keep forever) or more').max(3650, 'must be at most 3650')),
+  FTM_METRICS_TOKEN: optional(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')),
+  FTM_OPERATOR_TOKEN: optional(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')),
+  ...RateLimitEnv,
 });
 
 function isSecretsKey(text: string): boolean {
@@ -213,6 +224,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     bodyLimitBytes: e.FTM_BODY_LIMIT_BYTES ?? 1024 * 1024,
     // OTLP recommends a 20 MiB limit (before and after decompression); spans are kept 30 days.
     otlp: { pathPrefix: e.FTM_OTLP_PATH_PREFIX ?? '/otlp', maxBodyBytes: e.FTM_OTLP_MAX_BODY_BYTES ?? 20 * MB, retentionDays: e.FTM_OTLP_RETENTION_DAYS ?? 30 },
+    rateLimit: rateLimitSettings(e, queue),
+    ...(e.FTM_METRICS_TOKEN ? { metricsToken: e.FTM_METRICS_TOKEN } : {}),
+    ...(e.FTM_OPERATOR_TOKEN ? { operatorToken: e.FTM_OPERATOR_TOKEN } : {}),
     ...optionalFields,
   };
 }

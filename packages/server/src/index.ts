@@ -6,3 +6,4 @@ export { openRuntime, openConfiguredDatabase } from './runtime/open-runtime.js';
 export { startWorker } from './runtime/start-worker.js';
 export { loadContract, contractOperations, type OpenApiDocument } from './contract/load-contract.js';
 export { UNIMPLEMENTED_OPERATIONS } from './contract/unimplemented-operations.js';
+export { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './http/rate-limits.js';

@@ -5011,11 +5011,13 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Too many requests. */
+        /** @description Too many requests: the API key's quota, the resolve quota, or the client address's failed-authentication quota is used up (`FTM_RATE_LIMIT_*`). */
         RateLimited: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
                 "Retry-After": components["headers"]["RetryAfter"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
@@ -5084,6 +5086,10 @@ export interface components {
         IdempotentReplayed: "true";
         /** @description Seconds to wait before retrying. */
         RetryAfter: number;
+        /** @description The quota policy that counted this request (IETF draft-ietf-httpapi-ratelimit-headers): `"<policy>";q=<requests>;w=<window seconds>`. Policies: `key` (requests per API key), `resolve` (per API key on `GET /production-pointers/resolve`), `auth-failures` (failed authentications per client address). */
+        RateLimitPolicy: string;
+        /** @description What is left of that quota: `"<policy>";r=<remaining requests>;t=<seconds until the window resets>`. */
+        RateLimit: string;
         /** @description Entity tag of the representation. */
         ETag: string;
     };
