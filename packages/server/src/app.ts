@@ -35,7 +35,7 @@ import { lazyChildLoggerFactory } from './http/lazy-request-logger.js';
 
 /** What {@link buildApp} needs: parsed config, the services, and the process logger. */
 export interface BuildAppOptions {
-  readonly config: Pick<FtmConfig, 'corsOrigins' | 'bodyLimitBytes'> & { readonly otlp?: Pick<FtmConfig['otlp'], 'pathPrefix' | 'maxBodyBytes'> } & Partial<Pick<FtmConfig, 'rateLimit' | 'metricsToken' | 'operatorToken'>>;
+  readonly config: Pick<FtmConfig, 'corsOrigins' | 'bodyLimitBytes'> & { readonly otlp?: Pick<FtmConfig['otlp'], 'pathPrefix' | 'maxBodyBytes'> } & Partial<Pick<FtmConfig, 'rateLimit' | 'trustProxy' | 'metricsToken' | 'operatorToken'>>;
   readonly ftm: Ftm;
   readonly logger: Logger;
   /** The OpenAPI document served at /openapi.json and /docs (default: docs/openapi.yaml). */
@@ -99,6 +99,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: config.bodyLimitBytes,
+    trustProxy: trustProxyOption(config.trustProxy),
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : uuidv7();
@@ -191,6 +192,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   return app;
+}
+
+/** FTM_TRUST_PROXY as Fastify takes it: a hop count becomes "trust the first n hops". */
+function trustProxyOption(trust: FtmConfig['trustProxy'] | undefined): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return Array.isArray(trust) ? [...trust] : trust === true;
 }
 
 const METHOD_SLOT: Readonly<Record<string, number>> = { GET: 0, POST: 1, PATCH: 2, DELETE: 3, PUT: 4, HEAD: 5, OPTIONS: 6 };

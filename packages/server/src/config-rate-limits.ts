@@ -15,7 +15,16 @@ export const RateLimitEnv = {
   FTM_RATE_LIMIT_PER_KEY: count('requests'),
   FTM_RATE_LIMIT_RESOLVE_PER_KEY: count('requests'),
   FTM_RATE_LIMIT_AUTH_FAILURES: count('failed authentications'),
+  FTM_TRUST_PROXY: z.preprocess(blankToUndefined, z.string().regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'must be true, false, a hop count, or comma-separated proxy addresses/CIDRs').optional()),
 };
+
+/** Fastify's trustProxy from FTM_TRUST_PROXY: whose X-Forwarded-For names the client address. */
+export function trustProxySetting(raw: string | undefined): boolean | number | string[] {
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw.split(',').map((a) => a.trim());
+}
 
 type RateLimitEnvValues = { [K in keyof typeof RateLimitEnv]?: z.infer<(typeof RateLimitEnv)[K]> };
 

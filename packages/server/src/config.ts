@@ -3,7 +3,7 @@ import { DEFAULT_DEDUP_MEMORY_BYTES, parseSecretsKey } from '@ftm/core';
 import { z } from 'zod';
 import { parseProviderSettings, ProviderEnvSchema, type ProviderSettings } from './provider-config.js';
 import { readSecretFiles } from './secret-files.js';
-import { RateLimitEnv, rateLimitSettings } from './config-rate-limits.js';
+import { RateLimitEnv, rateLimitSettings, trustProxySetting } from './config-rate-limits.js';
 import type { RateLimitSettings } from './http/rate-limits.js';
 
 /** Every variable that holds a secret (each also read from `<NAME>_FILE`); the list lives in secret-files.ts. */
@@ -51,6 +51,8 @@ export interface FtmConfig {
   readonly otlp: { readonly pathPrefix: string; readonly maxBodyBytes: number; readonly retentionDays: number };
   /** FTM_RATE_LIMIT_*: per API key, the resolve hot path, failed authentications per address. */
   readonly rateLimit: RateLimitSettings;
+  /** FTM_TRUST_PROXY: which proxies' X-Forwarded-For gives the client address (rate limits, logs). */
+  readonly trustProxy: boolean | number | readonly string[];
   /** FTM_METRICS_TOKEN: the bearer credential of `GET /metrics` (not an API key). */
   readonly metricsToken?: string;
   /** FTM_OPERATOR_TOKEN: the bearer credential of the operator routes (`/tenants`). */
@@ -225,6 +227,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     // OTLP recommends a 20 MiB limit (before and after decompression); spans are kept 30 days.
     otlp: { pathPrefix: e.FTM_OTLP_PATH_PREFIX ?? '/otlp', maxBodyBytes: e.FTM_OTLP_MAX_BODY_BYTES ?? 20 * MB, retentionDays: e.FTM_OTLP_RETENTION_DAYS ?? 30 },
     rateLimit: rateLimitSettings(e, queue),
+    trustProxy: trustProxySetting(e.FTM_TRUST_PROXY),
     ...(e.FTM_METRICS_TOKEN ? { metricsToken: e.FTM_METRICS_TOKEN } : {}),
     ...(e.FTM_OPERATOR_TOKEN ? { operatorToken: e.FTM_OPERATOR_TOKEN } : {}),
     ...optionalFields,

@@ -27,8 +27,8 @@ afterAll(async () => {
 });
 
 /** An API instance over the file's database with these limits; `request` as the test app's. */
-async function limitedApp(rateLimit: RateLimitSettings): Promise<TestApp> {
-  const app = await buildApp({ config: { corsOrigins: [], bodyLimitBytes: 1024 * 1024, rateLimit }, ftm: base.ftm, logger: createLogger({ level: 'silent' }) });
+async function limitedApp(rateLimit: RateLimitSettings, trustProxy: boolean | number = false): Promise<TestApp> {
+  const app = await buildApp({ config: { corsOrigins: [], bodyLimitBytes: 1024 * 1024, rateLimit, trustProxy }, ftm: base.ftm, logger: createLogger({ level: 'silent' }) });
   opened.push(app);
   return {
     ...base,
@@ -114,6 +114,14 @@ describe('rate limits on failed authentication per client address', () => {
   });
 });
 
+describe('client addresses behind a load balancer (FTM_TRUST_PROXY)', () => {
+  it('counts failed authentications per forwarded client address when the proxy is trusted', async () => {
+    const t = await limitedApp(limits({ authFailuresPerAddress: 1 }), 1);
+    const viaProxy = (client: string) => t.request('ftm_sk_wrong_key', { url: '/projects', ...from('10.0.0.2'), headers: { 'x-forwarded-for': client } });
+    expect([(await viaProxy('203.0.113.7')).statusCode, (await viaProxy('203.0.113.7')).statusCode, (await viaProxy('198.51.100.9')).statusCode]).toEqual([401, 429, 401]);
+  });
+});
+
 describe('rate limits shared through Redis', () => {
   const prefix = `ftm-test:rate-limit:${randomBytes(6).toString('hex')}:`;
   afterAll(async () => {
@@ -146,5 +154,9 @@ describe('FTM_RATE_LIMIT_* settings', () => {
     expect(
       loadConfig({ FTM_RATE_LIMIT_ENABLED: 'false', FTM_RATE_LIMIT_WINDOW_SECONDS: '10', FTM_RATE_LIMIT_PER_KEY: '50', FTM_RATE_LIMIT_RESOLVE_PER_KEY: '500', FTM_RATE_LIMIT_AUTH_FAILURES: '5' }).rateLimit,
     ).toEqual({ enabled: false, windowMs: 10_000, perKey: 50, resolvePerKey: 500, authFailuresPerAddress: 5 });
+    expect([loadConfig({}).trustProxy, loadConfig({ FTM_TRUST_PROXY: 'true' }).trustProxy, loadConfig({ FTM_TRUST_PROXY: '2' }).trustProxy]).toEqual([false, true, 2]);
+    expect(loadConfig({ FTM_TRUST_PROXY: '10.0.0.0/8, 192.168.1.1' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.1']);
+    expect(() => loadConfig({ FTM_RATE_LIMIT_PER_KEY: 'lots' })).toThrow(/FTM_RATE_LIMIT_PER_KEY: must be a whole number of requests/);
+    expect(() => loadConfig({ FTM_TRUST_PROXY: 'everyone' })).toThrow(/FTM_TRUST_PROXY: must be true, false/);
   });
 });
