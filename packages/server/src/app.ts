@@ -1,12 +1,13 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Tracer } from '@opentelemetry/api';
-import { countGateDenials, defaultFtmMetrics, GateDeniedError, uuidv7, type Ftm, type FtmMetrics, type HistogramSeries } from '@ftm/core';
+import { countGateDenials, defaultFtmMetrics, GateDeniedError, uuidv7, type Ftm, type FtmMetrics } from '@ftm/core';
 import type { FtmConfig } from './config.js';
 import { authHook, requestIdHook } from './http/auth-hook.js';
 import { registerCors } from './http/cors.js';
 import { registerIdempotency } from './http/idempotency-hooks.js';
 import { registerRateLimits } from './http/rate-limits.js';
+import { metricsAuthHook } from './http/metrics-auth.js';
 import { problem, problemFor } from './http/problem.js';
 import { loadContract, type OpenApiDocument } from './contract/load-contract.js';
 import { healthRoutes } from './routes/health/index.js';
@@ -74,7 +75,6 @@ const API_ROUTES: readonly FastifyPluginAsync<{ ftm: Ftm }>[] = [
   eventsRoutes,
   uploadRoutes,
   datasetRoutes,
-  metricsRoutes,
   (api, { ftm }) => ftJobRoutes(ftm.fineTuning)(api, { ftm }),
   (api, { ftm }) => approvalRoutes(ftm.fineTuning)(api, { ftm }),
   (api, { ftm }) => evalSuiteRoutes(ftm.evals)(api, { ftm }),
@@ -177,6 +177,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await open.register(docsRoutes, { contract });
     await open.register(providerWebhookRoutes(ftm.fineTuning));
   });
+  // The scrape: its own credential (FTM_METRICS_TOKEN), not an API key, and no rate limit.
+  await app.register(async (scrape) => {
+    scrape.addHook('onRequest', metricsAuthHook(ftm, config.metricsToken));
+    await scrape.register(metricsRoutes, { ftm });
+  });
 
   // The OTLP receiver: API-key auth, OTLP's own bodies and error answers, no Idempotency-Key.
   await app.register(otlpRoutes, { ftm, options: config.otlp ?? DEFAULT_OTLP_OPTIONS });
@@ -200,6 +205,11 @@ function trustProxyOption(trust: FtmConfig['trustProxy'] | undefined): boolean |
   return Array.isArray(trust) ? [...trust] : trust === true;
 }
 
+/** One latency series with its labels resolved: observing it costs no label lookup. */
+interface HistogramSeries {
+  observe(value: number): void;
+}
+
 const METHOD_SLOT: Readonly<Record<string, number>> = { GET: 0, POST: 1, PATCH: 2, DELETE: 3, PUT: 4, HEAD: 5, OPTIONS: 6 };
 
 /**
@@ -213,7 +223,7 @@ function latencySeries(metrics: FtmMetrics): (config: object | undefined, route:
     const slot = METHOD_SLOT[method];
     // Fastify gives every route (and the not-found handler) a config object; without one, or for
     // an unusual method, the series is looked up by its labels.
-    if (slot === undefined || config === undefined) return metrics.httpRequestDuration.series({ route, method, status });
+    if (slot === undefined || config === undefined) return metrics.httpRequestDuration.labels({ route, method, status });
     let series = byRoute.get(config);
     if (!series) {
       series = new Map();
@@ -221,7 +231,7 @@ function latencySeries(metrics: FtmMetrics): (config: object | undefined, route:
     }
     let found = series.get(status * 8 + slot);
     if (!found) {
-      found = metrics.httpRequestDuration.series({ route, method, status });
+      found = metrics.httpRequestDuration.labels({ route, method, status });
       series.set(status * 8 + slot, found);
     }
     return found;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { createFtm, createFtmMetrics, FsBlobStore, LocalGovernanceEngine, openQueue, uuidv7, type Ftm, type FtmMetrics } from '@ftm/core';
+import { createFtm, createFtmMetrics, FsBlobStore, LocalGovernanceEngine, metricValue, openQueue, uuidv7, type Ftm, type FtmMetrics } from '@ftm/core';
 import { createPgliteTestDatabase, type TestDatabase } from '../../core/test/support/databases.js';
 import { seedTenant, testContext } from '../../core/test/support/fixtures.js';
 import { startReceiver, type TestReceiver } from '../../core/test/webhooks/support/receiver.js';
@@ -21,6 +21,8 @@ let blobDir: string;
 let tenantId: string;
 let adminKey: string;
 let memberKey: string;
+let tokenApp: FastifyInstance;
+const METRICS_TOKEN = 'metrics-token-0123456789abcdef0123456789abcdef';
 const contract = new ContractValidator();
 
 beforeAll(async () => {
@@ -43,12 +45,14 @@ beforeAll(async () => {
   });
   app = await buildApp({ config: { corsOrigins: [], bodyLimitBytes: 1024 * 1024 }, ftm, logger: createLogger({ level: 'silent' }), metrics });
   await app.ready();
+  tokenApp = await buildApp({ config: { corsOrigins: [], bodyLimitBytes: 1024 * 1024, metricsToken: METRICS_TOKEN }, ftm, logger: createLogger({ level: 'silent' }), metrics });
   ({ tenantId } = await seedTenant(ftm.database));
   const admin = testContext({ tenantId, role: 'admin' });
   adminKey = (await ftm.auth.createApiKey(admin, { name: 'admin', role: 'admin' })).secret;
   memberKey = (await ftm.auth.createApiKey(admin, { name: 'member', role: 'member' })).secret;
 });
 afterAll(async () => {
+  await tokenApp?.close();
   await app?.close();
   await ftm?.close().catch(() => undefined);
   await t?.dispose();
@@ -64,7 +68,7 @@ function request(key: string | null, options: InjectOptions) {
 
 /** Scrapes /metrics and returns its sample lines by series (`name{labels}` → value). */
 async function scrape(): Promise<Map<string, number>> {
-  const res = await request(memberKey, { url: '/metrics' });
+  const res = await request(adminKey, { url: '/metrics' });
   expect(res.statusCode).toBe(200);
   expect(contract.check('GET', '/metrics', res)).toEqual([]);
   const samples = new Map<string, number>();
@@ -77,15 +81,33 @@ async function scrape(): Promise<Map<string, number>> {
 }
 
 describe('GET /metrics', () => {
-  it('refuses a scrape without a bearer key, as the contract says', async () => {
+  it('refuses a scrape without a credential, as the contract says', async () => {
     const res = await request(null, { url: '/metrics' });
     expect(res.statusCode).toBe(401);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(contract.check('GET', '/metrics', res)).toEqual([]);
   });
 
-  it('serves the Prometheus text format 0.0.4 with every FTM metric family', async () => {
-    const res = await request(memberKey, { url: '/metrics' });
+  it('without FTM_METRICS_TOKEN, accepts an admin API key and refuses a member key', async () => {
+    expect((await request(adminKey, { url: '/metrics' })).statusCode).toBe(200);
+    const member = await request(memberKey, { url: '/metrics' });
+    expect(member.statusCode).toBe(403);
+    expect(contract.check('GET', '/metrics', member)).toEqual([]);
+  });
+
+  it('with FTM_METRICS_TOKEN, accepts that token and no API key', async () => {
+    const scrapeWith = (credential: string) => tokenApp.inject({ url: '/metrics', headers: { authorization: `Bearer ${credential}` } });
+    const ok = await scrapeWith(METRICS_TOKEN);
+    expect(ok.statusCode).toBe(200);
+    expect(contract.check('GET', '/metrics', ok)).toEqual([]);
+    expect((await scrapeWith(adminKey)).statusCode).toBe(401);
+    expect((await scrapeWith(`${METRICS_TOKEN}x`)).statusCode).toBe(401);
+    // The token is no API key either.
+    expect((await tokenApp.inject({ url: '/projects', headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).statusCode).toBe(401);
+  });
+
+  it('serves the Prometheus text format 0.0.4 with every FTM metric family and the process metrics', async () => {
+    const res = await request(adminKey, { url: '/metrics' });
     expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     for (const [name, type] of [
       ['ftm_http_request_duration_seconds', 'histogram'],
@@ -93,8 +115,17 @@ describe('GET /metrics', () => {
       ['ftm_job_duration_seconds', 'histogram'],
       ['ftm_gate_denials_total', 'counter'],
       ['ftm_webhook_delivery_attempts_total', 'counter'],
+      ['ftm_webhook_dead_letter_deliveries', 'gauge'],
+      ['ftm_outbox_backlog_events', 'gauge'],
+      ['ftm_outbox_oldest_undispatched_age_seconds', 'gauge'],
+      ['ftm_provider_requests_total', 'counter'],
+      ['ftm_dataset_build_duration_seconds', 'histogram'],
+      ['ftm_eval_run_duration_seconds', 'histogram'],
       ['ftm_ft_job_cost_estimated_usd', 'gauge'],
       ['ftm_ft_job_cost_actual_usd', 'gauge'],
+      ['nodejs_heap_size_used_bytes', 'gauge'],
+      ['nodejs_eventloop_lag_p99_seconds', 'gauge'],
+      ['nodejs_gc_duration_seconds', 'histogram'],
     ]) {
       expect(res.body).toContain(`# TYPE ${name} ${type}\n`);
     }
@@ -107,7 +138,7 @@ describe('GET /metrics', () => {
     await request(memberKey, { url: '/projects' });
     const samples = await scrape();
     expect(samples.get('ftm_http_request_duration_seconds_count{route="/model-versions/:id",method="GET",status="404"}')).toBe(2);
-    expect(samples.get('ftm_http_request_duration_seconds_bucket{route="/model-versions/:id",method="GET",status="404",le="+Inf"}')).toBe(2);
+    expect(samples.get('ftm_http_request_duration_seconds_bucket{le="+Inf",route="/model-versions/:id",method="GET",status="404"}')).toBe(2);
     expect(samples.get('ftm_http_request_duration_seconds_count{route="/projects",method="GET",status="200"}')).toBe(1);
     // no raw ids in labels: the route template keeps the series count bounded
     expect([...samples.keys()].some((k) => k.includes(missing))).toBe(false);
@@ -151,7 +182,7 @@ describe('worker metrics in the same process', () => {
         payload: { name: 'metrics-bot', provider: 'openai', provider_model_id: `ft:gpt-4o-mini:acme::${uuidv7()}`, base_model: 'gpt-4o-mini' },
       });
       expect(created.statusCode).toBe(201);
-      await vi.waitFor(() => expect(metrics.webhookAttempts.value({ outcome: 'succeeded' })).toBe(1), { timeout: 20_000, interval: 100 });
+      await vi.waitFor(async () => expect(await metricValue(metrics.webhookAttempts, { outcome: 'succeeded' })).toBe(1), { timeout: 20_000, interval: 100 });
     } finally {
       await worker.stop(5_000);
     }

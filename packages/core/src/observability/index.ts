@@ -1,7 +1,15 @@
-export { PROMETHEUS_CONTENT_TYPE, escapeHelp, escapeLabelValue, formatValue, type Labels } from './exposition.js';
-export { Counter } from './counter.js';
-export { Gauge } from './gauge.js';
-export { Histogram, type HistogramSeries } from './histogram.js';
-export { MetricsRegistry } from './metrics-registry.js';
-export { createFtmMetrics, defaultFtmMetrics, countGateDenials, HTTP_DURATION_BUCKETS, JOB_DURATION_BUCKETS, type FtmMetrics, type JobOutcome } from './ftm-metrics.js';
-export { sampleQueueDepth, sampleFtJobCosts, sampleRuntimeGauges, DEFAULT_SAMPLE_TIMEOUT_MS, type RuntimeGaugeSources } from './sample-runtime-gauges.js';
+export {
+  createFtmMetrics,
+  defaultFtmMetrics,
+  countGateDenials,
+  metricValue,
+  HTTP_DURATION_BUCKETS,
+  JOB_DURATION_BUCKETS,
+  RUN_DURATION_BUCKETS,
+  PROMETHEUS_CONTENT_TYPE,
+  type FtmMetrics,
+  type FtmMetricsOptions,
+  type JobOutcome,
+} from './ftm-metrics.js';
+export { sampleQueueDepth, sampleFtJobCosts, sampleOutbox, sampleWebhookDeadLetters, sampleRuntimeGauges, DEFAULT_SAMPLE_TIMEOUT_MS, type RuntimeGaugeSources } from './sample-runtime-gauges.js';
+export { recordProviderCalls, isProviderDependency } from './provider-calls.js';

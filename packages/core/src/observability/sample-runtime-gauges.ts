@@ -11,6 +11,8 @@ export interface RuntimeGaugeSources {
   readonly queue: Queue;
   readonly db: Kysely<DB>;
   readonly timeoutMs?: number;
+  /** The clock the outbox age is measured with (default: the system clock). */
+  readonly now?: () => Date;
 }
 
 async function withinTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
@@ -75,7 +77,54 @@ export async function sampleFtJobCosts(metrics: FtmMetrics, db: Kysely<DB>, time
   }
 }
 
+/**
+ * Samples the outbox backlog: events not yet dispatched and the age of the oldest (0 when none).
+ * A growing age means the relay is stuck (no worker, or the queue refuses); webhooks, audit
+ * forwarding and job dispatch all wait behind it. Reads the partial index of pending events.
+ */
+export async function sampleOutbox(metrics: FtmMetrics, db: Kysely<DB>, now: Date, timeoutMs = DEFAULT_SAMPLE_TIMEOUT_MS): Promise<void> {
+  try {
+    const row = await withinTimeout(
+      db
+        .selectFrom('outbox_events')
+        .select((eb) => [eb.fn.countAll<string>().as('pending'), eb.fn.min('occurred_at').as('oldest')])
+        .where('dispatched_at', 'is', null)
+        .executeTakeFirstOrThrow(),
+      timeoutMs,
+    );
+    const oldest = row.oldest === null ? null : new Date(row.oldest as unknown as string | Date);
+    metrics.outboxBacklog.set(Number(row.pending));
+    metrics.outboxOldestAge.set(oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0);
+    metrics.collectorUp.set({ collector: 'outbox' }, 1);
+  } catch {
+    metrics.outboxBacklog.reset();
+    metrics.outboxOldestAge.reset();
+    metrics.collectorUp.set({ collector: 'outbox' }, 0);
+  }
+}
+
+/** Samples how many webhook deliveries are dead letters (every tenant: an operator total). */
+export async function sampleWebhookDeadLetters(metrics: FtmMetrics, db: Kysely<DB>, timeoutMs = DEFAULT_SAMPLE_TIMEOUT_MS): Promise<void> {
+  try {
+    const row = await withinTimeout(
+      db.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'dead_letter').executeTakeFirstOrThrow(),
+      timeoutMs,
+    );
+    metrics.webhookDeadLetters.set(Number(row.n));
+    metrics.collectorUp.set({ collector: 'webhook_dead_letters' }, 1);
+  } catch {
+    metrics.webhookDeadLetters.reset();
+    metrics.collectorUp.set({ collector: 'webhook_dead_letters' }, 0);
+  }
+}
+
 /** Takes every scrape-time sample concurrently. */
 export async function sampleRuntimeGauges(metrics: FtmMetrics, sources: RuntimeGaugeSources): Promise<void> {
-  await Promise.all([sampleQueueDepth(metrics, sources.queue, sources.timeoutMs), sampleFtJobCosts(metrics, sources.db, sources.timeoutMs)]);
+  const now = sources.now?.() ?? new Date();
+  await Promise.all([
+    sampleQueueDepth(metrics, sources.queue, sources.timeoutMs),
+    sampleFtJobCosts(metrics, sources.db, sources.timeoutMs),
+    sampleOutbox(metrics, sources.db, now, sources.timeoutMs),
+    sampleWebhookDeadLetters(metrics, sources.db, sources.timeoutMs),
+  ]);
 }

@@ -57,6 +57,28 @@ export interface HttpResponse<T> {
   readonly body: T;
 }
 
+/** What one attempt of an HttpClient call came to: the answer's status, or why there was none. */
+export interface HttpAttempt {
+  /** The client's name ("openai", "orchestrator", …). */
+  readonly dependency: string;
+  readonly status: number | 'timeout' | 'network_error';
+}
+
+const attemptObservers = new Set<(attempt: HttpAttempt) => void>();
+
+/**
+ * Calls `observer` after every attempt of every HttpClient of this process (every outbound call
+ * to a provider or integration passes here); returns how to stop. Observers must not throw.
+ */
+export function observeHttpAttempts(observer: (attempt: HttpAttempt) => void): () => void {
+  attemptObservers.add(observer);
+  return () => void attemptObservers.delete(observer);
+}
+
+function notifyAttempt(attempt: HttpAttempt): void {
+  for (const observer of attemptObservers) observer(attempt);
+}
+
 const RETRYABLE_STATUS = new Set([408, 409, 425, 429, 500, 502, 503, 504]);
 const MAX_RETRY_AFTER_MS = 60_000;
 
@@ -122,8 +144,11 @@ export class HttpClient {
     let lastError: unknown;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       let retryAfterMs: number | undefined;
+      let answered = false;
       try {
         const res = await this.#attempt(req);
+        answered = true;
+        if (attemptObservers.size > 0) notifyAttempt({ dependency: this.#o.name, status: res.status });
         if (res.status < 400) {
           this.#recordSuccess();
           return { status: res.status, headers: res.headers, body: (await readBody(res)) as T };
@@ -138,6 +163,9 @@ export class HttpClient {
       } catch (error) {
         if (error instanceof HttpStatusError && !RETRYABLE_STATUS.has(error.status)) throw error;
         if (req.signal?.aborted) throw error;
+        if (!answered && attemptObservers.size > 0) {
+          notifyAttempt({ dependency: this.#o.name, status: (error as Error).name === 'TimeoutError' ? 'timeout' : 'network_error' });
+        }
         lastError = error;
       }
       if (attempt < maxAttempts) {

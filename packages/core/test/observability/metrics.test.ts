@@ -2,89 +2,104 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgliteTestDatabase, type TestDatabase } from '../support/databases.js';
 import { seedTenant, testContext } from '../support/fixtures.js';
 import { makeDeps, seedDataset } from '../ft-jobs/ft-job-test-kit.js';
-import { MetricsRegistry } from '../../src/observability/metrics-registry.js';
-import { countGateDenials, createFtmMetrics } from '../../src/observability/ftm-metrics.js';
-import { sampleFtJobCosts, sampleQueueDepth } from '../../src/observability/sample-runtime-gauges.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { countGateDenials, createFtmMetrics, metricValue } from '../../src/observability/ftm-metrics.js';
+import { isProviderDependency, recordProviderCalls } from '../../src/observability/provider-calls.js';
+import { sampleFtJobCosts, sampleOutbox, sampleQueueDepth, sampleWebhookDeadLetters } from '../../src/observability/sample-runtime-gauges.js';
+import { HttpClient } from '../../src/shared/http-client.js';
 import { openQueue } from '../../src/adapters/open-queue.js';
 import { ManualClock } from '../../src/shared/clock.js';
+import { uuidv7 } from '../../src/shared/ids.js';
 import { createFtJob } from '../../src/ft-jobs/create-ft-job.js';
 import { submitFtJob } from '../../src/ft-jobs/submit-ft-job.js';
 import { pollFtJob } from '../../src/ft-jobs/poll-ft-job.js';
 import { getFtJob } from '../../src/ft-jobs/get-ft-job.js';
 
-describe('metrics registry text exposition (0.0.4)', () => {
-  it('renders counters and gauges with HELP, TYPE and escaped label values', () => {
-    const r = new MetricsRegistry();
-    const c = r.counter('app_events_total', 'Events seen.\nBy kind \\ source.', ['kind']);
-    const g = r.gauge('app_temperature', 'Current temperature.');
-    c.inc({ kind: 'a"b\\c\nd' });
-    c.inc({ kind: 'a"b\\c\nd' }, 2.5);
-    g.set({}, -Infinity);
-    expect(r.render()).toBe(
-      [
-        '# HELP app_events_total Events seen.\\nBy kind \\\\ source.',
-        '# TYPE app_events_total counter',
-        'app_events_total{kind="a\\"b\\\\c\\nd"} 3.5',
-        '# HELP app_temperature Current temperature.',
-        '# TYPE app_temperature gauge',
-        'app_temperature -Inf',
-        '',
-      ].join('\n'),
-    );
+describe('FTM metric families on prom-client', () => {
+  it('renders the families with the names, types and labels FTM has always exported', async () => {
+    const m = createFtmMetrics({ processMetrics: false });
+    m.httpRequestDuration.labels({ route: '/x', method: 'GET', status: 200 }).observe(0.02);
+    m.webhookAttempts.inc({ outcome: 'succeeded' });
+    m.queueJobs.set({ state: 'waiting' }, 3);
+    const text = await m.registry.metrics();
+    expect(text).toContain('# TYPE ftm_http_request_duration_seconds histogram\n');
+    expect(text).toContain('ftm_http_request_duration_seconds_bucket{le="0.025",route="/x",method="GET",status="200"} 1\n');
+    expect(text).toContain('ftm_http_request_duration_seconds_count{route="/x",method="GET",status="200"} 1\n');
+    expect(text).toContain('ftm_webhook_delivery_attempts_total{outcome="succeeded"} 1\n');
+    expect(text).toContain('ftm_queue_jobs{state="waiting"} 3\n');
+    expect(m.registry.contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
   });
 
-  it('renders histograms as cumulative buckets ending in +Inf, then sum and count', () => {
-    const r = new MetricsRegistry();
-    const h = r.histogram('app_latency_seconds', 'Latency.', ['route'], [0.1, 1]);
-    for (const v of [0.05, 0.1, 0.5, 3]) h.observe({ route: '/x' }, v);
-    expect(r.render().split('\n')).toEqual([
-      '# HELP app_latency_seconds Latency.',
-      '# TYPE app_latency_seconds histogram',
-      'app_latency_seconds_bucket{route="/x",le="0.1"} 2',
-      'app_latency_seconds_bucket{route="/x",le="1"} 3',
-      'app_latency_seconds_bucket{route="/x",le="+Inf"} 4',
-      'app_latency_seconds_sum{route="/x"} 3.65',
-      'app_latency_seconds_count{route="/x"} 4',
-      '',
-    ]);
+  it('adds the Node.js process metrics: heap, event loop lag, GC, CPU', async () => {
+    const text = await createFtmMetrics().registry.metrics();
+    for (const name of ['nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_gc_duration_seconds', 'process_cpu_seconds_total']) {
+      expect(text).toContain(`# TYPE ${name} `);
+    }
   });
 
-  it('records through a bound series exactly as through observe with the same labels', () => {
-    const r = new MetricsRegistry();
-    const h = r.histogram('app_latency_seconds', 'Latency.', ['route', 'status'], [0.1, 1]);
-    const series = h.series({ route: '/x', status: 200 });
-    for (const v of [0.05, 0.1, 0.5, 3, Number.NaN]) series.observe(v);
-    h.observe({ route: '/x', status: 200 }, 0.2);
-    expect(h.snapshot({ route: '/x', status: 200 })).toEqual({ count: 5, sum: 3.85 });
-    expect(r.render()).toContain('app_latency_seconds_bucket{route="/x",status="200",le="1"} 4\n');
-    expect(() => h.series({ route: '/x' })).toThrow(/takes the labels/);
-  });
-
-  it('refuses a decreasing counter, unknown or missing labels, bad names, unsorted buckets and duplicate families', () => {
-    const r = new MetricsRegistry();
-    const c = r.counter('x_total', 'x', ['a']);
-    expect(() => c.inc({ a: '1' }, -1)).toThrow(RangeError);
-    expect(() => c.inc({ b: '1' })).toThrow(/takes the labels \[a\]/);
-    expect(() => c.inc({ a: '1', b: '2' })).toThrow(/takes the labels \[a\]/);
-    expect(() => c.inc({})).toThrow(TypeError);
-    expect(() => r.counter('x_total', 'again')).toThrow(/registered twice/);
-    expect(() => r.gauge('1bad', 'x')).toThrow(/invalid metric name/);
-    expect(() => r.gauge('ok', 'x', ['__reserved'])).toThrow(/invalid label name/);
-    expect(() => r.histogram('h', 'x', ['le'], [1])).toThrow(/invalid label name/);
-    expect(() => r.histogram('h2', 'x', [], [1, 1])).toThrow(/strictly increasing/);
-  });
-
-  it('counts a gate denial once per denying gate, not the gates that passed', () => {
-    const m = createFtmMetrics();
+  it('counts a gate denial once per denying gate, not the gates that passed', async () => {
+    const m = createFtmMetrics({ processMetrics: false });
     countGateDenials(m, [
       { gate: 'dataset_ready', verdict: 'pass' },
       { gate: 'governance', verdict: 'deny' },
       { gate: 'cost_approval', verdict: 'skipped' },
     ]);
     countGateDenials(m, []);
-    expect(m.gateDenials.value({ gate: 'governance' })).toBe(1);
-    expect(m.gateDenials.value({ gate: 'unknown' })).toBe(1);
-    expect(m.registry.render()).not.toContain('gate="dataset_ready"');
+    expect(await metricValue(m.gateDenials, { gate: 'governance' })).toBe(1);
+    expect(await metricValue(m.gateDenials, { gate: 'unknown' })).toBe(1);
+    expect(await m.registry.metrics()).not.toContain('gate="dataset_ready"');
+  });
+});
+
+describe('provider calls', () => {
+  let server: Server;
+  let base = '';
+  const answers: number[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const status = answers.shift() ?? 200;
+      if (status === 0) return; // never answers: the client's timeout fires
+      res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('counts every attempt of a provider call by provider and status, and no Orchestrator-family call', async () => {
+    const m = createFtmMetrics({ processMetrics: false });
+    const stop = recordProviderCalls(m);
+    expect(recordProviderCalls(m)).toBeTypeOf('function'); // a second registration counts nothing twice
+    try {
+      const sleep = async () => undefined;
+      const provider = new HttpClient({ name: 'together', baseUrl: base, sleep, timeoutMs: 300, retry: { maxAttempts: 3 } });
+      answers.push(503, 200);
+      await provider.request({ method: 'GET', path: '/v1/fine-tunes' });
+      answers.push(400);
+      await expect(provider.request({ method: 'POST', path: '/v1/fine-tunes', body: {} })).rejects.toThrow(/HTTP 400/);
+      answers.push(0, 200);
+      await provider.request({ method: 'GET', path: '/v1/files' });
+      answers.push(200);
+      await new HttpClient({ name: 'orchestrator', baseUrl: base, sleep }).request({ method: 'GET', path: '/v1/ping' });
+      const dead = new HttpClient({ name: 'openai', baseUrl: 'http://127.0.0.1:1', sleep, retry: { maxAttempts: 1 } });
+      await expect(dead.request({ method: 'GET', path: '/v1/models' })).rejects.toThrow();
+    } finally {
+      stop();
+    }
+    const text = await m.registry.metrics();
+    const samples = text.split('\n').filter((l) => l.startsWith('ftm_provider_requests_total{')).sort();
+    expect(samples).toEqual([
+      'ftm_provider_requests_total{provider="openai",status="network_error"} 1',
+      'ftm_provider_requests_total{provider="together",status="200"} 2',
+      'ftm_provider_requests_total{provider="together",status="400"} 1',
+      'ftm_provider_requests_total{provider="together",status="503"} 1',
+      'ftm_provider_requests_total{provider="together",status="timeout"} 1',
+    ]);
+    expect(isProviderDependency('orchestrator')).toBe(false);
   });
 });
 
@@ -97,27 +112,27 @@ describe('scrape-time samples', () => {
 
   it('samples the queue depth by state', async () => {
     const queue = openQueue({ type: 'local', database: t.database });
-    const m = createFtmMetrics();
+    const m = createFtmMetrics({ processMetrics: false });
     await queue.enqueue('metrics.sample', { n: 1 });
     await queue.enqueue('metrics.sample', { n: 2 });
     await queue.enqueue('metrics.sample', { n: 3 }, { delayMs: 60_000 });
     await sampleQueueDepth(m, queue);
-    expect(m.queueJobs.value({ state: 'waiting' })).toBe(2);
-    expect(m.queueJobs.value({ state: 'delayed' })).toBe(1);
-    expect(m.collectorUp.value({ collector: 'queue_depth' })).toBe(1);
+    expect((await metricValue(m.queueJobs, { state: 'waiting' }))).toBe(2);
+    expect((await metricValue(m.queueJobs, { state: 'delayed' }))).toBe(1);
+    expect((await metricValue(m.collectorUp, { collector: 'queue_depth' }))).toBe(1);
   });
 
   it('reports the queue collector down, with no stale depth, when the queue does not answer in time', async () => {
     const queue = openQueue({ type: 'local', database: t.database });
-    const m = createFtmMetrics();
+    const m = createFtmMetrics({ processMetrics: false });
     await sampleQueueDepth(m, queue);
-    expect(m.registry.render()).toContain('ftm_queue_jobs{state="waiting"}');
+    expect((await m.registry.metrics())).toContain('ftm_queue_jobs{state="waiting"}');
     // PGlite is single-session: while this transaction is open the queue's query cannot run.
     await t.database.db.transaction().execute(async () => {
       await sampleQueueDepth(m, queue, 50);
     });
-    expect(m.collectorUp.value({ collector: 'queue_depth' })).toBe(0);
-    expect(m.registry.render()).not.toContain('ftm_queue_jobs{');
+    expect((await metricValue(m.collectorUp, { collector: 'queue_depth' }))).toBe(0);
+    expect((await m.registry.metrics())).not.toContain('ftm_queue_jobs{');
   });
 
   it('sums the estimate and the actual cost of completed fine-tuning jobs by provider', async () => {
@@ -128,17 +143,55 @@ describe('scrape-time samples', () => {
     const datasetId = await seedDataset(deps, tenant);
     const created = await createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18', suffix: 'metrics' } });
     await submitFtJob(deps, { ctx, ftJobId: created.id });
-    const m = createFtmMetrics();
+    const m = createFtmMetrics({ processMetrics: false });
     await sampleFtJobCosts(m, t.database.db);
-    expect(m.registry.render()).not.toContain('ftm_ft_job_cost_actual_usd{'); // still running: not counted
+    expect((await m.registry.metrics())).not.toContain('ftm_ft_job_cost_actual_usd{'); // still running: not counted
     for (let i = 0; i < 30 && !(await pollFtJob(deps, { ctx, ftJobId: created.id })).terminal; i++) clock.advance(1_000);
     const done = await getFtJob(deps, { ctx, id: created.id });
     expect(done.status).toBe('completed');
 
     await sampleFtJobCosts(m, t.database.db);
-    expect(m.ftJobsCosted.value({ provider: 'simulated' })).toBe(1);
-    expect(m.ftJobCostEstimated.value({ provider: 'simulated' })).toBeCloseTo(done.estimated_cost_usd!, 6);
-    expect(m.ftJobCostActual.value({ provider: 'simulated' })).toBeCloseTo(done.actual_cost_usd!, 6);
-    expect(m.collectorUp.value({ collector: 'ft_job_costs' })).toBe(1);
+    expect((await metricValue(m.ftJobsCosted, { provider: 'simulated' }))).toBe(1);
+    expect((await metricValue(m.ftJobCostEstimated, { provider: 'simulated' }))).toBeCloseTo(done.estimated_cost_usd!, 6);
+    expect((await metricValue(m.ftJobCostActual, { provider: 'simulated' }))).toBeCloseTo(done.actual_cost_usd!, 6);
+    expect((await metricValue(m.collectorUp, { collector: 'ft_job_costs' }))).toBe(1);
+  });
+
+  it('samples the outbox backlog and the age of its oldest undispatched event', async () => {
+    const db = t.database.db;
+    const tenant = await seedTenant(t.database);
+    // The fine-tuning case above left undispatched events; dispatch all but one of a new tenant's.
+    await db.updateTable('outbox_events').set({ dispatched_at: new Date() }).where('dispatched_at', 'is', null).execute();
+    const m = createFtmMetrics({ processMetrics: false });
+    await sampleOutbox(m, db, new Date());
+    expect([await metricValue(m.outboxBacklog), await metricValue(m.outboxOldestAge), await metricValue(m.collectorUp, { collector: 'outbox' })]).toEqual([0, 0, 1]);
+
+    const occurredAt = new Date('2026-06-01T00:00:00Z');
+    await db
+      .insertInto('outbox_events')
+      .values({ id: uuidv7(), tenant_id: tenant.tenantId, type: 'metrics.test', resource_type: 'test', resource_id: uuidv7(), payload: {}, occurred_at: occurredAt } as never)
+      .execute();
+    await sampleOutbox(m, db, new Date(occurredAt.getTime() + 90_000));
+    expect([await metricValue(m.outboxBacklog), await metricValue(m.outboxOldestAge)]).toEqual([1, 90]);
+  });
+
+  it('samples the webhook dead letters of every tenant', async () => {
+    const db = t.database.db;
+    const m = createFtmMetrics({ processMetrics: false });
+    await sampleWebhookDeadLetters(m, db);
+    expect(await metricValue(m.webhookDeadLetters)).toBe(0);
+    const tenant = await seedTenant(t.database);
+    const endpointId = uuidv7();
+    await db.insertInto('webhook_endpoints').values({ id: endpointId, tenant_id: tenant.tenantId, url: 'https://receiver.example.com/hook', created_by: 'test' } as never).execute();
+    for (const status of ['dead_letter', 'pending']) {
+      const eventId = uuidv7();
+      await db
+        .insertInto('outbox_events')
+        .values({ id: eventId, tenant_id: tenant.tenantId, type: 'metrics.test', resource_type: 'test', payload: {}, dispatched_at: new Date() } as never)
+        .execute();
+      await db.insertInto('webhook_deliveries').values({ id: uuidv7(), tenant_id: tenant.tenantId, endpoint_id: endpointId, event_id: eventId, event_type: 'metrics.test', status } as never).execute();
+    }
+    await sampleWebhookDeadLetters(m, db);
+    expect([await metricValue(m.webhookDeadLetters), await metricValue(m.collectorUp, { collector: 'webhook_dead_letters' })]).toEqual([1, 1]);
   });
 });

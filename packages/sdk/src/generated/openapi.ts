@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Prometheus text exposition: request latency, queue depth, job durations, gate denials, webhook success, cost estimate vs actual.
+         * @description Prometheus text exposition: request latency, queue depth and dead letters, job, dataset build and eval run durations, gate denials, webhook delivery outcomes and dead letters, outbox backlog and lag, provider calls by status, cost estimate vs actual, and the Node.js process metrics (heap, event loop, GC). The scrape credential is `FTM_METRICS_TOKEN` as a bearer token; when it is not configured, an admin API key is accepted instead (a member key is 403). Not rate limited.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -5161,7 +5161,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            429: components["responses"]["RateLimited"];
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

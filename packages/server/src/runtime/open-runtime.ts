@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { createDatasetIntegrations, defaultFtmMetrics, createFtm, createGovernanceEngine, openBlobStore, openPglite, openPointerChangeBus, openPostgres, openQueue, type FtmDatabase, type Ftm } from '@ftm/core';
+import { createDatasetIntegrations, defaultFtmMetrics, recordProviderCalls, createFtm, createGovernanceEngine, openBlobStore, openPglite, openPointerChangeBus, openPostgres, openQueue, type FtmDatabase, type Ftm } from '@ftm/core';
 import type { FtmConfig } from '../config.js';
 import { assertSecretsReadable, openSecretKeyring } from './open-secret-keyring.js';
 import { fineTuningProviders, evalProviders } from './provider-wiring.js';
@@ -32,6 +32,8 @@ export async function openRuntime(config: FtmConfig, logger: Logger, options: { 
         ? openQueue({ type: 'redis', url: config.queue.url, logger })
         : openQueue({ type: 'local', database, logger, ...(config.database.kind === 'postgres' ? { url: config.database.url } : {}) });
     const keyring = await openSecretKeyring(config, logger);
+    // Every provider HTTP call of this process (any adapter) is counted by provider and status.
+    recordProviderCalls(defaultFtmMetrics());
     const orchestrator = config.orchestrator ? { baseUrl: config.orchestrator.url, apiKey: config.orchestrator.apiKey } : null;
     const governance = await createGovernanceEngine({ env: config.env, orchestrator });
     const ftm = createFtm({

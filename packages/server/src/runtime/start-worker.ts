@@ -23,7 +23,13 @@ export function startWorker(ftm: Ftm, config: FtmConfig, metrics: FtmMetrics = d
     handlers: { ...webhookJobHandlers(ftm.webhooks), ...datasetJobHandlers(ftm.datasets, recordProcessor, { dedupMemoryBytes: config.datasetDedupMemoryBytes }), ...ftJobHandlers(ftm.fineTuning, ftm.queue), ...evalRunJobHandlers(ftm.evals, (tenantId) => ftm.systemContext(tenantId)) },
     outbox: { database: ftm.database },
     logger: ftm.logger,
-    onJobFinished: (e) => metrics.jobDuration.observe({ job: e.name, outcome: e.outcome }, e.durationMs / 1000),
+    onJobFinished: (e) => {
+      const seconds = e.durationMs / 1000;
+      metrics.jobDuration.observe({ job: e.name, outcome: e.outcome }, seconds);
+      // Whole builds and runs, on buckets up to hours (the job histogram stops at 15 minutes).
+      if (e.name === datasetBuildJob.name) metrics.datasetBuildDuration.observe({ outcome: e.outcome }, seconds);
+      else if (e.name === evalRunJob.name) metrics.evalRunDuration.observe({ outcome: e.outcome }, seconds);
+    },
     tracer,
     concurrency: config.workerConcurrency,
   });
