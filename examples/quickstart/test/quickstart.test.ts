@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const CLI = join(ROOT, 'packages/server/src/cli.ts');
 const QUICKSTART = join(ROOT, 'examples/quickstart/src/quickstart.ts');
+const MINIMAL = join(ROOT, 'examples/quickstart/src/minimal-requests.ts');
 const KEY_RE = /ftm_sk_[A-Za-z0-9_-]{43}/;
 
 async function freePort(): Promise<number> {
@@ -68,16 +69,36 @@ describe.skipIf(!existsSync(CLI))('quickstart example', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('the quickstart runs against a real `ftm start`', async () => {
-    const child = runTs(QUICKSTART, [], { FTM_BASE_URL: baseUrl, FTM_API_KEY: apiKey });
+  /** Runs an example to its end against the server; resolves with its exit code and output. */
+  async function runExample(entry: string): Promise<{ code: number | null; output: string }> {
+    const child = runTs(entry, [], { FTM_BASE_URL: baseUrl, FTM_API_KEY: apiKey });
     let output = '';
     child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
     const code = await new Promise<number | null>((r) => child.once('exit', r));
+    return { code, output };
+  }
+
+  it('the quickstart runs against a real `ftm start`', async () => {
+    const { code, output } = await runExample(QUICKSTART);
     expect(output, output).toMatch(/registered [0-9a-f-]{36} \(candidate\)/);
     expect(output).toMatch(/event #\d+ model_version\.created/);
     expect(output).toMatch(/event #\d+ model_version\.updated/);
     expect(output).toMatch(/done: [0-9a-f-]{36} is approved/);
+    expect(code).toBe(0);
+  });
+
+  it('the minimal request bodies (every default left out) all succeed against a real `ftm start`', async () => {
+    const { code, output } = await runExample(MINIMAL);
+    expect(output, output).toContain('dataset ready');
+    expect(output).toContain('ft job queued (method supervised)');
+    expect(output).toContain('eval suite v1 (grader weights 1, 1)');
+    expect(output).toContain('eval run completed');
+    expect(output).toContain('promotion promoted');
+    expect(output).toContain('resolve 200 then 304: same model');
+    expect(output).toContain('webhook endpoint enabled=true secret=whsec_…');
+    expect(output).toContain('re-eval active (auto_rollback false)');
+    expect(output).toContain('project replayed=true same=true request id present');
     expect(code).toBe(0);
   });
 });

@@ -38,7 +38,9 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): Server {
       event = await verify(body, req.headers, options.secrets);
     } catch (error) {
       if (!(error instanceof WebhookVerificationError)) throw error;
-      res.writeHead(400, { 'content-type': 'text/plain' }).end('invalid signature\n');
+      // An authentic event of a type this SDK does not know yet: acknowledge it, so FTM does not retry.
+      if (error.code === 'unknown_event_type') res.writeHead(204).end();
+      else res.writeHead(400, { 'content-type': 'text/plain' }).end('invalid signature\n');
       return;
     }
     res.writeHead(200).end();

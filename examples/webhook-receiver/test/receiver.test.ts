@@ -17,8 +17,8 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-function delivery(id: string) {
-  return JSON.stringify({ id, type: 'model.promoted', created_at: new Date().toISOString(), data: { promotion: { id } } });
+function delivery(id: string, type = 'model.promoted') {
+  return JSON.stringify({ id, type, created_at: new Date().toISOString(), data: { promotion: { id }, pointer: { id }, history_entry: { seq: 1 } } });
 }
 
 describe('webhook receiver example', () => {
@@ -46,6 +46,13 @@ describe('webhook receiver example', () => {
     const body = delivery('0193a8ff-0000-7111-8222-000000000003');
     const headers = await sign(body, SECRET);
     expect((await fetch(url, { method: 'POST', headers, body: body.replace('promoted', 'rolled_back') })).status).toBe(400);
+  });
+
+  it('acknowledges an authentic delivery of a type it does not know with 204, without handing it over', async () => {
+    const id = '0193a8ff-0000-7111-8222-000000000004';
+    const body = delivery(id, 'model.teleported');
+    expect((await fetch(url, { method: 'POST', headers: await sign(body, SECRET), body })).status).toBe(204);
+    expect(received.some((e) => e.id === id)).toBe(false);
   });
 
   it('refuses an oversized body with 413', async () => {

@@ -21,7 +21,8 @@ import { WebhookDeliveries } from './resources/webhook-deliveries.js';
 import { WebhookEndpoints } from './resources/webhook-endpoints.js';
 
 /**
- * The FTM API client: one property per resource of the contract.
+ * The FTM API client: one property per resource of the contract. Options default to
+ * `FTM_BASE_URL` (else `http://localhost:8080`) and `FTM_API_KEY` from the environment.
  * @example
  * import { Ftm } from '@ftm/sdk';
  * const ftm = new Ftm({ baseUrl: 'http://localhost:8080', apiKey: process.env.FTM_API_KEY });
@@ -50,7 +51,7 @@ export class Ftm {
   readonly events: Events;
   readonly otlp: Otlp;
 
-  constructor(options: FtmOptions) {
+  constructor(options: FtmOptions = {}) {
     this.client = new ApiClient(options);
     this.system = new System(this.client);
     this.projects = new Projects(this.client);

@@ -2,7 +2,7 @@
  * `@ftm/sdk`: the typed client for the FTM API.
  * @example
  * import { Ftm } from '@ftm/sdk';
- * const ftm = new Ftm({ baseUrl: 'http://localhost:8080', apiKey: 'ftm_…' });
+ * const ftm = new Ftm(); // FTM_BASE_URL and FTM_API_KEY from the environment
  */
 export { Ftm } from './client.js';
 export { Ftm as default } from './client.js';
@@ -25,13 +25,15 @@ export {
   type ProblemFieldError,
   type ProblemGate,
 } from './core/errors.js';
+export { WebhookVerificationError, type WebhookVerificationErrorCode } from './webhooks/webhook-error.js';
+export { ApiPromise, type ApiResponse, type WithRequestId } from './core/api-promise.js';
 export { Page, PagePromise, type PageResponse } from './core/pagination.js';
 export { EventStream, type ReconnectOptions } from './core/event-stream.js';
 export type { WaitOptions } from './core/wait.js';
-export type { EventStreamOptions } from './resources/events.js';
+export { isStreamEvent, type EventStreamOptions, type StreamEventOf, type StreamEventType } from './resources/events.js';
 export type { UploadBody } from './resources/uploads.js';
-export { DATASET_TERMINAL_STATUSES } from './resources/datasets.js';
-export { FT_JOB_TERMINAL_STATUSES } from './resources/ft-jobs.js';
-export { EVAL_RUN_TERMINAL_STATUSES } from './resources/eval-runs.js';
+export { DATASET_TERMINAL_STATUSES, type DatasetTerminalStatus } from './resources/datasets.js';
+export { FT_JOB_TERMINAL_STATUSES, type FtJobTerminalStatus } from './resources/ft-jobs.js';
+export { EVAL_RUN_TERMINAL_STATUSES, type EvalRunTerminalStatus } from './resources/eval-runs.js';
 export { OPERATION_METHODS } from './operation-methods.js';
 export type * from './types.js';

@@ -43,7 +43,7 @@ export class FtmError extends Error {
 /**
  * An error answer from the API, or a failure to get one (connection, timeout, abort).
  * @example
- * catch (e) { if (e instanceof ApiError) console.error(e.status, e.code, e.requestId); }
+ * try { await ftm.datasets.get(id); } catch (e) { if (e instanceof ApiError) console.error(e.status, e.type, e.code, e.requestId); }
  */
 export class ApiError extends FtmError {
   override readonly name: string = 'ApiError';
@@ -53,6 +53,8 @@ export class ApiError extends FtmError {
   readonly error: ProblemDetails | undefined;
   /** Stable machine code from the problem body, e.g. `not_found`, `gate_denied`. */
   readonly code: string | undefined;
+  /** The problem `type` URI (RFC 9457), e.g. `https://ftm.dev/problems/gate-denied`. */
+  readonly type: string | undefined;
   /** `X-Request-Id` of the failed request (or `request_id` from the body). */
   readonly requestId: string | undefined;
   /** Response headers, lower-cased. */
@@ -69,6 +71,7 @@ export class ApiError extends FtmError {
     this.error = error;
     this.headers = headers ? normaliseHeaders(headers) : undefined;
     this.code = typeof error?.code === 'string' ? error.code : undefined;
+    this.type = typeof error?.type === 'string' ? error.type : undefined;
     this.requestId = this.headers?.['x-request-id'] ?? (typeof error?.request_id === 'string' ? error.request_id : undefined);
   }
 
@@ -92,6 +95,7 @@ export class ApiError extends FtmError {
   /**
    * Builds the error class that matches a response status; the one factory for API errors.
    * @example
+   * const response = new Response(null, { status: 404, headers: { 'x-request-id': 'req_1' } });
    * throw ApiError.generate(404, { code: 'not_found', detail: 'dataset x was not found' }, undefined, response.headers);
    */
   static generate(
@@ -149,7 +153,7 @@ export class InternalServerError extends ApiError {
 /**
  * No response arrived (DNS, refused connection, reset, dropped stream).
  * @example
- * catch (e) { if (e instanceof ApiConnectionError) console.error('is the server up?', e.cause); }
+ * try { await ftm.system.health(); } catch (e) { if (e instanceof ApiConnectionError) console.error('is the server up?', e.cause); }
  */
 export class ApiConnectionError extends ApiError {
   override readonly name: string = 'ApiConnectionError';
@@ -162,7 +166,7 @@ export class ApiConnectionError extends ApiError {
 /**
  * The request (or a wait) took longer than its timeout.
  * @example
- * catch (e) { if (e instanceof ApiTimeoutError) console.error('timed out'); }
+ * try { await ftm.datasets.get(id, { timeoutMs: 5_000 }); } catch (e) { if (e instanceof ApiTimeoutError) console.error('timed out'); }
  */
 export class ApiTimeoutError extends ApiConnectionError {
   override readonly name = 'ApiTimeoutError';
@@ -174,7 +178,7 @@ export class ApiTimeoutError extends ApiConnectionError {
 /**
  * The caller aborted the request through its `signal`.
  * @example
- * catch (e) { if (e instanceof ApiUserAbortError) return; }
+ * try { await ftm.datasets.get(id, { signal }); } catch (e) { if (!(e instanceof ApiUserAbortError)) throw e; }
  */
 export class ApiUserAbortError extends ApiError {
   override readonly name = 'ApiUserAbortError';

@@ -1,17 +1,18 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { sleep } from './backoff.js';
+import { requestIdOf } from './request-id.js';
 import { ApiConnectionError, ApiError, ApiUserAbortError, FtmError } from './errors.js';
 
 /** Reconnection policy of an event stream. */
 export interface ReconnectOptions {
   /** Consecutive failed connections tolerated before the stream throws; default 10. */
-  readonly maxReconnects?: number;
+  readonly maxReconnects?: number | undefined;
   /** First reconnect delay (a server `retry:` field replaces it); default 500 ms. */
-  readonly reconnectDelayMs?: number;
+  readonly reconnectDelayMs?: number | undefined;
   /** Longest reconnect delay; default 10 000 ms. */
-  readonly maxReconnectDelayMs?: number;
+  readonly maxReconnectDelayMs?: number | undefined;
   /** Reconnect when nothing (not even a heartbeat) arrived for this long; default 45 000 ms. */
-  readonly idleTimeoutMs?: number;
+  readonly idleTimeoutMs?: number | undefined;
 }
 
 /** Opens one connection: `lastEventId` goes in the `Last-Event-ID` header. */
@@ -22,18 +23,20 @@ export type StreamOpener = (lastEventId: string | undefined, signal: AbortSignal
  * after a dropped connection and aborts its request when the consumer stops iterating.
  * @example
  * for await (const event of ftm.events.stream({ types: ['ft_job.updated'] })) {
- *   console.log(event.seq, event.type, event.data);
- *   if (event.data.status === 'completed') break; // closes the connection
+ *   console.log(event.seq, event.type, event.data.previous_status, '→', event.data.ft_job.status);
+ *   if (event.data.ft_job.status === 'completed') break; // closes the connection
  * }
  */
 export class EventStream<T> implements AsyncIterable<T> {
   private used = false;
   private lastId: string | undefined;
+  /** The first connection, when `withResponse()` opened it before iteration. */
+  private opened: { readonly response: Promise<Response>; readonly connection: AbortController } | undefined;
 
   constructor(
     private readonly open: StreamOpener,
     private readonly decode: (message: EventSourceMessage) => T,
-    private readonly options: ReconnectOptions & { lastEventId?: string; signal?: AbortSignal } = {},
+    private readonly options: ReconnectOptions & { readonly lastEventId?: string | undefined; readonly signal?: AbortSignal | undefined } = {},
   ) {
     this.lastId = options.lastEventId;
   }
@@ -41,6 +44,37 @@ export class EventStream<T> implements AsyncIterable<T> {
   /** Id of the last event received; pass it as `lastEventId` to resume later. */
   get lastEventId(): string | undefined {
     return this.lastId;
+  }
+
+  /**
+   * Opens the first connection and resolves once its response arrives, with the stream still to
+   * iterate (which reads that connection first). Iterate it, or abort its `signal`, to close it.
+   * @example
+   * const { data: stream, response } = await ftm.events.stream().withResponse();
+   * console.log(response.headers.get('x-request-id'));
+   * for await (const event of stream) if (event.type === 'model.promoted') break;
+   */
+  async withResponse(): Promise<{ readonly data: EventStream<T>; readonly response: Response; readonly requestId: string | undefined }> {
+    if (this.used || this.opened) throw new FtmError('This event stream is already open; open a new one.');
+    const connection = new AbortController();
+    this.options.signal?.addEventListener('abort', () => connection.abort(), { once: true });
+    this.opened = { response: this.open(this.lastId, connection.signal), connection };
+    const response = await this.opened.response;
+    return { data: this, response, requestId: requestIdOf(response) };
+  }
+
+  /**
+   * The first connection's raw response, its `text/event-stream` body unread; the stream itself
+   * can then no longer be iterated. Cancel the body (or abort `signal`) to close it.
+   * @example
+   * const response = await ftm.events.stream({ types: ['model.promoted'] }).asResponse();
+   * const reader = response.body!.getReader();
+   */
+  asResponse(): Promise<Response> {
+    if (this.used || this.opened) throw new FtmError('This event stream is already open; open a new one.');
+    this.used = true;
+    const signal = this.options.signal ?? new AbortController().signal;
+    return this.open(this.lastId, signal);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
@@ -73,11 +107,14 @@ export class EventStream<T> implements AsyncIterable<T> {
             baseDelay = ms;
           },
         });
-        const connection = new AbortController();
+        const opened = this.opened;
+        this.opened = undefined;
+        const connection = opened?.connection ?? new AbortController();
         const onOuterAbort = () => connection.abort();
+        if (outer.signal.aborted) connection.abort();
         outer.signal.addEventListener('abort', onOuterAbort, { once: true });
         try {
-          const response = await this.open(this.lastId, connection.signal);
+          const response = await (opened?.response ?? this.open(this.lastId, connection.signal));
           if (!response.body) throw new ApiConnectionError({ message: 'The event stream response has no body.' });
           const reader = response.body.getReader();
           const decoder = new TextDecoder();

@@ -1,4 +1,5 @@
 import type { operations } from '../generated/openapi.js';
+import type { operations as requestOperations } from '../generated/request-types.js';
 
 /** Every operationId of the contract. */
 export type OperationId = keyof operations;
@@ -14,8 +15,12 @@ export type QueryParams<K extends OperationId> = Parameters<K> extends { query?:
  */
 export type ListParams<K extends OperationId> = QueryParams<K>;
 
-/** JSON request body of an operation. */
-export type JsonBody<K extends OperationId> = operations[K] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+/** JSON request body of an operation, as a request may send it (fields with a default optional). */
+export type JsonBody<K extends OperationId> = K extends keyof requestOperations
+  ? requestOperations[K] extends { requestBody?: { content: { 'application/json': infer B } } }
+    ? B
+    : never
+  : never;
 
 type Responses<K extends OperationId> = operations[K]['responses'];
 

@@ -1,3 +1,5 @@
+import type { ApiPromise, ApiResponse } from './api-promise.js';
+import { requestIdOf } from './request-id.js';
 import { FtmError } from './errors.js';
 
 /** The wire shape of every list endpoint. */
@@ -7,7 +9,7 @@ export interface PageResponse<T> {
 }
 
 /** Fetches one page given a cursor (undefined for the first). */
-export type PageFetcher<T> = (cursor: string | undefined) => Promise<PageResponse<T>>;
+export type PageFetcher<T> = (cursor: string | undefined) => ApiPromise<PageResponse<T>>;
 
 /**
  * One page of a list, able to fetch the next one; iterating it walks every following page.
@@ -18,13 +20,17 @@ export type PageFetcher<T> = (cursor: string | undefined) => Promise<PageRespons
 export class Page<T> implements AsyncIterable<T> {
   readonly data: readonly T[];
   readonly nextCursor: string | null;
+  /** `X-Request-Id` of the response this page came from. */
+  readonly requestId: string | undefined;
 
   constructor(
     private readonly fetchPage: PageFetcher<T>,
     response: PageResponse<T>,
+    requestId?: string,
   ) {
     this.data = response.data;
     this.nextCursor = response.next_cursor ?? null;
+    this.requestId = requestId;
   }
 
   /**
@@ -44,7 +50,8 @@ export class Page<T> implements AsyncIterable<T> {
    */
   async getNextPage(): Promise<Page<T>> {
     if (!this.hasNextPage()) throw new FtmError('No next page; check hasNextPage() first.');
-    return new Page(this.fetchPage, await this.fetchPage(this.nextCursor ?? undefined));
+    const { data, requestId } = await this.fetchPage(this.nextCursor ?? undefined).withResponse();
+    return new Page(this.fetchPage, data, requestId);
   }
 
   /**
@@ -69,17 +76,47 @@ export class Page<T> implements AsyncIterable<T> {
 /**
  * What list methods return: await it for the first page, or `for await` over every item across
  * pages. The request starts on first use, so an unused list call costs nothing.
+ * `.withResponse()` and `.asResponse()` give the first page's raw response.
  * @example
  * for await (const v of ftm.modelVersions.list({ status: 'candidate' })) console.log(v.id);
  */
 export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
-  private first: Promise<Page<T>> | undefined;
+  private request: ApiPromise<PageResponse<T>> | undefined;
+  private first: Promise<ApiResponse<Page<T>>> | undefined;
 
   constructor(private readonly fetchPage: PageFetcher<T>) {}
 
-  private load(): Promise<Page<T>> {
-    this.first ??= this.fetchPage(undefined).then((response) => new Page(this.fetchPage, response));
+  private send(): ApiPromise<PageResponse<T>> {
+    this.request ??= this.fetchPage(undefined);
+    return this.request;
+  }
+
+  private load(): Promise<ApiResponse<Page<T>>> {
+    this.first ??= this.send()
+      .withResponse()
+      .then(({ data, response }) => {
+        const requestId = requestIdOf(response);
+        return { data: new Page(this.fetchPage, data, requestId), response, requestId };
+      });
     return this.first;
+  }
+
+  /**
+   * The first page's raw response, body unread (do not also await the list: the body reads once).
+   * @example
+   * const response = await ftm.datasets.list({ limit: 1 }).asResponse();
+   */
+  asResponse(): Promise<Response> {
+    return this.send().asResponse();
+  }
+
+  /**
+   * The first page with its raw response and request id.
+   * @example
+   * const { data: page, requestId } = await ftm.datasets.list().withResponse();
+   */
+  withResponse(): Promise<ApiResponse<Page<T>>> {
+    return this.load();
   }
 
   /**
@@ -91,7 +128,9 @@ export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
     onfulfilled?: ((value: Page<T>) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return this.load().then(onfulfilled, onrejected);
+    return this.load()
+      .then((r) => r.data)
+      .then(onfulfilled, onrejected);
   }
 
   /**
@@ -100,7 +139,7 @@ export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
    * const page = await ftm.ftJobs.list().catch(() => undefined);
    */
   catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<Page<T> | R> {
-    return this.load().catch(onrejected);
+    return this.then(undefined, onrejected);
   }
 
   /**
@@ -109,10 +148,10 @@ export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
    * await ftm.ftJobs.list().finally(() => spinner.stop());
    */
   finally(onfinally?: (() => void) | null): Promise<Page<T>> {
-    return this.load().finally(onfinally);
+    return this.then().finally(onfinally);
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    yield* await this.load();
+    yield* (await this.load()).data;
   }
 }

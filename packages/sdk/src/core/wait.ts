@@ -3,13 +3,13 @@ import { ApiTimeoutError, ApiUserAbortError } from './errors.js';
 
 /** Options of the `waitUntilDone` helpers. */
 export interface WaitOptions {
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** Give up after this long with ApiTimeoutError; default 30 minutes. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** First wait between polls; grows ×1.5 per poll up to `maxPollIntervalMs`. Default 1 000 ms. */
-  readonly pollIntervalMs?: number;
+  readonly pollIntervalMs?: number | undefined;
   /** Longest wait between polls; default 15 000 ms. */
-  readonly maxPollIntervalMs?: number;
+  readonly maxPollIntervalMs?: number | undefined;
 }
 
 /**

@@ -3482,7 +3482,7 @@ export interface components {
             /** @default 1 */
             weight: number;
             /** @description JSON Schema (draft 2020-12) the output must satisfy; the case's `expected_json_schema` overrides it. */
-            schema?: Record<string, never>;
+            schema?: Record<string, unknown>;
         };
         /** @description The model called the case's expected tool with (a superset of) the expected arguments. */
         ToolCallMatchGrader: {
@@ -3571,14 +3571,14 @@ export interface components {
         EvalCaseInput: {
             input: {
                 messages: components["schemas"]["ChatMessage"][];
-                tools?: Record<string, never>[];
+                tools?: Record<string, unknown>[];
             };
             expected_output?: string;
             expected_tool_call?: {
                 name: string;
-                arguments?: Record<string, never>;
+                arguments?: Record<string, unknown>;
             };
-            expected_json_schema?: Record<string, never>;
+            expected_json_schema?: Record<string, unknown>;
             tags?: string[];
             /** @description Replaces suite graders of the same name for this case; adds the others. */
             graders?: components["schemas"]["Grader"][];
@@ -3591,14 +3591,14 @@ export interface components {
             position: number;
             input: {
                 messages: components["schemas"]["ChatMessage"][];
-                tools?: Record<string, never>[];
+                tools?: Record<string, unknown>[];
             };
             expected_output: string | null;
             expected_tool_call: {
                 name: string;
-                arguments?: Record<string, never>;
+                arguments?: Record<string, unknown>;
             } | null;
-            expected_json_schema: Record<string, never> | null;
+            expected_json_schema: Record<string, unknown> | null;
             tags: string[];
             graders: components["schemas"]["Grader"][];
             metadata: {
@@ -3941,7 +3941,7 @@ export interface components {
             method: "supervised" | "dpo" | "reinforcement";
             hyperparameters?: components["schemas"]["FtHyperparameters"];
             /** @description Reinforcement only: the provider's grader definition, passed through. */
-            grader?: Record<string, never>;
+            grader?: Record<string, unknown>;
             suffix?: string;
             seed?: number;
             /** @description Estimates above this need PRISM pre-approval. */
@@ -6387,7 +6387,7 @@ export interface operations {
                     id?: string;
                     type: string;
                     created_at?: number;
-                    data?: Record<string, never>;
+                    data?: Record<string, unknown>;
                 } & {
                     [key: string]: unknown;
                 };

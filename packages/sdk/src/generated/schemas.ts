@@ -4,6 +4,7 @@
  */
 
 import type { components } from './openapi.js';
+import type { components as requestComponents } from './request-types.js';
 
 /** RFC 9457 problem details. Extension members may appear (for example `current_model_version_id` on a rollback conflict); no stack trace, SQL or secret ever does. */
 export type Problem = components['schemas']['Problem'];
@@ -28,7 +29,7 @@ export type ProviderModelIdRef = components['schemas']['ProviderModelIdRef'];
 /** What a production pointer serves. */
 export type Target = components['schemas']['Target'];
 /** Up to 50 string key/value pairs for the caller's own use. */
-export type Metadata = components['schemas']['Metadata'];
+export type Metadata = requestComponents['schemas']['Metadata'];
 /** The `Health` schema of the API contract. */
 export type Health = components['schemas']['Health'];
 /** The `Readiness` schema of the API contract. */
@@ -38,7 +39,7 @@ export type DependencyCheck = components['schemas']['DependencyCheck'];
 /** The `Project` schema of the API contract. */
 export type Project = components['schemas']['Project'];
 /** The `CreateProjectRequest` schema of the API contract. */
-export type CreateProjectRequest = components['schemas']['CreateProjectRequest'];
+export type CreateProjectRequest = requestComponents['schemas']['CreateProjectRequest'];
 /** A page of Project objects, newest first. */
 export type ProjectList = components['schemas']['ProjectList'];
 /** The `ApiKey` schema of the API contract. */
@@ -46,7 +47,7 @@ export type ApiKey = components['schemas']['ApiKey'];
 /** A newly created API key, the only time its secret is returned. */
 export type ApiKeyWithSecret = components['schemas']['ApiKeyWithSecret'];
 /** The `CreateApiKeyRequest` schema of the API contract. */
-export type CreateApiKeyRequest = components['schemas']['CreateApiKeyRequest'];
+export type CreateApiKeyRequest = requestComponents['schemas']['CreateApiKeyRequest'];
 /** A page of ApiKey objects, newest first. */
 export type ApiKeyList = components['schemas']['ApiKeyList'];
 /** The `ModelVersionStatus` schema of the API contract. */
@@ -56,7 +57,7 @@ export type EvalSummaryEntry = components['schemas']['EvalSummaryEntry'];
 /** A registered model. Never deleted: `retired` is its last state. Lifecycle: candidate → approved → production → retired. */
 export type ModelVersion = components['schemas']['ModelVersion'];
 /** The `CreateModelVersionRequest` schema of the API contract. */
-export type CreateModelVersionRequest = components['schemas']['CreateModelVersionRequest'];
+export type CreateModelVersionRequest = requestComponents['schemas']['CreateModelVersionRequest'];
 /** A page of ModelVersion objects, newest first. */
 export type ModelVersionList = components['schemas']['ModelVersionList'];
 /** A JSONL file streamed to blob storage, usable as a dataset source. */
@@ -66,21 +67,25 @@ export type DatasetFormat = components['schemas']['DatasetFormat'];
 /** The `DatasetStatus` schema of the API contract. */
 export type DatasetStatus = components['schemas']['DatasetStatus'];
 /** Where the records come from. */
-export type DatasetSource = components['schemas']['DatasetSource'];
+export type DatasetSource = requestComponents['schemas']['DatasetSource'];
 /** The `InlineDatasetSource` schema of the API contract. */
-export type InlineDatasetSource = components['schemas']['InlineDatasetSource'];
+export type InlineDatasetSource = requestComponents['schemas']['InlineDatasetSource'];
 /** The `UploadDatasetSource` schema of the API contract. */
-export type UploadDatasetSource = components['schemas']['UploadDatasetSource'];
+export type UploadDatasetSource = requestComponents['schemas']['UploadDatasetSource'];
 /** The `OrchestratorTracesDatasetSource` schema of the API contract. */
-export type OrchestratorTracesDatasetSource = components['schemas']['OrchestratorTracesDatasetSource'];
+export type OrchestratorTracesDatasetSource = requestComponents['schemas']['OrchestratorTracesDatasetSource'];
 /** Passed to the Orchestrator's `GET /v1/traces` (see docs/integrations.md) together with the dataset's project id. */
 export type TraceFilters = components['schemas']['TraceFilters'];
 /** The `DatasetSanitizationOptions` schema of the API contract. */
 export type DatasetSanitizationOptions = components['schemas']['DatasetSanitizationOptions'];
+/** `DatasetSanitizationOptions` as a request may send it: fields with a default are optional. */
+export type DatasetSanitizationOptionsParam = requestComponents['schemas']['DatasetSanitizationOptions'];
 /** The `DatasetDedupOptions` schema of the API contract. */
 export type DatasetDedupOptions = components['schemas']['DatasetDedupOptions'];
+/** `DatasetDedupOptions` as a request may send it: fields with a default are optional. */
+export type DatasetDedupOptionsParam = requestComponents['schemas']['DatasetDedupOptions'];
 /** The `CreateDatasetRequest` schema of the API contract. */
-export type CreateDatasetRequest = components['schemas']['CreateDatasetRequest'];
+export type CreateDatasetRequest = requestComponents['schemas']['CreateDatasetRequest'];
 /** The `DatasetProgress` schema of the API contract. */
 export type DatasetProgress = components['schemas']['DatasetProgress'];
 /** The build options after defaults; hashed (with format and source) into `config_hash`. */
@@ -99,50 +104,78 @@ export type DatasetSourceSummary = components['schemas']['DatasetSourceSummary']
 export type DatasetList = components['schemas']['DatasetList'];
 /** One way of judging a case output. */
 export type Grader = components['schemas']['Grader'];
+/** `Grader` as a request may send it: fields with a default are optional. */
+export type GraderParam = requestComponents['schemas']['Grader'];
 /** Output equals the case's expected output after normalisation. */
 export type ExactMatchGrader = components['schemas']['ExactMatchGrader'];
+/** `ExactMatchGrader` as a request may send it: fields with a default are optional. */
+export type ExactMatchGraderParam = requestComponents['schemas']['ExactMatchGrader'];
 /** Output contains the values (or the expected output when values are omitted at case level). */
 export type ContainsGrader = components['schemas']['ContainsGrader'];
+/** `ContainsGrader` as a request may send it: fields with a default are optional. */
+export type ContainsGraderParam = requestComponents['schemas']['ContainsGrader'];
 /** Output contains none of the values. */
 export type NotContainsGrader = components['schemas']['NotContainsGrader'];
+/** `NotContainsGrader` as a request may send it: fields with a default are optional. */
+export type NotContainsGraderParam = requestComponents['schemas']['NotContainsGrader'];
 /** Output matches the regular expression (ECMAScript syntax; invalid patterns are a 400). */
 export type RegexGrader = components['schemas']['RegexGrader'];
+/** `RegexGrader` as a request may send it: fields with a default are optional. */
+export type RegexGraderParam = requestComponents['schemas']['RegexGrader'];
 /** Output parses as JSON. */
 export type JsonValidGrader = components['schemas']['JsonValidGrader'];
+/** `JsonValidGrader` as a request may send it: fields with a default are optional. */
+export type JsonValidGraderParam = requestComponents['schemas']['JsonValidGrader'];
 /** Output is JSON valid against a schema. */
 export type JsonSchemaGrader = components['schemas']['JsonSchemaGrader'];
+/** `JsonSchemaGrader` as a request may send it: fields with a default are optional. */
+export type JsonSchemaGraderParam = requestComponents['schemas']['JsonSchemaGrader'];
 /** The model called the case's expected tool with (a superset of) the expected arguments. */
 export type ToolCallMatchGrader = components['schemas']['ToolCallMatchGrader'];
+/** `ToolCallMatchGrader` as a request may send it: fields with a default are optional. */
+export type ToolCallMatchGraderParam = requestComponents['schemas']['ToolCallMatchGrader'];
 /** Output parses as a number within tolerance of the expected output. */
 export type NumericToleranceGrader = components['schemas']['NumericToleranceGrader'];
+/** `NumericToleranceGrader` as a request may send it: fields with a default are optional. */
+export type NumericToleranceGraderParam = requestComponents['schemas']['NumericToleranceGrader'];
 /** Normalised similarity to the expected output ≥ threshold. */
 export type StringSimilarityGrader = components['schemas']['StringSimilarityGrader'];
+/** `StringSimilarityGrader` as a request may send it: fields with a default are optional. */
+export type StringSimilarityGraderParam = requestComponents['schemas']['StringSimilarityGrader'];
 /** A judge model scores the output against the rubric (0..1) with reasoning; the judge's cost counts toward the run. */
 export type ModelGradedGrader = components['schemas']['ModelGradedGrader'];
+/** `ModelGradedGrader` as a request may send it: fields with a default are optional. */
+export type ModelGradedGraderParam = requestComponents['schemas']['ModelGradedGrader'];
 /** Fails outputs containing PII or secrets (remote TRiSM scan when configured). */
 export type TrismSafetyGrader = components['schemas']['TrismSafetyGrader'];
+/** `TrismSafetyGrader` as a request may send it: fields with a default are optional. */
+export type TrismSafetyGraderParam = requestComponents['schemas']['TrismSafetyGrader'];
 /** Fails cases slower than max_ms. */
 export type LatencyCeilingGrader = components['schemas']['LatencyCeilingGrader'];
+/** `LatencyCeilingGrader` as a request may send it: fields with a default are optional. */
+export type LatencyCeilingGraderParam = requestComponents['schemas']['LatencyCeilingGrader'];
 /** Fails cases that cost more than max_usd. */
 export type CostCeilingGrader = components['schemas']['CostCeilingGrader'];
+/** `CostCeilingGrader` as a request may send it: fields with a default are optional. */
+export type CostCeilingGraderParam = requestComponents['schemas']['CostCeilingGrader'];
 /** The `EvalCaseInput` schema of the API contract. */
-export type EvalCaseInput = components['schemas']['EvalCaseInput'];
+export type EvalCaseInput = requestComponents['schemas']['EvalCaseInput'];
 /** The `EvalCase` schema of the API contract. */
 export type EvalCase = components['schemas']['EvalCase'];
 /** A page of EvalCase objects, newest first. */
 export type EvalCaseList = components['schemas']['EvalCaseList'];
 /** The `EvalCaseSource` schema of the API contract. */
-export type EvalCaseSource = components['schemas']['EvalCaseSource'];
+export type EvalCaseSource = requestComponents['schemas']['EvalCaseSource'];
 /** The `InlineEvalCaseSource` schema of the API contract. */
-export type InlineEvalCaseSource = components['schemas']['InlineEvalCaseSource'];
+export type InlineEvalCaseSource = requestComponents['schemas']['InlineEvalCaseSource'];
 /** The `DatasetEvalCaseSource` schema of the API contract. */
-export type DatasetEvalCaseSource = components['schemas']['DatasetEvalCaseSource'];
+export type DatasetEvalCaseSource = requestComponents['schemas']['DatasetEvalCaseSource'];
 /** Which cases a run uses. */
 export type SelectionStrategy = components['schemas']['SelectionStrategy'];
 /** The `CreateEvalSuiteRequest` schema of the API contract. */
-export type CreateEvalSuiteRequest = components['schemas']['CreateEvalSuiteRequest'];
+export type CreateEvalSuiteRequest = requestComponents['schemas']['CreateEvalSuiteRequest'];
 /** Fields to change; omitted ones are copied from the version this one derives from. */
-export type CreateEvalSuiteVersionRequest = components['schemas']['CreateEvalSuiteVersionRequest'];
+export type CreateEvalSuiteVersionRequest = requestComponents['schemas']['CreateEvalSuiteVersionRequest'];
 /** An immutable suite version; edits create a new version. */
 export type EvalSuite = components['schemas']['EvalSuite'];
 /** A page of EvalSuite objects, newest first. */
@@ -150,7 +183,7 @@ export type EvalSuiteList = components['schemas']['EvalSuiteList'];
 /** `stopped`: ended early (see `stop_reason`, e.g. `cost_cap`) with partial metrics. */
 export type EvalRunStatus = components['schemas']['EvalRunStatus'];
 /** The `CreateEvalRunRequest` schema of the API contract. */
-export type CreateEvalRunRequest = components['schemas']['CreateEvalRunRequest'];
+export type CreateEvalRunRequest = requestComponents['schemas']['CreateEvalRunRequest'];
 /** The `EvalMetrics` schema of the API contract. */
 export type EvalMetrics = components['schemas']['EvalMetrics'];
 /** The `EvalRun` schema of the API contract. */
@@ -172,7 +205,7 @@ export type FtMethod = components['schemas']['FtMethod'];
 /** The union of what the providers take. Which ones a provider takes for a method, and in which range, `GET /providers` shows (its capabilities); a request outside them is a 400 with a field error per reason. Omitted ones are the provider's default. */
 export type FtHyperparameters = components['schemas']['FtHyperparameters'];
 /** The `CreateFtJobRequest` schema of the API contract. */
-export type CreateFtJobRequest = components['schemas']['CreateFtJobRequest'];
+export type CreateFtJobRequest = requestComponents['schemas']['CreateFtJobRequest'];
 /** The `FtJob` schema of the API contract. */
 export type FtJob = components['schemas']['FtJob'];
 /** A page of FtJob objects, newest first. */
@@ -196,11 +229,11 @@ export type Approval = components['schemas']['Approval'];
 /** A page of Approval objects, newest first. */
 export type ApprovalList = components['schemas']['ApprovalList'];
 /** The `DecideApprovalRequest` schema of the API contract. */
-export type DecideApprovalRequest = components['schemas']['DecideApprovalRequest'];
+export type DecideApprovalRequest = requestComponents['schemas']['DecideApprovalRequest'];
 /** The `PromotionDecision` schema of the API contract. */
 export type PromotionDecision = components['schemas']['PromotionDecision'];
 /** The `CreatePromotionRequest` schema of the API contract. */
-export type CreatePromotionRequest = components['schemas']['CreatePromotionRequest'];
+export type CreatePromotionRequest = requestComponents['schemas']['CreatePromotionRequest'];
 /** The promoted version's eval at promotion time; monitoring compares later re-evals with it. */
 export type PromotionBaseline = components['schemas']['PromotionBaseline'];
 /** The `Promotion` schema of the API contract. */
@@ -208,7 +241,7 @@ export type Promotion = components['schemas']['Promotion'];
 /** A page of Promotion objects, newest first. */
 export type PromotionList = components['schemas']['PromotionList'];
 /** The `RollbackPromotionRequest` schema of the API contract. */
-export type RollbackPromotionRequest = components['schemas']['RollbackPromotionRequest'];
+export type RollbackPromotionRequest = requestComponents['schemas']['RollbackPromotionRequest'];
 /** The `ProductionPointer` schema of the API contract. */
 export type ProductionPointer = components['schemas']['ProductionPointer'];
 /** A page of ProductionPointer objects, newest first. */
@@ -220,7 +253,7 @@ export type PointerHistoryEntry = components['schemas']['PointerHistoryEntry'];
 /** A page of PointerHistoryEntry objects, newest first. */
 export type PointerHistoryEntryList = components['schemas']['PointerHistoryEntryList'];
 /** The `OverrideProductionPointerRequest` schema of the API contract. */
-export type OverrideProductionPointerRequest = components['schemas']['OverrideProductionPointerRequest'];
+export type OverrideProductionPointerRequest = requestComponents['schemas']['OverrideProductionPointerRequest'];
 /** The `ReEvalSchedule` schema of the API contract. */
 export type ReEvalSchedule = components['schemas']['ReEvalSchedule'];
 /** The `CronSchedule` schema of the API contract. */
@@ -229,8 +262,10 @@ export type CronSchedule = components['schemas']['CronSchedule'];
 export type ImmediateSchedule = components['schemas']['ImmediateSchedule'];
 /** The `ReEvalPolicy` schema of the API contract. */
 export type ReEvalPolicy = components['schemas']['ReEvalPolicy'];
+/** `ReEvalPolicy` as a request may send it: fields with a default are optional. */
+export type ReEvalPolicyParam = requestComponents['schemas']['ReEvalPolicy'];
 /** The `CreateReEvalRequest` schema of the API contract. */
-export type CreateReEvalRequest = components['schemas']['CreateReEvalRequest'];
+export type CreateReEvalRequest = requestComponents['schemas']['CreateReEvalRequest'];
 /** Comparison of one re-eval run with the baseline. */
 export type ReEvalRegression = components['schemas']['ReEvalRegression'];
 /** The `ReEvalRun` schema of the API contract. */
@@ -244,11 +279,11 @@ export type WebhookEndpoint = components['schemas']['WebhookEndpoint'];
 /** A webhook endpoint with its new secret (create and rotate responses only). */
 export type WebhookEndpointWithSecret = components['schemas']['WebhookEndpointWithSecret'];
 /** The `CreateWebhookEndpointRequest` schema of the API contract. */
-export type CreateWebhookEndpointRequest = components['schemas']['CreateWebhookEndpointRequest'];
+export type CreateWebhookEndpointRequest = requestComponents['schemas']['CreateWebhookEndpointRequest'];
 /** The `UpdateWebhookEndpointRequest` schema of the API contract. */
-export type UpdateWebhookEndpointRequest = components['schemas']['UpdateWebhookEndpointRequest'];
+export type UpdateWebhookEndpointRequest = requestComponents['schemas']['UpdateWebhookEndpointRequest'];
 /** The `RotateWebhookSecretRequest` schema of the API contract. */
-export type RotateWebhookSecretRequest = components['schemas']['RotateWebhookSecretRequest'];
+export type RotateWebhookSecretRequest = requestComponents['schemas']['RotateWebhookSecretRequest'];
 /** A page of WebhookEndpoint objects, newest first. */
 export type WebhookEndpointList = components['schemas']['WebhookEndpointList'];
 /** `pending`: an attempt is scheduled (`next_attempt_at`); `delivering`: an attempt is in flight; `failed`: the last attempt failed and no retry is scheduled yet; `dead_letter`: attempts exhausted. */
@@ -260,7 +295,7 @@ export type WebhookDelivery = components['schemas']['WebhookDelivery'];
 /** A page of WebhookDelivery objects, newest first. */
 export type WebhookDeliveryList = components['schemas']['WebhookDeliveryList'];
 /** The `ReplayWebhookDeliveriesRequest` schema of the API contract. */
-export type ReplayWebhookDeliveriesRequest = components['schemas']['ReplayWebhookDeliveriesRequest'];
+export type ReplayWebhookDeliveriesRequest = requestComponents['schemas']['ReplayWebhookDeliveriesRequest'];
 /** The `ReplayWebhookDeliveriesResult` schema of the API contract. */
 export type ReplayWebhookDeliveriesResult = components['schemas']['ReplayWebhookDeliveriesResult'];
 /** The `AuditEvent` schema of the API contract. */
@@ -299,3 +334,70 @@ export type ApprovalRequestedEvent = components['schemas']['ApprovalRequestedEve
 export type ApprovalDecidedEvent = components['schemas']['ApprovalDecidedEvent'];
 /** Any webhook body FTM sends, discriminated by `type`. */
 export type WebhookEvent = DatasetCreatedEvent | DatasetFailedEvent | EvalCompletedEvent | FtJobUpdatedEvent | ModelVersionCreatedEvent | ModelVersionUpdatedEvent | ModelPromotedEvent | ModelRolledBackEvent | ModelOverrideEvent | RegressionDetectedEvent | WebhookDeadLetteredEvent | ApprovalRequestedEvent | ApprovalDecidedEvent;
+/** `dataset.created` as the event stream delivers it: the outbox envelope (`seq`, `resource_id`, …) around the webhook's `data`. */
+export interface DatasetCreatedStreamEvent extends Omit<Event, 'type' | 'data'> {
+  type: 'dataset.created';
+  data: DatasetCreatedEvent['data'];
+}
+/** `dataset.failed` as the event stream delivers it: the outbox envelope (`seq`, `resource_id`, …) around the webhook's `data`. */
+export interface DatasetFailedStreamEvent extends Omit<Event, 'type' | 'data'> {
+  type: 'dataset.failed';
+  data: DatasetFailedEvent['data'];
+}
+/** `eval.completed` as the event stream delivers it: the outbox envelope (`seq`, `resource_id`, …) around the webhook's `data`. */
+export interface EvalCompletedStreamEvent extends Omit<Event, 'type' | 'data'> {
+  type: 'eval.completed';
+  data: EvalCompletedEvent['data'];
+}
+/** `ft_job.updated` as the event stream delivers it: the outbox envelope (`seq`, `resource_id`, …) around the webhook's `data`. */
+export interface FtJobUpdatedStreamEvent extends Omit<Event, 'type' | 'data'> {
+  type: 'ft_job.updated';
+  data: FtJobUpdatedEvent['data'];
+}
+/** `model_version.created` as the event stream delivers it: the outbox envelope (`seq`, `resource_id`, …) around the webhook's `data`. */
+export interface ModelVersionCreatedStreamEvent extends Omit<Event, 'type' | 'data'> {
+  type: 'model_version.created';
+  data: ModelVersionCreatedEvent['data'];
+}
+/** `model_version.updated` as the event stream delivers it: the outbox envelope (`seq`, `resource_id`, …) around the webhook's `data`. */
+export interface ModelVersionUpdatedStreamEvent extends Omit<Event, 'type' | 'data'> {
+  type: 'model_version.updated';
+  data: ModelVersionUpdatedEvent['data'];
+}
+/** `model.promoted` as the event stream delivers it: the outbox envelope (`seq`, `resource_id`, …) around the webhook's `data`. */
+export interface ModelPromotedStreamEvent extends Omit<Event, 'type' | 'data'> {
+  type: 'model.promoted';
+  data: ModelPromotedEvent['data'];
+}
+/** `model.rolled_back` as the event stream delivers it: the outbox envelope (`seq`, `resource_id`, …) around the webhook's `data`. */
+export interface ModelRolledBackStreamEvent extends Omit<Event, 'type' | 'data'> {
+  type: 'model.rolled_back';
+  data: ModelRolledBackEvent['data'];
+}
+/** `model.override` as the event stream delivers it: the outbox envelope (`seq`, `resource_id`, …) around the webhook's `data`. */
+export interface ModelOverrideStreamEvent extends Omit<Event, 'type' | 'data'> {
+  type: 'model.override';
+  data: ModelOverrideEvent['data'];
+}
+/** `regression.detected` as the event stream delivers it: the outbox envelope (`seq`, `resource_id`, …) around the webhook's `data`. */
+export interface RegressionDetectedStreamEvent extends Omit<Event, 'type' | 'data'> {
+  type: 'regression.detected';
+  data: RegressionDetectedEvent['data'];
+}
+/** `webhook.dead_lettered` as the event stream delivers it: the outbox envelope (`seq`, `resource_id`, …) around the webhook's `data`. */
+export interface WebhookDeadLetteredStreamEvent extends Omit<Event, 'type' | 'data'> {
+  type: 'webhook.dead_lettered';
+  data: WebhookDeadLetteredEvent['data'];
+}
+/** `approval.requested` as the event stream delivers it: the outbox envelope (`seq`, `resource_id`, …) around the webhook's `data`. */
+export interface ApprovalRequestedStreamEvent extends Omit<Event, 'type' | 'data'> {
+  type: 'approval.requested';
+  data: ApprovalRequestedEvent['data'];
+}
+/** `approval.decided` as the event stream delivers it: the outbox envelope (`seq`, `resource_id`, …) around the webhook's `data`. */
+export interface ApprovalDecidedStreamEvent extends Omit<Event, 'type' | 'data'> {
+  type: 'approval.decided';
+  data: ApprovalDecidedEvent['data'];
+}
+/** Any catalogue event the stream delivers, discriminated by `type` like `WebhookEvent`. */
+export type StreamEvent = DatasetCreatedStreamEvent | DatasetFailedStreamEvent | EvalCompletedStreamEvent | FtJobUpdatedStreamEvent | ModelVersionCreatedStreamEvent | ModelVersionUpdatedStreamEvent | ModelPromotedStreamEvent | ModelRolledBackStreamEvent | ModelOverrideStreamEvent | RegressionDetectedStreamEvent | WebhookDeadLetteredStreamEvent | ApprovalRequestedStreamEvent | ApprovalDecidedStreamEvent;

@@ -1,7 +1,9 @@
 import { ApiResource, seg } from '../core/api-resource.js';
+import type { ApiPromise } from '../core/api-promise.js';
 import type { RequestOptions } from '../core/client-options.js';
 import type { PagePromise } from '../core/pagination.js';
-import type { JsonBody, JsonResponse, ListItem, ListParams } from '../core/operation-types.js';
+import type { ListParams } from '../core/operation-types.js';
+import type { ApiKey, ApiKeyWithSecret, CreateApiKeyRequest } from '../generated/schemas.js';
 
 /** Tenant-scoped API keys (admin only). */
 export class ApiKeys extends ApiResource {
@@ -9,7 +11,7 @@ export class ApiKeys extends ApiResource {
    * Creates a key; the secret is in the answer only this once.
    * @example const { secret } = await ftm.apiKeys.create({ name: 'ci', role: 'member' });
    */
-  create(body: JsonBody<'createApiKey'>, options?: RequestOptions): Promise<JsonResponse<'createApiKey'>> {
+  create(body: CreateApiKeyRequest, options?: RequestOptions): ApiPromise<ApiKeyWithSecret> {
     return this.client.request({ method: 'POST', path: '/api-keys', body, options });
   }
 
@@ -17,7 +19,7 @@ export class ApiKeys extends ApiResource {
    * Lists keys (never their secrets).
    * @example for await (const key of ftm.apiKeys.list({ include_revoked: true })) console.log(key.prefix);
    */
-  list(params?: ListParams<'listApiKeys'>, options?: RequestOptions): PagePromise<ListItem<'listApiKeys'>> {
+  list(params?: ListParams<'listApiKeys'>, options?: RequestOptions): PagePromise<ApiKey> {
     return this.page('/api-keys', params, options);
   }
 
@@ -25,7 +27,7 @@ export class ApiKeys extends ApiResource {
    * Revokes a key at once.
    * @example await ftm.apiKeys.revoke(keyId);
    */
-  revoke(id: string, options?: RequestOptions): Promise<JsonResponse<'revokeApiKey'>> {
+  revoke(id: string, options?: RequestOptions): ApiPromise<ApiKey> {
     return this.client.request({ method: 'POST', path: `/api-keys/${seg(id)}/revoke`, options });
   }
 }

@@ -1,7 +1,9 @@
 import { ApiResource, seg } from '../core/api-resource.js';
+import type { ApiPromise } from '../core/api-promise.js';
 import type { RequestOptions } from '../core/client-options.js';
 import type { PagePromise } from '../core/pagination.js';
-import type { JsonResponse, ListItem, ListParams } from '../core/operation-types.js';
+import type { ListParams } from '../core/operation-types.js';
+import type { AuditEvent } from '../generated/schemas.js';
 
 /** The audit trail of every state change. */
 export class AuditEvents extends ApiResource {
@@ -9,7 +11,7 @@ export class AuditEvents extends ApiResource {
    * Lists audit events, newest first.
    * @example for await (const a of ftm.auditEvents.list({ resource_type: 'promotion' })) console.log(a.summary);
    */
-  list(params?: ListParams<'listAuditEvents'>, options?: RequestOptions): PagePromise<ListItem<'listAuditEvents'>> {
+  list(params?: ListParams<'listAuditEvents'>, options?: RequestOptions): PagePromise<AuditEvent> {
     return this.page('/audit-events', params, options);
   }
 
@@ -17,7 +19,7 @@ export class AuditEvents extends ApiResource {
    * Fetches one audit event.
    * @example const a = await ftm.auditEvents.get(id);
    */
-  get(id: string, options?: RequestOptions): Promise<JsonResponse<'getAuditEvent'>> {
+  get(id: string, options?: RequestOptions): ApiPromise<AuditEvent> {
     return this.client.request({ method: 'GET', path: `/audit-events/${seg(id)}`, options });
   }
 }

@@ -1,15 +1,17 @@
 import { ApiResource, seg } from '../core/api-resource.js';
+import type { ApiPromise } from '../core/api-promise.js';
 import type { RequestOptions } from '../core/client-options.js';
 import type { PagePromise } from '../core/pagination.js';
-import type { JsonBody, JsonResponse, ListItem, ListParams } from '../core/operation-types.js';
+import type { ListParams } from '../core/operation-types.js';
+import type { CreateReEvalRequest, ReEval } from '../generated/schemas.js';
 
 /** Scheduled re-evals, regression detection and auto-rollback. */
 export class ReEvals extends ApiResource {
   /**
    * Schedules a re-eval (cron or immediate).
-   * @example await ftm.reEvals.create({ eval_suite_id: suite.id, target: { type: 'assistant', value: 'support' }, schedule: { type: 'cron', cron: '0 3 * * *' } });
+   * @example await ftm.reEvals.create({ eval_suite_id: suite.id, target: { type: 'assistant', value: 'support' }, schedule: { type: 'cron', cron: '0 3 * * *' }, policy: { max_score_drop: 0.05 } });
    */
-  create(body: JsonBody<'createReEval'>, options?: RequestOptions): Promise<JsonResponse<'createReEval'>> {
+  create(body: CreateReEvalRequest, options?: RequestOptions): ApiPromise<ReEval> {
     return this.client.request({ method: 'POST', path: '/monitoring/re-evals', body, options });
   }
 
@@ -17,7 +19,7 @@ export class ReEvals extends ApiResource {
    * Lists re-evals.
    * @example for await (const r of ftm.reEvals.list({ status: 'active' })) console.log(r.id);
    */
-  list(params?: ListParams<'listReEvals'>, options?: RequestOptions): PagePromise<ListItem<'listReEvals'>> {
+  list(params?: ListParams<'listReEvals'>, options?: RequestOptions): PagePromise<ReEval> {
     return this.page('/monitoring/re-evals', params, options);
   }
 
@@ -25,7 +27,7 @@ export class ReEvals extends ApiResource {
    * Fetches one re-eval.
    * @example const r = await ftm.reEvals.get(id);
    */
-  get(id: string, options?: RequestOptions): Promise<JsonResponse<'getReEval'>> {
+  get(id: string, options?: RequestOptions): ApiPromise<ReEval> {
     return this.client.request({ method: 'GET', path: `/monitoring/re-evals/${seg(id)}`, options });
   }
 
@@ -33,7 +35,7 @@ export class ReEvals extends ApiResource {
    * Pauses a schedule.
    * @example await ftm.reEvals.pause(id);
    */
-  pause(id: string, options?: RequestOptions): Promise<JsonResponse<'pauseReEval'>> {
+  pause(id: string, options?: RequestOptions): ApiPromise<ReEval> {
     return this.client.request({ method: 'POST', path: `/monitoring/re-evals/${seg(id)}/pause`, options });
   }
 
@@ -41,7 +43,7 @@ export class ReEvals extends ApiResource {
    * Resumes a paused schedule.
    * @example await ftm.reEvals.resume(id);
    */
-  resume(id: string, options?: RequestOptions): Promise<JsonResponse<'resumeReEval'>> {
+  resume(id: string, options?: RequestOptions): ApiPromise<ReEval> {
     return this.client.request({ method: 'POST', path: `/monitoring/re-evals/${seg(id)}/resume`, options });
   }
 }

@@ -1,6 +1,7 @@
 import { ApiResource } from '../core/api-resource.js';
+import type { ApiPromise } from '../core/api-promise.js';
 import type { RequestOptions } from '../core/client-options.js';
-import type { JsonResponse } from '../core/operation-types.js';
+import type { Health, Readiness } from '../generated/schemas.js';
 
 /** Health, readiness, metrics and the contract itself. */
 export class System extends ApiResource {
@@ -8,7 +9,7 @@ export class System extends ApiResource {
    * Liveness probe.
    * @example const { status } = await ftm.system.health();
    */
-  health(options?: RequestOptions): Promise<JsonResponse<'getHealth'>> {
+  health(options?: RequestOptions): ApiPromise<Health> {
     return this.client.request({ method: 'GET', path: '/healthz', options });
   }
 
@@ -16,7 +17,7 @@ export class System extends ApiResource {
    * Readiness: database, queue and storage checks.
    * @example const ready = await ftm.system.readiness();
    */
-  readiness(options?: RequestOptions): Promise<JsonResponse<'getReadiness'>> {
+  readiness(options?: RequestOptions): ApiPromise<Readiness> {
     return this.client.request({ method: 'GET', path: '/readyz', options });
   }
 
@@ -24,7 +25,7 @@ export class System extends ApiResource {
    * Prometheus metrics in the text exposition format.
    * @example console.log(await ftm.system.metrics());
    */
-  metrics(options?: RequestOptions): Promise<string> {
+  metrics(options?: RequestOptions): ApiPromise<string> {
     return this.client.request({ method: 'GET', path: '/metrics', accept: 'text/plain', options });
   }
 
@@ -32,7 +33,7 @@ export class System extends ApiResource {
    * The OpenAPI document the server implements.
    * @example const spec = await ftm.system.openApiDocument();
    */
-  openApiDocument(options?: RequestOptions): Promise<Record<string, unknown>> {
+  openApiDocument(options?: RequestOptions): ApiPromise<Record<string, unknown>> {
     return this.client.request({ method: 'GET', path: '/openapi.json', options });
   }
 
@@ -40,7 +41,7 @@ export class System extends ApiResource {
    * The HTML API reference page.
    * @example const html = await ftm.system.apiReference();
    */
-  apiReference(options?: RequestOptions): Promise<string> {
+  apiReference(options?: RequestOptions): ApiPromise<string> {
     return this.client.request({ method: 'GET', path: '/docs', accept: 'text/html', options });
   }
 }

@@ -1,15 +1,17 @@
 import { ApiResource, seg } from '../core/api-resource.js';
+import type { ApiPromise } from '../core/api-promise.js';
 import type { RequestOptions } from '../core/client-options.js';
 import type { PagePromise } from '../core/pagination.js';
-import type { JsonBody, JsonResponse, ListItem, ListParams } from '../core/operation-types.js';
+import type { ListParams } from '../core/operation-types.js';
+import type { ReplayWebhookDeliveriesRequest, ReplayWebhookDeliveriesResult, WebhookDelivery } from '../generated/schemas.js';
 
 /** Webhook deliveries: inspection, redelivery and replay. */
 export class WebhookDeliveries extends ApiResource {
   /**
    * Lists deliveries.
-   * @example for await (const d of ftm.webhookDeliveries.list({ status: 'dead_lettered' })) console.log(d.id);
+   * @example for await (const d of ftm.webhookDeliveries.list({ status: 'dead_letter' })) console.log(d.id);
    */
-  list(params?: ListParams<'listWebhookDeliveries'>, options?: RequestOptions): PagePromise<ListItem<'listWebhookDeliveries'>> {
+  list(params?: ListParams<'listWebhookDeliveries'>, options?: RequestOptions): PagePromise<WebhookDelivery> {
     return this.page('/webhooks/deliveries', params, options);
   }
 
@@ -17,7 +19,7 @@ export class WebhookDeliveries extends ApiResource {
    * Fetches one delivery with its attempts.
    * @example const d = await ftm.webhookDeliveries.get(id);
    */
-  get(id: string, options?: RequestOptions): Promise<JsonResponse<'getWebhookDelivery'>> {
+  get(id: string, options?: RequestOptions): ApiPromise<WebhookDelivery> {
     return this.client.request({ method: 'GET', path: `/webhooks/deliveries/${seg(id)}`, options });
   }
 
@@ -25,7 +27,7 @@ export class WebhookDeliveries extends ApiResource {
    * Sends a delivery again.
    * @example await ftm.webhookDeliveries.redeliver(id);
    */
-  redeliver(id: string, options?: RequestOptions): Promise<JsonResponse<'redeliverWebhookDelivery'>> {
+  redeliver(id: string, options?: RequestOptions): ApiPromise<WebhookDelivery> {
     return this.client.request({ method: 'POST', path: `/webhooks/deliveries/${seg(id)}/redeliver`, options });
   }
 
@@ -33,7 +35,7 @@ export class WebhookDeliveries extends ApiResource {
    * Replays the deliveries that match a filter.
    * @example await ftm.webhookDeliveries.replay({ endpoint_id: id, since: '2026-01-01T00:00:00Z' });
    */
-  replay(body: JsonBody<'replayWebhookDeliveries'>, options?: RequestOptions): Promise<JsonResponse<'replayWebhookDeliveries'>> {
+  replay(body: ReplayWebhookDeliveriesRequest, options?: RequestOptions): ApiPromise<ReplayWebhookDeliveriesResult> {
     return this.client.request({ method: 'POST', path: '/webhooks/deliveries/replay', body, options });
   }
 }

@@ -1,15 +1,17 @@
 import { ApiResource, seg } from '../core/api-resource.js';
+import type { ApiPromise } from '../core/api-promise.js';
 import type { RequestOptions } from '../core/client-options.js';
 import type { PagePromise } from '../core/pagination.js';
-import type { JsonBody, JsonResponse, ListItem, ListParams } from '../core/operation-types.js';
+import type { ListParams } from '../core/operation-types.js';
+import type { CreateWebhookEndpointRequest, RotateWebhookSecretRequest, UpdateWebhookEndpointRequest, WebhookEndpoint, WebhookEndpointWithSecret } from '../generated/schemas.js';
 
 /** Webhook endpoints and their signing secrets. */
 export class WebhookEndpoints extends ApiResource {
   /**
    * Registers an endpoint; its `whsec_` secret is in the answer only this once.
-   * @example const { secret } = await ftm.webhookEndpoints.create({ url: 'https://example.com/ftm', events: ['model.promoted'] });
+   * @example const { secret } = await ftm.webhookEndpoints.create({ url: 'https://example.com/ftm', event_types: ['model.promoted'] });
    */
-  create(body: JsonBody<'createWebhookEndpoint'>, options?: RequestOptions): Promise<JsonResponse<'createWebhookEndpoint'>> {
+  create(body: CreateWebhookEndpointRequest, options?: RequestOptions): ApiPromise<WebhookEndpointWithSecret> {
     return this.client.request({ method: 'POST', path: '/webhook-endpoints', body, options });
   }
 
@@ -17,7 +19,7 @@ export class WebhookEndpoints extends ApiResource {
    * Lists endpoints.
    * @example for await (const e of ftm.webhookEndpoints.list({ enabled: true })) console.log(e.url);
    */
-  list(params?: ListParams<'listWebhookEndpoints'>, options?: RequestOptions): PagePromise<ListItem<'listWebhookEndpoints'>> {
+  list(params?: ListParams<'listWebhookEndpoints'>, options?: RequestOptions): PagePromise<WebhookEndpoint> {
     return this.page('/webhook-endpoints', params, options);
   }
 
@@ -25,7 +27,7 @@ export class WebhookEndpoints extends ApiResource {
    * Fetches one endpoint.
    * @example const e = await ftm.webhookEndpoints.get(id);
    */
-  get(id: string, options?: RequestOptions): Promise<JsonResponse<'getWebhookEndpoint'>> {
+  get(id: string, options?: RequestOptions): ApiPromise<WebhookEndpoint> {
     return this.client.request({ method: 'GET', path: `/webhook-endpoints/${seg(id)}`, options });
   }
 
@@ -33,7 +35,7 @@ export class WebhookEndpoints extends ApiResource {
    * Changes an endpoint's URL, events or enabled flag.
    * @example await ftm.webhookEndpoints.update(id, { enabled: false });
    */
-  update(id: string, body: JsonBody<'updateWebhookEndpoint'>, options?: RequestOptions): Promise<JsonResponse<'updateWebhookEndpoint'>> {
+  update(id: string, body: UpdateWebhookEndpointRequest, options?: RequestOptions): ApiPromise<WebhookEndpoint> {
     return this.client.request({ method: 'PATCH', path: `/webhook-endpoints/${seg(id)}`, body, options });
   }
 
@@ -41,7 +43,7 @@ export class WebhookEndpoints extends ApiResource {
    * Deletes an endpoint; its deliveries stay listed.
    * @example await ftm.webhookEndpoints.delete(id);
    */
-  delete(id: string, options?: RequestOptions): Promise<void> {
+  delete(id: string, options?: RequestOptions): ApiPromise<void> {
     return this.client.request({ method: 'DELETE', path: `/webhook-endpoints/${seg(id)}`, options });
   }
 
@@ -49,7 +51,7 @@ export class WebhookEndpoints extends ApiResource {
    * Rotates the secret; the old one keeps signing during the overlap.
    * @example const { secret } = await ftm.webhookEndpoints.rotateSecret(id, { overlap_seconds: 86_400 });
    */
-  rotateSecret(id: string, body: JsonBody<'rotateWebhookEndpointSecret'>, options?: RequestOptions): Promise<JsonResponse<'rotateWebhookEndpointSecret'>> {
+  rotateSecret(id: string, body: RotateWebhookSecretRequest, options?: RequestOptions): ApiPromise<WebhookEndpointWithSecret> {
     return this.client.request({ method: 'POST', path: `/webhook-endpoints/${seg(id)}/rotate-secret`, body, options });
   }
 }

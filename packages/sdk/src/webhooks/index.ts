@@ -4,6 +4,6 @@
  */
 export { verify, unwrap, type VerifyOptions } from './verify.js';
 export { sign, type SignOptions, type SignedHeaders } from './sign.js';
-export { WebhookVerificationError } from './webhook-error.js';
+export { WebhookVerificationError, type WebhookVerificationErrorCode } from './webhook-error.js';
 export type { WebhookHeaders } from './webhook-headers.js';
 export type { WebhookEvent } from './webhook-event.js';

@@ -4,9 +4,9 @@ import { hmacKey, signedContent } from './signing-key.js';
 /** Options of `sign`. */
 export interface SignOptions {
   /** Delivery id; default a random UUID. */
-  readonly id?: string;
+  readonly id?: string | undefined;
   /** Send time; default now. */
-  readonly timestamp?: Date | number;
+  readonly timestamp?: Date | number | undefined;
 }
 
 /** Headers of a signed delivery, under the Standard Webhooks names. */
@@ -20,7 +20,8 @@ export type SignedHeaders = {
 /**
  * Signs a body the way FTM signs deliveries; for tests and local tools.
  * @example
- * const headers = await sign(JSON.stringify(event), 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+ * const body = JSON.stringify(event);
+ * const headers = await sign(body, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
  * await fetch('http://localhost:3000/webhooks', { method: 'POST', headers, body });
  */
 export async function sign(rawBody: string | Uint8Array, secret: string, options: SignOptions = {}): Promise<SignedHeaders> {

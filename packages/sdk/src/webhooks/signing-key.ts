@@ -10,10 +10,10 @@ const CACHE_LIMIT = 64;
  * without the prefix is taken as base64 too, as the standardwebhooks libraries do.
  */
 export function secretBytes(secret: string): Uint8Array<ArrayBuffer> {
-  if (typeof secret !== 'string' || secret === '') throw new WebhookVerificationError('The webhook secret is empty.');
+  if (typeof secret !== 'string' || secret === '') throw new WebhookVerificationError('The webhook secret is empty.', 'invalid_secret');
   const encoded = secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret;
   const bytes = fromBase64(encoded);
-  if (!bytes || bytes.length === 0) throw new WebhookVerificationError('The webhook secret is not valid base64 (expected whsec_<base64>).');
+  if (!bytes || bytes.length === 0) throw new WebhookVerificationError('The webhook secret is not valid base64 (expected whsec_<base64>).', 'invalid_secret');
   return bytes;
 }
 

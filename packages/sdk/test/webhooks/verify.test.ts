@@ -4,11 +4,12 @@ import { sign, unwrap, verify, WebhookVerificationError } from '../../src/webhoo
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const OTHER_SECRET = 'whsec_c2VjcmV0LW51bWJlci10d28tZm9yLXJvdGF0aW9u';
+// The checks look at the required keys and their JSON types, not inside the nested resources.
 const event = {
   id: '0190a2b4-7c1e-7d3a-9e55-2f1c3b4a5d6e',
   type: 'model.promoted',
   created_at: '2026-03-01T12:00:00.000Z',
-  data: { model_version_id: '0190a2b4-7c1e-7d3a-9e55-2f1c3b4a5d6f', target: 'assistant:support' },
+  data: { promotion: { id: 'p1' }, pointer: { id: 'ptr1', target: { type: 'assistant', value: 'support' } }, history_entry: { seq: 3 } },
 };
 const body = JSON.stringify(event);
 
@@ -97,6 +98,34 @@ describe('verify', () => {
   it('rejects a non-numeric timestamp', async () => {
     const headers = { ...(await sign(body, SECRET)), 'webhook-timestamp': '2026-03-01T12:00:00Z' };
     await expect(verify(body, headers, SECRET)).rejects.toThrow('Invalid webhook-timestamp');
+  });
+
+  it('returns the event typed by its `type`', async () => {
+    const verified = await verify(body, await sign(body, SECRET), SECRET);
+    // Narrowing on `type` reaches the typed `data` without a cast.
+    if (verified.type !== 'model.promoted') throw new Error(`unexpected ${verified.type}`);
+    expect(verified.data.pointer.id).toBe('ptr1');
+  });
+
+  it('rejects an authentic body whose data lacks a required key, naming it', async () => {
+    const partial = JSON.stringify({ ...event, data: { promotion: {}, pointer: {} } });
+    const error = await verify(partial, await sign(partial, SECRET), SECRET).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WebhookVerificationError);
+    expect(error).toMatchObject({ code: 'invalid_event', message: expect.stringContaining('data.history_entry') });
+  });
+
+  it('rejects an authentic body whose key has the wrong JSON type', async () => {
+    const wrong = JSON.stringify({ ...event, created_at: 1_700_000_000 });
+    await expect(verify(wrong, await sign(wrong, SECRET), SECRET)).rejects.toMatchObject({ code: 'invalid_event', message: expect.stringContaining('`created_at` is number') });
+  });
+
+  it('rejects an authentic body that is not an event object', async () => {
+    await expect(verify('[1,2]', await sign('[1,2]', SECRET), SECRET)).rejects.toMatchObject({ code: 'invalid_event' });
+  });
+
+  it('tells an authentic delivery of an unknown type apart (code unknown_event_type)', async () => {
+    const future = JSON.stringify({ ...event, type: 'model.teleported' });
+    await expect(verify(future, await sign(future, SECRET), SECRET)).rejects.toMatchObject({ code: 'unknown_event_type' });
   });
 
   it('rejects a secret that is not base64', async () => {

@@ -1,0 +1,17 @@
+import type { WithRequestId } from './api-promise.js';
+
+/** Reads the request id a response carries. */
+export function requestIdOf(response: Response): string | undefined {
+  return response.headers.get('x-request-id') ?? undefined;
+}
+
+/**
+ * Attaches `requestId` to an object result as a non-enumerable property, so it shows up neither in
+ * JSON nor in equality checks. Primitives and undefined pass through unchanged.
+ */
+export function withRequestId<T>(value: T, requestId: string | undefined): WithRequestId<T> {
+  if (value !== null && typeof value === 'object' && requestId !== undefined && Object.isExtensible(value)) {
+    Object.defineProperty(value, 'requestId', { value: requestId, enumerable: false, configurable: true, writable: false });
+  }
+  return value as WithRequestId<T>;
+}
