@@ -164,6 +164,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/otlp/v1/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["exportOtlpTraces"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/approvals/{id}/approve": {
         parameters: {
             query?: never;
@@ -754,7 +770,7 @@ export interface components {
              */
             dataset_id: string;
             base_model: string;
-            /** @description `openai`, `azure_openai`, `simulated`; defaults to `openai` when FTM_OPENAI_API_KEY is set, else `simulated`. */
+            /** @description `openai`, `azure_openai`, `together`, `simulated`; defaults to `openai` when FTM_OPENAI_API_KEY is set, else `simulated`. The provider must offer the method and base model, take every hyperparameter given, and train on the dataset's format (DPO: `jsonl_preference`), or the request is a 400. */
             provider?: string | undefined;
             /** Format: uuid */
             project_id?: string | undefined;
@@ -779,19 +795,52 @@ export interface components {
             model_version_name?: string | undefined;
             metadata?: components["schemas"]["Metadata"] | undefined;
         };
+        /** @description The union of what the providers take. Which ones a provider takes for a method, and in which range, `GET /providers` shows (its capabilities); a request outside them is a 400 with a field error per reason. Omitted ones are the provider's default. */
         FtHyperparameters: {
             n_epochs?: ("auto" | number) | undefined;
             batch_size?: ("auto" | number) | undefined;
+            /** @description OpenAI, Azure OpenAI. */
             learning_rate_multiplier?: ("auto" | number) | undefined;
-            /** @description DPO only. */
+            /** @description DPO only (Together's `dpo_beta`). */
             beta?: ("auto" | number) | undefined;
             /**
              * @description Reinforcement only.
              * @enum {string}
              */
-            reasoning_effort?: ("low" | "medium" | "high") | undefined;
-            /** @description Reinforcement only. */
+            reasoning_effort?: ("default" | "low" | "medium" | "high") | undefined;
+            /** @description Reinforcement only (OpenAI allows at most 10). */
             compute_multiplier?: ("auto" | number) | undefined;
+            /** @description Reinforcement only: training steps between evaluation runs. */
+            eval_interval?: ("auto" | number) | undefined;
+            /** @description Reinforcement only: evaluation samples per training step. */
+            eval_samples?: ("auto" | number) | undefined;
+            /** @description Together AI (an absolute rate, e.g. 0.00001). */
+            learning_rate?: number | undefined;
+            /** @description Together AI: the fraction of steps that warm the learning rate up. */
+            warmup_ratio?: number | undefined;
+            /** @description Together AI: checkpoints saved during training. */
+            n_checkpoints?: number | undefined;
+            /** @description Together AI: evaluations on the validation split during training. */
+            n_evals?: number | undefined;
+            /**
+             * @description Together AI: LoRA adapters (its default) or all weights.
+             * @enum {string}
+             */
+            training_type?: ("lora" | "full") | undefined;
+            /** @description Together AI, LoRA: adapter rank. */
+            lora_r?: number | undefined;
+            /** @description Together AI, LoRA: adapter scaling. */
+            lora_alpha?: number | undefined;
+            /** @description Together AI, LoRA: adapter dropout. */
+            lora_dropout?: number | undefined;
+        };
+        /** @description OTLP/JSON `ExportTraceServiceRequest`: lowerCamelCase keys, hex `traceId`/`spanId`, integer enums, 64-bit integers as numbers or decimal strings; unknown keys are ignored. */
+        OtlpExportTraceServiceRequest: {
+            resourceSpans?: {
+                [key: string]: unknown;
+            }[] | undefined;
+        } & {
+            [key: string]: unknown;
         };
         DecideApprovalRequest: {
             notes?: string | undefined;
@@ -1138,6 +1187,29 @@ export interface operations {
                 } & {
                     [key: string]: unknown;
                 };
+            };
+        };
+        responses: {
+            /** @description Not part of the request types. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    exportOtlpTraces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-protobuf": string;
+                "application/json": components["schemas"]["OtlpExportTraceServiceRequest"];
             };
         };
         responses: {

@@ -215,7 +215,7 @@ export type FtJobEvent = components['schemas']['FtJobEvent'];
 /** A page of FtJobEvent objects, newest first. */
 export type FtJobEventList = components['schemas']['FtJobEventList'];
 /** OTLP/JSON `ExportTraceServiceRequest`: lowerCamelCase keys, hex `traceId`/`spanId`, integer enums, 64-bit integers as numbers or decimal strings; unknown keys are ignored. */
-export type OtlpExportTraceServiceRequest = components['schemas']['OtlpExportTraceServiceRequest'];
+export type OtlpExportTraceServiceRequest = requestComponents['schemas']['OtlpExportTraceServiceRequest'];
 /** `partialSuccess` is absent when every inference span was stored. */
 export type OtlpExportTraceServiceResponse = components['schemas']['OtlpExportTraceServiceResponse'];
 /** `google.rpc.Status` in OTLP/JSON. `code` is the gRPC code of the failure; a 400 lists a `google.rpc.BadRequest` in `details`. */

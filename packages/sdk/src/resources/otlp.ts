@@ -1,6 +1,7 @@
 import { ApiResource } from '../core/api-resource.js';
+import type { ApiPromise } from '../core/api-promise.js';
 import type { RequestOptions } from '../core/client-options.js';
-import type { JsonBody, JsonResponse } from '../core/operation-types.js';
+import type { OtlpExportTraceServiceRequest, OtlpExportTraceServiceResponse } from '../generated/schemas.js';
 
 /**
  * FTM's OTLP/HTTP trace receiver. Apps normally reach it through an OpenTelemetry exporter
@@ -12,10 +13,10 @@ export class Otlp extends ApiResource {
    * Sends an OTLP/JSON `ExportTraceServiceRequest`; GenAI inference spans are stored for
    * `otel_spans` datasets. `partialSuccess` counts the inference spans refused, and says why.
    * @example
-   * const { partialSuccess } = await ftm.otlp.exportTraces({ resourceSpans: [...] });
+   * const { partialSuccess } = await ftm.otlp.exportTraces({ resourceSpans: [] });
    * if (partialSuccess) console.warn(partialSuccess.errorMessage);
    */
-  exportTraces(body: JsonBody<'exportOtlpTraces'>, options?: RequestOptions): Promise<JsonResponse<'exportOtlpTraces'>> {
+  exportTraces(body: OtlpExportTraceServiceRequest, options?: RequestOptions): ApiPromise<OtlpExportTraceServiceResponse> {
     return this.client.request({ method: 'POST', path: '/otlp/v1/traces', body, options });
   }
 }
