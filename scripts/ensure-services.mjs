@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Makes sure the PostgreSQL and Redis the test suite needs answer on 127.0.0.1, starting (and on a
-// bare Debian machine installing) them when they do not. Safe to run when both are already up.
+// bare Debian machine installing) them when they do not, and that promtool is installed. Safe to
+// run when everything is already there.
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import net from 'node:net';
@@ -53,6 +54,14 @@ async function ensureRedis() {
   await waitFor(REDIS_PORT, 'Redis');
 }
 
+// Not a service: the alert rule tests (packages/server/test/alert-rules.test.ts) run promtool,
+// which Debian ships in its prometheus package (only the binary is used; nothing is started).
+function ensurePromtool() {
+  if (has('promtool')) return;
+  sh('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus');
+}
+
 await ensurePostgres();
 await ensureRedis();
+ensurePromtool();
 console.log(`services ready: postgres 127.0.0.1:${PG_PORT}, redis 127.0.0.1:${REDIS_PORT}`);
