@@ -82,11 +82,12 @@ describe('the series the alerts read', () => {
   });
 
   /** Every `ftm_*` series of a real scrape: its name and the label names it carries. */
-  async function scrapedSeries(): Promise<Map<string, Set<string>>> {
+  async function scrapedSeries(): Promise<{ series: Map<string, Set<string>>; declared: Set<string> }> {
     // Traffic the API really sees, one provider call (it fails: a 503 is a status too), a job queued.
     await t.request(t.a.memberKey, { url: '/projects' });
     await t.request(t.a.memberKey, { url: '/model-versions/not-a-uuid' });
     await t.ftm.queue.enqueue('alert-rules.test', {});
+    await t.ftm.queue.enqueue('alert-rules.test', {}, { delayMs: 60_000 });
     const stop = recordProviderCalls(defaultFtmMetrics());
     const port = (provider.address() as AddressInfo).port;
     await new HttpClient({ name: 'together', baseUrl: `http://127.0.0.1:${port}`, retry: { maxAttempts: 1 } }).request({ method: 'GET', path: '/v1/models' }).catch(() => undefined);
@@ -94,6 +95,7 @@ describe('the series the alerts read', () => {
     const res = await t.request(t.a.adminKey, { url: '/metrics' });
     expect(res.statusCode).toBe(200);
     const series = new Map<string, Set<string>>();
+    const declared = new Set([...res.body.matchAll(/^# TYPE (ftm_\w+) /gm)].map((m) => m[1]!));
     for (const line of res.body.split('\n')) {
       const m = /^(ftm_\w+)(?:\{(.*)\})? /.exec(line);
       if (!m) continue;
@@ -101,11 +103,11 @@ describe('the series the alerts read', () => {
       for (const pair of (m[2] ?? '').matchAll(/(\w+)="/g)) labels.add(pair[1]!);
       series.set(m[1]!, labels);
     }
-    return series;
+    return { series, declared };
   }
 
-  it('appear in a real /metrics scrape, with every label the alerts match or group by', async () => {
-    const scraped = await scrapedSeries();
+  it('appear in a real /metrics scrape, with every label the alerts match or group by; the dashboard reads exported families', async () => {
+    const { series: scraped, declared } = await scrapedSeries();
     const used: { alert: string; metric: string; labels: string[] }[] = [];
     for (const { alert, expr } of rules) {
       const grouping = [...expr.matchAll(/by \(([^)]*)\)/g)].flatMap((m) => m[1]!.split(',').map((l) => l.trim()));
@@ -115,6 +117,12 @@ describe('the series the alerts read', () => {
       }
     }
     expect(used.length).toBeGreaterThanOrEqual(rules.length);
+    // The dashboard reads FTM families that exist (some have no sample until something happens,
+    // e.g. a dataset build, so only the family's declaration is checked).
+    const dashboard = JSON.parse(readFileSync(join(root, 'examples/self-host/grafana/ftm-slo.json'), 'utf8')) as { panels: { title: string; targets?: { expr: string }[] }[] };
+    const families = dashboard.panels.flatMap((p) => (p.targets ?? []).flatMap((t) => [...t.expr.matchAll(/ftm_\w+/g)].map((m) => ({ panel: p.title, family: m[0].replace(/_(bucket|sum|count)$/, '') }))));
+    expect(families.length).toBeGreaterThan(10);
+    for (const { panel, family } of families) expect(declared.has(family), `dashboard panel "${panel}" reads ${family}, which /metrics does not declare`).toBe(true);
     for (const { alert, metric, labels } of used) {
       expect(scraped.has(metric), `${alert} reads ${metric}, which /metrics does not export`).toBe(true);
       for (const label of labels) expect(scraped.get(metric)!.has(label), `${alert}: ${metric} has no label ${label}`).toBe(true);

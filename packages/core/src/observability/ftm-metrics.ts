@@ -19,6 +19,7 @@ export interface FtmMetrics {
   readonly registry: Registry;
   readonly httpRequestDuration: Histogram<'route' | 'method' | 'status'>;
   readonly queueJobs: Gauge<'state'>;
+  readonly queueJobsByName: Gauge<'job' | 'state'>;
   readonly jobDuration: Histogram<'job' | 'outcome'>;
   readonly gateDenials: Counter<'gate'>;
   readonly webhookAttempts: Counter<'outcome'>;
@@ -54,6 +55,7 @@ export function createFtmMetrics(options: FtmMetricsOptions = {}): FtmMetrics {
     registry,
     httpRequestDuration: histogram('ftm_http_request_duration_seconds', 'HTTP request latency by route template, method and status.', ['route', 'method', 'status'], HTTP_DURATION_BUCKETS),
     queueJobs: gauge('ftm_queue_jobs', 'Jobs in the work queue by state, sampled at scrape time.', ['state']),
+    queueJobsByName: gauge('ftm_queue_jobs_by_name', 'Jobs in the work queue by job name and state (waiting, active, delayed, dead_letter), sampled at scrape time.', ['job', 'state']),
     jobDuration: histogram('ftm_job_duration_seconds', 'Duration of queue job attempts by job name and outcome.', ['job', 'outcome'], JOB_DURATION_BUCKETS),
     gateDenials: counter('ftm_gate_denials_total', 'Requests refused with 409 by a governance or quality gate, by the gate that denied.', ['gate']),
     webhookAttempts: counter('ftm_webhook_delivery_attempts_total', 'Webhook delivery attempts by what became of the delivery (succeeded, retry, dead_letter, gone).', ['outcome']),

@@ -42,6 +42,34 @@ export async function sampleQueueDepth(metrics: FtmMetrics, queue: Queue, timeou
   }
 }
 
+const STATES = [
+  ['waiting', 'waiting'],
+  ['active', 'active'],
+  ['delayed', 'delayed'],
+  ['dead_letter', 'deadLetter'],
+] as const;
+
+/**
+ * Samples the depth per job name (the dead letters of each job type among them). A name seen
+ * before and absent now reports 0 rather than vanishing, so an alert sees the backlog clear.
+ */
+export async function sampleQueueDepthByName(metrics: FtmMetrics, queue: Queue, seen: Set<string>, timeoutMs = DEFAULT_SAMPLE_TIMEOUT_MS): Promise<void> {
+  try {
+    const rows = await withinTimeout(queue.depthByName(), timeoutMs);
+    metrics.queueJobsByName.reset();
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    for (const r of rows) seen.add(r.name);
+    for (const name of seen) {
+      const row = byName.get(name);
+      for (const [state, field] of STATES) metrics.queueJobsByName.set({ job: name, state }, row ? row[field] : 0);
+    }
+    metrics.collectorUp.set({ collector: 'queue_depth_by_name' }, 1);
+  } catch {
+    metrics.queueJobsByName.reset();
+    metrics.collectorUp.set({ collector: 'queue_depth_by_name' }, 0);
+  }
+}
+
 /**
  * Samples estimate-vs-actual cost of completed fine-tuning jobs from the database, so the numbers
  * are the same whichever worker process completed a job. Only jobs with both values count, which
@@ -118,11 +146,17 @@ export async function sampleWebhookDeadLetters(metrics: FtmMetrics, db: Kysely<D
   }
 }
 
+// The job names each metrics object has reported, so a drained name shows 0 instead of vanishing.
+const seenJobNames = new WeakMap<FtmMetrics, Set<string>>();
+
 /** Takes every scrape-time sample concurrently. */
 export async function sampleRuntimeGauges(metrics: FtmMetrics, sources: RuntimeGaugeSources): Promise<void> {
   const now = sources.now?.() ?? new Date();
+  let seen = seenJobNames.get(metrics);
+  if (!seen) seenJobNames.set(metrics, (seen = new Set()));
   await Promise.all([
     sampleQueueDepth(metrics, sources.queue, sources.timeoutMs),
+    sampleQueueDepthByName(metrics, sources.queue, seen, sources.timeoutMs),
     sampleFtJobCosts(metrics, sources.db, sources.timeoutMs),
     sampleOutbox(metrics, sources.db, now, sources.timeoutMs),
     sampleWebhookDeadLetters(metrics, sources.db, sources.timeoutMs),

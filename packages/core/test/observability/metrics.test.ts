@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { countGateDenials, createFtmMetrics, metricValue } from '../../src/observability/ftm-metrics.js';
 import { isProviderDependency, recordProviderCalls } from '../../src/observability/provider-calls.js';
-import { sampleFtJobCosts, sampleOutbox, sampleQueueDepth, sampleWebhookDeadLetters } from '../../src/observability/sample-runtime-gauges.js';
+import { sampleFtJobCosts, sampleOutbox, sampleQueueDepth, sampleQueueDepthByName, sampleWebhookDeadLetters } from '../../src/observability/sample-runtime-gauges.js';
 import { HttpClient } from '../../src/shared/http-client.js';
 import { openQueue } from '../../src/adapters/open-queue.js';
 import { ManualClock } from '../../src/shared/clock.js';
@@ -120,6 +120,24 @@ describe('scrape-time samples', () => {
     expect((await metricValue(m.queueJobs, { state: 'waiting' }))).toBe(2);
     expect((await metricValue(m.queueJobs, { state: 'delayed' }))).toBe(1);
     expect((await metricValue(m.collectorUp, { collector: 'queue_depth' }))).toBe(1);
+  });
+
+  it('samples the depth and dead letters per job name, and reports a drained name as 0', async () => {
+    const queue = openQueue({ type: 'local', database: t.database });
+    const m = createFtmMetrics({ processMetrics: false });
+    const seen = new Set<string>();
+    await queue.enqueue('metrics.by-name.a', { n: 1 });
+    await queue.enqueue('metrics.by-name.a', { n: 2 }, { delayMs: 60_000 });
+    await queue.enqueue('metrics.by-name.b', { n: 3 });
+    await sampleQueueDepthByName(m, queue, seen);
+    expect(await metricValue(m.queueJobsByName, { job: 'metrics.by-name.a', state: 'waiting' })).toBe(1);
+    expect(await metricValue(m.queueJobsByName, { job: 'metrics.by-name.a', state: 'delayed' })).toBe(1);
+    expect(await metricValue(m.queueJobsByName, { job: 'metrics.by-name.b', state: 'waiting' })).toBe(1);
+    expect(await metricValue(m.queueJobsByName, { job: 'metrics.by-name.b', state: 'dead_letter' })).toBe(0);
+    await t.database.db.deleteFrom('job_queue').where('name', '=', 'metrics.by-name.b').execute();
+    await sampleQueueDepthByName(m, queue, seen);
+    expect(await m.registry.metrics()).toContain('ftm_queue_jobs_by_name{job="metrics.by-name.b",state="waiting"} 0\n');
+    expect(await metricValue(m.collectorUp, { collector: 'queue_depth_by_name' })).toBe(1);
   });
 
   it('reports the queue collector down, with no stale depth, when the queue does not answer in time', async () => {
