@@ -118,7 +118,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const metrics = options.metrics ?? defaultFtmMetrics();
   app.decorate('ftmMetrics', metrics);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+    // HEAD mirrors GET; OPTIONS is the CORS plugin's preflight route, not an API operation.
+    for (const method of [route.method].flat()) if (method !== 'HEAD' && method !== 'OPTIONS') routes.push({ method, url: route.url });
   });
 
   // Bodies of `application/json` with nothing in them (POST …/approve from some clients) are "no body".
@@ -151,7 +152,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     }
     done();
   });
-  registerCors(app, config.corsOrigins);
+  await registerCors(app, config.corsOrigins);
 
   app.setErrorHandler(async (error, request, reply) => {
     const { problem: body, headers } = problemFor(error, request.id);

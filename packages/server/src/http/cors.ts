@@ -1,32 +1,46 @@
+import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
 
-const ALLOWED_HEADERS = 'authorization, content-type, idempotency-key, x-request-id, last-event-id';
-const EXPOSED_HEADERS = 'x-request-id, idempotent-replayed, retry-after, etag, location';
+/**
+ * Request headers a browser may send: what `@ftm/sdk` sends (auth, the idempotency key, its
+ * `x-ftm-sdk` marker, `if-none-match` on `productionPointers.resolve()`, `last-event-id` when the
+ * event stream resumes, the Standard Webhooks headers `providerWebhooks.receive()` forwards) and a
+ * caller's own request id.
+ */
+export const CORS_ALLOWED_HEADERS = [
+  'authorization',
+  'content-type',
+  'idempotency-key',
+  'if-none-match',
+  'last-event-id',
+  'x-ftm-sdk',
+  'x-request-id',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+] as const;
+
+/** Response headers a browser script may read: the ones `@ftm/sdk` reads, and `location`. */
+export const CORS_EXPOSED_HEADERS = ['etag', 'idempotent-replayed', 'x-request-id', 'retry-after', 'retry-after-ms', 'location'] as const;
 
 /**
- * CORS for the configured origins only (FTM_CORS_ORIGINS). Preflights are answered here, before
- * auth, because browsers send them without credentials.
+ * CORS for the configured origins only (FTM_CORS_ORIGINS), on `@fastify/cors`. Its hook answers
+ * preflights before any route hook, so before auth: browsers send them without credentials.
+ * Nothing is registered when no origin is configured, so the hot path pays nothing then.
  */
-export function registerCors(app: FastifyInstance, origins: readonly string[]): void {
+export async function registerCors(app: FastifyInstance, origins: readonly string[]): Promise<void> {
   if (origins.length === 0) return;
-  const any = origins.includes('*');
-  const allowed = new Set(origins);
-  app.addHook('onRequest', async (request, reply) => {
-    const origin = request.headers.origin;
-    if (!origin || (!any && !allowed.has(origin))) return;
-    reply.header('access-control-allow-origin', any ? '*' : origin);
-    reply.header('vary', 'Origin');
-    reply.header('access-control-expose-headers', EXPOSED_HEADERS);
-    if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
-      // Answered before any route hook runs, so the request id is set here.
-      return reply
-        .code(204)
-        .header('x-request-id', request.id)
-        .header('access-control-allow-methods', 'GET, POST, PATCH, DELETE')
-        .header('access-control-allow-headers', ALLOWED_HEADERS)
-        .header('access-control-max-age', '600')
-        .send();
-    }
-    return undefined;
+  // A preflight is answered inside the CORS hook, before the route hooks that set the request id.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.method === 'OPTIONS') reply.header('x-request-id', request.id);
+    done();
+  });
+  await app.register(cors, {
+    origin: origins.includes('*') ? '*' : [...origins],
+    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: [...CORS_ALLOWED_HEADERS],
+    exposedHeaders: [...CORS_EXPOSED_HEADERS],
+    maxAge: 600,
+    strictPreflight: false,
   });
 }
