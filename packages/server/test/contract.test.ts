@@ -166,6 +166,25 @@ describe('contract', () => {
     await otlp(null, '{}', { 'content-type': 'application/json' }); // 401
     await otlp(a.memberKey, gzipSync(Buffer.alloc(21 * 1024 * 1024, 0x20)), { 'content-type': 'application/json', 'content-encoding': 'gzip' }); // 413
     await otlp(a.memberKey, 'x', { 'content-type': 'text/plain' }); // 415
+    const text = (v: string) => ({ stringValue: v });
+    const withContent = {
+      ...chatSpan,
+      attributes: [
+        ...chatSpan.attributes,
+        { key: 'gen_ai.input.messages', value: text('[{"role":"user","parts":[{"type":"text","content":"Hi"}]}]') },
+        { key: 'gen_ai.output.messages', value: text('[{"role":"assistant","parts":[{"type":"text","content":"Hello"}]}]') },
+        { key: 'app.feedback.score', value: { intValue: '5' } },
+      ],
+    };
+    await otlp(a.memberKey, JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [withContent] }] }] }), { 'content-type': 'application/json' }); // 200
+    const spanFilters = { models: ['gpt-4o-mini'], attributes: [{ key: 'app.feedback.score', op: 'gte', value: 4 }], sample_rate: 1, max_records: 10 };
+    await call(a.memberKey, '/datasets', { method: 'POST', url: '/datasets', payload: { name: 'p', format: 'jsonl_preference', source: { type: 'otel_spans', filters: spanFilters, preference: { score_attribute: 'app.feedback.score' } }, min_examples: 1 } });
+    await call(a.memberKey, '/datasets', { method: 'POST', url: '/datasets', payload: { name: 's', format: 'jsonl_chat', source: { type: 'otel_spans', filters: { attributes: [{ key: 'x', op: 'gte', value: 'high' }] } } } }); // 400
+    const fromSpans = (await call(a.memberKey, '/datasets', { method: 'POST', url: '/datasets', payload: { name: 's', format: 'jsonl_chat', source: { type: 'otel_spans' }, min_examples: 1 } })).json();
+    await t.ftm.datasets.runBuildJob({ tenant_id: a.tenantId, dataset_id: fromSpans.id }, { attempt: 1, maxAttempts: 1 });
+    await call(a.memberKey, '/datasets/:id', { url: `/datasets/${fromSpans.id}` });
+    await call(a.memberKey, '/datasets/:id/content', { url: `/datasets/${fromSpans.id}/content?split=lineage` });
+    await call(a.memberKey, '/datasets/:id/content', { url: `/datasets/${dataset.id}/content?split=lineage` }); // 404 (an upload has no lineage)
 
     // evals (runs themselves are exercised in the eval route tests)
     const ask = (content: string) => [{ role: 'user', content }];

@@ -5,6 +5,7 @@ import { DependencyUnavailableError, FtmError, NotFoundError } from '../shared/e
 import { recordEvent } from '../outbox/record-event.js';
 import type { BuildReason, DatasetBuildResult } from './build-report.js';
 import { blobSourceBytes, traceSourceLines } from './build-sources.js';
+import { otelSpanChatLines, otelSpanPreferenceLines } from './otel-span-source.js';
 import { DatasetBuildConfig } from './dataset-config.js';
 import { datasetKeyPrefix, toDataset, type DatasetRow, type StoredDatasetSource } from './dataset.js';
 import type { DatasetDeps } from './dataset-deps.js';
@@ -31,6 +32,10 @@ function buildSource(deps: DatasetDeps, row: DatasetRow, signal?: AbortSignal): 
     case 'orchestrator_traces':
       if (!deps.traces) throw new DependencyUnavailableError('orchestrator', 'no Orchestrator is configured for a trace source');
       return traceSourceLines(deps.traces, { ...source.filters, project_id: row.project_id }, signal);
+    case 'otel_spans': {
+      const scope = { tenantId: row.tenant_id, projectId: row.project_id, filters: source.filters };
+      return source.preference ? otelSpanPreferenceLines(deps.db, scope, source.preference, signal) : otelSpanChatLines(deps.db, scope, signal);
+    }
   }
 }
 

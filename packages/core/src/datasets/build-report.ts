@@ -56,6 +56,12 @@ export interface BuildReport {
     readonly train_records: number;
     readonly validation_records: number;
   };
+  /**
+   * The lineage file (`GET /datasets/{id}/content?split=lineage`): one line per written record
+   * with its split, line and the ids it came from. Only sources that know them write one
+   * (`otel_spans`, `langfuse`).
+   */
+  readonly lineage?: { readonly records: number; readonly size_bytes: number; readonly sha256: string };
 }
 
 /** A written file: where, how big, its SHA-256 and how many examples it holds. */

@@ -67,6 +67,22 @@ export class BuildTally {
     return any;
   }
 
+  /**
+   * Adds counts found before the build (a source that sanitized its records, like received spans);
+   * true when any. `counted`: the record was already counted as having findings.
+   */
+  addPriorFindings(counts: Readonly<Record<string, number>>, counted: boolean): boolean {
+    let any = false;
+    for (const [type, count] of Object.entries(counts)) {
+      if (count > 0) {
+        any = true;
+        this.findings.set(type, (this.findings.get(type) ?? 0) + count);
+      }
+    }
+    if (any && !counted) this.recordsWithFindings += 1;
+    return any;
+  }
+
   progress(): BuildProgress {
     return { records_read: this.read, records_written: this.written, records_dropped: this.dropped };
   }

@@ -137,6 +137,17 @@ async function storeSource(deps: DatasetDeps, ctx: ServiceContext, input: Create
         throw new ValidationError('traces map to chat examples', [{ path: 'format', message: 'an orchestrator_traces source needs format jsonl_chat' }]);
       }
       return { type: 'orchestrator_traces', filters: source.filters };
+    case 'otel_spans':
+      if (input.format === 'jsonl_prompt_completion') {
+        throw new ValidationError('spans map to chat examples or preference pairs', [{ path: 'format', message: 'an otel_spans source needs format jsonl_chat or jsonl_preference' }]);
+      }
+      if (input.format === 'jsonl_preference' && !source.preference) {
+        throw new ValidationError('a preference dataset needs to know how to pair replies', [{ path: 'source.preference', message: 'name a score_attribute, a correction_attribute or both' }]);
+      }
+      if (input.format === 'jsonl_chat' && source.preference) {
+        throw new ValidationError('preference pairs are for jsonl_preference datasets', [{ path: 'source.preference', message: 'only with format jsonl_preference' }]);
+      }
+      return { type: 'otel_spans', filters: source.filters, preference: source.preference ?? null };
   }
 }
 

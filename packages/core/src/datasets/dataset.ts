@@ -5,6 +5,7 @@ import type { DatasetsTable, DatasetStatus } from '../db/schema.js';
 import { DEFAULT_BASE_MODEL } from './base-models.js';
 import type { BuildProgress, BuildReason, BuildReport } from './build-report.js';
 import { DatasetFormat, DedupConfig, SanitizationConfig, TraceFilters } from './dataset-config.js';
+import { OtelSpanFilters, PreferenceFromFeedback } from './otel-span-source-config.js';
 
 /** `POST /datasets` body (the contract's CreateDatasetRequest). */
 export const CreateDatasetInput = z.strictObject({
@@ -17,6 +18,7 @@ export const CreateDatasetInput = z.strictObject({
     z.strictObject({ type: z.literal('inline'), records: z.array(z.unknown()).min(1) }),
     z.strictObject({ type: z.literal('upload'), upload_id: z.uuid() }),
     z.strictObject({ type: z.literal('orchestrator_traces'), filters: TraceFilters.strict() }),
+    z.strictObject({ type: z.literal('otel_spans'), filters: OtelSpanFilters.default({}), preference: PreferenceFromFeedback.optional() }),
   ]),
   sanitization: SanitizationConfig.strict().default({ policy: 'redact' }),
   dedup: DedupConfig.strict().default({ exact: true, near: true, near_threshold: 0.9 }),
@@ -40,7 +42,8 @@ export type ListDatasetsInput = z.infer<typeof ListDatasetsInput>;
 export type StoredDatasetSource =
   | { readonly type: 'inline'; readonly blob_key: string; readonly record_count: number; readonly sha256: string }
   | { readonly type: 'upload'; readonly upload_id: string; readonly blob_key: string; readonly sha256: string }
-  | { readonly type: 'orchestrator_traces'; readonly filters: TraceFilters };
+  | { readonly type: 'orchestrator_traces'; readonly filters: TraceFilters }
+  | { readonly type: 'otel_spans'; readonly filters: OtelSpanFilters; readonly preference: PreferenceFromFeedback | null };
 
 /** One built file as the API shows it. */
 export interface DatasetFile {
@@ -59,10 +62,12 @@ export interface Dataset {
   readonly format: DatasetFormat;
   readonly base_model: string;
   readonly source: {
-    readonly type: 'inline' | 'upload' | 'orchestrator_traces';
+    readonly type: StoredDatasetSource['type'];
     readonly upload_id: string | null;
-    readonly filters: TraceFilters | null;
+    readonly filters: TraceFilters | OtelSpanFilters | null;
     readonly inline_record_count: number | null;
+    /** How preference pairs are made (an `otel_spans` source of a `jsonl_preference` dataset). */
+    readonly preference?: PreferenceFromFeedback;
   };
   readonly status: DatasetStatus;
   readonly sanitized: boolean;
@@ -113,8 +118,9 @@ export function toDataset(row: DatasetRow): Dataset {
     source: {
       type: source.type,
       upload_id: source.type === 'upload' ? source.upload_id : null,
-      filters: source.type === 'orchestrator_traces' ? source.filters : null,
+      filters: source.type === 'orchestrator_traces' || source.type === 'otel_spans' ? source.filters : null,
       inline_record_count: source.type === 'inline' ? source.record_count : null,
+      ...(source.type === 'otel_spans' && source.preference ? { preference: source.preference } : {}),
     },
     status: row.status,
     sanitized: row.sanitized,

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { ValidationError } from '../shared/errors.js';
-import { binaryError, MAX_LINE_BYTES, utf8Error, type SourceLine } from './line-reader.js';
+import { binaryError, MAX_LINE_BYTES, utf8Error, type SourceLine, type SourceRef } from './line-reader.js';
 
 /**
  * A batch of whole JSONL lines as bytes, for the record processor. Byte sources number their
@@ -11,6 +11,8 @@ export interface SourceBatch {
   /** Whole lines of valid UTF-8; owns its ArrayBuffer, so it can move to a worker thread. */
   readonly input: Uint8Array;
   readonly lineNumbers?: readonly number[];
+  /** Per line of a line source that knows where its records came from (lineage, prior findings). */
+  readonly refs?: readonly (SourceRef | undefined)[];
 }
 
 /**
@@ -86,17 +88,23 @@ export async function* byteBatches(body: AsyncIterable<Uint8Array | string>, tar
 export async function* lineBatches(lines: AsyncIterable<SourceLine>, maxRecords: number, maxBytes = DEFAULT_BATCH_BYTES): AsyncGenerator<SourceBatch & { readonly texts: readonly string[] }> {
   let texts: string[] = [];
   let numbers: number[] = [];
+  let refs: (SourceRef | undefined)[] = [];
+  let anyRef = false;
   let chars = 0;
   const flush = (): SourceBatch & { texts: string[] } => {
-    const batch = { input: new Uint8Array(Buffer.from(texts.join('\n') + '\n', 'utf8')), lineNumbers: numbers, texts };
+    const batch = { input: new Uint8Array(Buffer.from(texts.join('\n') + '\n', 'utf8')), lineNumbers: numbers, texts, ...(anyRef ? { refs } : {}) };
     texts = [];
     numbers = [];
+    refs = [];
+    anyRef = false;
     chars = 0;
     return batch;
   };
   for await (const line of lines) {
     texts.push(line.text);
     numbers.push(line.line);
+    refs.push(line.ref);
+    if (line.ref) anyRef = true;
     chars += line.text.length;
     if (texts.length >= maxRecords || chars >= maxBytes) yield flush();
   }

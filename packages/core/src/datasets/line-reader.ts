@@ -1,10 +1,19 @@
 import { isUtf8 } from 'node:buffer';
 import { ValidationError } from '../shared/errors.js';
 
-/** One source record: its 1-based line (or record) number and its JSON text. */
+/** Where a source record came from, for sources that know (spans, generations). */
+export interface SourceRef {
+  /** Ids written to the version's lineage file beside the record's split and line (trace and span ids…). */
+  readonly lineage: Readonly<Record<string, string>>;
+  /** What the sanitizer found (and redacted) before the record reached the build, per type. */
+  readonly findings?: Readonly<Record<string, number>>;
+}
+
+/** One source record: its 1-based line (or record) number, its JSON text, and where it came from. */
 export interface SourceLine {
   readonly line: number;
   readonly text: string;
+  readonly ref?: SourceRef;
 }
 
 /** Longest line a build accepts; a longer one cannot be a sane training example. */

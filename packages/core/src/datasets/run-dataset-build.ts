@@ -8,7 +8,7 @@ import type { BuildProgress, BuildReason, BuiltFile, DatasetBuildResult } from '
 import { BuildTally } from './build-tally.js';
 import type { DatasetBuildConfig } from './dataset-config.js';
 import { ExactDuplicateIndex } from './exact-duplicate-index.js';
-import type { SourceLine } from './line-reader.js';
+import type { SourceLine, SourceRef } from './line-reader.js';
 import { batchLines, byteBatches, lineBatches, type SourceBatch } from './line-batches.js';
 import { LSH_BANDS, SIGNATURE_BYTES } from './minhash.js';
 import { NearDuplicateIndex } from './near-duplicate-index.js';
@@ -64,6 +64,8 @@ type LineMap =
 
 interface PendingBatch {
   readonly lines: LineMap;
+  /** Per line of the batch, where its record came from (line sources that know). */
+  readonly refs: readonly (SourceRef | undefined)[] | null;
   readonly result: Promise<{ batch: ProcessedBatch; remoteFindings: readonly ReadonlyMap<string, number>[] | null }>;
 }
 
@@ -103,6 +105,8 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
   const maxInFlight = Math.max(4, processor.capacity ?? 1);
   let train: BlobLineWriter | undefined;
   let validation: BlobLineWriter | undefined;
+  // One line per written record whose source said where it came from: split, line, source ids.
+  let lineage: BlobLineWriter | undefined;
   let blocked = false;
   // Set when a strict build meets an invalid record or the dedup indexes outgrow their limit: the
   // build stops reading and ends `failed` with this reason.
@@ -113,8 +117,8 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
   let lineBase = 0;
 
   const abortWriters = async (): Promise<void> => {
-    await Promise.all([train?.abort(), validation?.abort()]);
-    train = validation = undefined;
+    await Promise.all([train?.abort(), validation?.abort(), lineage?.abort()]);
+    train = validation = lineage = undefined;
   };
   const fail = async (status: 'failed' | 'blocked', reasons: BuildReason[]): Promise<DatasetBuildResult> => {
     await abortWriters();
@@ -139,7 +143,10 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
         }
         continue;
       }
-      const hasFindings = remoteFindings ? tally.addFindings(remoteFindings[i]!) : tally.addFindings(batch.findings, i * FINDING_TYPES.length);
+      const ref = pending.refs?.[index];
+      let hasFindings = remoteFindings ? tally.addFindings(remoteFindings[i]!) : tally.addFindings(batch.findings, i * FINDING_TYPES.length);
+      // What was redacted before the record reached the build (spans are sanitized when received) counts too.
+      if (ref?.findings && tally.addPriorFindings(ref.findings, hasFindings)) hasFindings = true;
       if (hasFindings && policy === 'drop_record') {
         tally.piiDropped += 1;
         continue;
@@ -160,7 +167,8 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
       const start = batch.outOffsets[i]!;
       const end = batch.outOffsets[i + 1]!;
       let wait: Promise<void> | undefined;
-      if (isValidationExample(batch.digests, config.validation_split, i * 32)) {
+      const toValidation = isValidationExample(batch.digests, config.validation_split, i * 32);
+      if (toValidation) {
         validation ??= new BlobLineWriter(blobs, `${input.keyPrefix}/validation.jsonl`);
         tally.validationRecords += 1;
         wait = validation.writeRecord(batch.output, start, end);
@@ -171,6 +179,12 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
         wait = train.writeRecord(batch.output, start, end);
       }
       if (wait) await wait;
+      if (ref) {
+        lineage ??= new BlobLineWriter(blobs, `${input.keyPrefix}/lineage.jsonl`);
+        const entry = Buffer.from(`${JSON.stringify({ split: toValidation ? 'validation' : 'train', line: toValidation ? tally.validationRecords : tally.trainRecords, source_line: line, ...ref.lineage })}\n`, 'utf8');
+        const lineageWait = lineage.writeRecord(entry, 0, entry.length);
+        if (lineageWait) await lineageWait;
+      }
     }
     // Checked once a batch: the indexes can pass the limit by one batch's growth at most (a few tables doubling).
     tally.dedupIndexBytes = (exact?.bytes ?? 0) + (near?.bytes ?? 0);
@@ -194,7 +208,7 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
     if (builtin) {
       const result = processor.process(batch.input, options).then((processed) => ({ batch: processed, remoteFindings: null }));
       result.catch(() => {}); // observed when consumed; avoids an unhandled rejection meanwhile
-      return { lines: batch.lineNumbers ? { kind: 'absolute', lines: batch.lineNumbers } : { kind: 'relative', lineCount: null, relative: null }, result };
+      return { lines: batch.lineNumbers ? { kind: 'absolute', lines: batch.lineNumbers } : { kind: 'relative', lineCount: null, relative: null }, refs: batch.refs ?? null, result };
     }
     // TRiSM sees decoded text; the sanitized lines are repacked for the processor, one per record.
     const decoded = batch.texts ? { texts: batch.texts, index: null, lineCount: 0 } : batchLines(batch.input);
@@ -204,7 +218,7 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
     }));
     result.catch(() => {});
     const lines: LineMap = batch.lineNumbers ? { kind: 'absolute', lines: batch.lineNumbers } : { kind: 'relative', lineCount: decoded.lineCount, relative: decoded.index };
-    return { lines, result };
+    return { lines, refs: batch.refs ?? null, result };
   };
 
   const batches = isByteSource(input.source) ? byteBatches(input.source.bytes, input.batchBytes) : lineBatches(input.source, input.batchSize ?? 256);
@@ -241,6 +255,7 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
   }
   let trainFile: BuiltFile | null = null;
   let validationFile: BuiltFile | null = null;
+  let lineageFile: BuiltFile | null = null;
   try {
     const t = train!;
     trainFile = { ...(await t.end()), records: t.records };
@@ -248,10 +263,21 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
       const v = validation;
       validationFile = { ...(await v.end()), records: v.records };
     }
+    if (lineage) {
+      const l = lineage;
+      lineageFile = { ...(await l.end()), records: l.records };
+    }
   } catch (error) {
     await abortWriters();
-    if (trainFile) await blobs.delete(trainFile.key);
+    for (const file of [trainFile, validationFile]) if (file) await blobs.delete(file.key);
     throw error;
   }
-  return { status: 'ready', reasons: [], report: tally.report(), train: trainFile, validation: validationFile };
+  const report = tally.report();
+  return {
+    status: 'ready',
+    reasons: [],
+    report: lineageFile ? { ...report, lineage: { records: lineageFile.records, size_bytes: lineageFile.sizeBytes, sha256: lineageFile.sha256 } } : report,
+    train: trainFile,
+    validation: validationFile,
+  };
 }

@@ -42,9 +42,9 @@ const TRACE_ID_RE = /^(?!0{32})[0-9a-f]{32}$/;
 const SPAN_ID_RE = /^(?!0{16})[0-9a-f]{16}$/;
 const STATUS_ERROR = 2;
 
-/** Most attributes kept per span for filters, and the longest string value kept (longer is content, not a label). */
+/** Most attributes kept per span for filters, and the longest string value kept (room for a correction; longer is content). */
 export const MAX_FILTER_ATTRIBUTES = 64;
-export const MAX_FILTER_VALUE_LENGTH = 1024;
+export const MAX_FILTER_VALUE_LENGTH = 8192;
 /** The largest example (JSON bytes) stored for one span. */
 export const MAX_EXAMPLE_BYTES = 2 * 1024 * 1024;
 

@@ -180,7 +180,7 @@ describe('GenAI conversations from the three recorded forms', () => {
         'gen_ai.prompt.0.content': 'secret prompt',
         'gen_ai.input.messages': '[]',
         'llm.request.functions.0.name': 'f',
-        long: 'x'.repeat(2000),
+        long: 'x'.repeat(9000),
         nested: { a: 1 },
         mixed: ['a', { b: 1 }],
       }),

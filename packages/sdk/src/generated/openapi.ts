@@ -3166,7 +3166,7 @@ export interface components {
         /** @enum {string} */
         DatasetStatus: "queued" | "building" | "ready" | "blocked" | "failed";
         /** @description Where the records come from. */
-        DatasetSource: components["schemas"]["InlineDatasetSource"] | components["schemas"]["UploadDatasetSource"] | components["schemas"]["OrchestratorTracesDatasetSource"];
+        DatasetSource: components["schemas"]["InlineDatasetSource"] | components["schemas"]["UploadDatasetSource"] | components["schemas"]["OrchestratorTracesDatasetSource"] | components["schemas"]["OtelSpansDatasetSource"];
         InlineDatasetSource: {
             /** @enum {string} */
             type: "inline";
@@ -3183,6 +3183,55 @@ export interface components {
             /** @enum {string} */
             type: "orchestrator_traces";
             filters: components["schemas"]["TraceFilters"];
+        };
+        /** @description GenAI inference spans received over OTLP (`POST /otlp/v1/traces`), already sanitized, of the dataset's project (or the whole tenant when it has none). `jsonl_chat`: one example per span, oldest first. `jsonl_preference`: pairs made from feedback (`preference`). docs/datasets.md lists what is read. */
+        OtelSpansDatasetSource: {
+            /** @enum {string} */
+            type: "otel_spans";
+            filters?: components["schemas"]["OtelSpanFilters"];
+            preference?: components["schemas"]["PreferenceFromFeedback"];
+        };
+        /** @description Which received spans are read; every filter given must hold. */
+        OtelSpanFilters: {
+            /**
+             * Format: date-time
+             * @description Span start time, inclusive.
+             */
+            since?: string;
+            /**
+             * Format: date-time
+             * @description Span start time, exclusive.
+             */
+            until?: string;
+            /** @description The resource's `service.name`. */
+            service_names?: string[];
+            /** @description `gen_ai.request.model` or `gen_ai.response.model`. */
+            models?: string[];
+            /** @description `gen_ai.provider.name` (or `gen_ai.system`). */
+            providers?: string[];
+            operations?: ("chat" | "text_completion" | "generate_content")[];
+            /** @description Spans with any of these finish reasons. */
+            finish_reasons?: string[];
+            /** @description Conditions on span attributes (e.g. a feedback score the app records); all must hold. */
+            attributes?: components["schemas"]["SpanAttributeFilter"][];
+            /** @description Keep this share of the matching spans, chosen by span id (the same spans on every rebuild). */
+            sample_rate?: number;
+            /** @description Stop after this many records. */
+            max_records?: number;
+        };
+        /** @description `eq`/`ne` compare JSON values; `gt`/`gte`/`lt`/`lte` numbers (a non-number never matches); `in` any of a list (a list-valued attribute matches when any of its strings is listed); `exists` takes no value. */
+        SpanAttributeFilter: {
+            key: string;
+            /** @enum {string} */
+            op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "exists";
+            value?: string | number | boolean | (string | number | boolean)[];
+        };
+        /** @description How a `jsonl_preference` dataset pairs replies: a span whose `correction_attribute` holds a corrected reply gives correction ≻ reply; spans answering the same prompt whose `score_attribute` (a number) differs by at least `min_score_gap` give best ≻ worst. Name at least one attribute. */
+        PreferenceFromFeedback: {
+            score_attribute?: string;
+            correction_attribute?: string;
+            /** @default 1 */
+            min_score_gap: number;
         };
         /** @description Passed to the Orchestrator's `GET /v1/traces` (see docs/integrations.md) together with the dataset's project id. */
         TraceFilters: {
@@ -3329,6 +3378,12 @@ export interface components {
                 train_records: number;
                 validation_records: number;
             };
+            /** @description The lineage file (`GET /datasets/{id}/content?split=lineage`): one line per written record with the ids it came from. Present for `otel_spans` and `langfuse` sources. */
+            lineage?: {
+                records: number;
+                size_bytes: number;
+                sha256: string;
+            };
         };
         DatasetFile: {
             /** @enum {string} */
@@ -3397,11 +3452,12 @@ export interface components {
         };
         DatasetSourceSummary: {
             /** @enum {string} */
-            type: "inline" | "upload" | "orchestrator_traces";
+            type: "inline" | "upload" | "orchestrator_traces" | "otel_spans";
             /** Format: uuid */
             upload_id: string | null;
-            filters: components["schemas"]["TraceFilters"] | null;
+            filters: components["schemas"]["TraceFilters"] | components["schemas"]["OtelSpanFilters"] | null;
             inline_record_count: number | null;
+            preference?: components["schemas"]["PreferenceFromFeedback"];
         };
         /** @description A page of Dataset objects, newest first. */
         DatasetList: {
@@ -5767,8 +5823,8 @@ export interface operations {
     getDatasetContent: {
         parameters: {
             query?: {
-                /** @description Which file. */
-                split?: "train" | "validation";
+                /** @description Which file: `train`, `validation`, or `lineage` (one JSON line per written record: `split`, `line`, `source_line` and the ids it came from, such as `trace_id` and `span_id`; only for sources that know them, see the report's `lineage`). */
+                split?: "train" | "validation" | "lineage";
             };
             header?: never;
             path: {

@@ -415,7 +415,7 @@ export interface components {
          */
         DatasetFormat: "jsonl_chat" | "jsonl_prompt_completion" | "jsonl_preference";
         /** @description Where the records come from. */
-        DatasetSource: components["schemas"]["InlineDatasetSource"] | components["schemas"]["UploadDatasetSource"] | components["schemas"]["OrchestratorTracesDatasetSource"];
+        DatasetSource: components["schemas"]["InlineDatasetSource"] | components["schemas"]["UploadDatasetSource"] | components["schemas"]["OrchestratorTracesDatasetSource"] | components["schemas"]["OtelSpansDatasetSource"];
         InlineDatasetSource: {
             /** @enum {string} */
             type: "inline";
@@ -444,6 +444,55 @@ export interface components {
             min_rating?: number | undefined;
             /** @description Stop after this many traces. */
             max_records?: number | undefined;
+        };
+        /** @description GenAI inference spans received over OTLP (`POST /otlp/v1/traces`), already sanitized, of the dataset's project (or the whole tenant when it has none). `jsonl_chat`: one example per span, oldest first. `jsonl_preference`: pairs made from feedback (`preference`). docs/datasets.md lists what is read. */
+        OtelSpansDatasetSource: {
+            /** @enum {string} */
+            type: "otel_spans";
+            filters?: components["schemas"]["OtelSpanFilters"] | undefined;
+            preference?: components["schemas"]["PreferenceFromFeedback"] | undefined;
+        };
+        /** @description Which received spans are read; every filter given must hold. */
+        OtelSpanFilters: {
+            /**
+             * Format: date-time
+             * @description Span start time, inclusive.
+             */
+            since?: string | undefined;
+            /**
+             * Format: date-time
+             * @description Span start time, exclusive.
+             */
+            until?: string | undefined;
+            /** @description The resource's `service.name`. */
+            service_names?: string[] | undefined;
+            /** @description `gen_ai.request.model` or `gen_ai.response.model`. */
+            models?: string[] | undefined;
+            /** @description `gen_ai.provider.name` (or `gen_ai.system`). */
+            providers?: string[] | undefined;
+            operations?: ("chat" | "text_completion" | "generate_content")[] | undefined;
+            /** @description Spans with any of these finish reasons. */
+            finish_reasons?: string[] | undefined;
+            /** @description Conditions on span attributes (e.g. a feedback score the app records); all must hold. */
+            attributes?: components["schemas"]["SpanAttributeFilter"][] | undefined;
+            /** @description Keep this share of the matching spans, chosen by span id (the same spans on every rebuild). */
+            sample_rate?: number | undefined;
+            /** @description Stop after this many records. */
+            max_records?: number | undefined;
+        };
+        /** @description `eq`/`ne` compare JSON values; `gt`/`gte`/`lt`/`lte` numbers (a non-number never matches); `in` any of a list (a list-valued attribute matches when any of its strings is listed); `exists` takes no value. */
+        SpanAttributeFilter: {
+            key: string;
+            /** @enum {string} */
+            op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "exists";
+            value?: (string | number | boolean | (string | number | boolean)[]) | undefined;
+        };
+        /** @description How a `jsonl_preference` dataset pairs replies: a span whose `correction_attribute` holds a corrected reply gives correction ≻ reply; spans answering the same prompt whose `score_attribute` (a number) differs by at least `min_score_gap` give best ≻ worst. Name at least one attribute. */
+        PreferenceFromFeedback: {
+            score_attribute?: string | undefined;
+            correction_attribute?: string | undefined;
+            /** @default 1 */
+            min_score_gap?: number | undefined;
         };
         DatasetSanitizationOptions: {
             /**

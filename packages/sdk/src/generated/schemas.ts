@@ -74,6 +74,16 @@ export type InlineDatasetSource = requestComponents['schemas']['InlineDatasetSou
 export type UploadDatasetSource = requestComponents['schemas']['UploadDatasetSource'];
 /** The `OrchestratorTracesDatasetSource` schema of the API contract. */
 export type OrchestratorTracesDatasetSource = requestComponents['schemas']['OrchestratorTracesDatasetSource'];
+/** GenAI inference spans received over OTLP (`POST /otlp/v1/traces`), already sanitized, of the dataset's project (or the whole tenant when it has none). `jsonl_chat`: one example per span, oldest first. `jsonl_preference`: pairs made from feedback (`preference`). docs/datasets.md lists what is read. */
+export type OtelSpansDatasetSource = requestComponents['schemas']['OtelSpansDatasetSource'];
+/** Which received spans are read; every filter given must hold. */
+export type OtelSpanFilters = components['schemas']['OtelSpanFilters'];
+/** `eq`/`ne` compare JSON values; `gt`/`gte`/`lt`/`lte` numbers (a non-number never matches); `in` any of a list (a list-valued attribute matches when any of its strings is listed); `exists` takes no value. */
+export type SpanAttributeFilter = components['schemas']['SpanAttributeFilter'];
+/** How a `jsonl_preference` dataset pairs replies: a span whose `correction_attribute` holds a corrected reply gives correction ≻ reply; spans answering the same prompt whose `score_attribute` (a number) differs by at least `min_score_gap` give best ≻ worst. Name at least one attribute. */
+export type PreferenceFromFeedback = components['schemas']['PreferenceFromFeedback'];
+/** `PreferenceFromFeedback` as a request may send it: fields with a default are optional. */
+export type PreferenceFromFeedbackParam = requestComponents['schemas']['PreferenceFromFeedback'];
 /** Passed to the Orchestrator's `GET /v1/traces` (see docs/integrations.md) together with the dataset's project id. */
 export type TraceFilters = components['schemas']['TraceFilters'];
 /** The `DatasetSanitizationOptions` schema of the API contract. */
