@@ -158,7 +158,8 @@ export interface paths {
          * Revoke an API key
          * @description Takes effect on every API instance within the auth cache lifetime (seconds).
          *
-         *     Requires the `admin` role.
+         *     Requires the `admin` role. The tenant's last working admin key cannot be revoked: 409 with
+         *     code `last_admin_key` (create another admin key first), so a tenant never locks itself out.
          */
         post: operations["revokeApiKey"];
         delete?: never;
