@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-// Makes sure the PostgreSQL and Redis the test suite needs answer on 127.0.0.1, starting (and on a
-// bare Debian machine installing) them when they do not, and that promtool is installed. Safe to
-// run when everything is already there.
+// Makes sure the PostgreSQL, Redis and RabbitMQ the test suite needs answer on 127.0.0.1, starting
+// (and on a bare Debian machine installing) them when they do not, and that promtool is installed.
+// Safe to run when everything is already there. The SQS emulator (fauxqs) is not a service: the
+// tests start it in process, on a free port.
 import { execSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const PG_PORT = Number(process.env.FTM_TEST_PG_PORT ?? 5432);
 const REDIS_PORT = Number(process.env.FTM_TEST_REDIS_PORT ?? 6379);
+const RABBIT_PORT = Number(process.env.FTM_TEST_RABBIT_PORT ?? 5672);
 
 function listening(port) {
   return new Promise((resolve) => {
@@ -19,8 +23,8 @@ function listening(port) {
   });
 }
 
-async function waitFor(port, what) {
-  for (let i = 0; i < 60; i++) {
+async function waitFor(port, what, tries = 60) {
+  for (let i = 0; i < tries; i++) {
     if (await listening(port)) return;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -61,7 +65,25 @@ function ensurePromtool() {
   sh('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus');
 }
 
+async function ensureRabbit() {
+  if (await listening(RABBIT_PORT)) return;
+  if (!has('rabbitmq-server')) sh('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server');
+  // The stock configuration: 127.0.0.1:5672, user guest/guest (allowed from loopback only). Another
+  // port gets a node (name, data, config) of its own, so it never clashes with a default node.
+  let node = '';
+  if (RABBIT_PORT !== 5672) {
+    const config = join(tmpdir(), `ftm-rabbitmq-${RABBIT_PORT}.conf`);
+    writeFileSync(config, `listeners.tcp.local = 127.0.0.1:${RABBIT_PORT}\n`);
+    execSync(`chmod 644 ${config}`);
+    node = `RABBITMQ_NODENAME=ftm-test-${RABBIT_PORT}@localhost RABBITMQ_CONFIG_FILE=${config} RABBITMQ_DIST_PORT=${RABBIT_PORT + 20000} `;
+  }
+  sh(`${node}rabbitmq-server -detached`);
+  // Erlang and RabbitMQ take longer to boot than the others.
+  await waitFor(RABBIT_PORT, 'RabbitMQ', 120);
+}
+
 await ensurePostgres();
 await ensureRedis();
+await ensureRabbit();
 ensurePromtool();
-console.log(`services ready: postgres 127.0.0.1:${PG_PORT}, redis 127.0.0.1:${REDIS_PORT}`);
+console.log(`services ready: postgres 127.0.0.1:${PG_PORT}, redis 127.0.0.1:${REDIS_PORT}, rabbitmq 127.0.0.1:${RABBIT_PORT}`);

@@ -25,6 +25,9 @@ export { OrchestratorKeyValidator, OrchestratorKeyValidation, type OrchestratorK
 export * from './create-ftm.js';
 export * from './adapters/local-queue/index.js';
 export * from './adapters/redis/index.js';
+export * from './adapters/broker/index.js';
+export * from './adapters/rabbit/index.js';
+export * from './adapters/sqs/index.js';
 export * from './adapters/open-queue.js';
 export * from './outbox/relay-outbox.js';
 export * from './outbox/outbox-relay.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openQueue, type Queue } from '@ftm/core';
 import { createPostgresTestDatabase, type TestDatabase } from '../../core/test/support/databases.js';
-import { TEST_REDIS_URL, waitFor } from '../../core/test/queue/queue-harness.js';
+import { startSqsEmulator, TEST_RABBIT_URL, TEST_REDIS_URL, TEST_SQS_CREDENTIALS, waitFor } from '../../core/test/queue/queue-harness.js';
 import { enqueueJob } from '../src/index.js';
 import { applyEffectJob, SIGKILL_TABLES_SQL } from './fixtures/effect-job.js';
 
@@ -32,9 +32,11 @@ function spawnWorker(env: Record<string, string>): Child {
   return { process: child, exited, output: () => output };
 }
 
-describe.each(['local', 'redis'] as const)('a %s-queue worker killed with SIGKILL in the middle of a job', (queueType) => {
+describe.each(['local', 'redis', 'rabbit', 'sqs'] as const)('a %s-queue worker killed with SIGKILL in the middle of a job', (queueType) => {
   let t: TestDatabase;
   let queue: Queue;
+  let queueUrl = '';
+  let stopEmulator = async (): Promise<void> => {};
   const prefix = `ftm-test-sigkill-${randomBytes(6).toString('hex')}`;
   const children: Child[] = [];
 
@@ -43,7 +45,7 @@ describe.each(['local', 'redis'] as const)('a %s-queue worker killed with SIGKIL
     const child = spawnWorker({
       FTM_TEST_WORKER_DATABASE_URL: t.url!,
       FTM_TEST_WORKER_QUEUE: queueType,
-      FTM_TEST_WORKER_REDIS_URL: TEST_REDIS_URL,
+      FTM_TEST_WORKER_QUEUE_URL: queueUrl,
       FTM_TEST_WORKER_PREFIX: prefix,
       FTM_TEST_WORKER_HOLD: hold ? '1' : '0',
     });
@@ -54,16 +56,24 @@ describe.each(['local', 'redis'] as const)('a %s-queue worker killed with SIGKIL
   beforeAll(async () => {
     t = await createPostgresTestDatabase();
     await t.database.withSession((s) => s.exec(SIGKILL_TABLES_SQL));
+    if (queueType === 'sqs') {
+      const emulator = await startSqsEmulator();
+      queueUrl = emulator.url;
+      stopEmulator = emulator.stop;
+    } else {
+      queueUrl = queueType === 'rabbit' ? TEST_RABBIT_URL : TEST_REDIS_URL;
+    }
     queue =
-      queueType === 'redis'
-        ? openQueue({ type: 'redis', url: TEST_REDIS_URL, prefix })
-        : openQueue({ type: 'local', database: t.database });
+      queueType === 'local'
+        ? openQueue({ type: 'local', database: t.database })
+        : openQueue({ type: queueType, url: queueUrl, prefix, database: t.database, credentials: TEST_SQS_CREDENTIALS });
   });
   afterAll(async () => {
     for (const c of children) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
     await Promise.all(children.map((c) => c.exited));
-    if (queueType === 'redis') await (queue as Queue & { obliterate(): Promise<void> }).obliterate();
+    if (queueType !== 'local') await (queue as Queue & { obliterate(): Promise<void> }).obliterate();
     await queue?.close();
+    await stopEmulator();
     await t?.dispose();
   });
 
@@ -79,7 +89,13 @@ describe.each(['local', 'redis'] as const)('a %s-queue worker killed with SIGKIL
     );
     first.process.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
-    expect((await queue.depth()).active).toBe(1);
+    if (queueType === 'rabbit') {
+      // RabbitMQ has no lease: the dropped connection hands the job back to the queue at once.
+      await waitFor(async () => (await queue.depth()).waiting === 1, 10_000, 'the job to be back in its queue');
+    } else {
+      // The others keep it active until its visibility timeout passes.
+      expect((await queue.depth()).active).toBe(1);
+    }
 
     const second = start(false);
     await waitFor(

@@ -137,6 +137,36 @@ export interface JobQueueTable {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The RabbitMQ/SQS queue adapters' ledger (migrations/0012_broker_queue.sql).
+
+export type BrokerJobStatus = 'queued' | 'scheduled' | 'dead_letter';
+
+export interface BrokerJobsTable {
+  queue: string;
+  id: string;
+  name: string;
+  status: BrokerJobStatus;
+  token: string;
+  // {} is any JSON value but null; SQL null means the payload travels in the broker message.
+  payload: ColumnType<{} | null, string | null, string | null>;
+  attempt: Generated<number>;
+  max_attempts: number;
+  backoff_ms: number;
+  run_at: Timestamp | null;
+  last_error: string | null;
+  failed_at: Timestamp | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface BrokerConsumersTable {
+  queue: string;
+  consumer_id: string;
+  held: Json<Record<string, number>>;
+  expires_at: Timestamp;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The v1 domain (migrations/0004_domain.sql).
 
 /** A gate's recorded verdict, as ft_jobs.gates and promotions.gates store them. */
@@ -583,6 +613,8 @@ export interface DB {
   audit_events: AuditEventsTable;
   model_versions: ModelVersionsTable;
   job_queue: JobQueueTable;
+  broker_jobs: BrokerJobsTable;
+  broker_consumers: BrokerConsumersTable;
   uploads: UploadsTable;
   datasets: DatasetsTable;
   genai_spans: GenaiSpansTable;

@@ -43,10 +43,12 @@ describe.each(storeAdapters)('schema on $name', ({ create }) => {
     const referencing = new Set(result.rows.map((r) => r.table_name));
     const scoped = Object.keys(codes).filter((name) => 'tenant_id' in codes[name]!);
     expect(scoped.filter((name) => !referencing.has(name))).toEqual([]);
-    // Global by design: the migrations ledger, the tenants themselves, the queue (jobs carry their
-    // tenant in the payload) and singleton scheduler leases.
+    // Global by design: the migrations ledger, the tenants themselves, the queues (jobs carry their
+    // tenant in the payload; the broker queues' ledger and consumer counts) and singleton
+    // scheduler leases.
     const unscoped = Object.keys(codes).filter((name) => !('tenant_id' in codes[name]!));
-    expect(unscoped.filter((name) => !['ftm_migrations', 'tenants', 'job_queue', 'scheduler_leases'].includes(name))).toEqual([]);
+    const global = ['ftm_migrations', 'tenants', 'job_queue', 'broker_jobs', 'broker_consumers', 'scheduler_leases'];
+    expect(unscoped.filter((name) => !global.includes(name))).toEqual([]);
   });
 
   it('indexes every tenant-scoped table with tenant_id as the leading column', async () => {
