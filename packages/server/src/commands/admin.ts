@@ -7,7 +7,7 @@ type Out = (line: string) => void;
 
 /** `ftm migrate`: applies pending migrations (safe to run twice, and from two processes). */
 export async function migrateCommand(config: FtmConfig, out: Out): Promise<void> {
-  const database = await openConfiguredDatabase(config);
+  const database = await openConfiguredDatabase(config, 'migrate');
   try {
     const report = await database.migrate();
     out(report.applied.length ? `applied ${report.applied.join(', ')}` : 'nothing to apply');
@@ -17,8 +17,8 @@ export async function migrateCommand(config: FtmConfig, out: Out): Promise<void>
   }
 }
 
-async function withFtm<T>(config: FtmConfig, logger: Logger, fn: (ftm: Ftm) => Promise<T>): Promise<T> {
-  const ftm = await openRuntime(config, logger);
+async function withFtm<T>(config: FtmConfig, logger: Logger, fn: (ftm: Ftm) => Promise<T>, command = 'admin'): Promise<T> {
+  const ftm = await openRuntime(config, logger, { command });
   try {
     return await fn(ftm);
   } finally {
@@ -75,7 +75,7 @@ export async function keysCommand(
     } else {
       throw new ValidationError('unknown keys command', [{ path: 'keys', message: 'use create, list or revoke' }]);
     }
-  });
+  }, `keys ${action ?? ''}`.trim());
 }
 
 /** `ftm queue-replay --since <time>`: dead-lettered jobs back to waiting. */
@@ -87,7 +87,7 @@ export async function queueReplayCommand(since: string | undefined, config: FtmC
   await withFtm(config, logger, async (ftm) => {
     const count = await ftm.queue.replayDeadLetters({ since: at });
     out(`replayed ${count} dead-lettered job${count === 1 ? '' : 's'} since ${at.toISOString()}`);
-  });
+  }, 'queue-replay');
 }
 
 /** `ftm secrets reseal`: after a FTM_SECRETS_KEY rotation, reseals stored secrets under the new key. */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { FtmConfig } from '../config.js';
 import { buildApp } from '../app.js';
-import { openRuntime } from '../runtime/open-runtime.js';
+import { dataDirLockOf, openRuntime } from '../runtime/open-runtime.js';
 import { startWorker } from '../runtime/start-worker.js';
 import { logTracingDiagnostics, startTracing } from '../observability/tracing.js';
 
@@ -13,7 +13,7 @@ const IDEMPOTENCY_PURGE_INTERVAL_MS = 60 * 60 * 1000;
  * `ftm worker`. SIGTERM/SIGINT: stop accepting, finish in-flight requests, drain jobs, close.
  */
 export async function serve(mode: 'start' | 'api' | 'worker', config: FtmConfig, logger: Logger, out: (line: string) => void): Promise<void> {
-  const ftm = await openRuntime(config, logger, { migrate: mode === 'start' });
+  const ftm = await openRuntime(config, logger, { migrate: mode === 'start', command: mode });
   // One provider per role, so `ftm start` reports its requests as ftm-api and its jobs as ftm-worker.
   if (config.otelEndpoint) logTracingDiagnostics(logger);
   const apiTracing = mode === 'worker' ? undefined : await startTracing({ endpoint: config.otelEndpoint, serviceName: 'ftm-api' });
@@ -31,6 +31,8 @@ export async function serve(mode: 'start' | 'api' | 'worker', config: FtmConfig,
   if (app) {
     const address = await app.listen({ host: config.host, port: config.port });
     url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+    // An `ftm` command refused by the embedded data directory's lock points at this API.
+    dataDirLockOf(ftm.database)?.announce(url);
     purge = setInterval(() => void ftm.idempotency.purgeExpired().catch((error: unknown) => logger.warn({ err: error }, 'idempotency purge failed')), IDEMPOTENCY_PURGE_INTERVAL_MS).unref();
   }
   const worker = mode === 'api' ? undefined : startWorker(ftm, config, undefined, workerTracing?.tracer);

@@ -2,22 +2,57 @@ import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { createDatasetIntegrations, defaultFtmMetrics, recordProviderCalls, createFtm, createGovernanceEngine, openBlobStore, openPglite, openPointerChangeBus, openPostgres, openQueue, type FtmDatabase, type Ftm } from '@ftm/core';
 import type { FtmConfig } from '../config.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { assertSecretsReadable, openSecretKeyring } from './open-secret-keyring.js';
 import { fineTuningProviders, evalProviders } from './provider-wiring.js';
 
-/** Opens the database the config names: PostgreSQL, or PGlite under FTM_DATA_DIR/db. */
-export async function openConfiguredDatabase(config: FtmConfig): Promise<FtmDatabase> {
+const locks = new WeakMap<FtmDatabase, DataDirLock>();
+
+/** The embedded data directory lock held for this database (PGlite only). */
+export function dataDirLockOf(database: FtmDatabase): DataDirLock | undefined {
+  return locks.get(database);
+}
+
+/**
+ * Opens the database the config names: PostgreSQL, or PGlite under FTM_DATA_DIR/db. PGlite is
+ * one process only, so this process first takes the data directory's lock (`ftm.lock`, with its
+ * pid; a dead owner's lock is taken over) and refuses, naming the owner, when another holds it.
+ * Closing the database releases the lock.
+ */
+export async function openConfiguredDatabase(config: FtmConfig, command = 'start'): Promise<FtmDatabase> {
   if (config.database.kind === 'postgres') return openPostgres({ connectionString: config.database.url });
   await mkdir(config.database.dataDir, { recursive: true });
-  return openPglite({ dataDir: config.database.dataDir });
+  const lock = acquireDataDirLock(config.dataDir, command);
+  try {
+    const pglite = await openPglite({ dataDir: config.database.dataDir });
+    const database: FtmDatabase = {
+      db: pglite.db,
+      dialect: pglite.dialect,
+      migrate: (dir) => pglite.migrate(dir),
+      withSession: (fn) => pglite.withSession(fn),
+      check: () => pglite.check(),
+      close: async () => {
+        try {
+          await pglite.close();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+    locks.set(database, lock);
+    return database;
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 }
 
 /**
  * The services of one process on the configured adapters. Embedded databases are migrated here
  * (nobody else could); a shared PostgreSQL only when `migrate` says so (`ftm start`, `ftm migrate`).
  */
-export async function openRuntime(config: FtmConfig, logger: Logger, options: { migrate?: boolean } = {}): Promise<Ftm> {
-  const database = await openConfiguredDatabase(config);
+export async function openRuntime(config: FtmConfig, logger: Logger, options: { migrate?: boolean; command?: string } = {}): Promise<Ftm> {
+  const database = await openConfiguredDatabase(config, options.command);
   try {
     if (options.migrate || config.database.kind === 'pglite') {
       const report = await database.migrate();
