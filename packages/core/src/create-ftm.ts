@@ -16,6 +16,7 @@ import { listApiKeys } from './auth/list-api-keys.js';
 import { revokeApiKey } from './auth/revoke-api-key.js';
 import { ensureBootstrap, type BootstrapResult } from './auth/ensure-bootstrap.js';
 import { createProject } from './auth/create-project.js';
+import { createTenant, listTenants, type CreatedTenant, type Tenant } from './tenants/index.js';
 import { listProjects } from './auth/list-projects.js';
 import type { ApiKey, CreatedApiKey } from './auth/api-key.js';
 import type { Project } from './auth/project.js';
@@ -103,6 +104,9 @@ export interface Ftm {
     revokeApiKey(ctx: ServiceContext, id: string): Promise<ApiKey>;
     createProject(ctx: ServiceContext, input: unknown): Promise<Project>;
     listProjects(ctx: ServiceContext, query: unknown): Promise<Page<Project>>;
+    /** Operator work (`POST /tenants`, `ftm tenants create`): a tenant, its default project and first admin key. */
+    createTenant(input: unknown, options?: { actor?: Actor; requestId?: string }): Promise<CreatedTenant>;
+    listTenants(query: unknown): Promise<Page<Tenant>>;
   };
   readonly idempotency: IdempotencyService;
   readonly registry: {
@@ -135,6 +139,7 @@ export interface Ftm {
 }
 
 const SYSTEM_ACTOR: Actor = { type: 'system', id: 'system', role: 'admin' };
+const OPERATOR_ACTOR: Actor = { type: 'system', id: 'operator', role: 'admin' };
 
 /** The composition root: wires use cases to the given adapters. No I/O happens until called. */
 export function createFtm(options: CreateFtmOptions): Ftm {
@@ -248,6 +253,8 @@ export function createFtm(options: CreateFtmOptions): Ftm {
         return key;
       },
       createProject: (ctx, input) => createProject(db, ctx, input),
+      createTenant: (input, o = {}) => createTenant(db, { actor: o.actor ?? OPERATOR_ACTOR, requestId: o.requestId ?? ids.next(), clock, ids, logger }, input),
+      listTenants: (query) => listTenants(db, query),
       listProjects: (ctx, query) => listProjects(db, ctx, query),
     },
     idempotency: new IdempotencyService({ db, clock, ...options.idempotency }),

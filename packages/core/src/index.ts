@@ -20,6 +20,7 @@ export * from './events/index.js';
 export * from './db/pagination.js';
 export * from './registry/index.js';
 export * from './auth/index.js';
+export * from './tenants/index.js';
 export * from './idempotency/index.js';
 export { OrchestratorKeyValidator, OrchestratorKeyValidation, type OrchestratorKeyValidatorOptions } from './adapters/orchestrator/key-validator.js';
 export * from './create-ftm.js';

@@ -12,6 +12,7 @@ import { ModelVersions } from './resources/model-versions.js';
 import { Otlp } from './resources/otlp.js';
 import { ProductionPointers } from './resources/production-pointers.js';
 import { Projects } from './resources/projects.js';
+import { Tenants } from './resources/tenants.js';
 import { Promotions } from './resources/promotions.js';
 import { ProviderWebhooks } from './resources/provider-webhooks.js';
 import { ReEvals } from './resources/re-evals.js';
@@ -33,6 +34,8 @@ export class Ftm {
   readonly client: ApiClient;
   readonly system: System;
   readonly projects: Projects;
+  /** Operator routes: construct the client with `apiKey: FTM_OPERATOR_TOKEN`. */
+  readonly tenants: Tenants;
   readonly apiKeys: ApiKeys;
   readonly modelVersions: ModelVersions;
   readonly uploads: Uploads;
@@ -55,6 +58,7 @@ export class Ftm {
     this.client = new ApiClient(options);
     this.system = new System(this.client);
     this.projects = new Projects(this.client);
+    this.tenants = new Tenants(this.client);
     this.apiKeys = new ApiKeys(this.client);
     this.modelVersions = new ModelVersions(this.client);
     this.uploads = new Uploads(this.client);

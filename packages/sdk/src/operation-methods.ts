@@ -12,6 +12,8 @@ export const OPERATION_METHODS = {
   getApiReference: 'system.apiReference',
   createProject: 'projects.create',
   listProjects: 'projects.list',
+  createTenant: 'tenants.create',
+  listTenants: 'tenants.list',
   createApiKey: 'apiKeys.create',
   listApiKeys: 'apiKeys.list',
   revokeApiKey: 'apiKeys.revoke',

@@ -8,6 +8,8 @@ import { registerCors } from './http/cors.js';
 import { registerIdempotency } from './http/idempotency-hooks.js';
 import { registerRateLimits } from './http/rate-limits.js';
 import { metricsAuthHook } from './http/metrics-auth.js';
+import { operatorAuthHook } from './http/operator-auth.js';
+import { tenantRoutes } from './routes/tenants/index.js';
 import { problem, problemFor } from './http/problem.js';
 import { loadContract, type OpenApiDocument } from './contract/load-contract.js';
 import { healthRoutes } from './routes/health/index.js';
@@ -177,6 +179,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await open.register(healthRoutes, { ftm });
     await open.register(docsRoutes, { contract });
     await open.register(providerWebhookRoutes(ftm.fineTuning));
+  });
+  // Operator routes: tenants, with their own credential (FTM_OPERATOR_TOKEN).
+  await app.register(async (operator) => {
+    operator.addHook('onRequest', operatorAuthHook(config.operatorToken));
+    await operator.register(tenantRoutes, { ftm });
   });
   // The scrape: its own credential (FTM_METRICS_TOKEN), not an API key, and no rate limit.
   await app.register(async (scrape) => {

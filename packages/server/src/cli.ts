@@ -4,7 +4,7 @@ import { DomainError, ValidationError } from '@ftm/core';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './http/logger.js';
 import { serve } from './commands/serve.js';
-import { keysCommand, migrateCommand, queueReplayCommand, secretsCommand } from './commands/admin.js';
+import { keysCommand, migrateCommand, queueReplayCommand, tenantsCommand, secretsCommand } from './commands/admin.js';
 
 const USAGE = `usage: ftm <command>
 
@@ -15,6 +15,8 @@ const USAGE = `usage: ftm <command>
   keys create [--tenant T] [--project P] [--role admin|member] [--name N]
   keys list [--tenant T]
   keys revoke <id> [--tenant T]
+  tenants create <name>      a tenant, its default project and first admin key (printed once)
+  tenants list
   queue-replay --since <time>  put dead-lettered jobs back on the queue
   secrets reseal             after rotating FTM_SECRETS_KEY, reseal stored credentials under the new key
 
@@ -55,6 +57,8 @@ async function main(argv: string[]): Promise<void> {
       return migrateCommand(config, out);
     case 'keys':
       return keysCommand(sub, { ...values, ...(arg ? { id: arg } : {}) }, config, logger, out);
+    case 'tenants':
+      return tenantsCommand(sub, arg, config, logger, out);
     case 'queue-replay':
       return queueReplayCommand(values.since, config, logger, out);
     case 'secrets':

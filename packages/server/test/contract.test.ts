@@ -248,6 +248,10 @@ describe('contract', () => {
     await call(a.adminKey, '/audit-events/:id', { url: `/audit-events/${audit.data[0].id}` });
     await call(b.adminKey, '/audit-events/:id', { url: `/audit-events/${audit.data[0].id}` }); // 404
 
+    // Operator routes: this app has no FTM_OPERATOR_TOKEN (401); tenants.test.ts checks their other answers.
+    await call(a.adminKey, '/tenants', { url: '/tenants' });
+    await call(null, '/tenants', { method: 'POST', url: '/tenants', payload: { name: 'x' } });
+
     expect(problems).toEqual([]);
     const served = t.app.ftmRoutes.filter((r) => !isDocsAsset(r.url)).map((r) => `${r.method} ${r.url}`);
     expect(served.filter((r) => !exercised.has(r))).toEqual([]);

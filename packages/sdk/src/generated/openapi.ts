@@ -119,6 +119,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tenants
+         * @description Operator credential only (`FTM_OPERATOR_TOKEN`).
+         */
+        get: operations["listTenants"];
+        put?: never;
+        /**
+         * Create a tenant
+         * @description Creates a tenant with its default project and its first admin API key, whose secret is in
+         *     this response only. Operator credential only (`Authorization: Bearer $FTM_OPERATOR_TOKEN`);
+         *     without `FTM_OPERATOR_TOKEN` configured the route answers 401. Tenant names are unique: a
+         *     retry of a create that succeeded (or another create with the same name) is 409
+         *     `tenant_exists` with the tenant's id, since the admin key's secret is never shown twice.
+         */
+        post: operations["createTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api-keys": {
         parameters: {
             query?: never;
@@ -3011,6 +3039,29 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        Tenant: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        CreateTenantRequest: {
+            /** @description Unique among tenants. */
+            name: string;
+            /** @description Name of the first admin key (default `admin`). */
+            admin_key_name?: string;
+        };
+        CreatedTenant: {
+            tenant: components["schemas"]["Tenant"];
+            project: components["schemas"]["Project"];
+            admin_key: components["schemas"]["ApiKeyWithSecret"];
+        };
+        /** @description A page of Tenant objects, oldest first. */
+        TenantList: {
+            data: components["schemas"]["Tenant"][];
+            next_cursor: string | null;
+        };
         CreateProjectRequest: {
             name: string;
         };
@@ -5332,6 +5383,68 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["IdempotencyMismatch"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listTenants: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque `next_cursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tenants. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createTenant: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per logical request (a UUID is fine), reused by its retries. Same key and same request → the stored response with `Idempotent-Replayed: true`; same key, different request → 422; still in flight → 409. Kept 24 h. */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTenantRequest"];
+            };
+        };
+        responses: {
+            /** @description The tenant, its default project and its first admin key (with the secret, shown once). */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedTenant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -20,6 +20,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["createTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api-keys": {
         parameters: {
             query?: never;
@@ -346,6 +362,12 @@ export interface components {
     schemas: {
         CreateProjectRequest: {
             name: string;
+        };
+        CreateTenantRequest: {
+            /** @description Unique among tenants. */
+            name: string;
+            /** @description Name of the first admin key (default `admin`). */
+            admin_key_name?: string | undefined;
         };
         CreateApiKeyRequest: {
             name: string;
@@ -1031,6 +1053,28 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CreateProjectRequest"];
+            };
+        };
+        responses: {
+            /** @description Not part of the request types. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    createTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTenantRequest"];
             };
         };
         responses: {

@@ -38,6 +38,14 @@ export type Readiness = components['schemas']['Readiness'];
 export type DependencyCheck = components['schemas']['DependencyCheck'];
 /** The `Project` schema of the API contract. */
 export type Project = components['schemas']['Project'];
+/** The `Tenant` schema of the API contract. */
+export type Tenant = components['schemas']['Tenant'];
+/** The `CreateTenantRequest` schema of the API contract. */
+export type CreateTenantRequest = requestComponents['schemas']['CreateTenantRequest'];
+/** The `CreatedTenant` schema of the API contract. */
+export type CreatedTenant = components['schemas']['CreatedTenant'];
+/** A page of Tenant objects, oldest first. */
+export type TenantList = components['schemas']['TenantList'];
 /** The `CreateProjectRequest` schema of the API contract. */
 export type CreateProjectRequest = requestComponents['schemas']['CreateProjectRequest'];
 /** A page of Project objects, newest first. */

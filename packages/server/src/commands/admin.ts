@@ -100,3 +100,31 @@ export async function secretsCommand(action: string | undefined, config: FtmConf
     if (failed.length === 0) out('no secret needs an earlier key now: FTM_SECRETS_PREVIOUS_KEYS can be removed');
   });
 }
+
+/** `ftm tenants create <name>` (prints the first admin key once) and `ftm tenants list`. */
+export async function tenantsCommand(action: string | undefined, name: string | undefined, config: FtmConfig, logger: Logger, out: Out): Promise<void> {
+  if (action !== 'create' && action !== 'list') throw new ValidationError('unknown tenants command', [{ path: 'tenants', message: 'use create <name> or list' }]);
+  if (action === 'create' && !name) throw new ValidationError('which name?', [{ path: 'name', message: 'usage: ftm tenants create <name>' }]);
+  await withFtm(
+    config,
+    logger,
+    async (ftm) => {
+      if (action === 'create') {
+        const { tenant, project, admin_key: key } = await ftm.auth.createTenant({ name }, { actor: { type: 'cli', id: 'cli', role: 'admin' } });
+        out(`created tenant ${tenant.name} (${tenant.id}) with project default (${project.id}) and admin key ${key.id} (${key.prefix}…); the secret is shown only now:`);
+        out(`  ${key.secret}`);
+        return;
+      }
+      let cursor: string | null = null;
+      let count = 0;
+      do {
+        const page = await ftm.auth.listTenants({ limit: '200', ...(cursor ? { cursor } : {}) });
+        for (const t of page.data) out([t.id, t.name, t.created_at].join('\t'));
+        count += page.data.length;
+        cursor = page.next_cursor;
+      } while (cursor);
+      if (count === 0) out('no tenants');
+    },
+    `tenants ${action}`,
+  );
+}
