@@ -11,6 +11,8 @@ const shared = {
 
 export default defineConfig([
   { ...shared, format: ['esm'] },
-  // ky ships ESM only; CommonJS consumers get it bundled rather than a broken require().
-  { ...shared, format: ['cjs'], noExternal: ['ky'] },
+  // ky ships ESM only; CommonJS consumers get it bundled rather than a broken require(). Code
+  // splitting gives both CommonJS entries one copy of the error classes (a WebhookVerificationError
+  // from `@ftm/sdk/webhooks` is an FtmError of `@ftm/sdk`), as ESM does by default.
+  { ...shared, format: ['cjs'], noExternal: ['ky'], splitting: true },
 ]);

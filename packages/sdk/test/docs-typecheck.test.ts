@@ -7,30 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as sdk from '../src/index.js';
 import * as webhooks from '../src/webhooks/index.js';
 import { markdownBlocks, snippetModule, sourceExamples, type Snippet } from './support/snippets.js';
+import { STRICT_APP_OPTIONS } from './support/strict-app.js';
 
 const PACKAGE = fileURLToPath(new URL('..', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-
-/**
- * The compiler options of the strictest app a user may write: what the issue's acceptance names
- * (`strict`, `exactOptionalPropertyTypes`, `noUncheckedIndexedAccess`, nodenext), with `@ftm/sdk`
- * mapped to this package's source, which is compiled under the same flags.
- */
-export const STRICT_APP_OPTIONS: ts.CompilerOptions = {
-  strict: true,
-  exactOptionalPropertyTypes: true,
-  noUncheckedIndexedAccess: true,
-  noImplicitOverride: true,
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  target: ts.ScriptTarget.ES2022,
-  lib: ['lib.es2023.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
-  types: ['node'],
-  skipLibCheck: true,
-  noEmit: true,
-  baseUrl: PACKAGE,
-  paths: { '@ftm/sdk': ['src/index.ts'], '@ftm/sdk/webhooks': ['src/webhooks/index.ts'] },
-};
 
 /**
  * Names the doc-comment examples use without defining them: the things a reader already has.
