@@ -43,7 +43,9 @@ async function startServer() {
   const port = await freePort();
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, FTM_DATA_DIR: dataDir, FTM_PORT: String(port), FTM_ENV: 'dev', FTM_LOG_LEVEL: 'warn' },
+    // Rate limiting stays on, as in `ftm start`, with quotas too large to reach: 4 400 requests
+    // can come within the default 3 000-per-minute window on a quiet machine.
+    env: { ...process.env, FTM_DATA_DIR: dataDir, FTM_PORT: String(port), FTM_ENV: 'dev', FTM_LOG_LEVEL: 'warn', FTM_RATE_LIMIT_PER_KEY: '10000000', FTM_RATE_LIMIT_RESOLVE_PER_KEY: '10000000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
