@@ -44,6 +44,13 @@ import { EncryptedSecretStore } from './secrets/encrypted-secret-store.js';
 import type { SecretKeyring } from './secrets/secret-keyring.js';
 import { ingestOtlpTraces, type IngestOtlpTracesInput, type IngestOtlpTracesResult } from './genai-spans/ingest-otlp-traces.js';
 import { purgeExpiredGenAiSpans } from './genai-spans/purge-expired-genai-spans.js';
+import { storedProviderCredentials } from './providers/provider-credentials.js';
+import type { ProviderCredentialInfo } from './providers/provider-credential-info.js';
+import type { ProviderInfo } from './providers/provider-info.js';
+import { listProviders } from './providers/list-providers.js';
+import { setProviderCredential } from './providers/set-provider-credential.js';
+import { deleteProviderCredential } from './providers/delete-provider-credential.js';
+import { listProviderCredentials } from './providers/list-provider-credentials.js';
 
 /** Options of {@link createFtm}: the adapters the caller picked, plus tuning. */
 export interface CreateFtmOptions {
@@ -75,7 +82,7 @@ export interface CreateFtmOptions {
   /** Webhook signing keys, destination policy, retry schedule, sender; default: no signing key, public destinations only. */
   readonly webhooks?: Omit<CreateWebhookDepsOptions, 'db' | 'queue' | 'clock' | 'ids' | 'logger'>;
   /** Model runners, embeddings and the vector store of evals; default: simulated runner, local embeddings. */
-  readonly evals?: Pick<EvalDepsConfig, 'openai' | 'vectorStore' | 'prices' | 'simulated' | 'engine'>;
+  readonly evals?: Pick<EvalDepsConfig, 'openai' | 'azureOpenai' | 'runnerEndpoints' | 'vectorStore' | 'prices' | 'simulated' | 'engine'>;
   /** How pointer swaps reach every API process (openPointerChangeBus); default: in-process only. */
   readonly promotions?: { readonly bus?: PointerChangeBus };
   /** The keyring stored secrets are sealed with (FTM_SECRETS_KEY); default: none, so nothing can be stored. */
@@ -133,6 +140,13 @@ export interface Ftm {
     ingest(ctx: ServiceContext, input: IngestOtlpTracesInput): Promise<IngestOtlpTracesResult>;
     /** Deletes spans received before the cut-off (retention); returns how many. */
     purgeExpired(receivedBefore: Date): Promise<number>;
+  };
+  /** The registered model providers and the credentials tenants store for them. */
+  readonly providers: {
+    list(ctx: ServiceContext, query: unknown): Promise<{ readonly data: readonly ProviderInfo[]; readonly next_cursor: null }>;
+    setCredential(ctx: ServiceContext, provider: string, input: unknown): Promise<{ readonly credential: ProviderCredentialInfo; readonly replaced: boolean }>;
+    deleteCredential(ctx: ServiceContext, provider: string, query: unknown): Promise<ProviderCredentialInfo>;
+    listCredentials(ctx: ServiceContext, provider: string, query: unknown): Promise<Page<ProviderCredentialInfo>>;
   };
   /** Flushes pending bookkeeping, then closes the queue, the blob store and the database. */
   close(): Promise<void>;
@@ -204,11 +218,14 @@ export function createFtm(options: CreateFtmOptions): Ftm {
   );
 
   const secrets = new EncryptedSecretStore(options.secrets?.keyring ?? null);
+  // Credentials tenants store for providers, shared by fine-tuning and eval runners.
+  const credentials = storedProviderCredentials(db, secrets);
   const webhooks = createWebhookService(createWebhookDeps({ db, queue, clock, ids, logger, ...options.webhooks }));
   const evals = createEvals(
-    createEvalDeps({ db, blobs, queue, governance, sanitizer: options.datasets?.sanitizer ?? new BuiltinSanitizer(), ...options.evals }),
+    createEvalDeps({ db, blobs, queue, governance, sanitizer: options.datasets?.sanitizer ?? new BuiltinSanitizer(), credentials, ...options.evals }),
   );
-  const fineTuning = createFineTuningService({ db, queue, blobs, clock, ids, logger, governance }, { env: 'dev', ...options.fineTuning });
+  const fineTuning = createFineTuningService({ db, queue, blobs, clock, ids, logger, governance }, { env: 'dev', credentials, ...options.fineTuning });
+  const providerAdmin = { db, secrets, providers: fineTuning.providers };
   const promotions = createPromotions({
     db,
     governance,
@@ -240,6 +257,12 @@ export function createFtm(options: CreateFtmOptions): Ftm {
     webhooks,
     promotions,
     secrets,
+    providers: {
+      list: (ctx, query) => listProviders(providerAdmin, ctx, query),
+      setCredential: (ctx, provider, input) => setProviderCredential(providerAdmin, ctx, provider, input),
+      deleteCredential: (ctx, provider, query) => deleteProviderCredential(providerAdmin, ctx, provider, query),
+      listCredentials: (ctx, provider, query) => listProviderCredentials(providerAdmin, ctx, provider, query),
+    },
     systemContext,
     auth: {
       authenticate: (secret) => authenticator.authenticate(secret),

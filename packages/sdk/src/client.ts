@@ -15,6 +15,7 @@ import { Projects } from './resources/projects.js';
 import { Tenants } from './resources/tenants.js';
 import { Promotions } from './resources/promotions.js';
 import { ProviderWebhooks } from './resources/provider-webhooks.js';
+import { Providers } from './resources/providers.js';
 import { ReEvals } from './resources/re-evals.js';
 import { System } from './resources/system.js';
 import { Uploads } from './resources/uploads.js';
@@ -53,6 +54,7 @@ export class Ftm {
   readonly auditEvents: AuditEvents;
   readonly events: Events;
   readonly otlp: Otlp;
+  readonly providers: Providers;
 
   constructor(options: FtmOptions = {}) {
     this.client = new ApiClient(options);
@@ -76,5 +78,6 @@ export class Ftm {
     this.auditEvents = new AuditEvents(this.client);
     this.events = new Events(this.client);
     this.otlp = new Otlp(this.client);
+    this.providers = new Providers(this.client);
   }
 }

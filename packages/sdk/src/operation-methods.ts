@@ -78,4 +78,8 @@ export const OPERATION_METHODS = {
   listAuditEvents: 'auditEvents.list',
   getAuditEvent: 'auditEvents.get',
   streamEvents: 'events.stream',
+  listProviders: 'providers.list',
+  listProviderCredentials: 'providers.listCredentials',
+  setProviderCredential: 'providers.setCredential',
+  deleteProviderCredential: 'providers.deleteCredential',
 } as const satisfies Record<OperationId, `${string}.${string}`>;

@@ -33,6 +33,7 @@ import { webhookEndpointRoutes } from './routes/webhook-endpoints/index.js';
 import { webhookDeliveryRoutes } from './routes/webhook-deliveries/index.js';
 import { auditEventRoutes } from './routes/audit-events/index.js';
 import { DEFAULT_OTLP_OPTIONS, otlpRoutes } from './routes/otlp/index.js';
+import { providerRoutes } from './routes/providers/index.js';
 import './http/request-context.js';
 import { lazyChildLoggerFactory } from './http/lazy-request-logger.js';
 
@@ -87,6 +88,7 @@ const API_ROUTES: readonly FastifyPluginAsync<{ ftm: Ftm }>[] = [
   (api, { ftm }) => webhookEndpointRoutes(ftm.webhooks)(api, { ftm }),
   (api, { ftm }) => webhookDeliveryRoutes(ftm.webhooks)(api, { ftm }),
   auditEventRoutes,
+  providerRoutes,
 ];
 
 /**

@@ -252,6 +252,13 @@ describe('contract', () => {
     await call(a.adminKey, '/tenants', { url: '/tenants' });
     await call(null, '/tenants', { method: 'POST', url: '/tenants', payload: { name: 'x' } });
 
+    // providers and their credentials (flows live in routes/providers/providers.test.ts; this app has no FTM_SECRETS_KEY)
+    await call(a.memberKey, '/providers', { url: '/providers' });
+    await call(a.adminKey, '/providers/:provider/credentials', { url: '/providers/openai/credentials' }); // 404: openai is not registered here
+    await call(a.adminKey, '/providers/:provider/credentials', { method: 'PUT', url: '/providers/simulated/credentials', payload: { api_key: 'k-1' } }); // 400
+    await call(a.memberKey, '/providers/:provider/credentials', { method: 'PUT', url: '/providers/simulated/credentials', payload: { api_key: 'k-1' } }); // 403
+    await call(a.adminKey, '/providers/:provider/credentials', { method: 'DELETE', url: '/providers/simulated/credentials' }); // 404
+
     expect(problems).toEqual([]);
     const served = t.app.ftmRoutes.filter((r) => !isDocsAsset(r.url)).map((r) => `${r.method} ${r.url}`);
     expect(served.filter((r) => !exercised.has(r))).toEqual([]);

@@ -82,7 +82,7 @@ describe('provider settings as ftm start wires them', () => {
   });
 
   it('sends OpenAI fine-tuning requests to the configured base URL with organization and project', async () => {
-    const provider = ftm.fineTuning.providers.resolve('openai', { tenantId, projectId: null });
+    const provider = await ftm.fineTuning.providers.resolve('openai', { tenantId, projectId: null });
     await provider.uploadTrainingFile(trainingFile, { filename: 'train.jsonl' });
     const upload = stub.requests.findLast((r) => r.path === '/v1/files')!;
     expect(upload.headers).toMatchObject({ authorization: 'Bearer sk-server-default', 'openai-organization': 'org-acme', 'openai-project': 'proj_support' });
@@ -90,7 +90,7 @@ describe('provider settings as ftm start wires them', () => {
 
   it('registers azure_openai on the endpoint, with its api-key header and api-version', async () => {
     expect(ftm.fineTuning.providers.names()).toEqual(expect.arrayContaining(['simulated', 'openai', 'azure_openai']));
-    const provider = ftm.fineTuning.providers.resolve('azure_openai', { tenantId, projectId: null });
+    const provider = await ftm.fineTuning.providers.resolve('azure_openai', { tenantId, projectId: null });
     await provider.uploadTrainingFile(trainingFile, { filename: 'train.jsonl' });
     const upload = stub.requests.findLast((r) => r.path === '/azure/openai/files')!;
     expect(upload.headers['api-key']).toBe('azure-server-key');

@@ -20,7 +20,8 @@ export async function createEvalRun(deps: EvalDeps, ctx: ServiceContext, input: 
   const body = parseInput(CreateEvalRunInput, input, 'eval run');
   const suite = await findEvalSuiteRow(deps.db, ctx, body.eval_suite_id);
   const resolved = await resolveModelRef(deps.db, deps.runners, ctx, body.model);
-  deps.runners.resolve(resolved.model.provider); // a provider without a runner is a 400 now, not a failed run later
+  // A provider without a runner is a 400 now, one without a credential for this project a 409, not a failed run later.
+  await deps.runners.resolve(resolved.model.provider, { tenantId: ctx.tenantId, projectId: suite.project_id });
   let decisionId: string | null = null;
   if (suite.policy_profile) {
     const decision = await deps.governance.check({

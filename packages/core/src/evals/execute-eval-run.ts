@@ -5,7 +5,7 @@ import { defaultSleep } from '../shared/http-client.js';
 import { recordEvent } from '../outbox/record-event.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { inferenceCostUsd } from '../runners/inference-prices.js';
-import type { CompletionParams, RunnerMessage, RunnerModel } from '../runners/model-runner.js';
+import type { CompletionParams, ModelRunner, RunnerMessage, RunnerModel } from '../runners/model-runner.js';
 import { GraderSet } from './graders/compile-graders.js';
 import type { GraderConfig } from './graders/grader-config.js';
 import type { GradeEnv, GraderVerdict } from './graders/grader-types.js';
@@ -98,8 +98,9 @@ const recordOutcome = (r: CaseResultRecord): CaseOutcome => ({
 });
 
 /** The judge of model-graded graders: resolves each judge model once per run and prices its calls. */
-function judgeEnv(deps: EvalDeps, tenantId: string, signal: AbortSignal | undefined): GradeEnv {
+function judgeEnv(deps: EvalDeps, scope: { readonly tenantId: string; readonly projectId: string | null }, signal: AbortSignal | undefined): GradeEnv {
   const models = new Map<string, Promise<RunnerModel>>();
+  const runners = new Map<string, Promise<ModelRunner>>();
   return {
     sanitizer: deps.sanitizer,
     ...(signal ? { signal } : {}),
@@ -107,11 +108,16 @@ function judgeEnv(deps: EvalDeps, tenantId: string, signal: AbortSignal | undefi
       const key = JSON.stringify(ref);
       let model = models.get(key);
       if (!model) {
-        model = resolveModelRef(deps.db, deps.runners, { tenantId, projectId: null }, ref).then((r) => r.model);
+        model = resolveModelRef(deps.db, deps.runners, { tenantId: scope.tenantId, projectId: null }, ref).then((r) => r.model);
         models.set(key, model);
       }
       const m = await model;
-      const completion = await deps.runners.resolve(m.provider).complete(m, request, judgeSignal ? { signal: judgeSignal } : {});
+      let runner = runners.get(m.provider);
+      if (!runner) {
+        runner = deps.runners.resolve(m.provider, scope);
+        runners.set(m.provider, runner);
+      }
+      const completion = await (await runner).complete(m, request, judgeSignal ? { signal: judgeSignal } : {});
       return { content: completion.content, costUsd: inferenceCostUsd(deps.prices, m.id, completion.usage) };
     },
   };
@@ -130,7 +136,8 @@ export async function executeEvalRun(deps: EvalDeps, ctx: ServiceContext, runId:
   if (!first || isFinishedEvalRun(first.status)) return null;
   const suite: EvalSuiteRow = await db.selectFrom('eval_suites').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', first.eval_suite_id).executeTakeFirstOrThrow();
   const resolved = await resolveModelRef(deps.db, deps.runners, { tenantId: ctx.tenantId, projectId: null }, first.model_ref as ModelRef);
-  const runner = deps.runners.resolve(resolved.model.provider);
+  // The run's project picks the credential: a project's own key, else the tenant's, else the server's.
+  const runner = await deps.runners.resolve(resolved.model.provider, { tenantId: ctx.tenantId, projectId: first.project_id });
   const run = await markRunning(deps, ctx, runId, resolved.model.id);
   if (!run) return null;
 
@@ -173,7 +180,7 @@ export async function executeEvalRun(deps: EvalDeps, ctx: ServiceContext, runId:
     params: run.params as CompletionParams,
     graders: new GraderSet(suite.graders as unknown as GraderConfig[]),
     passThreshold: suite.pass_threshold,
-    env: judgeEnv(deps, ctx.tenantId, signal),
+    env: judgeEnv(deps, { tenantId: ctx.tenantId, projectId: first.project_id }, signal),
     prices: deps.prices,
     attempts: engine.callAttempts ?? 3,
     retryBaseMs: engine.callRetryBaseMs ?? 500,

@@ -17,7 +17,7 @@ export async function cancelFtJob(deps: FtJobDeps, { ctx, id }: { ctx: ServiceCo
   const before = await findFtJobRow(deps.db, ctx, id);
   if (isTerminalFtJobStatus(before.status)) throw new InvalidTransitionError('ft_job', before.status, 'cancel');
   if (before.provider_job_id) {
-    const provider = deps.providers.resolve(before.provider, { tenantId: before.tenant_id, projectId: before.project_id });
+    const provider = await deps.providers.resolve(before.provider, { tenantId: before.tenant_id, projectId: before.project_id });
     try {
       await provider.cancelJob(before.provider_job_id);
     } catch (error) {

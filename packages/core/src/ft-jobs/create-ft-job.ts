@@ -74,7 +74,7 @@ export async function createFtJob(deps: FtJobDeps, { ctx, input }: { ctx: Servic
   const dataset = await loadDataset(deps, ctx, body.dataset_id);
   const projectId = body.project_id ?? ctx.projectId ?? dataset.project_id;
   const providerName = body.provider ?? deps.providers.defaultProvider;
-  const provider = deps.providers.resolve(providerName, { tenantId: ctx.tenantId, projectId });
+  const provider = await deps.providers.resolve(providerName, { tenantId: ctx.tenantId, projectId });
   checkAgainstProvider(provider, body, dataset);
 
   const estimate = estimateTrainingCost({

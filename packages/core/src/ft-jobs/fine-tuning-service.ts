@@ -18,7 +18,8 @@ import { PrismClient } from '../adapters/prism/prism-client.js';
 import type { WebhookHeaders } from '../webhooks/standard-webhooks.js';
 import type { SimulatedTimings } from '../adapters/simulated/simulated-progression.js';
 import { createGovernanceEngine } from '../governance/create-governance-engine.js';
-import { createProviderResolver, type FineTuneProviderResolver, type OpenAiEndpointConfig } from '../providers/provider-resolver.js';
+import { createProviderResolver, type FineTuneProviderResolver, type OpenAiEndpointConfig, type ProviderEndpoint } from '../providers/provider-resolver.js';
+import type { ProviderCredentialLookup } from '../providers/provider-credentials.js';
 import { DEFAULT_PRICE_TABLE, withPriceOverrides, type PriceTableOverride } from '../providers/price-table.js';
 import type { FtJob, FtJobTimelineEvent } from './ft-job.js';
 import type { FtJobDeps, PollPolicy } from './ft-job-deps.js';
@@ -39,6 +40,10 @@ export interface FineTuningConfig {
   /** FTM_OPENAI_API_KEY (+ optional per-tenant/project keys and base URL). */
   readonly openai?: OpenAiEndpointConfig | null;
   readonly azureOpenai?: OpenAiEndpointConfig | null;
+  /** Further providers (Together, an embedder's own). */
+  readonly endpoints?: readonly ProviderEndpoint[];
+  /** Credentials tenants stored for their projects (createFtm passes the encrypted store's). */
+  readonly credentials?: ProviderCredentialLookup | null;
   /** FTM_ORCHESTRATOR_URL + FTM_ORCHESTRATOR_API_KEY: governance checks go there when set. */
   readonly orchestrator?: { readonly url: string; readonly apiKey: string } | null;
   /** FTM_PRISM_URL (authenticated with the Orchestrator key): remote cost approvals when set. */
@@ -106,6 +111,8 @@ export function createFineTuningService(platform: FineTuningPlatform & { readonl
   const providers = createProviderResolver({
     openai: config.openai,
     azureOpenai: config.azureOpenai,
+    endpoints: config.endpoints,
+    credentials: config.credentials,
     simulated: { db: platform.db, clock: platform.clock, timings: config.simulatedTimings },
   });
   const governance = platform.governance;

@@ -73,7 +73,7 @@ export async function pollFtJob(deps: FtJobDeps, { ctx, ftJobId }: { ctx: Servic
     throw error;
   }
   if (row.status !== 'running' || !row.provider_job_id) return { terminal: row.status !== 'submitting' && row.status !== 'queued', nextPollInMs: null };
-  const provider = deps.providers.resolve(row.provider, { tenantId: row.tenant_id, projectId: row.project_id });
+  const provider = await deps.providers.resolve(row.provider, { tenantId: row.tenant_id, projectId: row.project_id });
   const providerJob = await provider.getJob(row.provider_job_id);
   const events = await provider.listEvents(row.provider_job_id, { after: ftJobBookkeeping(row).last_provider_event_id ?? undefined });
 

@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../shared/context.js';
-import { FtmError, NotFoundError } from '../shared/errors.js';
+import { ConflictError, FtmError, NotFoundError } from '../shared/errors.js';
 import { ProviderRequestError } from '../providers/provider-errors.js';
 import type { FineTuneMethod, FineTuneProvider, ProviderJob } from '../providers/fine-tune-provider.js';
 import { ftJobBookkeeping, metadataColumn, userMetadata, type FtJob, type FtJobRow } from './ft-job.js';
@@ -133,7 +133,14 @@ export async function submitFtJob(deps: FtJobDeps, { ctx, ftJobId }: { ctx: Serv
   }
   const claimed = await claim(deps, ctx, ftJobId);
   if (!claimed) return null;
-  const provider = deps.providers.resolve(claimed.provider, { tenantId: claimed.tenant_id, projectId: claimed.project_id });
+  let provider: FineTuneProvider;
+  try {
+    provider = await deps.providers.resolve(claimed.provider, { tenantId: claimed.tenant_id, projectId: claimed.project_id });
+  } catch (error) {
+    // The credential was deleted (or cannot be opened) since the job was created: nothing was sent.
+    if (error instanceof ConflictError) return markFtJobFailed(deps, ctx, ftJobId, { code: error.code, message: error.message });
+    throw error;
+  }
   let providerJob: ProviderJob;
   try {
     providerJob = (await provider.findJobByIdempotencyKey(claimed.id)) ?? (await create(deps, ctx, provider, claimed));

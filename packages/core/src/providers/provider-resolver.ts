@@ -1,12 +1,42 @@
-import { OpenAiFineTuneProvider, type OpenAiProviderConfig } from '../adapters/openai/openai-fine-tune-provider.js';
+import { OpenAiFineTuneProvider, openAiEndpointCapabilities, type OpenAiProviderConfig } from '../adapters/openai/openai-fine-tune-provider.js';
 import { SimulatedFineTuneProvider, type SimulatedProviderOptions } from '../adapters/simulated/simulated-fine-tune-provider.js';
-import { ConflictError, ValidationError } from '../shared/errors.js';
-import type { FineTuneProvider } from './fine-tune-provider.js';
+import { ValidationError } from '../shared/errors.js';
+import type { FineTuneProvider, ProviderCapabilities } from './fine-tune-provider.js';
+import {
+  AdapterCache,
+  resolveCredential,
+  type CredentialField,
+  type ProviderCredential,
+  type ProviderCredentialLookup,
+  type ProviderScope,
+  type ScopedCredential,
+} from './provider-credentials.js';
 
-/** Whose credentials a provider call uses. */
-export interface ProviderScope {
-  readonly tenantId: string;
-  readonly projectId: string | null;
+export type { ProviderScope } from './provider-credentials.js';
+
+/**
+ * One provider the resolver hands out: what it offers (known without a credential), the server's
+ * default credential, which credential fields a tenant may store, and how to build an adapter for
+ * a credential. Adding a provider is adding one of these.
+ */
+export interface ProviderEndpoint {
+  readonly name: string;
+  readonly capabilities: ProviderCapabilities;
+  /** FTM_<PROVIDER>_API_KEY (and its organization/project), used when the scope stored none. */
+  readonly defaultCredential: ProviderCredential | null;
+  /** What `PUT /providers/{name}/credentials` takes besides `api_key`. */
+  readonly credentialFields: readonly CredentialField[];
+  create(credential: ProviderCredential): FineTuneProvider;
+}
+
+/** What the API shows of a registered provider. */
+export interface ProviderDescription {
+  readonly name: string;
+  readonly simulated: boolean;
+  readonly capabilities: ProviderCapabilities;
+  /** Empty for providers that need no credential (simulated). */
+  readonly credentialFields: readonly CredentialField[];
+  readonly hasServerCredential: boolean;
 }
 
 /** Picks the provider adapter (and its credential) for a job. */
@@ -14,56 +44,104 @@ export interface FineTuneProviderResolver {
   /** `openai` when a default OpenAI key is configured, else `simulated`. */
   readonly defaultProvider: string;
   names(): readonly string[];
-  /** ValidationError for an unknown name; ConflictError when the provider has no credential for this scope. */
-  resolve(name: string, scope: ProviderScope): FineTuneProvider;
+  /** Every registered provider, `simulated` first. */
+  describe(): readonly ProviderDescription[];
+  /** One registered provider; ValidationError for an unknown name. */
+  describe(name: string): ProviderDescription;
+  /**
+   * The adapter with the scope's credential (stored for the project, else the tenant, else the
+   * server's). ValidationError for an unknown name; ConflictError `provider_not_configured` when
+   * there is no credential at all.
+   */
+  resolve(name: string, scope: ProviderScope): Promise<FineTuneProvider>;
 }
 
-/** An OpenAI-compatible endpoint with a default key and optional per-tenant/per-project keys. */
+/** An OpenAI-compatible endpoint: the adapter's settings, a server key, and optional per-tenant/per-project keys. */
 export interface OpenAiEndpointConfig extends Omit<OpenAiProviderConfig, 'apiKey' | 'name'> {
-  /** FTM_OPENAI_API_KEY, used when no scoped key matches. */
+  /** FTM_OPENAI_API_KEY (with `organization`/`project`), used when the scope has no credential. */
   readonly defaultApiKey?: string | null;
-  /** Keys by `<tenantId>/<projectId>` or `<tenantId>`; the most specific wins. */
+  /** Keys configured in code by `<tenantId>/<projectId>` or `<tenantId>`; stored credentials win over them. */
   readonly keys?: Readonly<Record<string, string>>;
 }
 
 /** Which providers exist. The simulated one is always there (the offline default). */
 export interface ProviderResolverConfig {
+  /** Registered whenever given (tenants may store their own key); the default provider when it has `defaultApiKey`. */
   readonly openai?: OpenAiEndpointConfig | null;
   /** Azure OpenAI or another OpenAI-compatible fine-tuning endpoint, registered as `azure_openai`. */
   readonly azureOpenai?: OpenAiEndpointConfig | null;
+  /** Further providers (Together, or an embedder's own). */
+  readonly endpoints?: readonly ProviderEndpoint[];
+  /** Credentials tenants stored; without it only server and configured keys are used. */
+  readonly credentials?: ProviderCredentialLookup | null;
   readonly simulated: SimulatedProviderOptions;
 }
 
-function keyFor(config: OpenAiEndpointConfig, scope: ProviderScope): string | undefined {
-  return (scope.projectId ? config.keys?.[`${scope.tenantId}/${scope.projectId}`] : undefined) ?? config.keys?.[scope.tenantId] ?? config.defaultApiKey ?? undefined;
+/** An OpenAI-compatible endpoint as a ProviderEndpoint; code-configured `keys` are one more lookup. */
+export function openAiCompatibleEndpoint(name: string, config: OpenAiEndpointConfig, credentialFields: readonly CredentialField[]): ProviderEndpoint & { readonly configuredKeys: ProviderCredentialLookup } {
+  const { defaultApiKey, keys, organization, project, ...adapter } = config;
+  return {
+    name,
+    capabilities: openAiEndpointCapabilities({ ...adapter, name }),
+    defaultCredential: defaultApiKey ? { apiKey: defaultApiKey, ...(organization ? { organization } : {}), ...(project ? { project } : {}) } : null,
+    credentialFields,
+    create: (credential) => new OpenAiFineTuneProvider({ ...adapter, name, ...credential }),
+    configuredKeys: {
+      find: async (_provider, scope) => {
+        const apiKey = (scope.projectId ? keys?.[`${scope.tenantId}/${scope.projectId}`] : undefined) ?? keys?.[scope.tenantId];
+        return apiKey ? { credential: { apiKey }, source: scope.projectId && keys?.[`${scope.tenantId}/${scope.projectId}`] ? 'project' : 'tenant' } : null;
+      },
+    },
+  };
 }
 
 /** Builds the resolver from configuration; adapters are created once per credential. */
 export function createProviderResolver(config: ProviderResolverConfig): FineTuneProviderResolver {
   const simulated = new SimulatedFineTuneProvider(config.simulated);
-  const cache = new Map<string, FineTuneProvider>();
-  const endpoints: Record<string, OpenAiEndpointConfig> = {};
-  if (config.openai) endpoints.openai = config.openai;
-  if (config.azureOpenai) endpoints.azure_openai = { authHeader: 'api-key', ...config.azureOpenai };
+  const cache = new AdapterCache<FineTuneProvider>();
+  const endpoints = new Map<string, ProviderEndpoint>();
+  const configuredKeys = new Map<string, ProviderCredentialLookup>();
+  const openAiLike: [string, OpenAiEndpointConfig | null | undefined, readonly CredentialField[]][] = [
+    ['openai', config.openai, ['api_key', 'organization', 'project']],
+    // Azure has neither OpenAI's retirement nor its webhooks; it authenticates with `api-key`.
+    ['azure_openai', config.azureOpenai ? { authHeader: 'api-key', capabilities: { retirement: null, webhooks: false }, ...config.azureOpenai } : null, ['api_key']],
+  ];
+  for (const [name, endpointConfig, fields] of openAiLike) {
+    if (!endpointConfig) continue;
+    const endpoint = openAiCompatibleEndpoint(name, endpointConfig, fields);
+    endpoints.set(name, endpoint);
+    configuredKeys.set(name, endpoint.configuredKeys);
+  }
+  for (const endpoint of config.endpoints ?? []) endpoints.set(endpoint.name, endpoint);
+
+  const simulatedDescription: ProviderDescription = { name: 'simulated', simulated: true, capabilities: simulated.capabilities(), credentialFields: [], hasServerCredential: true };
+  const describeOne = (name: string): ProviderDescription => {
+    if (name === 'simulated') return simulatedDescription;
+    const endpoint = endpoints.get(name);
+    if (!endpoint) throw new ValidationError(`unknown or unconfigured provider ${name}`, [{ path: 'provider', message: `one of ${['simulated', ...endpoints.keys()].join(', ')}` }]);
+    return { name, simulated: false, capabilities: endpoint.capabilities, credentialFields: endpoint.credentialFields, hasServerCredential: endpoint.defaultCredential !== null };
+  };
+  const credentialFor = async (endpoint: ProviderEndpoint, scope: ProviderScope): Promise<ScopedCredential> => {
+    const stored = config.credentials ? await config.credentials.find(endpoint.name, scope) : null;
+    return stored ?? resolveCredential(configuredKeys.get(endpoint.name), endpoint.name, scope, endpoint.defaultCredential);
+  };
+
+  function describe(): readonly ProviderDescription[];
+  function describe(name: string): ProviderDescription;
+  function describe(name?: string): ProviderDescription | readonly ProviderDescription[] {
+    return name === undefined ? ['simulated', ...endpoints.keys()].map(describeOne) : describeOne(name);
+  }
+
   return {
-    defaultProvider: config.openai?.defaultApiKey ? 'openai' : 'simulated',
-    names: () => ['simulated', ...Object.keys(endpoints)],
-    resolve(name, scope) {
+    defaultProvider: endpoints.get('openai')?.defaultCredential ? 'openai' : 'simulated',
+    names: () => ['simulated', ...endpoints.keys()],
+    describe,
+    async resolve(name, scope) {
       if (name === 'simulated') return simulated;
-      const endpoint = endpoints[name];
-      if (!endpoint) {
-        throw new ValidationError(`unknown or unconfigured provider ${name}`, [{ path: 'provider', message: `one of ${['simulated', ...Object.keys(endpoints)].join(', ')}` }]);
-      }
-      const apiKey = keyFor(endpoint, scope);
-      if (!apiKey) throw new ConflictError(`provider ${name} has no API key for this tenant or project`, 'provider_not_configured');
-      const cacheKey = `${name}\u0000${apiKey}`;
-      let provider = cache.get(cacheKey);
-      if (!provider) {
-        const { defaultApiKey: _d, keys: _k, ...rest } = endpoint;
-        provider = new OpenAiFineTuneProvider({ ...rest, apiKey, name });
-        cache.set(cacheKey, provider);
-      }
-      return provider;
+      describeOne(name);
+      const endpoint = endpoints.get(name)!;
+      const { credential } = await credentialFor(endpoint, scope);
+      return cache.get(name, credential, () => endpoint.create(credential));
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { ProviderCredential, ProviderScope } from '../providers/provider-credentials.js';
+
 /** One chat turn in the OpenAI chat format (what eval cases and datasets hold). */
 export interface RunnerMessage {
   readonly role: 'system' | 'user' | 'assistant' | 'tool' | 'developer';
@@ -77,10 +79,20 @@ export interface ModelRunner {
   complete(model: RunnerModel, request: CompletionRequest, options?: { readonly signal?: AbortSignal }): Promise<Completion>;
 }
 
-/** Picks the runner that serves a provider's models. */
+/** A provider whose runner is built per credential. */
+export interface RunnerEndpoint {
+  /** The server's credential (FTM_<PROVIDER>_API_KEY), used when the scope stored none. */
+  readonly defaultCredential: ProviderCredential | null;
+  create(credential: ProviderCredential): ModelRunner;
+}
+
+/** Picks the runner that serves a provider's models, with the credential of the caller's scope. */
 export interface ModelRunnerRegistry {
   /** The provider a `base_model` ref runs on: `openai` when configured, else `simulated`. */
   readonly defaultProvider: string;
-  /** The runner for a provider; ValidationError when none is configured for it. */
-  resolve(provider: string): ModelRunner;
+  /**
+   * The runner for a provider in a scope. ValidationError when no runner exists for the provider;
+   * ConflictError `provider_not_configured` when it needs a credential the scope lacks.
+   */
+  resolve(provider: string, scope: ProviderScope): Promise<ModelRunner>;
 }

@@ -194,10 +194,13 @@ export class EncryptedSecretStore {
   }
 
   /**
-   * What is stored for a tenant (optionally one kind/name; with `projectId`, only that project's
-   * and the tenant-wide ones), without values, tenant-wide first.
+   * What is stored for a tenant, without values, oldest first (optionally one kind/name; with
+   * `projectId`, only that project's and the tenant-wide ones); `afterId` and `limit` page it.
    */
-  async list(db: Kysely<DB>, filter: { readonly tenantId: string; readonly kind?: string; readonly name?: string; readonly projectId?: string | null }): Promise<SecretInfo[]> {
+  async list(
+    db: Kysely<DB>,
+    filter: { readonly tenantId: string; readonly kind?: string; readonly name?: string; readonly projectId?: string | null; readonly afterId?: string; readonly limit?: number },
+  ): Promise<SecretInfo[]> {
     let q = db
       .selectFrom('secrets')
       .select(['id', 'tenant_id', 'project_id', 'kind', 'name', 'fields', 'key_id', 'created_by', 'updated_by', 'created_at', 'updated_at'])
@@ -206,7 +209,8 @@ export class EncryptedSecretStore {
     if (filter.name) q = q.where('name', '=', filter.name);
     const projectId = filter.projectId;
     if (projectId) q = q.where((eb) => eb.or([eb('project_id', 'is', null), eb('project_id', '=', projectId)]));
-    const rows = await q.orderBy('kind').orderBy('name').orderBy(sql`project_id nulls first`).orderBy('project_id').execute();
+    if (filter.afterId) q = q.where('id', '>', filter.afterId);
+    const rows = await q.orderBy('id').limit(filter.limit ?? 1000).execute();
     return rows.map(toInfo);
   }
 

@@ -80,7 +80,7 @@ describe('a job request is checked against the dataset format and the provider a
   it('accepts eval_interval and eval_samples, which the provider capabilities advertise for reinforcement', async () => {
     const { deps, tenant, ctx } = await setup();
     const datasetId = await seedDataset(deps, tenant);
-    expect(deps.providers.resolve('simulated', { tenantId: tenant.tenantId, projectId: null }).capabilities().hyperparameters.reinforcement).toEqual(
+    expect((await deps.providers.resolve('simulated', { tenantId: tenant.tenantId, projectId: null })).capabilities().hyperparameters.reinforcement).toEqual(
       expect.arrayContaining(['eval_interval', 'eval_samples']),
     );
     const job = await createFtJob(deps, {

@@ -108,11 +108,13 @@ describe.each(storeAdapters)('EncryptedSecretStore on $name', ({ create }) => {
     expect(await store.resolve(t.database.db, { tenantId: b.tenantId, projectId: b.projectId, kind, name })).toBeNull();
   });
 
-  it('lists what is stored without values, tenant-wide first', async () => {
+  it('lists what is stored without values, oldest first, a page at a time', async () => {
     const listed = await store.list(t.database.db, { tenantId: a.tenantId, kind, name: 'azure_openai' });
     expect(listed.map((s) => s.projectId)).toEqual([null, a.projectId]);
     expect(JSON.stringify(listed)).not.toMatch(/tenant"|project"/);
     expect(await store.list(t.database.db, { tenantId: b.tenantId })).toEqual([]);
+    const [first] = await store.list(t.database.db, { tenantId: a.tenantId, kind, name: 'azure_openai', limit: 1 });
+    expect((await store.list(t.database.db, { tenantId: a.tenantId, kind, name: 'azure_openai', afterId: first!.id })).map((s) => s.projectId)).toEqual([a.projectId]);
   });
 
   it('deletes one address and leaves the others', async () => {

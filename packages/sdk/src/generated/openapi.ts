@@ -1169,6 +1169,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the model providers
+         * @description Every registered provider, configured or not for the caller's scope (its project, or `project_id`, else the tenant): methods, hyperparameter limits per method, base models with limits, prices and retirement dates, and the provider's own retirement (OpenAI: no new fine-tuning jobs from 2027-01-06). `credential_source` says whose credential the scope would use: `project`, `tenant`, `server` (the server's default key) or null (none: jobs and eval runs on it answer 409 `provider_not_configured`).
+         */
+        get: operations["listProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/providers/{provider}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the stored credentials of a provider
+         * @description Which scopes have a credential for this provider: the tenant's and its projects' (for a project-scoped key or `project_id`, that project's and the tenant's), oldest first. Never the keys. Admin only.
+         */
+        get: operations["listProviderCredentials"];
+        /**
+         * Set or replace a provider credential
+         * @description Stores the tenant's credential for this provider (or, with `project_id`, that project's own), replacing the one stored there. Sealed at rest with AES-256-GCM under the server's `FTM_SECRETS_KEY`; the key is never returned, logged or put in events. Fine-tuning jobs and eval runs of a project use its own credential, else the tenant's, else the server's default. Admin only; a project-scoped admin sets its own project's. 409 `secrets_key_missing` when the server has no `FTM_SECRETS_KEY` (stage/prod).
+         */
+        put: operations["setProviderCredential"];
+        post?: never;
+        /**
+         * Delete a provider credential
+         * @description Deletes the tenant's credential for this provider (or, with `project_id`, that project's); calls of that scope fall back to the next one (the tenant's, then the server's). Admin only.
+         */
+        delete: operations["deleteProviderCredential"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "dataset.created": {
@@ -4935,6 +4983,140 @@ export interface components {
                 approval: components["schemas"]["Approval"];
             };
         };
+        /** @description Every registered provider. */
+        ProviderList: {
+            data: components["schemas"]["Provider"][];
+        };
+        /** @description A model provider, its capabilities and whether the caller's scope can use it. */
+        Provider: {
+            /** @description `simulated`, `openai`, `azure_openai`, `together`… */
+            name: string;
+            /** @description The offline simulator (jobs and models are marked simulated). */
+            simulated: boolean;
+            /** @description The provider a job or eval run gets when it names none. */
+            default: boolean;
+            /** @description Whether the scope can use it now: `simulated` always; others with a stored or server credential. */
+            configured: boolean;
+            /**
+             * @description Whose credential the scope would use; null when it has none (or needs none).
+             * @enum {string|null}
+             */
+            credential_source: "project" | "tenant" | "server" | null;
+            /** @description What `PUT /providers/{provider}/credentials` takes; empty when the provider takes no credential. */
+            credential_fields: ("api_key" | "organization" | "project")[];
+            methods: components["schemas"]["FtMethod"][];
+            /** @description Per method, the dataset formats it trains on and every hyperparameter it takes, with its accepted values. */
+            method_support: {
+                [key: string]: {
+                    dataset_formats: components["schemas"]["DatasetFormat"][];
+                    hyperparameters: {
+                        [key: string]: components["schemas"]["HyperparameterLimit"];
+                    };
+                };
+            };
+            base_models: components["schemas"]["ProviderBaseModel"][];
+            retirement: components["schemas"]["ProviderRetirement"] | null;
+            /** @description Whether the provider pushes job changes to `POST /provider-webhooks/{provider}`. */
+            webhooks: boolean;
+            /** @description Whether the provider estimates a job's price itself once the training file is uploaded. */
+            price_estimates: boolean;
+        };
+        /** @description The accepted values of a hyperparameter: a number range (bounds inclusive unless `exclusive_*`; `auto` lets the provider pick), or a set of words. */
+        HyperparameterLimit: {
+            /** @enum {string} */
+            kind: "integer" | "number";
+            min: number | null;
+            exclusive_min: boolean;
+            max: number | null;
+            exclusive_max: boolean;
+            auto: boolean;
+        } | {
+            /** @constant */
+            kind: "enum";
+            values: string[];
+        };
+        /** @description How one model and method is billed, in USD. */
+        TrainingPrice: {
+            /** @enum {string} */
+            unit: "per_1m_training_tokens" | "per_training_hour";
+            usd: number;
+        };
+        /** @description Training price per method. */
+        TrainingPrices: {
+            supervised?: components["schemas"]["TrainingPrice"];
+            dpo?: components["schemas"]["TrainingPrice"];
+            reinforcement?: components["schemas"]["TrainingPrice"];
+        };
+        /** @description One base model a provider fine-tunes. */
+        ProviderBaseModel: {
+            /** @description The name the provider's fine-tuning API takes. */
+            id: string;
+            aliases: string[];
+            methods: components["schemas"]["FtMethod"][];
+            /** @description `lora` and/or `full` where the provider offers the choice; null where it does not expose it. */
+            training_types: ("lora" | "full")[] | null;
+            max_tokens_per_example: number;
+            training_prices: components["schemas"]["TrainingPrices"];
+            full_training_prices: components["schemas"]["TrainingPrices"] | null;
+            /** @description Epochs the provider trains when none are given; null means OpenAI's `auto` rule. */
+            default_epochs: number | null;
+            /**
+             * Format: date
+             * @description When the provider stops serving this base model and its fine-tunes; null when not announced.
+             */
+            retires_on: string | null;
+        };
+        /** @description A provider's announced end of fine-tuning. */
+        ProviderRetirement: {
+            /**
+             * Format: date
+             * @description From this date the provider refuses new fine-tuning jobs; null when not announced.
+             */
+            new_jobs_end_on: string | null;
+            /** @description Whether models already trained keep serving after that date (until their base model retires). */
+            trained_models_keep_serving: boolean;
+            note: string;
+            source: string;
+        };
+        /** @description A provider credential. `organization` and `project` are OpenAI's ids (sent as `OpenAI-Organization` / `OpenAI-Project`); other providers take `api_key` only (see `credential_fields`). Endpoints are server settings and cannot be set here. */
+        SetProviderCredentialRequest: {
+            /**
+             * Format: uuid
+             * @description The project this credential is for; null or absent: the whole tenant (a project-scoped key: its project).
+             */
+            project_id?: string | null;
+            /** @description The key alone (no `Bearer`). Never returned. */
+            api_key: string;
+            organization?: string;
+            project?: string;
+        };
+        /** @description A stored provider credential, without its key. */
+        ProviderCredentialInfo: {
+            /** Format: uuid */
+            id: string;
+            provider: string;
+            /**
+             * Format: uuid
+             * @description Null for the tenant-wide credential.
+             */
+            project_id: string | null;
+            /** @enum {string} */
+            scope: "tenant" | "project";
+            /** @description The fields it holds, never their values. */
+            fields: ("api_key" | "organization" | "project")[];
+            created_by: string;
+            updated_by: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A page of ProviderCredentialInfo objects, oldest first. */
+        ProviderCredentialList: {
+            data: components["schemas"]["ProviderCredentialInfo"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
     };
     responses: {
         /** @description OTLP/HTTP failure: a `google.rpc.Status` in the request's encoding (protobuf or JSON); the exporter does not retry. */
@@ -5165,6 +5347,8 @@ export interface components {
         };
     };
     parameters: {
+        /** @description A provider name: `openai`, `azure_openai`, `together`, `simulated` (see `GET /providers`). */
+        Provider: string;
         /** @description Unique per logical request (a UUID is fine), reused by its retries. Same key and same request → the stored response with `Idempotent-Replayed: true`; same key, different request → 422; still in flight → 409. Kept 24 h. */
         IdempotencyKey: string;
         /** @description Page size. */
@@ -7709,6 +7893,156 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listProviders: {
+        parameters: {
+            query?: {
+                /** @description Show the view of this project (a project-scoped key sees its own project's). */
+                project_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every registered provider, `simulated` first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listProviderCredentials: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque `next_cursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only this project's credential and the tenant's. */
+                project_id?: string;
+            };
+            header?: never;
+            path: {
+                /** @description A provider name: `openai`, `azure_openai`, `together`, `simulated` (see `GET /providers`). */
+                provider: components["parameters"]["Provider"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of stored credentials, without their keys. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderCredentialList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    setProviderCredential: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per logical request (a UUID is fine), reused by its retries. Same key and same request → the stored response with `Idempotent-Replayed: true`; same key, different request → 422; still in flight → 409. Kept 24 h. */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A provider name: `openai`, `azure_openai`, `together`, `simulated` (see `GET /providers`). */
+                provider: components["parameters"]["Provider"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetProviderCredentialRequest"];
+            };
+        };
+        responses: {
+            /** @description The credential replaced the one stored at that scope. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderCredentialInfo"];
+                };
+            };
+            /** @description The credential was stored; none was stored at that scope before. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderCredentialInfo"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteProviderCredential: {
+        parameters: {
+            query?: {
+                /** @description Delete this project's credential instead of the tenant's. */
+                project_id?: string;
+            };
+            header?: never;
+            path: {
+                /** @description A provider name: `openai`, `azure_openai`, `together`, `simulated` (see `GET /providers`). */
+                provider: components["parameters"]["Provider"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -356,6 +356,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/providers/{provider}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["setProviderCredential"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1034,6 +1050,18 @@ export interface components {
             /** Format: uuid */
             endpoint_id?: string | undefined;
         };
+        /** @description A provider credential. `organization` and `project` are OpenAI's ids (sent as `OpenAI-Organization` / `OpenAI-Project`); other providers take `api_key` only (see `credential_fields`). Endpoints are server settings and cannot be set here. */
+        SetProviderCredentialRequest: {
+            /**
+             * Format: uuid
+             * @description The project this credential is for; null or absent: the whole tenant (a project-scoped key: its project).
+             */
+            project_id?: (string | null) | undefined;
+            /** @description The key alone (no `Bearer`). Never returned. */
+            api_key: string;
+            organization?: string | undefined;
+            project?: string | undefined;
+        };
     };
     responses: never;
     parameters: never;
@@ -1523,6 +1551,28 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ReplayWebhookDeliveriesRequest"];
+            };
+        };
+        responses: {
+            /** @description Not part of the request types. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    setProviderCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetProviderCredentialRequest"];
             };
         };
         responses: {

@@ -350,6 +350,26 @@ export type WebhookDeadLetteredEvent = components['schemas']['WebhookDeadLettere
 export type ApprovalRequestedEvent = components['schemas']['ApprovalRequestedEvent'];
 /** Webhook body of `approval.decided`: An approval was approved or rejected. */
 export type ApprovalDecidedEvent = components['schemas']['ApprovalDecidedEvent'];
+/** Every registered provider. */
+export type ProviderList = components['schemas']['ProviderList'];
+/** A model provider, its capabilities and whether the caller's scope can use it. */
+export type Provider = components['schemas']['Provider'];
+/** The accepted values of a hyperparameter: a number range (bounds inclusive unless `exclusive_*`; `auto` lets the provider pick), or a set of words. */
+export type HyperparameterLimit = components['schemas']['HyperparameterLimit'];
+/** How one model and method is billed, in USD. */
+export type TrainingPrice = components['schemas']['TrainingPrice'];
+/** Training price per method. */
+export type TrainingPrices = components['schemas']['TrainingPrices'];
+/** One base model a provider fine-tunes. */
+export type ProviderBaseModel = components['schemas']['ProviderBaseModel'];
+/** A provider's announced end of fine-tuning. */
+export type ProviderRetirement = components['schemas']['ProviderRetirement'];
+/** A provider credential. `organization` and `project` are OpenAI's ids (sent as `OpenAI-Organization` / `OpenAI-Project`); other providers take `api_key` only (see `credential_fields`). Endpoints are server settings and cannot be set here. */
+export type SetProviderCredentialRequest = requestComponents['schemas']['SetProviderCredentialRequest'];
+/** A stored provider credential, without its key. */
+export type ProviderCredentialInfo = components['schemas']['ProviderCredentialInfo'];
+/** A page of ProviderCredentialInfo objects, oldest first. */
+export type ProviderCredentialList = components['schemas']['ProviderCredentialList'];
 /** Any webhook body FTM sends, discriminated by `type`. */
 export type WebhookEvent = DatasetCreatedEvent | DatasetFailedEvent | EvalCompletedEvent | FtJobUpdatedEvent | ModelVersionCreatedEvent | ModelVersionUpdatedEvent | ModelPromotedEvent | ModelRolledBackEvent | ModelOverrideEvent | RegressionDetectedEvent | WebhookDeadLetteredEvent | ApprovalRequestedEvent | ApprovalDecidedEvent;
 /** `dataset.created` as the event stream delivers it: the outbox envelope (`seq`, `resource_id`, …) around the webhook's `data`. */

@@ -3,7 +3,7 @@ import { IdempotencyService, type Ftm, type StoredResponse } from '@ftm/core';
 import { problem } from './problem.js';
 import './request-context.js';
 
-const MUTATING = new Set(['POST', 'PATCH']);
+const MUTATING = new Set(['POST', 'PUT', 'PATCH']);
 // Headers worth replaying; the rest (request id, dates) belong to the new response.
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];
 
@@ -27,7 +27,7 @@ function secretNotReplayed(payload: string, requestId: string): StoredResponse {
 }
 
 /**
- * Idempotency-Key on every POST/PATCH of the scope it is registered in: missing → 400, replay of a
+ * Idempotency-Key on every POST/PUT/PATCH of the scope it is registered in: missing → 400, replay of a
  * stored response with `Idempotent-Replayed: true`, 422 on reuse with another request, 409 while in
  * flight. Runs after auth and body parsing (keys are per tenant; the body is part of the request).
  */
@@ -83,7 +83,7 @@ export function registerIdempotency(app: FastifyInstance, ftm: Ftm): void {
     await ftm.idempotency.release(claim).catch((error: unknown) => request.log.error({ err: error }, 'could not release an idempotency key'));
   };
 
-  // Attached to the POST/PATCH routes only, so reads (the hot paths) run none of these hooks.
+  // Attached to the POST/PUT/PATCH routes only, so reads (the hot paths) run none of these hooks.
   app.addHook('onRoute', (route) => {
     if (![route.method].flat().some((method) => MUTATING.has(method))) return;
     route.preHandler = [...[route.preHandler ?? []].flat(), preHandler];

@@ -20,16 +20,19 @@ export function fineTuningProviders(p: ProviderSettings): Pick<NonNullable<Creat
   };
 }
 
-/** Model runners and embeddings of evals: the same OpenAI settings as fine-tuning. */
-export function evalProviders(p: ProviderSettings): Pick<NonNullable<CreateFtmOptions['evals']>, 'openai'> {
+/**
+ * Model runners and embeddings of evals: the same endpoints and server keys as fine-tuning. Tenants
+ * with a stored key run models on `openai` (or Azure) even without a server key; eval-case
+ * embeddings use the server's OpenAI key only (local embeddings without it).
+ */
+export function evalProviders(p: ProviderSettings): Pick<NonNullable<CreateFtmOptions['evals']>, 'openai' | 'azureOpenai'> {
   return {
-    openai: p.openai.apiKey
-      ? {
-          apiKey: p.openai.apiKey,
-          ...(p.openai.baseUrl ? { baseUrl: p.openai.baseUrl } : {}),
-          ...(p.openai.organization ? { organization: p.openai.organization } : {}),
-          ...(p.openai.project ? { project: p.openai.project } : {}),
-        }
-      : null,
+    openai: {
+      apiKey: p.openai.apiKey ?? null,
+      ...(p.openai.baseUrl ? { baseUrl: p.openai.baseUrl } : {}),
+      ...(p.openai.organization ? { organization: p.openai.organization } : {}),
+      ...(p.openai.project ? { project: p.openai.project } : {}),
+    },
+    azureOpenai: p.azureOpenai ? { baseUrl: `${p.azureOpenai.endpoint}/openai`, apiVersion: p.azureOpenai.apiVersion, apiKey: p.azureOpenai.apiKey ?? null } : null,
   };
 }

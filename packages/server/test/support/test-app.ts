@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { createFtm, FsBlobStore, openQueue, uuidv7, type Ftm } from '@ftm/core';
+import { createFtm, FsBlobStore, openQueue, uuidv7, type CreateFtmOptions, type Ftm } from '@ftm/core';
 import { createPgliteTestDatabase, type TestDatabase } from '../../../core/test/support/databases.js';
 import { seedTenant, testContext } from '../../../core/test/support/fixtures.js';
 import { buildApp, type BuildAppOptions } from '../../src/app.js';
@@ -27,7 +27,7 @@ export interface TestApp {
   readonly ftm: Ftm;
   readonly a: TestTenant;
   readonly b: TestTenant;
-  /** `app.inject` with a bearer key and, on POST/PATCH, a fresh Idempotency-Key unless given. */
+  /** `app.inject` with a bearer key and, on POST/PUT/PATCH, a fresh Idempotency-Key unless given. */
   request(key: string | null, options: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
@@ -44,11 +44,18 @@ export async function seedKeys(ftm: Ftm): Promise<TestTenant> {
 
 /** Builds the app on a fresh database (PGlite unless `database` is given). */
 export async function createTestApp(
-  options: { database?: TestDatabase; bodyLimitBytes?: number; otlp?: BuildAppOptions['config']['otlp']; app?: Partial<Pick<BuildAppOptions, 'logger' | 'routes' | 'tracer'>> } = {},
+  options: {
+    database?: TestDatabase;
+    bodyLimitBytes?: number;
+    otlp?: BuildAppOptions['config']['otlp'];
+    app?: Partial<Pick<BuildAppOptions, 'logger' | 'routes' | 'tracer'>>;
+    /** Further createFtm options (providers, a secrets keyring…). */
+    ftm?: Partial<Omit<CreateFtmOptions, 'database' | 'blobs' | 'queue'>>;
+  } = {},
 ): Promise<TestApp> {
   const t = options.database ?? (await createPgliteTestDatabase());
   const blobDir = await mkdtemp(join(tmpdir(), 'ftm-server-test-'));
-  const ftm = createFtm({ database: t.database, blobs: new FsBlobStore({ root: blobDir }), queue: openQueue({ type: 'local', database: t.database }) });
+  const ftm = createFtm({ database: t.database, blobs: new FsBlobStore({ root: blobDir }), queue: openQueue({ type: 'local', database: t.database }), ...options.ftm });
   const app = await buildApp({
     config: { corsOrigins: ['https://app.example.com'], bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024, ...(options.otlp ? { otlp: options.otlp } : {}) },
     ftm,
@@ -66,7 +73,7 @@ export async function createTestApp(
       const headers: Record<string, string> = { ...(o.headers as Record<string, string> | undefined) };
       if (key) headers.authorization = `Bearer ${key}`;
       const method = (o.method ?? 'GET').toUpperCase();
-      if ((method === 'POST' || method === 'PATCH') && !('idempotency-key' in headers)) headers['idempotency-key'] = uuidv7();
+      if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && !('idempotency-key' in headers)) headers['idempotency-key'] = uuidv7();
       return app.inject({ ...o, headers });
     },
     close: async () => {

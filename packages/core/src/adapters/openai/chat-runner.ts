@@ -13,6 +13,8 @@ export interface OpenAiChatRunnerConfig {
   /** Azure OpenAI authenticates with an `api-key` header instead of a bearer token. */
   readonly authHeader?: 'bearer' | 'api-key';
   readonly apiVersion?: string;
+  /** Azure OpenAI: the model id is a deployment name, called at `/deployments/{id}/chat/completions`. */
+  readonly deploymentInPath?: boolean;
   readonly organization?: string;
   readonly project?: string;
   /** Provider name the registry files it under (`openai` unless another compatible service). */
@@ -63,6 +65,7 @@ export class OpenAiChatRunner implements ModelRunner {
   readonly name: string;
   readonly #client: HttpClient;
   readonly #apiVersion: string | undefined;
+  readonly #deploymentInPath: boolean;
   readonly #now: () => number;
 
   constructor(config: OpenAiChatRunnerConfig) {
@@ -72,6 +75,7 @@ export class OpenAiChatRunner implements ModelRunner {
     if (config.organization) headers['openai-organization'] = config.organization;
     if (config.project) headers['openai-project'] = config.project;
     this.#apiVersion = config.apiVersion;
+    this.#deploymentInPath = config.deploymentInPath ?? false;
     this.#now = config.now ?? performance.now.bind(performance);
     this.#client = new HttpClient({
       name: this.name,
@@ -100,7 +104,7 @@ export class OpenAiChatRunner implements ModelRunner {
     try {
       const res = await this.#client.request({
         method: 'POST',
-        path: '/chat/completions',
+        path: this.#deploymentInPath ? `/deployments/${encodeURIComponent(model.id)}/chat/completions` : '/chat/completions',
         body,
         ...(this.#apiVersion ? { query: { 'api-version': this.#apiVersion } } : {}),
         ...(options.signal ? { signal: options.signal } : {}),

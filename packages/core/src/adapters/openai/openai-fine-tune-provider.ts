@@ -42,6 +42,12 @@ export interface OpenAiProviderConfig {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/** What an OpenAI(-compatible) endpoint offers, from OpenAI's catalogue and the endpoint's differences; no credential needed. */
+export function openAiEndpointCapabilities(config: Pick<OpenAiProviderConfig, 'name' | 'models' | 'capabilities'>): ProviderCapabilities {
+  const declared = defineCapabilities({ ...OPENAI_CAPABILITIES, ...config.capabilities, provider: config.name ?? 'openai' });
+  return config.models ? withBaseModels(declared, config.models) : declared;
+}
+
 const SECRET_LIKE = /\b(sk-[A-Za-z0-9_*.-]{4,}|[A-Fa-f0-9]{32})\b/g;
 
 /** The OpenAI fine-tuning API behind the provider port, through HttpClient. */
@@ -56,8 +62,7 @@ export class OpenAiFineTuneProvider implements FineTuneProvider {
   constructor(config: OpenAiProviderConfig) {
     this.#config = config;
     this.name = config.name ?? 'openai';
-    const declared = defineCapabilities({ ...OPENAI_CAPABILITIES, ...config.capabilities, provider: this.name });
-    this.#capabilities = config.models ? withBaseModels(declared, config.models) : declared;
+    this.#capabilities = openAiEndpointCapabilities(config);
     const headers: Record<string, string> =
       config.authHeader === 'api-key' ? { 'api-key': config.apiKey } : { authorization: `Bearer ${config.apiKey}` };
     if (config.organization) headers['openai-organization'] = config.organization;
