@@ -4983,9 +4983,11 @@ export interface components {
                 approval: components["schemas"]["Approval"];
             };
         };
-        /** @description Every registered provider. */
+        /** @description Every registered provider, in one page. */
         ProviderList: {
             data: components["schemas"]["Provider"][];
+            /** @description Always null: every provider fits in one page. */
+            next_cursor: null;
         };
         /** @description A model provider, its capabilities and whether the caller's scope can use it. */
         Provider: {

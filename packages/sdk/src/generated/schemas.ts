@@ -350,7 +350,7 @@ export type WebhookDeadLetteredEvent = components['schemas']['WebhookDeadLettere
 export type ApprovalRequestedEvent = components['schemas']['ApprovalRequestedEvent'];
 /** Webhook body of `approval.decided`: An approval was approved or rejected. */
 export type ApprovalDecidedEvent = components['schemas']['ApprovalDecidedEvent'];
-/** Every registered provider. */
+/** Every registered provider, in one page. */
 export type ProviderList = components['schemas']['ProviderList'];
 /** A model provider, its capabilities and whether the caller's scope can use it. */
 export type Provider = components['schemas']['Provider'];
