@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseProviderSettings, ProviderEnvSchema, type ProviderSettings } from './provider-config.js';
 import { readSecretFiles } from './secret-files.js';
 import { RateLimitEnv, rateLimitSettings, trustProxySetting } from './config-rate-limits.js';
+import { parseQueueSettings, QueueEnv, type QueueConfig } from './config-queue.js';
 import type { RateLimitSettings } from './http/rate-limits.js';
 
 /** Every variable that holds a secret (each also read from `<NAME>_FILE`); the list lives in secret-files.ts. */
@@ -18,7 +19,7 @@ export interface FtmConfig {
   readonly dataDir: string;
   readonly database: { readonly kind: 'pglite'; readonly dataDir: string } | { readonly kind: 'postgres'; readonly url: string };
   readonly storage: { readonly uri: string; readonly region?: string; readonly endpoint?: string };
-  readonly queue: { readonly type: 'local' } | { readonly type: 'redis'; readonly url: string };
+  readonly queue: QueueConfig;
   readonly orchestrator?: { readonly url: string; readonly apiKey: string };
   /** FTM_ORCHESTRATOR_API_KEY: the bearer key of every Orchestrator-family call (TRiSM, PRISM, vectors too). */
   readonly integrationApiKey?: string;
@@ -84,8 +85,7 @@ const EnvSchema = z.object({
   FTM_STORAGE_URI: optional(z.string().regex(/^(s3:\/\/[^/]+.*|file:.+)$/, 'must be s3://bucket/prefix or file:///path')),
   FTM_STORAGE_REGION: optional(z.string().min(1)),
   FTM_STORAGE_ENDPOINT: optional(httpUrl),
-  FTM_QUEUE_URL: optional(z.url({ error: 'must be a URL (redis://host:6379)' })),
-  FTM_QUEUE_TYPE: optional(z.enum(['local', 'redis', 'sqs', 'rabbit'], { error: 'must be redis, sqs or rabbit (or local)' })),
+  ...QueueEnv,
   FTM_VECTOR_URL: optional(z.url({ error: 'must be a URL' })),
   FTM_ORCHESTRATOR_URL: optional(httpUrl),
   FTM_ORCHESTRATOR_API_KEY: optional(z.string().min(1)),
@@ -158,17 +158,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const dataDir = resolve(e.FTM_DATA_DIR ?? './.ftm');
   const corsOrigins = parseOrigins(e.FTM_CORS_ORIGINS, problems);
 
-  let queue: FtmConfig['queue'] = { type: 'local' };
-  const queueType = e.FTM_QUEUE_TYPE ?? (e.FTM_QUEUE_URL ? 'redis' : 'local');
-  if (queueType === 'sqs' || queueType === 'rabbit') {
-    problems.push(`FTM_QUEUE_TYPE: ${queueType} has no adapter in this release; use redis (or leave unset for the local queue)`);
-  } else if (queueType === 'redis') {
-    if (!e.FTM_QUEUE_URL) problems.push('FTM_QUEUE_URL: required when FTM_QUEUE_TYPE=redis');
-    else if (!/^rediss?:$/.test(new URL(e.FTM_QUEUE_URL).protocol)) problems.push('FTM_QUEUE_URL: must be a redis:// or rediss:// URL');
-    else queue = { type: 'redis', url: e.FTM_QUEUE_URL };
-  } else if (e.FTM_QUEUE_URL) {
-    problems.push('FTM_QUEUE_URL: set, but FTM_QUEUE_TYPE=local ignores it; set FTM_QUEUE_TYPE=redis');
-  }
+  const queue = parseQueueSettings(e, mode, problems);
   // Every Orchestrator-family service authenticates FTM with the same key: without it, the URL
   // would be ignored (or called unauthenticated), a silent misconfiguration.
   for (const name of ['FTM_ORCHESTRATOR_URL', 'FTM_TRISM_URL', 'FTM_PRISM_URL', 'FTM_VECTOR_URL'] as const) {
@@ -179,7 +169,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     if (!e.FTM_DATABASE_URL) problems.push('FTM_DATABASE_URL: required when FTM_ENV=prod (the embedded PGlite database is for dev only)');
     if (!e.FTM_STORAGE_URI) problems.push('FTM_STORAGE_URI: required when FTM_ENV=prod (s3://bucket/prefix)');
     else if (e.FTM_STORAGE_URI.startsWith('file:')) problems.push('FTM_STORAGE_URI: file: storage is for dev only; use s3:// when FTM_ENV=prod');
-    if (queueType === 'local') problems.push('FTM_QUEUE_URL: required when FTM_ENV=prod, with FTM_QUEUE_TYPE=redis (the local queue is for dev only)');
     if (!e.FTM_WEBHOOK_SIGNING_KEY) problems.push('FTM_WEBHOOK_SIGNING_KEY: required when FTM_ENV=prod');
     if (corsOrigins.includes('*')) problems.push('FTM_CORS_ORIGINS: * (any origin) is refused when FTM_ENV=prod; list the allowed origins');
   }

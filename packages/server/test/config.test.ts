@@ -97,7 +97,32 @@ describe('config', () => {
     expect(withKey).toMatchObject({ prismUrl: 'https://prism.example.com', integrationApiKey: 'orch-key' });
     expect(withKey.orchestrator).toBeUndefined();
     expect(fail({ FTM_QUEUE_TYPE: 'redis' })).toEqual([expect.stringMatching(/^FTM_QUEUE_URL:/)]);
-    expect(fail({ FTM_QUEUE_TYPE: 'sqs', FTM_QUEUE_URL: 'https://sqs.example.com/q' })).toEqual([expect.stringMatching(/^FTM_QUEUE_TYPE:/)]);
+  });
+
+  it('opens RabbitMQ and SQS queues, taking the type from the URL when FTM_QUEUE_TYPE is not set', () => {
+    expect(loadConfig({ FTM_QUEUE_TYPE: 'rabbit', FTM_QUEUE_URL: 'amqp://ftm:pw@mq:5672/ftm' }).queue).toEqual({ type: 'rabbit', url: 'amqp://ftm:pw@mq:5672/ftm' });
+    expect(loadConfig({ FTM_QUEUE_URL: 'amqps://mq.example.com' }).queue).toMatchObject({ type: 'rabbit' });
+    const sqs = 'https://sqs.eu-west-1.amazonaws.com/123456789012/ftm';
+    expect(loadConfig({ FTM_QUEUE_TYPE: 'sqs', FTM_QUEUE_URL: sqs }).queue).toEqual({ type: 'sqs', url: sqs });
+    expect(loadConfig({ FTM_QUEUE_URL: 'http://127.0.0.1:4566', FTM_QUEUE_PREFIX: 'ftm-stage' }).queue).toEqual({ type: 'sqs', url: 'http://127.0.0.1:4566', prefix: 'ftm-stage' });
+    expect(loadConfig({ FTM_QUEUE_URL: 'redis://cache:6379', FTM_QUEUE_PREFIX: 'ftm2' }).queue).toEqual({ type: 'redis', url: 'redis://cache:6379', prefix: 'ftm2' });
+  });
+
+  it('refuses a queue URL that does not fit its type, and two different SQS prefixes', () => {
+    expect(fail({ FTM_QUEUE_TYPE: 'rabbit', FTM_QUEUE_URL: 'redis://cache:6379' })).toEqual(['FTM_QUEUE_URL: must be an amqp:// or amqps:// URL when FTM_QUEUE_TYPE=rabbit']);
+    expect(fail({ FTM_QUEUE_TYPE: 'sqs', FTM_QUEUE_URL: 'amqp://mq' })).toEqual([expect.stringMatching(/^FTM_QUEUE_URL: must be an SQS queue URL/)]);
+    expect(fail({ FTM_QUEUE_TYPE: 'sqs', FTM_QUEUE_URL: 'https://sqs.example.com/a/b/c' })).toEqual([expect.stringMatching(/^FTM_QUEUE_URL: the path is/)]);
+    expect(fail({ FTM_QUEUE_TYPE: 'sqs', FTM_QUEUE_URL: 'https://sqs.example.com/1/ftm', FTM_QUEUE_PREFIX: 'other' })).toEqual([expect.stringMatching(/^FTM_QUEUE_PREFIX:/)]);
+    expect(fail({ FTM_QUEUE_PREFIX: 'no.dots' })).toEqual(['FTM_QUEUE_PREFIX: must be 1 to 40 of A-Z a-z 0-9 _ -']);
+    expect(fail({ FTM_QUEUE_TYPE: 'local', FTM_QUEUE_URL: 'redis://cache:6379' })).toEqual([expect.stringMatching(/^FTM_QUEUE_URL: set, but FTM_QUEUE_TYPE=local/)]);
+  });
+
+  it('accepts redis, rabbit and sqs queues in prod', () => {
+    const prod = { FTM_ENV: 'prod', FTM_DATABASE_URL: 'postgresql://db/ftm', FTM_STORAGE_URI: 's3://bucket', FTM_WEBHOOK_SIGNING_KEY: WHSEC };
+    for (const url of ['redis://cache:6379', 'amqp://mq:5672', 'https://sqs.us-east-1.amazonaws.com/123456789012/ftm']) {
+      expect(loadConfig({ ...prod, FTM_QUEUE_URL: url }).queue).toMatchObject({ url });
+    }
+    expect(fail(prod)).toEqual(['FTM_QUEUE_URL: required when FTM_ENV=prod, with FTM_QUEUE_TYPE=redis, rabbit or sqs (the local queue is for dev only)']);
   });
 
   it('refuses origins that are not origins', () => {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createDatasetIntegrations, defaultFtmMetrics, recordProviderCalls, createFtm, createGovernanceEngine, openBlobStore, openPglite, openPointerChangeBus, openPostgres, openQueue, type FtmDatabase, type Ftm } from '@ftm/core';
 import type { FtmConfig } from '../config.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { WORKER_JOB_NAMES } from './start-worker.js';
 import { assertSecretsReadable, openSecretKeyring } from './open-secret-keyring.js';
 import { fineTuningProviders, evalProviders } from './provider-wiring.js';
 
@@ -63,9 +64,10 @@ export async function openRuntime(config: FtmConfig, logger: Logger, options: { 
       ...(config.storage.endpoint ? { endpoint: config.storage.endpoint } : {}),
     });
     const queue =
-      config.queue.type === 'redis'
-        ? openQueue({ type: 'redis', url: config.queue.url, logger })
-        : openQueue({ type: 'local', database, logger, ...(config.database.kind === 'postgres' ? { url: config.database.url } : {}) });
+      config.queue.type === 'local'
+        ? openQueue({ type: 'local', database, logger, ...(config.database.kind === 'postgres' ? { url: config.database.url } : {}) })
+        : // rabbit and sqs keep their ledger in the FTM database, and report the worker's jobs in depth() even when idle.
+          openQueue({ type: config.queue.type, url: config.queue.url, database, jobNames: WORKER_JOB_NAMES, logger, ...(config.queue.prefix ? { prefix: config.queue.prefix } : {}) });
     const keyring = await openSecretKeyring(config, logger);
     // Every provider HTTP call of this process (any adapter) is counted by provider and status.
     recordProviderCalls(defaultFtmMetrics());

@@ -3,6 +3,10 @@ import { createWorker, evalRunJob, evalRunJobHandlers, datasetBuildJob, datasetJ
 import type { Tracer } from '@opentelemetry/api';
 import type { FtmConfig } from '../config.js';
 
+/** The job catalog every FTM worker consumes. */
+const WORKER_JOBS = [outboxDispatchJob, webhookDeliverJob, datasetBuildJob, ftJobSubmitJob, ftJobPollJob, ftJobSweepJob, evalRunJob] as const;
+export const WORKER_JOB_NAMES: readonly string[] = WORKER_JOBS.map((job) => job.name);
+
 const EVAL_SWEEP_EVERY_MS = 60_000;
 const EVAL_STALE_AFTER_MS = 10 * 60_000;
 const SPAN_PURGE_EVERY_MS = 60 * 60_000;
@@ -19,7 +23,7 @@ export function startWorker(ftm: Ftm, config: FtmConfig, metrics: FtmMetrics = d
   const recordProcessor = new LazyRecordProcessor();
   const worker = createWorker({
     queue: ftm.queue,
-    jobs: [outboxDispatchJob, webhookDeliverJob, datasetBuildJob, ftJobSubmitJob, ftJobPollJob, ftJobSweepJob, evalRunJob],
+    jobs: WORKER_JOBS,
     handlers: { ...webhookJobHandlers(ftm.webhooks), ...datasetJobHandlers(ftm.datasets, recordProcessor, { dedupMemoryBytes: config.datasetDedupMemoryBytes }), ...ftJobHandlers(ftm.fineTuning, ftm.queue), ...evalRunJobHandlers(ftm.evals, (tenantId) => ftm.systemContext(tenantId)) },
     outbox: { database: ftm.database },
     logger: ftm.logger,
