@@ -19,7 +19,7 @@ export interface ProviderSettings {
   readonly azureOpenai: { readonly endpoint: string; readonly apiKey?: string; readonly apiVersion: string } | null;
   readonly together: {
     readonly apiKey?: string;
-    /** `https://api.together.xyz/v1` when unset. */
+    /** `https://api.together.ai/v1` when unset. */
     readonly baseUrl?: string;
   };
 }

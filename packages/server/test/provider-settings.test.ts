@@ -17,11 +17,13 @@ import { openRuntime } from '../src/runtime/open-runtime.js';
 import { startWorker } from '../src/runtime/start-worker.js';
 import { startRecordingOpenAiStub, type RecordingOpenAiStub } from './support/recording-openai-stub.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../../core/test/support/databases.js';
+import { TogetherStub } from '../../../scripts/test-support/provider-stubs/index.js';
 
 const WHSEC = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
 const logger = createLogger({ level: 'silent' });
 
 let stub: RecordingOpenAiStub;
+const together = new TogetherStub({ apiKey: 'together-server-key' });
 let database: TestDatabase;
 let dir: string;
 let ftm: Ftm;
@@ -35,6 +37,7 @@ const api = (options: InjectOptions) =>
 
 beforeAll(async () => {
   stub = await startRecordingOpenAiStub();
+  const togetherUrl = (await together.listen()).baseUrl;
   dir = await mkdtemp(join(tmpdir(), 'ftm-provider-settings-'));
   // PostgreSQL rather than the embedded PGlite: the same wiring, a much faster start.
   database = await createPostgresTestDatabase();
@@ -49,6 +52,8 @@ beforeAll(async () => {
     FTM_AZURE_OPENAI_ENDPOINT: `${stub.url}/azure`,
     FTM_AZURE_OPENAI_API_KEY: 'azure-server-key',
     FTM_AZURE_OPENAI_API_VERSION: '2025-04-01-preview',
+    FTM_TOGETHER_API_KEY: 'together-server-key',
+    FTM_TOGETHER_BASE_URL: togetherUrl,
   });
   ftm = await openRuntime(config, logger, { migrate: true });
   app = await buildApp({ config, ftm, logger });
@@ -65,6 +70,7 @@ afterAll(async () => {
   await app?.close();
   await ftm?.close();
   await stub?.close();
+  await together.close();
   await database?.dispose();
   await rm(dir, { recursive: true, force: true });
 });
@@ -127,5 +133,31 @@ describe('provider settings as ftm start wires them', () => {
     const chats = stub.requests.filter((r) => r.path === '/v1/chat/completions');
     expect(chats).toHaveLength(2);
     expect(chats.every((c) => JSON.parse(c.body).model === 'gpt-4o-mini' && c.headers['openai-project'] === 'proj_support')).toBe(true);
+  });
+
+  it('registers together on FTM_TOGETHER_BASE_URL with FTM_TOGETHER_API_KEY, for fine-tuning and eval runs', async () => {
+    expect(ftm.fineTuning.providers.names()).toContain('together');
+    const provider = await ftm.fineTuning.providers.resolve('together', { tenantId, projectId: null });
+    const file = await provider.uploadTrainingFile(trainingFile, { filename: 'train.jsonl' });
+    expect(together.files.has(file.id)).toBe(true);
+
+    const suite = await api({
+      method: 'POST',
+      url: '/eval-suites',
+      payload: { name: `together-${uuidv7()}`, cases: { type: 'inline', cases: [{ input: { messages: [{ role: 'user', content: 'Say ok' }] } }] }, graders: [{ type: 'contains', values: ['ok'] }], pass_threshold: 1 },
+    });
+    expect(suite.statusCode, suite.body).toBe(201);
+    const model = { type: 'provider_model_id', value: 'stub-user/Meta-Llama-3.1-8B-Instruct-Reference-ftm-1', provider: 'together' };
+    const run = await api({ method: 'POST', url: '/eval-runs', payload: { eval_suite_id: suite.json().id, model } });
+    expect(run.statusCode, run.body).toBe(201);
+    let finished: { status: string; metrics?: { score?: number } } | undefined;
+    for (let i = 0; i < 200 && !finished; i++) {
+      const current = (await api({ url: `/eval-runs/${run.json().id}` })).json();
+      if (['completed', 'failed', 'stopped'].includes(current.status)) finished = current;
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(finished).toMatchObject({ status: 'completed', metrics: { score: 1 } });
+    expect(together.requests.filter((r) => r.operation === 'POST /chat/completions')).toHaveLength(1);
+    expect(together.violations).toEqual([]);
   });
 });

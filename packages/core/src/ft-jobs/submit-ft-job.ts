@@ -143,7 +143,7 @@ export async function submitFtJob(deps: FtJobDeps, { ctx, ftJobId }: { ctx: Serv
   }
   let providerJob: ProviderJob;
   try {
-    providerJob = (await provider.findJobByIdempotencyKey(claimed.id)) ?? (await create(deps, ctx, provider, claimed));
+    providerJob = (await provider.findJobByIdempotencyKey(claimed.id, { trainingFileId: claimed.provider_file_id })) ?? (await create(deps, ctx, provider, claimed));
   } catch (error) {
     if (error instanceof ProviderRequestError) {
       return markFtJobFailed(deps, ctx, ftJobId, { code: error.providerCode ?? 'provider_rejected', message: error.message });

@@ -130,6 +130,12 @@ export interface CreateProviderJobInput {
   readonly idempotencyKey: string;
 }
 
+/** What FTM knows of a job's earlier submission, for providers that cannot look it up by key. */
+export interface ProviderJobLookupHint {
+  /** The training file uploaded for this FTM job (uploaded once per job, recorded before the create). */
+  readonly trainingFileId?: string | null;
+}
+
 /** Metadata key under which every adapter stores the FTM job id on the provider job. */
 export const FTM_JOB_METADATA_KEY = 'ftm_job_id';
 
@@ -146,8 +152,12 @@ export interface FineTuneProvider {
   capabilities(): ProviderCapabilities;
   uploadTrainingFile(source: TrainingFileSource, options: { readonly filename: string }): Promise<{ readonly id: string; readonly bytes: number }>;
   createJob(input: CreateProviderJobInput): Promise<ProviderJob>;
-  /** The provider job created earlier for this idempotency key, or null if none was. */
-  findJobByIdempotencyKey(idempotencyKey: string): Promise<ProviderJob | null>;
+  /**
+   * The provider job created earlier for this idempotency key, or null if none was. Providers
+   * without idempotency keys or metadata (Together) match on the hint: the training file uploaded
+   * for this FTM job.
+   */
+  findJobByIdempotencyKey(idempotencyKey: string, hint?: ProviderJobLookupHint): Promise<ProviderJob | null>;
   getJob(providerJobId: string): Promise<ProviderJob>;
   /** Events oldest first, after the given provider event id (exclusive) when set. */
   listEvents(providerJobId: string, options?: { readonly after?: string; readonly limit?: number }): Promise<readonly ProviderEvent[]>;

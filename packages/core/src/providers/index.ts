@@ -17,3 +17,4 @@ export * from './list-providers.js';
 export * from './set-provider-credential.js';
 export * from './delete-provider-credential.js';
 export * from './list-provider-credentials.js';
+export * from '../adapters/together/index.js';

@@ -17,6 +17,11 @@ export interface OpenAiChatRunnerConfig {
   readonly deploymentInPath?: boolean;
   readonly organization?: string;
   readonly project?: string;
+  /**
+   * The completion-length field: OpenAI's `max_completion_tokens` by default; OpenAI-compatible
+   * services that only document `max_tokens` (Together) take that.
+   */
+  readonly maxTokensField?: 'max_completion_tokens' | 'max_tokens';
   /** Provider name the registry files it under (`openai` unless another compatible service). */
   readonly name?: string;
   readonly timeoutMs?: number;
@@ -66,6 +71,7 @@ export class OpenAiChatRunner implements ModelRunner {
   readonly #client: HttpClient;
   readonly #apiVersion: string | undefined;
   readonly #deploymentInPath: boolean;
+  readonly #maxTokensField: 'max_completion_tokens' | 'max_tokens';
   readonly #now: () => number;
 
   constructor(config: OpenAiChatRunnerConfig) {
@@ -76,6 +82,7 @@ export class OpenAiChatRunner implements ModelRunner {
     if (config.project) headers['openai-project'] = config.project;
     this.#apiVersion = config.apiVersion;
     this.#deploymentInPath = config.deploymentInPath ?? false;
+    this.#maxTokensField = config.maxTokensField ?? 'max_completion_tokens';
     this.#now = config.now ?? performance.now.bind(performance);
     this.#client = new HttpClient({
       name: this.name,
@@ -97,7 +104,7 @@ export class OpenAiChatRunner implements ModelRunner {
     if (params.top_p !== undefined) body.top_p = params.top_p;
     if (params.seed !== undefined) body.seed = params.seed;
     // max_tokens is deprecated in favour of max_completion_tokens (and refused by o-series models).
-    if (params.max_tokens !== undefined) body.max_completion_tokens = params.max_tokens;
+    if (params.max_tokens !== undefined) body[this.#maxTokensField] = params.max_tokens;
     const started = this.#now();
     let answer: unknown;
     let status: number;

@@ -1,0 +1,3 @@
+export * from './http-stub.js';
+export * from './together-stub.js';
+export * from './together-openapi-validator.js';
