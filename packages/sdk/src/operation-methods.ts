@@ -44,6 +44,7 @@ export const OPERATION_METHODS = {
   listFtJobs: 'ftJobs.list',
   getFtJob: 'ftJobs.get',
   cancelFtJob: 'ftJobs.cancel',
+  retargetFtJob: 'ftJobs.retarget',
   listFtJobEvents: 'ftJobs.listEvents',
   receiveProviderWebhook: 'providerWebhooks.receive',
   exportOtlpTraces: 'otlp.exportTraces',

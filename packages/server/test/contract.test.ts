@@ -147,6 +147,9 @@ describe('contract', () => {
     await call(a.memberKey, '/ft-jobs/:id', { url: `/ft-jobs/${jobId}` });
     await call(b.memberKey, '/ft-jobs/:id', { url: `/ft-jobs/${jobId}` }); // 404
     await call(a.memberKey, '/ft-jobs/:id/events', { url: `/ft-jobs/${jobId}/events` });
+    await call(a.memberKey, '/ft-jobs/:id/retarget', { method: 'POST', url: `/ft-jobs/${jobId}/retarget`, payload: { provider: 'simulated' } }); // 400 same provider
+    await call(a.memberKey, '/ft-jobs/:id/retarget', { method: 'POST', url: `/ft-jobs/${jobId}/retarget`, payload: { provider: 'together' } }); // 409 not configured
+    await call(b.memberKey, '/ft-jobs/:id/retarget', { method: 'POST', url: `/ft-jobs/${jobId}/retarget`, payload: { provider: 'together' } }); // 404
     await call(a.memberKey, '/ft-jobs/:id/cancel', { method: 'POST', url: `/ft-jobs/${jobId}/cancel` });
     await call(b.memberKey, '/ft-jobs/:id/cancel', { method: 'POST', url: `/ft-jobs/${jobId}/cancel` }); // 404
     const approvals = (await call(a.adminKey, '/approvals', { url: '/approvals' })).json();

@@ -17,6 +17,7 @@ export * from './get-dataset.js';
 export * from './list-datasets.js';
 export * from './rebuild-dataset.js';
 export * from './get-dataset-content.js';
+export * from './convert-training-file.js';
 export * from './build-dataset-job.js';
 export * from './get-upload.js';
 export * from './sweep-stuck-datasets.js';

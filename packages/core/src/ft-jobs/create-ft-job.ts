@@ -1,5 +1,5 @@
-import type { Selectable } from 'kysely';
-import type { DatasetsTable, GateVerdictRecord } from '../db/schema.js';
+import type { Selectable, Transaction } from 'kysely';
+import type { DatasetFormat, DatasetsTable, DB, GateVerdictRecord } from '../db/schema.js';
 import type { ServiceContext } from '../shared/context.js';
 import { ForbiddenError, GateDeniedError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { recordAudit } from '../audit/record-audit.js';
@@ -25,12 +25,12 @@ async function loadDataset(deps: FtJobDeps, ctx: ServiceContext, id: string): Pr
 }
 
 /** A request the provider would refuse is a 400 with every reason as a field error, before any gate runs. */
-function checkAgainstProvider(provider: FineTuneProvider, body: CreateFtJobInput, dataset: Dataset): void {
+function checkAgainstProvider(provider: FineTuneProvider, body: CreateFtJobInput, format: DatasetFormat): void {
   const errors = checkJobRequest(provider.capabilities(), {
     method: body.method,
     baseModel: body.base_model,
     hyperparameters: body.hyperparameters,
-    datasetFormat: dataset.format,
+    datasetFormat: format,
     grader: body.grader,
   });
   if (errors.length > 0) throw new ValidationError(`provider ${provider.name} cannot run this fine-tuning job: ${errors[0]!.message}`, errors);
@@ -69,13 +69,29 @@ async function deny(deps: FtJobDeps, ctx: ServiceContext, datasetId: string, gat
  * in the worker (`ft_job.submit`), never here.
  */
 export async function createFtJob(deps: FtJobDeps, { ctx, input }: { ctx: ServiceContext; input: unknown }): Promise<FtJob> {
-  const body = parseInput(CreateFtJobInput, input, 'fine-tuning job');
+  return createParsedFtJob(deps, ctx, parseInput(CreateFtJobInput, input, 'fine-tuning job'));
+}
+
+/** Where a job comes from when another use case creates it (a retarget), written in the same transaction. */
+export interface FtJobOrigin {
+  readonly retargetedFrom: string;
+  /** The format the provider receives (the file is converted at upload when it differs from the dataset's). */
+  readonly trainingFormat: DatasetFormat;
+  /** Each decision the mapping made, kept on the new job's timeline. */
+  readonly notes: readonly string[];
+  /** Writes the origin's side (its timeline, audit) inside the creating transaction. */
+  readonly record: (trx: Transaction<DB>, job: FtJob) => Promise<void>;
+}
+
+/** {@link createFtJob} once the body is parsed; `origin` marks a job created from another one. */
+export async function createParsedFtJob(deps: FtJobDeps, ctx: ServiceContext, body: CreateFtJobInput, origin?: FtJobOrigin): Promise<FtJob> {
   if (ctx.projectId && body.project_id && body.project_id !== ctx.projectId) throw new ForbiddenError('this API key is limited to another project');
   const dataset = await loadDataset(deps, ctx, body.dataset_id);
   const projectId = body.project_id ?? ctx.projectId ?? dataset.project_id;
   const providerName = body.provider ?? deps.providers.defaultProvider;
   const provider = await deps.providers.resolve(providerName, { tenantId: ctx.tenantId, projectId });
-  checkAgainstProvider(provider, body, dataset);
+  const trainingFormat = origin?.trainingFormat ?? dataset.format;
+  checkAgainstProvider(provider, body, trainingFormat);
 
   const estimate = estimateTrainingCost({
     model: body.base_model,
@@ -175,6 +191,8 @@ export async function createFtJob(deps: FtJobDeps, { ctx, input }: { ctx: Servic
           progress: null,
           last_provider_event_id: null,
           submit_lease_until: null,
+          retargeted_from: origin?.retargetedFrom ?? null,
+          training_format: trainingFormat === dataset.format ? null : trainingFormat,
         }),
         created_by: `${ctx.actor.type}:${ctx.actor.id}`,
         created_at: now,
@@ -188,13 +206,20 @@ export async function createFtJob(deps: FtJobDeps, { ctx, input }: { ctx: Servic
       id,
       gates.map((g) => ({ type: 'gate_evaluated', level: g.verdict === 'deny' ? 'warn' : 'info', message: `${g.gate}: ${g.verdict}${g.reason ? ` (${g.reason})` : ''}`, data: { ...g } })),
     );
-    return recordFtJobChange(trx, ctx, {
+    if (origin) {
+      await appendTimeline(trx, ctx, id, [
+        { type: 'retargeted', level: 'info', message: `retargeted from fine-tuning job ${origin.retargetedFrom}`, data: { retargeted_from: origin.retargetedFrom, training_format: trainingFormat, mapping: origin.notes } },
+      ]);
+    }
+    const created = await recordFtJobChange(trx, ctx, {
       previousStatus: null,
       row,
-      action: 'ft_job.create',
-      summary: `created fine-tuning job on ${provider.name} for ${body.base_model} from dataset ${dataset.id}${awaiting ? ', awaiting cost approval' : ''}`,
-      details: { dataset_id: dataset.id, base_model: body.base_model, method: body.method, estimated_cost_usd: cost, gates },
+      action: origin ? 'ft_job.retarget' : 'ft_job.create',
+      summary: `created fine-tuning job on ${provider.name} for ${body.base_model} from dataset ${dataset.id}${origin ? `, retargeted from job ${origin.retargetedFrom}` : ''}${awaiting ? ', awaiting cost approval' : ''}`,
+      details: { dataset_id: dataset.id, base_model: body.base_model, method: body.method, estimated_cost_usd: cost, gates, ...(origin ? { retargeted_from: origin.retargetedFrom, mapping: origin.notes } : {}) },
     });
+    if (origin) await origin.record(trx, created);
+    return created;
   });
   if (job.status === 'queued') await enqueueSubmission(deps, job.id, ctx.tenantId);
   return job;

@@ -29,6 +29,7 @@ import { getFtJob } from './get-ft-job.js';
 import { listFtJobs } from './list-ft-jobs.js';
 import { listFtJobEvents } from './list-ft-job-events.js';
 import { cancelFtJob } from './cancel-ft-job.js';
+import { retargetFtJob } from './retarget-ft-job.js';
 import { enqueuePoll, submitFtJob } from './submit-ft-job.js';
 import { pollFtJob, type PollOutcome } from './poll-ft-job.js';
 import { ingestProviderWebhook, type ProviderWebhookSecrets, type WebhookIngestResult } from './ingest-provider-webhook.js';
@@ -79,6 +80,7 @@ export interface FineTuningService {
   getFtJob(ctx: ServiceContext, id: string): Promise<FtJob>;
   listFtJobs(ctx: ServiceContext, query: unknown): Promise<Page<FtJob>>;
   cancelFtJob(ctx: ServiceContext, id: string): Promise<FtJob>;
+  retargetFtJob(ctx: ServiceContext, id: string, input: unknown): Promise<FtJob>;
   listFtJobEvents(ctx: ServiceContext, id: string, query: unknown): Promise<Page<FtJobTimelineEvent>>;
   listApprovals(ctx: ServiceContext, query: unknown): Promise<Page<Approval>>;
   getApproval(ctx: ServiceContext, id: string): Promise<Approval>;
@@ -149,6 +151,7 @@ export function createFineTuningService(platform: FineTuningPlatform & { readonl
     getFtJob: (ctx, id) => getFtJob(deps, { ctx, id }),
     listFtJobs: (ctx, query) => listFtJobs(deps, { ctx, input: query }),
     cancelFtJob: (ctx, id) => cancelFtJob(deps, { ctx, id }),
+    retargetFtJob: (ctx, id, input) => retargetFtJob(deps, { ctx, id, input }),
     listFtJobEvents: (ctx, id, query) => listFtJobEvents(deps, { ctx, id, input: query }),
     listApprovals: (ctx, query) => listApprovals(approvalDeps, { ctx, input: query }),
     getApproval: (ctx, id) => getApproval(approvalDeps, { ctx, id }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Selectable } from 'kysely';
-import type { FtJobsTable, FtJobEventsTable, FtJobStatus, GateVerdictRecord } from '../db/schema.js';
+import type { DatasetFormat, FtJobsTable, FtJobEventsTable, FtJobStatus, GateVerdictRecord } from '../db/schema.js';
 import { PageParams } from '../db/pagination.js';
 import { FineTuneMethodType } from '../providers/fine-tune-provider.js';
 
@@ -110,6 +110,10 @@ export interface FtJobBookkeeping {
   readonly last_provider_event_id: string | null;
   /** Until when one worker holds the right to submit; see submitFtJob. */
   readonly submit_lease_until: string | null;
+  /** The job this one was retargeted from (`POST /ft-jobs/{id}/retarget`). */
+  readonly retargeted_from?: string | null;
+  /** The format the provider receives when it differs from the dataset's (converted at upload). */
+  readonly training_format?: DatasetFormat | null;
 }
 
 /** The public shape of a fine-tuning job (docs/openapi.yaml `FtJob`). */
@@ -131,6 +135,8 @@ export interface FtJob {
   readonly progress: FtJobBookkeeping['progress'];
   readonly fine_tuned_model: string | null;
   readonly model_version_id: string | null;
+  /** The job this one was retargeted from, or null. */
+  readonly retargeted_from: string | null;
   readonly cost_estimate: FtCostEstimate | null;
   readonly estimated_cost_usd: number | null;
   readonly actual_cost_usd: number | null;
@@ -177,6 +183,8 @@ const EMPTY_BOOKKEEPING: FtJobBookkeeping = {
   progress: null,
   last_provider_event_id: null,
   submit_lease_until: null,
+  retargeted_from: null,
+  training_format: null,
 };
 
 /** FTM's bookkeeping of a row. */
@@ -219,6 +227,7 @@ export function toFtJob(row: FtJobRow): FtJob {
     progress: b.progress,
     fine_tuned_model: row.fine_tuned_model,
     model_version_id: row.model_version_id,
+    retargeted_from: b.retargeted_from ?? null,
     cost_estimate: b.cost_estimate,
     estimated_cost_usd: num(row.estimated_cost_usd),
     actual_cost_usd: num(row.actual_cost_usd),

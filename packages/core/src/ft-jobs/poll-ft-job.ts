@@ -101,7 +101,14 @@ export async function pollFtJob(deps: FtJobDeps, { ctx, ftJobId }: { ctx: Servic
         dataset_id: current.dataset_id,
         estimated_cost_usd: current.estimated_cost_usd === null ? null : Number(current.estimated_cost_usd),
         actual_cost_usd: actual,
-        metadata: { method, simulated: String(current.simulated), provider_job_id: providerJob.id, trained_tokens: String(providerJob.trainedTokens ?? '') },
+        metadata: {
+          method,
+          simulated: String(current.simulated),
+          provider_job_id: providerJob.id,
+          trained_tokens: String(providerJob.trainedTokens ?? ''),
+          // Lineage of a retarget: the registry names the job this model's job was retargeted from.
+          ...(b.retargeted_from ? { retargeted_from_ft_job_id: b.retargeted_from } : {}),
+        },
       });
       modelVersionId = version.id;
     }

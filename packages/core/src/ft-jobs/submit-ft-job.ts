@@ -1,6 +1,7 @@
 import type { ServiceContext } from '../shared/context.js';
 import { ConflictError, FtmError, NotFoundError } from '../shared/errors.js';
 import { ProviderRequestError } from '../providers/provider-errors.js';
+import { convertTrainingFile } from '../datasets/convert-training-file.js';
 import type { FineTuneMethod, FineTuneProvider, ProviderJob } from '../providers/fine-tune-provider.js';
 import { ftJobBookkeeping, metadataColumn, userMetadata, type FtJob, type FtJobRow } from './ft-job.js';
 import { DEFAULT_SUBMIT_LEASE_MS, FT_JOB_POLL, type FtJobDeps } from './ft-job-deps.js';
@@ -60,12 +61,15 @@ async function claim(deps: FtJobDeps, ctx: ServiceContext, id: string): Promise<
 async function ensureFiles(deps: FtJobDeps, ctx: ServiceContext, provider: FineTuneProvider, row: FtJobRow): Promise<{ training: string; validation: string | null }> {
   const dataset = await deps.db
     .selectFrom('datasets')
-    .select(['train_blob_key', 'validation_blob_key'])
+    .select(['train_blob_key', 'validation_blob_key', 'format'])
     .where('tenant_id', '=', row.tenant_id)
     .where('id', '=', row.dataset_id)
     .executeTakeFirst();
   if (!dataset?.train_blob_key) throw new ProviderRequestError(provider.name, 400, 'the dataset has no built training file', 'missing_training_file');
-  const upload = async (key: string, filename: string) => provider.uploadTrainingFile({ open: async () => deps.blobs.get(key) }, { filename });
+  // A retargeted job may train on another format than its dataset's (prompt/completion → chat): converted as it streams.
+  const to = ftJobBookkeeping(row).training_format;
+  const open = async (key: string) => (to && to !== dataset.format ? convertTrainingFile(dataset.format, to, await deps.blobs.get(key)) : deps.blobs.get(key));
+  const upload = async (key: string, filename: string) => provider.uploadTrainingFile({ open: () => open(key) }, { filename });
   let training = row.provider_file_id;
   if (!training) {
     training = (await upload(dataset.train_blob_key, `ftm-${row.id}-train.jsonl`)).id;

@@ -11,7 +11,7 @@ import { resolveEnqueueOptions } from '../../src/adapters/local-queue/enqueue-op
 import { ApprovalHooks } from '../../src/approvals/approval-hooks.js';
 import type { PrismGateway } from '../../src/approvals/prism-gateway.js';
 import { LocalGovernanceEngine } from '../../src/governance/local-governance-engine.js';
-import { createProviderResolver } from '../../src/providers/provider-resolver.js';
+import { createProviderResolver, type ProviderEndpoint } from '../../src/providers/provider-resolver.js';
 import { DEFAULT_PRICE_TABLE } from '../../src/providers/price-table.js';
 import type { SimulatedFailures } from '../../src/adapters/simulated/simulated-fine-tune-provider.js';
 import type { FtJobDeps } from '../../src/ft-jobs/ft-job-deps.js';
@@ -66,6 +66,8 @@ export interface KitOptions {
   readonly timings?: { validatingMs: number; queuedMs: number; runningMs: number };
   /** Share one blob directory between processes. */
   readonly blobRoot?: string;
+  /** Further providers besides the simulated one. */
+  readonly endpoints?: readonly ProviderEndpoint[];
 }
 
 /** Deps wired like the embedded default, with the approval hook registered. */
@@ -82,6 +84,7 @@ export async function makeDeps(options: KitOptions): Promise<FtJobDeps & { queue
     approvalHooks,
     providers: createProviderResolver({
       simulated: { db: options.db, clock: options.clock, timings: options.timings ?? { validatingMs: 1_000, queuedMs: 1_000, runningMs: 10_000 }, failures: options.failures },
+      ...(options.endpoints ? { endpoints: options.endpoints } : {}),
     }),
     priceTable: DEFAULT_PRICE_TABLE,
     defaultCostThresholdUsd: options.defaultCostThresholdUsd ?? null,

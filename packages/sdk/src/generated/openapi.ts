@@ -620,6 +620,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ft-jobs/{id}/retarget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retarget a fine-tuning job to another provider
+         * @description Creates a new job on another provider from the same dataset version: the method is kept (a target without it is a 400); the base model is the one given, else the same model where the target trains it, else the target's first base model for the method; hyperparameters are renamed and fitted to the target's limits (OpenAI `learning_rate_multiplier` m ↔ `learning_rate` m × 1e-5; integers rounded and clamped; ones the target does not take dropped), LoRA where the target has the choice, then the overrides given, checked as at create. Where the target cannot read the dataset's format the file is converted at upload (prompt/completion → chat). The new job names the original in `retargeted_from`, and its model version in `metadata.retargeted_from_ft_job_id`; each mapping decision is on its timeline (`retargeted`). It passes every gate of `POST /ft-jobs`. 400: same provider, unknown provider, method or data the target cannot train; 404: unknown job; 409: target not configured (`provider_not_configured`) or a gate denied.
+         */
+        post: operations["retargetFtJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ft-jobs/{id}/events": {
         parameters: {
             query?: never;
@@ -4079,6 +4099,17 @@ export interface components {
             /** @description Together AI, LoRA: adapter dropout. */
             lora_dropout?: number;
         };
+        RetargetFtJobRequest: {
+            /** @description The target provider (`together`, `azure_openai`, `openai`, `simulated`); must differ from the job's. */
+            provider: string;
+            /** @description The target's base model; defaults to the same model where the target trains it, else the target's first for the method. */
+            base_model?: string;
+            hyperparameters?: components["schemas"]["FtHyperparameters"];
+            /** @description Defaults to the original job's suffix. */
+            suffix?: string;
+            model_version_name?: string;
+            metadata?: components["schemas"]["Metadata"];
+        };
         CreateFtJobRequest: {
             /**
              * Format: uuid
@@ -4138,6 +4169,11 @@ export interface components {
              * @description The candidate model version registered on success.
              */
             model_version_id: string | null;
+            /**
+             * Format: uuid
+             * @description The job this one was retargeted from (`POST /ft-jobs/{id}/retarget`), or null.
+             */
+            retargeted_from?: string | null;
             /** @description Billable training tokens of the estimate: epochs (the provider's `auto` rule unless set) × Σ min(limit, tokens per example). */
             estimated_tokens: number | null;
             /** @description estimated_tokens × the model/method price of the versioned price table. */
@@ -6668,6 +6704,45 @@ export interface operations {
         responses: {
             /** @description The job, `canceled` (or still cancelling at the provider). */
             200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FtJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["IdempotencyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    retargetFtJob: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per logical request (a UUID is fine), reused by its retries. Same key and same request → the stored response with `Idempotent-Replayed: true`; same key, different request → 422; still in flight → 409. Kept 24 h. */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The fine-tuning job to retarget. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetargetFtJobRequest"];
+            };
+        };
+        responses: {
+            /** @description The new job, on the target provider. */
+            201: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];

@@ -164,6 +164,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ft-jobs/{id}/retarget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["retargetFtJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/provider-webhooks/{provider}": {
         parameters: {
             query?: never;
@@ -921,6 +937,17 @@ export interface components {
             /** @description Together AI, LoRA: adapter dropout. */
             lora_dropout?: number | undefined;
         };
+        RetargetFtJobRequest: {
+            /** @description The target provider (`together`, `azure_openai`, `openai`, `simulated`); must differ from the job's. */
+            provider: string;
+            /** @description The target's base model; defaults to the same model where the target trains it, else the target's first for the method. */
+            base_model?: string | undefined;
+            hyperparameters?: components["schemas"]["FtHyperparameters"] | undefined;
+            /** @description Defaults to the original job's suffix. */
+            suffix?: string | undefined;
+            model_version_name?: string | undefined;
+            metadata?: components["schemas"]["Metadata"] | undefined;
+        };
         /** @description OTLP/JSON `ExportTraceServiceRequest`: lowerCamelCase keys, hex `traceId`/`spanId`, integer enums, 64-bit integers as numbers or decimal strings; unknown keys are ignored. */
         OtlpExportTraceServiceRequest: {
             resourceSpans?: {
@@ -1279,6 +1306,28 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CreateFtJobRequest"];
+            };
+        };
+        responses: {
+            /** @description Not part of the request types. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    retargetFtJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetargetFtJobRequest"];
             };
         };
         responses: {

@@ -222,6 +222,8 @@ export type FtJobStatus = components['schemas']['FtJobStatus'];
 export type FtMethod = components['schemas']['FtMethod'];
 /** The union of what the providers take. Which ones a provider takes for a method, and in which range, `GET /providers` shows (its capabilities); a request outside them is a 400 with a field error per reason. Omitted ones are the provider's default. */
 export type FtHyperparameters = components['schemas']['FtHyperparameters'];
+/** The `RetargetFtJobRequest` schema of the API contract. */
+export type RetargetFtJobRequest = requestComponents['schemas']['RetargetFtJobRequest'];
 /** The `CreateFtJobRequest` schema of the API contract. */
 export type CreateFtJobRequest = requestComponents['schemas']['CreateFtJobRequest'];
 /** The `FtJob` schema of the API contract. */

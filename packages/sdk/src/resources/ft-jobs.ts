@@ -4,7 +4,7 @@ import type { RequestOptions } from '../core/client-options.js';
 import type { PagePromise } from '../core/pagination.js';
 import type { ListParams } from '../core/operation-types.js';
 import { pollUntil, type WaitOptions } from '../core/wait.js';
-import type { CreateFtJobRequest, FtJob, FtJobEvent, FtJobStatus } from '../generated/schemas.js';
+import type { CreateFtJobRequest, FtJob, FtJobEvent, FtJobStatus, RetargetFtJobRequest } from '../generated/schemas.js';
 
 const terminal = ['completed', 'failed', 'canceled', 'blocked'] as const satisfies readonly FtJobStatus[];
 /** A status after which a fine-tuning job no longer changes. */
@@ -44,6 +44,14 @@ export class FtJobs extends ApiResource {
    */
   cancel(id: string, options?: RequestOptions): ApiPromise<FtJob> {
     return this.client.request({ method: 'POST', path: `/ft-jobs/${seg(id)}/cancel`, options });
+  }
+
+  /**
+   * Creates the same job on another provider (same dataset; method, base model and hyperparameters mapped; lineage kept in `retargeted_from`).
+   * @example const moved = await ftm.ftJobs.retarget(job.id, { provider: 'together', base_model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference' });
+   */
+  retarget(id: string, body: RetargetFtJobRequest, options?: RequestOptions): ApiPromise<FtJob> {
+    return this.client.request({ method: 'POST', path: `/ft-jobs/${seg(id)}/retarget`, body, options });
   }
 
   /**

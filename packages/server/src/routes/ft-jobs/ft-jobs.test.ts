@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import OpenAI from 'openai';
-import { createFtm, FsBlobStore, openQueue, signStandardWebhook, uuidv7, type FineTuningService, type Ftm } from '@ftm/core';
+import { createFtm, defineCapabilities, FsBlobStore, openQueue, signStandardWebhook, TOGETHER_CAPABILITIES, uuidv7, type FineTuneProvider, type FineTuningService, type Ftm, type ProviderEndpoint } from '@ftm/core';
 import { createPgliteTestDatabase, type TestDatabase } from '../../../../core/test/support/databases.js';
 import { seedTenant, testContext } from '../../../../core/test/support/fixtures.js';
 import { seedDataset } from '../../../../core/test/ft-jobs/ft-job-test-kit.js';
@@ -36,6 +36,34 @@ function call(key: string | null, options: InjectOptions & { idempotencyKey?: st
   return app.inject({ ...options, headers });
 }
 
+/**
+ * Together as the resolver sees it: its published capabilities. These route tests only create
+ * jobs (nothing consumes the queue), so the adapter is never asked to reach the provider.
+ */
+const together: ProviderEndpoint = {
+  name: 'together',
+  capabilities: defineCapabilities(TOGETHER_CAPABILITIES),
+  defaultCredential: { apiKey: 'together-test-key' },
+  credentialFields: [],
+  create: (): FineTuneProvider => {
+    const unreachable = async (): Promise<never> => {
+      throw new Error('the route tests never submit to Together');
+    };
+    return {
+      name: 'together',
+      simulated: false,
+      capabilities: () => together.capabilities,
+      uploadTrainingFile: unreachable,
+      createJob: unreachable,
+      findJobByIdempotencyKey: unreachable,
+      getJob: unreachable,
+      listEvents: unreachable,
+      listCheckpoints: unreachable,
+      cancelJob: unreachable,
+    };
+  },
+};
+
 beforeAll(async () => {
   t = await createPgliteTestDatabase();
   blobs = new FsBlobStore({ root: await mkdtemp(join(tmpdir(), 'ftm-ft-routes-')) });
@@ -43,7 +71,7 @@ beforeAll(async () => {
     database: t.database,
     blobs,
     queue: openQueue({ type: 'local', database: t.database }),
-    fineTuning: { env: 'dev', defaultCostThresholdUsd: 0.1, webhookSecrets: { openai: WEBHOOK_SECRET } },
+    fineTuning: { env: 'dev', defaultCostThresholdUsd: 0.1, webhookSecrets: { openai: WEBHOOK_SECRET }, endpoints: [together] },
   });
   fineTuning = ftm.fineTuning;
   app = await buildApp({ config: { corsOrigins: [], bodyLimitBytes: 1024 * 1024 }, ftm, logger: createLogger({ level: 'silent' }) });
@@ -114,6 +142,45 @@ describe('fine-tuning job routes', () => {
     const rows = await ftm.database.db.selectFrom('ft_jobs').select(['id', 'suffix']).where('tenant_id', '=', b.tenantId).where('dataset_id', '=', datasetId).execute();
     expect(rows.filter((r) => r.suffix === 'same')).toHaveLength(1);
     expect(rows.filter((r) => r.suffix === 'distinct')).toHaveLength(50);
+  });
+});
+
+describe('POST /ft-jobs/{id}/retarget', () => {
+  it('creates the job on the target with retargeted_from, once per Idempotency-Key', async () => {
+    const a = tenants[0]!;
+    const datasetId = await seedDataset({ db: ftm.database.db, blobs }, a);
+    const original = (await call(a.member, { method: 'POST', url: '/ft-jobs', payload: body(datasetId, { hyperparameters: { n_epochs: 3, learning_rate_multiplier: 0.5 } }) })).json();
+    const key = uuidv7();
+    const res = await call(a.member, { method: 'POST', url: `/ft-jobs/${original.id}/retarget`, payload: { provider: 'together', suffix: 'moved' }, idempotencyKey: key });
+    expect(res.statusCode, res.body).toBe(201);
+    const job = res.json();
+    expect(res.headers.location).toBe(`/ft-jobs/${job.id}`);
+    expect(job).toMatchObject({ provider: 'together', dataset_id: datasetId, suffix: 'moved', retargeted_from: original.id, hyperparameters: { n_epochs: 3, learning_rate: 0.000005, training_type: 'lora' } });
+    expect((await call(a.member, { url: `/ft-jobs/${job.id}` })).json().retargeted_from).toBe(original.id);
+    expect((await call(a.member, { url: `/ft-jobs/${original.id}` })).json().retargeted_from).toBeNull();
+
+    const replay = await call(a.member, { method: 'POST', url: `/ft-jobs/${original.id}/retarget`, payload: { provider: 'together', suffix: 'moved' }, idempotencyKey: key });
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.json().id).toBe(job.id);
+    const rows = await ftm.database.db.selectFrom('ft_jobs').select('id').where('dataset_id', '=', datasetId).execute();
+    expect(rows).toHaveLength(2);
+  });
+
+  it('answers problem+json: 400 for the same provider, 404 for an unknown job, 409 for a provider not configured here', async () => {
+    const a = tenants[0]!;
+    const datasetId = await seedDataset({ db: ftm.database.db, blobs }, a);
+    const original = (await call(a.member, { method: 'POST', url: '/ft-jobs', payload: body(datasetId) })).json();
+    const same = await call(a.member, { method: 'POST', url: `/ft-jobs/${original.id}/retarget`, payload: { provider: 'simulated' } });
+    expect(same.statusCode).toBe(400);
+    expect(same.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(same.json().errors).toEqual([expect.objectContaining({ path: 'provider' })]);
+    const unknown = await call(a.member, { method: 'POST', url: `/ft-jobs/${uuidv7()}/retarget`, payload: { provider: 'together' } });
+    expect(unknown.statusCode).toBe(404);
+    const azure = await call(a.member, { method: 'POST', url: `/ft-jobs/${original.id}/retarget`, payload: { provider: 'azure_openai' } });
+    expect(azure.statusCode).toBe(409);
+    expect(azure.json().code).toBe('provider_not_configured');
+    const rows = await ftm.database.db.selectFrom('ft_jobs').select('id').where('dataset_id', '=', datasetId).execute();
+    expect(rows).toHaveLength(1);
   });
 });
 
