@@ -12,7 +12,7 @@ import type { FineTuneProvider } from '../../src/providers/fine-tune-provider.js
 import type { ProviderEndpoint } from '../../src/providers/provider-resolver.js';
 import { createFtJob } from '../../src/ft-jobs/create-ft-job.js';
 import { retargetFtJob } from '../../src/ft-jobs/retarget-ft-job.js';
-import { planRetarget, RetargetRefusal } from '../../src/ft-jobs/retarget-mapping.js';
+import { planRetarget, RetargetRefusal, type RetargetPlan } from '../../src/ft-jobs/retarget-mapping.js';
 import { submitFtJob } from '../../src/ft-jobs/submit-ft-job.js';
 import { pollFtJob } from '../../src/ft-jobs/poll-ft-job.js';
 import { getFtJob } from '../../src/ft-jobs/get-ft-job.js';
@@ -174,13 +174,13 @@ describe('planRetarget', () => {
     expect(same).toMatchObject({ baseModel: 'gpt-4.1-mini-2025-04-14', notes: [] });
     const other = planRetarget(source, together, {});
     expect(other).not.toBeInstanceOf(RetargetRefusal);
-    expect((other as { notes: string[] }).notes[0]).toMatch(/gpt-4\.1-mini-2025-04-14 is not offered by together; using meta-llama/);
+    expect((other as RetargetPlan).notes[0]).toMatch(/gpt-4\.1-mini-2025-04-14 is not offered by together; using meta-llama/);
   });
 
   it('drops what the target does not take and rounds integers into range', () => {
     const plan = planRetarget({ ...source, provider: 'together', hyperparameters: { n_checkpoints: 3, lora_r: 8, batch_size: 0.4 } }, openai, {});
     expect(plan).toMatchObject({ hyperparameters: { batch_size: 1 } });
-    expect((plan as { notes: string[] }).notes).toEqual(expect.arrayContaining(['n_checkpoints dropped: openai does not take it', 'lora_r dropped: openai does not take it']));
+    expect((plan as RetargetPlan).notes).toEqual(expect.arrayContaining(['n_checkpoints dropped: openai does not take it', 'lora_r dropped: openai does not take it']));
   });
 
   it('refuses a dataset format the target cannot train on and cannot be converted to', () => {
