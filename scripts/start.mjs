@@ -17,9 +17,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STAMPS = join(ROOT, 'node_modules', '.ftm-start');
-const PACKAGES = ['core', 'worker', 'sdk', 'server'];
-const PACKAGE_ENTRY = { core: 'dist/index.js', worker: 'dist/index.js', sdk: 'dist/index.js', server: 'dist/cli.js' };
-const BUILD_INPUTS = ['package.json', 'tsconfig.json', 'tsup.config.ts'];
+const PACKAGES = ['core', 'worker', 'sdk', 'console', 'server'];
+const PACKAGE_ENTRY = { core: 'dist/index.js', worker: 'dist/index.js', sdk: 'dist/index.js', console: 'dist/index.html', server: 'dist/cli.js' };
+const BUILD_INPUTS = ['package.json', 'tsconfig.json', 'tsup.config.ts', 'build.mjs'];
+// The console bundles the SDK from its sources: an SDK change rebuilds the console too.
+const SOURCES_ALSO = { console: ['sdk'] };
 
 const pnpm = process.env.npm_execpath?.includes('pnpm') ? [process.execPath, process.env.npm_execpath] : ['pnpm'];
 
@@ -81,6 +83,7 @@ function buildFingerprint(pkg) {
   const dir = join(ROOT, 'packages', pkg);
   const hash = createHash('sha256');
   hashTree(hash, join(dir, 'src'));
+  for (const other of SOURCES_ALSO[pkg] ?? []) hashTree(hash, join(ROOT, 'packages', other, 'src'));
   for (const file of BUILD_INPUTS) {
     if (existsSync(join(dir, file))) hash.update(file).update(readFileSync(join(dir, file)));
   }

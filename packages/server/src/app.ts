@@ -34,6 +34,7 @@ import { webhookDeliveryRoutes } from './routes/webhook-deliveries/index.js';
 import { auditEventRoutes } from './routes/audit-events/index.js';
 import { DEFAULT_OTLP_OPTIONS, otlpRoutes } from './routes/otlp/index.js';
 import { providerRoutes } from './routes/providers/index.js';
+import { consoleRoutes } from './routes/console/index.js';
 import './http/request-context.js';
 import { lazyChildLoggerFactory } from './http/lazy-request-logger.js';
 
@@ -50,6 +51,8 @@ export interface BuildAppOptions {
   readonly metrics?: FtmMetrics;
   /** Traces each request as a SERVER span (FTM_OTEL_EXPORTER_OTLP_ENDPOINT); absent, no tracing hook is added. */
   readonly tracer?: Tracer;
+  /** The built web console to serve at `/console` (`consoleAssetsDir()`); absent, no console. */
+  readonly consoleDir?: string;
 }
 
 /** A route as registered, for the contract test. */
@@ -175,12 +178,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   );
 
   const contract = options.contract ?? loadContract();
-  // Public routes: probes, docs, and provider webhooks (signed by the provider, Standard Webhooks).
+  // Public routes: probes, docs, provider webhooks (signed by the provider, Standard Webhooks), and
+  // the console's static files (it signs in with an API key and calls the API like any client).
   await app.register(async (open) => {
     open.addHook('onRequest', requestIdHook);
     await open.register(healthRoutes, { ftm });
     await open.register(docsRoutes, { contract });
     await open.register(providerWebhookRoutes(ftm.fineTuning));
+    if (options.consoleDir) await open.register(consoleRoutes, { dir: options.consoleDir });
   });
   // Operator routes: tenants, with their own credential (FTM_OPERATOR_TOKEN).
   await app.register(async (operator) => {

@@ -58,6 +58,8 @@ export interface FtmConfig {
   readonly metricsToken?: string;
   /** FTM_OPERATOR_TOKEN: the bearer credential of the operator routes (`/tenants`). */
   readonly operatorToken?: string;
+  /** FTM_CONSOLE: serve the web console at `/console` (`on`, the default) or not (`off`). */
+  readonly console: boolean;
 }
 
 /** Every bad or missing variable, one line each, naming the variable. */
@@ -109,6 +111,7 @@ const EnvSchema = z.object({
   FTM_OTLP_RETENTION_DAYS: optional(z.coerce.number({ error: 'must be a whole number of days' }).int('must be a whole number of days').min(0, 'must be 0 (keep forever) or more').max(3650, 'must be at most 3650')),
   FTM_METRICS_TOKEN: optional(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')),
   FTM_OPERATOR_TOKEN: optional(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')),
+  FTM_CONSOLE: optional(z.enum(['on', 'off'], { error: 'must be on or off' })),
   ...RateLimitEnv,
 });
 
@@ -219,6 +222,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     trustProxy: trustProxySetting(e.FTM_TRUST_PROXY),
     ...(e.FTM_METRICS_TOKEN ? { metricsToken: e.FTM_METRICS_TOKEN } : {}),
     ...(e.FTM_OPERATOR_TOKEN ? { operatorToken: e.FTM_OPERATOR_TOKEN } : {}),
+    console: e.FTM_CONSOLE !== 'off',
     ...optionalFields,
   };
 }

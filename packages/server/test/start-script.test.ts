@@ -16,7 +16,7 @@ const FAKE_PNPM = `#!/bin/sh
 echo "$*" >> "$FTM_TEST_PNPM_LOG"
 case "$*" in
   install*) mkdir -p node_modules && touch node_modules/.modules.yaml ;;
-  *"run build"*) pkg=$(echo "$*" | sed -E 's/.*@ftm\\/([a-z]+).*/\\1/'); mkdir -p packages/$pkg/dist; touch packages/$pkg/dist/index.js packages/$pkg/dist/cli.js;
+  *"run build"*) pkg=$(echo "$*" | sed -E 's/.*@ftm\\/([a-z]+).*/\\1/'); mkdir -p packages/$pkg/dist; touch packages/$pkg/dist/index.js packages/$pkg/dist/cli.js packages/$pkg/dist/index.html;
     [ "$FTM_TEST_FAIL_BUILD" = "$pkg" ] && exit 7 ;;
 esac
 exit 0
@@ -51,7 +51,7 @@ beforeAll(async () => {
   await writeFile(join(tree, 'package.json'), '{"name":"ftm"}');
   await writeFile(join(tree, 'pnpm-lock.yaml'), 'lockfileVersion: 9.0\n');
   await writeFile(join(tree, 'pnpm-workspace.yaml'), 'packages: [packages/*]\n');
-  for (const pkg of ['core', 'worker', 'sdk', 'server']) {
+  for (const pkg of ['core', 'worker', 'sdk', 'console', 'server']) {
     await mkdir(join(tree, 'packages', pkg, 'src', 'area'), { recursive: true });
     await writeFile(join(tree, 'packages', pkg, 'package.json'), `{"name":"@ftm/${pkg}"}`);
     await writeFile(join(tree, 'packages', pkg, 'src', 'area', 'thing.ts'), 'export const x = 1;\n');
@@ -72,6 +72,7 @@ describe('pnpm start (scripts/start.mjs)', () => {
       '--filter @ftm/core run build',
       '--filter @ftm/worker run build',
       '--filter @ftm/sdk run build',
+      '--filter @ftm/console run build',
       '--filter @ftm/server run build',
     ]);
     await writeFile(join(tree, 'packages/server/dist/cli.js'), 'console.log("started", process.argv.slice(2).join(" "));\n');
@@ -104,6 +105,13 @@ describe('pnpm start (scripts/start.mjs)', () => {
     const failed = await start({ FTM_TEST_FAIL_BUILD: 'sdk' });
     expect(failed.status).toBe(7);
     expect(failed.stdout).not.toContain('started');
-    expect((await start()).steps).toEqual(['--filter @ftm/sdk run build']);
+    expect((await start()).steps).toEqual(['--filter @ftm/sdk run build', '--filter @ftm/console run build']);
+  });
+
+  it('rebuilds the console, which bundles the SDK from its sources, when the SDK changed', async () => {
+    await touch('packages/sdk/src/area/thing.ts');
+    expect((await start()).steps).toEqual(['--filter @ftm/sdk run build', '--filter @ftm/console run build']);
+    await touch('packages/console/src/area/thing.ts');
+    expect((await start()).steps).toEqual(['--filter @ftm/console run build']);
   });
 });

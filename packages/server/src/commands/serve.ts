@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { FtmConfig } from '../config.js';
 import { buildApp } from '../app.js';
+import { consoleAssetsDir } from '../routes/console/index.js';
 import { dataDirLockOf, openRuntime } from '../runtime/open-runtime.js';
 import { startWorker } from '../runtime/start-worker.js';
 import { logTracingDiagnostics, startTracing } from '../observability/tracing.js';
@@ -18,7 +19,9 @@ export async function serve(mode: 'start' | 'api' | 'worker', config: FtmConfig,
   if (config.otelEndpoint) logTracingDiagnostics(logger);
   const apiTracing = mode === 'worker' ? undefined : await startTracing({ endpoint: config.otelEndpoint, serviceName: 'ftm-api' });
   const workerTracing = mode === 'api' ? undefined : await startTracing({ endpoint: config.otelEndpoint, serviceName: 'ftm-worker' });
-  const app = mode === 'worker' ? undefined : await buildApp({ config, ftm, logger, tracer: apiTracing?.tracer });
+  const consoleDir = mode !== 'worker' && config.console ? consoleAssetsDir() : undefined;
+  if (mode !== 'worker' && config.console && !consoleDir) logger.warn('the web console is not built (pnpm build): /console is not served');
+  const app = mode === 'worker' ? undefined : await buildApp({ config, ftm, logger, tracer: apiTracing?.tracer, consoleDir });
   let purge: NodeJS.Timeout | undefined;
   if (mode === 'start') {
     const boot = await ftm.auth.ensureBootstrap();
@@ -65,6 +68,6 @@ export async function serve(mode: 'start' | 'api' | 'worker', config: FtmConfig,
   process.once('SIGTERM', (s) => void stop(s));
   process.once('SIGINT', (s) => void stop(s));
   // Announced only once the signal handlers are in place, so a supervisor may stop us at once.
-  if (url) out(`FTM API listening on ${url} (reference: ${url}/docs)`);
+  if (url) out(`FTM API listening on ${url} (reference: ${url}/docs${consoleDir ? `, console: ${url}/console/` : ''})`);
   if (mode === 'worker') out('FTM worker running');
 }
