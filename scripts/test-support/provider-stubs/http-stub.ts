@@ -138,6 +138,10 @@ export class FaultScript {
   push(operation: string, ...faults: StubFault[]): void {
     this.#faults.set(operation, [...(this.#faults.get(operation) ?? []), ...faults]);
   }
+  /** Drops what is left for `operation`. */
+  clear(operation: string): void {
+    this.#faults.delete(operation);
+  }
   take(operation: string | null): StubFault | undefined {
     return operation ? this.#faults.get(operation)?.shift() : undefined;
   }

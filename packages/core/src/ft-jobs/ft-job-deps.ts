@@ -34,6 +34,8 @@ export interface FtJobDeps {
   readonly poll?: PollPolicy;
   /** How long one worker holds the right to submit a job before another may take over. */
   readonly submitLeaseMs?: number;
+  /** Injected for tests: the wait between create attempts of one delivery. */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export const DEFAULT_POLL_POLICY: PollPolicy = { initialDelayMs: 5_000, maxDelayMs: 5 * 60_000 };

@@ -1,5 +1,6 @@
 import type { ServiceContext } from '../shared/context.js';
-import { ConflictError, FtmError, NotFoundError } from '../shared/errors.js';
+import { ConflictError, DependencyUnavailableError, FtmError, NotFoundError, RateLimitedError } from '../shared/errors.js';
+import { backoffDelayMs, defaultSleep } from '../shared/http-client.js';
 import { ProviderRequestError } from '../providers/provider-errors.js';
 import { convertTrainingFile } from '../datasets/convert-training-file.js';
 import type { FineTuneMethod, FineTuneProvider, ProviderJob } from '../providers/fine-tune-provider.js';
@@ -147,11 +148,14 @@ export async function submitFtJob(deps: FtJobDeps, { ctx, ftJobId }: { ctx: Serv
   }
   let providerJob: ProviderJob;
   try {
-    providerJob = (await provider.findJobByIdempotencyKey(claimed.id, { trainingFileId: claimed.provider_file_id })) ?? (await create(deps, ctx, provider, claimed));
+    providerJob = await findOrCreate(deps, ctx, provider, claimed);
   } catch (error) {
     if (error instanceof ProviderRequestError) {
       return markFtJobFailed(deps, ctx, ftJobId, { code: error.providerCode ?? 'provider_rejected', message: error.message });
     }
+    // Transient (rate limit, outage): this delivery is over, so its own retry must not find the
+    // job locked. Retries look the job up before creating, so letting them in is safe.
+    await releaseLease(deps, ctx, ftJobId);
     throw error;
   }
   const recorded = await recordProviderJob(deps, ctx, ftJobId, providerJob);
@@ -165,8 +169,46 @@ export async function submitFtJob(deps: FtJobDeps, { ctx, ftJobId }: { ctx: Serv
   return recorded.job;
 }
 
-async function create(deps: FtJobDeps, ctx: ServiceContext, provider: FineTuneProvider, row: FtJobRow): Promise<ProviderJob> {
-  const files = await ensureFiles(deps, ctx, provider, row);
+/** Creates tried in one delivery before the queue takes over; each after looking the job up. */
+const CREATE_ATTEMPTS = 3;
+/** A wait longer than this (a long Retry-After) is left to the queue's delayed retry. */
+const MAX_IN_DELIVERY_WAIT_MS = 5_000;
+
+/**
+ * The provider job of this FTM job: found by FTM's marker (metadata / training file) or created.
+ * A create that fails transiently may still have made the job (a 5xx after the provider stored
+ * it), so every retry looks the job up first; adapters send each create once, never blind.
+ */
+async function findOrCreate(deps: FtJobDeps, ctx: ServiceContext, provider: FineTuneProvider, claimed: FtJobRow): Promise<ProviderJob> {
+  let row = claimed;
+  for (let attempt = 1; ; attempt++) {
+    const found = await provider.findJobByIdempotencyKey(row.id, { trainingFileId: row.provider_file_id });
+    if (found) return found;
+    const files = await ensureFiles(deps, ctx, provider, row);
+    row = { ...row, provider_file_id: files.training, provider_validation_file_id: files.validation };
+    try {
+      return await create(provider, row, files);
+    } catch (error) {
+      const transient = error instanceof RateLimitedError || error instanceof DependencyUnavailableError;
+      if (!transient || attempt >= CREATE_ATTEMPTS) throw error;
+      const waitMs = error instanceof RateLimitedError ? error.retryAfterSec * 1000 : backoffDelayMs(attempt, 250, 2_000);
+      if (waitMs > MAX_IN_DELIVERY_WAIT_MS) throw error;
+      await (deps.sleep ?? defaultSleep)(waitMs);
+    }
+  }
+}
+
+/** Ends this delivery's hold on the submission (the job stays `submitting`). */
+async function releaseLease(deps: FtJobDeps, ctx: ServiceContext, id: string): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const row = await findFtJobRow(trx, ctx, id, true);
+    if (row.status !== 'submitting') return;
+    const b = ftJobBookkeeping(row);
+    await updateFtJobRow(trx, ctx.tenantId, id, { metadata: metadataColumn(userMetadata(row), { ...b, submit_lease_until: null }), updated_at: ctx.clock.now() });
+  });
+}
+
+async function create(provider: FineTuneProvider, row: FtJobRow, files: { training: string; validation: string | null }): Promise<ProviderJob> {
   return provider.createJob({
     model: row.base_model,
     trainingFileId: files.training,

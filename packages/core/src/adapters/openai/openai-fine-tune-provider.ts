@@ -55,6 +55,8 @@ export class OpenAiFineTuneProvider implements FineTuneProvider {
   readonly name: string;
   readonly simulated = false;
   readonly #api: HttpClient;
+  /** Creates are sent once per call: a 5xx may come after the job was made, so the caller looks it up before trying again. */
+  readonly #create: HttpClient;
   readonly #uploads: HttpClient;
   readonly #config: OpenAiProviderConfig;
   readonly #capabilities: ProviderCapabilities;
@@ -69,6 +71,7 @@ export class OpenAiFineTuneProvider implements FineTuneProvider {
     if (config.project) headers['openai-project'] = config.project;
     const common = { name: this.name, baseUrl: config.baseUrl ?? 'https://api.openai.com/v1', headers, fetch: config.fetch, sleep: config.sleep };
     this.#api = new HttpClient({ ...common, timeoutMs: config.timeoutMs ?? 30_000, retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8_000, ...config.retry } });
+    this.#create = new HttpClient({ ...common, timeoutMs: config.timeoutMs ?? 30_000, retry: { maxAttempts: 1, baseDelayMs: 500, maxDelayMs: 8_000 } });
     this.#uploads = new HttpClient({ ...common, timeoutMs: config.uploadTimeoutMs ?? 600_000, retry: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 10_000, ...config.retry } });
   }
 
@@ -99,7 +102,7 @@ export class OpenAiFineTuneProvider implements FineTuneProvider {
     if (input.validationFileId) body.validation_file = input.validationFileId;
     if (input.suffix) body.suffix = input.suffix;
     if (input.seed !== undefined && input.seed !== null) body.seed = input.seed;
-    const job = await this.#call(this.#api, OpenAiFineTuningJob, {
+    const job = await this.#call(this.#create, OpenAiFineTuningJob, {
       method: 'POST',
       path: '/fine_tuning/jobs',
       body,
