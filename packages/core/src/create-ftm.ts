@@ -48,6 +48,10 @@ import { storedProviderCredentials } from './providers/provider-credentials.js';
 import type { ProviderCredentialInfo } from './providers/provider-credential-info.js';
 import type { ProviderInfo } from './providers/provider-info.js';
 import { listProviders } from './providers/list-providers.js';
+import { LangfuseClient, findLangfuseConnection, type LangfuseClientOptions, type LangfuseCredentialInfo } from './langfuse/index.js';
+import { setLangfuseCredential } from './langfuse/set-langfuse-credential.js';
+import { deleteLangfuseCredential } from './langfuse/delete-langfuse-credential.js';
+import { listLangfuseCredentials } from './langfuse/list-langfuse-credentials.js';
 import { setProviderCredential } from './providers/set-provider-credential.js';
 import { deleteProviderCredential } from './providers/delete-provider-credential.js';
 import { listProviderCredentials } from './providers/list-provider-credentials.js';
@@ -76,7 +80,13 @@ export interface CreateFtmOptions {
    */
   readonly governance?: GovernanceEngine;
   /** Dataset integrations (see createDatasetIntegrations); default: built-in sanitizer, no trace source. */
-  readonly datasets?: { readonly governance?: GovernanceEngine; readonly sanitizer?: Sanitizer; readonly traces?: TraceSource | null };
+  readonly datasets?: {
+    readonly governance?: GovernanceEngine;
+    readonly sanitizer?: Sanitizer;
+    readonly traces?: TraceSource | null;
+    /** How the `langfuse` source reaches Langfuse (fetch, timeout, retries); the key pairs come from the secret store. */
+    readonly langfuse?: LangfuseClientOptions;
+  };
   /** Fine-tuning providers, PRISM and prices; default: the simulated provider, local approvals. */
   readonly fineTuning?: Omit<FineTuningConfig, 'env'> & { readonly env?: FineTuningConfig['env'] };
   /** Webhook signing keys, destination policy, retry schedule, sender; default: no signing key, public destinations only. */
@@ -140,6 +150,12 @@ export interface Ftm {
     ingest(ctx: ServiceContext, input: IngestOtlpTracesInput): Promise<IngestOtlpTracesResult>;
     /** Deletes spans received before the cut-off (retention); returns how many. */
     purgeExpired(receivedBefore: Date): Promise<number>;
+  };
+  /** The Langfuse key pairs of the tenant and its projects (the `langfuse` dataset source's credentials). */
+  readonly langfuse: {
+    setCredential(ctx: ServiceContext, input: unknown): Promise<{ readonly credential: LangfuseCredentialInfo; readonly replaced: boolean }>;
+    deleteCredential(ctx: ServiceContext, query: unknown): Promise<LangfuseCredentialInfo>;
+    listCredentials(ctx: ServiceContext, query: unknown): Promise<Page<LangfuseCredentialInfo>>;
   };
   /** The registered model providers and the credentials tenants store for them. */
   readonly providers: {
@@ -205,6 +221,8 @@ export function createFtm(options: CreateFtmOptions): Ftm {
     logger,
   });
   const governance = options.governance ?? new LocalGovernanceEngine(defaultPolicy(options.fineTuning?.env ?? 'dev'));
+  const secrets = new EncryptedSecretStore(options.secrets?.keyring ?? null);
+  const langfuseAdmin = { db, secrets };
   const datasets = createDatasets(
     {
       db,
@@ -213,11 +231,16 @@ export function createFtm(options: CreateFtmOptions): Ftm {
       governance: options.datasets?.governance ?? governance,
       sanitizer: options.datasets?.sanitizer ?? new BuiltinSanitizer(),
       traces: options.datasets?.traces ?? null,
+      langfuse: {
+        open: async (scope) => {
+          const connection = await findLangfuseConnection(langfuseAdmin, scope);
+          return connection ? new LangfuseClient(connection, options.datasets?.langfuse) : null;
+        },
+      },
     },
     { logger, now: () => clock.now(), systemContext: (tenantId, requestId) => systemContext(tenantId, requestId ? { requestId } : {}) },
   );
 
-  const secrets = new EncryptedSecretStore(options.secrets?.keyring ?? null);
   // Credentials tenants store for providers, shared by fine-tuning and eval runners.
   const credentials = storedProviderCredentials(db, secrets);
   const webhooks = createWebhookService(createWebhookDeps({ db, queue, clock, ids, logger, ...options.webhooks }));
@@ -257,6 +280,11 @@ export function createFtm(options: CreateFtmOptions): Ftm {
     webhooks,
     promotions,
     secrets,
+    langfuse: {
+      setCredential: (ctx, input) => setLangfuseCredential(langfuseAdmin, ctx, input),
+      deleteCredential: (ctx, query) => deleteLangfuseCredential(langfuseAdmin, ctx, query),
+      listCredentials: (ctx, query) => listLangfuseCredentials(langfuseAdmin, ctx, query),
+    },
     providers: {
       list: (ctx, query) => listProviders(providerAdmin, ctx, query),
       setCredential: (ctx, provider, input) => setProviderCredential(providerAdmin, ctx, provider, input),

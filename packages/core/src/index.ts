@@ -53,3 +53,4 @@ export * from './shared/parse-input.js';
 export * from './observability/index.js';
 export * from './secrets/index.js';
 export * from './genai-spans/index.js';
+export * from './langfuse/index.js';

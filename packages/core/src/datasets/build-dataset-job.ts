@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { recordAudit } from '../audit/record-audit.js';
 import type { ServiceContext } from '../shared/context.js';
-import { DependencyUnavailableError, FtmError, NotFoundError } from '../shared/errors.js';
+import { ConflictError, DependencyUnavailableError, FtmError, NotFoundError } from '../shared/errors.js';
+import type { SourceLine } from './line-reader.js';
 import { recordEvent } from '../outbox/record-event.js';
 import type { BuildReason, DatasetBuildResult } from './build-report.js';
 import { blobSourceBytes, traceSourceLines } from './build-sources.js';
 import { otelSpanChatLines, otelSpanPreferenceLines } from './otel-span-source.js';
+import { clearLangfuseRead, langfuseChatLines, type LangfuseRead } from './langfuse-source.js';
+import { langfusePreferenceLines } from './langfuse-preference.js';
 import { DatasetBuildConfig } from './dataset-config.js';
 import { datasetKeyPrefix, toDataset, type DatasetRow, type StoredDatasetSource } from './dataset.js';
 import type { DatasetDeps } from './dataset-deps.js';
@@ -23,6 +26,14 @@ export interface BuildJobAttempt {
   readonly signal?: AbortSignal;
 }
 
+/** The Langfuse read of a version, with the key pair stored for its project (or tenant) at build time. */
+async function* langfuseLines(deps: DatasetDeps, row: DatasetRow, source: Extract<StoredDatasetSource, { type: 'langfuse' }>, signal?: AbortSignal): AsyncGenerator<SourceLine> {
+  const reader = await deps.langfuse?.open({ tenantId: row.tenant_id, projectId: row.project_id });
+  if (!reader) throw new ConflictError('the Langfuse key pair of this dataset\'s project or tenant was deleted', 'langfuse_not_configured');
+  const read: LangfuseRead = { db: deps.db, sanitizer: deps.sanitizer, reader, tenantId: row.tenant_id, datasetId: row.id, filters: source.filters, score: source.score, preference: source.preference };
+  yield* source.preference ? langfusePreferenceLines(read, source.preference, signal) : langfuseChatLines(read, signal);
+}
+
 function buildSource(deps: DatasetDeps, row: DatasetRow, signal?: AbortSignal): DatasetBuildSource {
   const source = row.source as unknown as StoredDatasetSource;
   switch (source.type) {
@@ -36,6 +47,8 @@ function buildSource(deps: DatasetDeps, row: DatasetRow, signal?: AbortSignal): 
       const scope = { tenantId: row.tenant_id, projectId: row.project_id, filters: source.filters };
       return source.preference ? otelSpanPreferenceLines(deps.db, scope, source.preference, signal) : otelSpanChatLines(deps.db, scope, signal);
     }
+    case 'langfuse':
+      return langfuseLines(deps, row, source, signal);
   }
 }
 
@@ -78,6 +91,8 @@ async function finish(deps: DatasetDeps, ctx: ServiceContext, row: DatasetRow, r
     const current = await trx.selectFrom('datasets').select('status').where('tenant_id', '=', ctx.tenantId).where('id', '=', row.id).forUpdate().executeTakeFirstOrThrow();
     // A duplicate job (a sweep's re-enqueue racing the original) found it finished: nothing to do.
     if (isTerminalDatasetStatus(current.status)) return;
+    // A finished version's Langfuse read is not needed again (a rebuild is a new version, read afresh).
+    await clearLangfuseRead(trx, row.id);
     const status = nextDatasetStatus(current.status, event);
     const ready = status === 'ready';
     const updated = await trx

@@ -148,6 +148,17 @@ async function storeSource(deps: DatasetDeps, ctx: ServiceContext, input: Create
         throw new ValidationError('preference pairs are for jsonl_preference datasets', [{ path: 'source.preference', message: 'only with format jsonl_preference' }]);
       }
       return { type: 'otel_spans', filters: source.filters, preference: source.preference ?? null };
+    case 'langfuse':
+      if (input.format === 'jsonl_prompt_completion') {
+        throw new ValidationError('generations map to chat examples or preference pairs', [{ path: 'format', message: 'a langfuse source needs format jsonl_chat or jsonl_preference' }]);
+      }
+      if (input.format === 'jsonl_preference' && !source.preference) {
+        throw new ValidationError('a preference dataset needs to know how to pair replies', [{ path: 'source.preference', message: 'name a score, a correction_score or both' }]);
+      }
+      if (input.format === 'jsonl_chat' && source.preference) {
+        throw new ValidationError('preference pairs are for jsonl_preference datasets', [{ path: 'source.preference', message: 'only with format jsonl_preference' }]);
+      }
+      return { type: 'langfuse', filters: source.filters, score: source.score ?? null, preference: source.preference ?? null };
   }
 }
 
@@ -167,6 +178,12 @@ export async function createDataset(deps: DatasetDeps, ctx: ServiceContext, raw:
   });
   if (input.source.type === 'orchestrator_traces' && !deps.traces) {
     throw new ConflictError('an orchestrator_traces source needs an Orchestrator; set FTM_ORCHESTRATOR_URL', 'orchestrator_not_configured');
+  }
+  if (input.source.type === 'langfuse' && !(await deps.langfuse?.open({ tenantId: ctx.tenantId, projectId }))) {
+    throw new ConflictError(
+      'a langfuse source needs a Langfuse key pair for this project or tenant: an admin can store one (PUT /integrations/langfuse/credentials)',
+      'langfuse_not_configured',
+    );
   }
   const decisionId = await checkDatasetGovernance(deps, ctx, projectId, {
     format: input.format,

@@ -6,6 +6,12 @@ import type { Queue } from '../ports/queue.js';
 import type { Sanitizer } from '../trism/sanitizer.js';
 import type { RecordProcessor } from './record-processor-pool.js';
 import type { TraceSource } from './trace-source.js';
+import type { LangfuseReader } from './langfuse-source.js';
+
+/** Opens Langfuse for a tenant and project with the key pair stored for them; null when none is. */
+export interface LangfuseConnector {
+  open(scope: { readonly tenantId: string; readonly projectId: string | null }): Promise<LangfuseReader | null>;
+}
 
 /** The queue job that builds one dataset version; its job id is the dataset id. */
 export const DATASET_BUILD_JOB = 'dataset.build';
@@ -18,6 +24,8 @@ export interface DatasetDeps {
   readonly governance: GovernanceEngine;
   /** The Orchestrator trace API; null when no Orchestrator is configured. */
   readonly traces: TraceSource | null;
+  /** Langfuse's public API with the stored key pairs (the `langfuse` source); absent: that source is refused. */
+  readonly langfuse?: LangfuseConnector;
   /** RemoteTrismSanitizer when FTM_TRISM_URL is set, else BuiltinSanitizer. */
   readonly sanitizer: Sanitizer;
   /** Shared worker-thread pool for builds (inline when omitted). */

@@ -5,6 +5,7 @@ import type { DatasetsTable, DatasetStatus } from '../db/schema.js';
 import { DEFAULT_BASE_MODEL } from './base-models.js';
 import type { BuildProgress, BuildReason, BuildReport } from './build-report.js';
 import { DatasetFormat, DedupConfig, SanitizationConfig, TraceFilters } from './dataset-config.js';
+import { LangfuseFilters, LangfusePreference, LangfuseScoreFilter } from './langfuse-source-config.js';
 import { OtelSpanFilters, PreferenceFromFeedback } from './otel-span-source-config.js';
 
 /** `POST /datasets` body (the contract's CreateDatasetRequest). */
@@ -19,6 +20,7 @@ export const CreateDatasetInput = z.strictObject({
     z.strictObject({ type: z.literal('upload'), upload_id: z.uuid() }),
     z.strictObject({ type: z.literal('orchestrator_traces'), filters: TraceFilters.strict() }),
     z.strictObject({ type: z.literal('otel_spans'), filters: OtelSpanFilters.default({}), preference: PreferenceFromFeedback.optional() }),
+    z.strictObject({ type: z.literal('langfuse'), filters: LangfuseFilters.default({ tags_match: 'any' }), score: LangfuseScoreFilter.optional(), preference: LangfusePreference.optional() }),
   ]),
   sanitization: SanitizationConfig.strict().default({ policy: 'redact' }),
   dedup: DedupConfig.strict().default({ exact: true, near: true, near_threshold: 0.9 }),
@@ -43,7 +45,8 @@ export type StoredDatasetSource =
   | { readonly type: 'inline'; readonly blob_key: string; readonly record_count: number; readonly sha256: string }
   | { readonly type: 'upload'; readonly upload_id: string; readonly blob_key: string; readonly sha256: string }
   | { readonly type: 'orchestrator_traces'; readonly filters: TraceFilters }
-  | { readonly type: 'otel_spans'; readonly filters: OtelSpanFilters; readonly preference: PreferenceFromFeedback | null };
+  | { readonly type: 'otel_spans'; readonly filters: OtelSpanFilters; readonly preference: PreferenceFromFeedback | null }
+  | { readonly type: 'langfuse'; readonly filters: LangfuseFilters; readonly score: LangfuseScoreFilter | null; readonly preference: LangfusePreference | null };
 
 /** One built file as the API shows it. */
 export interface DatasetFile {
@@ -64,10 +67,12 @@ export interface Dataset {
   readonly source: {
     readonly type: StoredDatasetSource['type'];
     readonly upload_id: string | null;
-    readonly filters: TraceFilters | OtelSpanFilters | null;
+    readonly filters: TraceFilters | OtelSpanFilters | LangfuseFilters | null;
     readonly inline_record_count: number | null;
     /** How preference pairs are made (an `otel_spans` source of a `jsonl_preference` dataset). */
-    readonly preference?: PreferenceFromFeedback;
+    readonly preference?: PreferenceFromFeedback | LangfusePreference;
+    /** Which score a `langfuse` source keeps generations by. */
+    readonly score?: LangfuseScoreFilter;
   };
   readonly status: DatasetStatus;
   readonly sanitized: boolean;
@@ -118,9 +123,10 @@ export function toDataset(row: DatasetRow): Dataset {
     source: {
       type: source.type,
       upload_id: source.type === 'upload' ? source.upload_id : null,
-      filters: source.type === 'orchestrator_traces' || source.type === 'otel_spans' ? source.filters : null,
+      filters: source.type === 'orchestrator_traces' || source.type === 'otel_spans' || source.type === 'langfuse' ? source.filters : null,
       inline_record_count: source.type === 'inline' ? source.record_count : null,
-      ...(source.type === 'otel_spans' && source.preference ? { preference: source.preference } : {}),
+      ...((source.type === 'otel_spans' || source.type === 'langfuse') && source.preference ? { preference: source.preference } : {}),
+      ...(source.type === 'langfuse' && source.score ? { score: source.score } : {}),
     },
     status: row.status,
     sanitized: row.sanitized,

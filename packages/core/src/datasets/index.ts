@@ -26,3 +26,6 @@ export * from './dataset-integrations.js';
 export * from './otel-span-source-config.js';
 export * from './otel-span-query.js';
 export * from './otel-span-source.js';
+export * from './langfuse-source-config.js';
+export * from './langfuse-source.js';
+export * from './langfuse-preference.js';

@@ -602,6 +602,30 @@ export interface SecretsTable {
   updated_at: GeneratedTimestamp;
 }
 
+/** 0013: where a `langfuse` dataset source's read of one version stopped (see datasets/langfuse-source.ts). */
+export interface LangfuseReadsTable {
+  dataset_id: string;
+  tenant_id: string;
+  next_cursor: string | null;
+  pages: Generated<number>;
+  records: Generated<number>;
+  done: Generated<boolean>;
+  updated_at: GeneratedTimestamp;
+}
+
+/** 0013: one sanitized generation a `langfuse` read kept, in read order. */
+export interface LangfuseReadRecordsTable {
+  dataset_id: string;
+  seq: number;
+  trace_id: string;
+  observation_id: string;
+  prompt_sha256: string;
+  score: number | null;
+  correction: string | null;
+  example: string;
+  findings: GeneratedJson<Record<string, number>>;
+}
+
 /** Every table, by name. Domain migrations add theirs here. */
 export interface DB {
   ftm_migrations: FtmMigrationsTable;
@@ -618,6 +642,8 @@ export interface DB {
   uploads: UploadsTable;
   datasets: DatasetsTable;
   genai_spans: GenaiSpansTable;
+  langfuse_reads: LangfuseReadsTable;
+  langfuse_read_records: LangfuseReadRecordsTable;
   eval_suites: EvalSuitesTable;
   eval_cases: EvalCasesTable;
   eval_runs: EvalRunsTable;
