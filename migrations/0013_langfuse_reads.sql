@@ -12,9 +12,11 @@ create table langfuse_reads (
   done boolean not null default false,
   updated_at timestamptz not null default now()
 );
+create index langfuse_reads_tenant_idx on langfuse_reads (tenant_id, dataset_id);
 
 create table langfuse_read_records (
   dataset_id uuid not null references langfuse_reads (dataset_id) on delete cascade,
+  tenant_id uuid not null references tenants (id),
   seq integer not null,
   trace_id text not null,
   observation_id text not null,
@@ -29,4 +31,5 @@ create table langfuse_read_records (
   findings jsonb not null default '{}',
   primary key (dataset_id, seq)
 );
+create index langfuse_read_records_tenant_idx on langfuse_read_records (tenant_id, dataset_id, seq);
 create index langfuse_read_records_prompt_idx on langfuse_read_records (dataset_id, prompt_sha256);

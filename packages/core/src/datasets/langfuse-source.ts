@@ -158,7 +158,7 @@ export async function* readLangfuseGenerations(read: LangfuseRead, signal?: Abor
   await db.insertInto('langfuse_reads').values({ dataset_id: read.datasetId, tenant_id: read.tenantId }).onConflict((oc) => oc.column('dataset_id').doNothing()).execute();
   for (let after = 0; ; ) {
     const rows = await db.selectFrom('langfuse_read_records').selectAll().where('dataset_id', '=', read.datasetId).where('seq', '>', after).orderBy('seq').limit(REPLAY_PAGE).execute();
-    for (const row of rows) yield { ...row, findings: row.findings as Record<string, number> };
+    for (const { tenant_id: _, ...row } of rows) yield { ...row, findings: row.findings as Record<string, number> };
     if (rows.length < REPLAY_PAGE) break;
     after = rows.at(-1)!.seq;
   }
@@ -186,7 +186,7 @@ export async function* readLangfuseGenerations(read: LangfuseRead, signal?: Abor
       if (staged.length > 0) {
         await trx
           .insertInto('langfuse_read_records')
-          .values(staged.map((s) => ({ ...s, dataset_id: read.datasetId, findings: JSON.stringify(s.findings) })))
+          .values(staged.map((s) => ({ ...s, dataset_id: read.datasetId, tenant_id: read.tenantId, findings: JSON.stringify(s.findings) })))
           .execute();
       }
       return trx

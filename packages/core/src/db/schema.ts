@@ -616,6 +616,7 @@ export interface LangfuseReadsTable {
 /** 0013: one sanitized generation a `langfuse` read kept, in read order. */
 export interface LangfuseReadRecordsTable {
   dataset_id: string;
+  tenant_id: string;
   seq: number;
   trace_id: string;
   observation_id: string;

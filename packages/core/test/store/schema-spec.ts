@@ -299,6 +299,7 @@ export const schemaSpec: SchemaSpec = {
   },
   langfuse_read_records: {
     dataset_id: 'string',
+    tenant_id: 'string',
     seq: 'number',
     trace_id: 'string',
     observation_id: 'string',
