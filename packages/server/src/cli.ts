@@ -10,7 +10,7 @@ const USAGE = `usage: ftm <command>
 
   start                      API + worker in one process (embedded defaults unless configured)
   api                        the HTTP API only
-  worker                     the queue worker and outbox relay only
+  worker                     the queue worker and outbox relay only (FTM_WORKER_METRICS_PORT: its /metrics)
   migrate                    apply pending database migrations
   keys create [--tenant T] [--project P] [--role admin|member] [--name N]
   keys list [--tenant T]

@@ -60,6 +60,11 @@ export interface FtmConfig {
   readonly operatorToken?: string;
   /** FTM_CONSOLE: serve the web console at `/console` (`on`, the default) or not (`off`). */
   readonly console: boolean;
+  /**
+   * FTM_WORKER_METRICS_PORT: `ftm worker` serves `/metrics` (same credential as the API's) and
+   * `/healthz` on this port of FTM_HOST; absent, a worker serves nothing (0: any free port).
+   */
+  readonly workerMetricsPort?: number;
 }
 
 /** Every bad or missing variable, one line each, naming the variable. */
@@ -82,6 +87,7 @@ const EnvSchema = z.object({
   FTM_ENV: optional(z.enum(['dev', 'stage', 'prod'], { error: 'must be dev, stage or prod' })),
   FTM_HOST: optional(z.string().min(1)),
   FTM_PORT: optional(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535, 'must be a port number (0-65535)')),
+  FTM_WORKER_METRICS_PORT: optional(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535, 'must be a port number (0-65535)')),
   FTM_DATA_DIR: optional(z.string().min(1)),
   FTM_DATABASE_URL: optional(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })),
   FTM_STORAGE_URI: optional(z.string().regex(/^(s3:\/\/[^/]+.*|file:.+)$/, 'must be s3://bucket/prefix or file:///path')),
@@ -223,6 +229,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     ...(e.FTM_METRICS_TOKEN ? { metricsToken: e.FTM_METRICS_TOKEN } : {}),
     ...(e.FTM_OPERATOR_TOKEN ? { operatorToken: e.FTM_OPERATOR_TOKEN } : {}),
     console: e.FTM_CONSOLE !== 'off',
+    ...(e.FTM_WORKER_METRICS_PORT !== undefined ? { workerMetricsPort: e.FTM_WORKER_METRICS_PORT } : {}),
     ...optionalFields,
   };
 }

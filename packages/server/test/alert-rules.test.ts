@@ -42,6 +42,15 @@ describe('examples/self-host/prometheus/alerts.yaml', () => {
     expect(r.status).toBe(0);
   });
 
+  it('is loaded by prometheus.yaml, whose scrape config (the API and worker jobs) passes promtool check config', () => {
+    const r = promtool('check', 'config', '--syntax-only', 'prometheus.yaml');
+    expect(r.output).toContain('SUCCESS');
+    expect(r.status).toBe(0);
+    const config = parse(readFileSync(join(dir, 'prometheus.yaml'), 'utf8')) as { rule_files: string[]; scrape_configs: { job_name: string }[] };
+    expect(config.rule_files).toEqual(['alerts.yaml']);
+    expect(config.scrape_configs.map((c) => c.job_name)).toEqual(['ftm-api', 'ftm-worker']);
+  });
+
   it('passes its promtool unit tests (alerts.test.yaml), in which every alert fires and clears', () => {
     const r = promtool('test', 'rules', 'alerts.test.yaml');
     expect(r.output).toContain('SUCCESS');

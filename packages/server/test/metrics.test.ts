@@ -189,6 +189,6 @@ describe('worker metrics in the same process', () => {
     expect(receiver.requests).toHaveLength(1);
     const samples = await scrape();
     expect(samples.get('ftm_webhook_delivery_attempts_total{outcome="succeeded"}')).toBe(1);
-    expect(samples.get('ftm_job_duration_seconds_count{job="outbox.dispatch",outcome="succeeded"}')).toBeGreaterThanOrEqual(1);
+    expect(samples.get('ftm_job_duration_seconds_count{job_name="outbox.dispatch",outcome="succeeded"}')).toBeGreaterThanOrEqual(1);
   });
 });

@@ -36,15 +36,27 @@ function interpolate(value: string, vars: Record<string, string>): string {
 }
 
 function apiEnvironment(...files: string[]): Record<string, string> {
+  return serviceEnvironment('ftm-api', ...files);
+}
+
+function serviceEnvironment(service: string, ...files: string[]): Record<string, string> {
   const vars = dotEnv();
   const merged: Record<string, string> = {};
-  for (const file of files) Object.assign(merged, compose(file).services['ftm-api']?.environment ?? {});
+  for (const file of files) Object.assign(merged, compose(file).services[service]?.environment ?? {});
   return Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, interpolate(String(v), vars)]));
 }
 
 describe('examples/self-host compose files', () => {
   it('configure a prod FTM on Redis', () => {
     expect(loadConfig(apiEnvironment('compose.yaml')).queue).toEqual({ type: 'redis', url: 'redis://redis:6379' });
+  });
+
+  it('give the worker its metrics port and every process the scrape token Prometheus reads', () => {
+    const worker = loadConfig(serviceEnvironment('ftm-worker', 'compose.yaml'));
+    expect(worker).toMatchObject({ env: 'prod', workerMetricsPort: 9464, metricsToken: dotEnv().FTM_METRICS_TOKEN });
+    expect(loadConfig(apiEnvironment('compose.yaml')).metricsToken).toBe(dotEnv().FTM_METRICS_TOKEN);
+    const file = parse(readFileSync(join(dir, 'compose.yaml'), 'utf8'), { merge: true }) as { secrets: Record<string, { environment?: string }> };
+    expect(file.secrets['ftm-metrics-token']).toEqual({ environment: 'FTM_METRICS_TOKEN' });
   });
 
   it('configure a prod FTM on RabbitMQ with compose.rabbitmq.yaml', () => {

@@ -19,8 +19,8 @@ export interface FtmMetrics {
   readonly registry: Registry;
   readonly httpRequestDuration: Histogram<'route' | 'method' | 'status'>;
   readonly queueJobs: Gauge<'state'>;
-  readonly queueJobsByName: Gauge<'job' | 'state'>;
-  readonly jobDuration: Histogram<'job' | 'outcome'>;
+  readonly queueJobsByName: Gauge<'job_name' | 'state'>;
+  readonly jobDuration: Histogram<'job_name' | 'outcome'>;
   readonly gateDenials: Counter<'gate'>;
   readonly webhookAttempts: Counter<'outcome'>;
   readonly webhookDeadLetters: Gauge;
@@ -55,8 +55,8 @@ export function createFtmMetrics(options: FtmMetricsOptions = {}): FtmMetrics {
     registry,
     httpRequestDuration: histogram('ftm_http_request_duration_seconds', 'HTTP request latency by route template, method and status.', ['route', 'method', 'status'], HTTP_DURATION_BUCKETS),
     queueJobs: gauge('ftm_queue_jobs', 'Jobs in the work queue by state, sampled at scrape time.', ['state']),
-    queueJobsByName: gauge('ftm_queue_jobs_by_name', 'Jobs in the work queue by job name and state (waiting, active, delayed, dead_letter), sampled at scrape time.', ['job', 'state']),
-    jobDuration: histogram('ftm_job_duration_seconds', 'Duration of queue job attempts by job name and outcome.', ['job', 'outcome'], JOB_DURATION_BUCKETS),
+    queueJobsByName: gauge('ftm_queue_jobs_by_name', 'Jobs in the work queue by job name and state (waiting, active, delayed, dead_letter), sampled at scrape time.', ['job_name', 'state']),
+    jobDuration: histogram('ftm_job_duration_seconds', 'Duration of queue job attempts by job name and outcome.', ['job_name', 'outcome'], JOB_DURATION_BUCKETS),
     gateDenials: counter('ftm_gate_denials_total', 'Requests refused with 409 by a governance or quality gate, by the gate that denied.', ['gate']),
     webhookAttempts: counter('ftm_webhook_delivery_attempts_total', 'Webhook delivery attempts by what became of the delivery (succeeded, retry, dead_letter, gone).', ['outcome']),
     webhookDeadLetters: gauge('ftm_webhook_dead_letter_deliveries', 'Webhook deliveries in the dead-letter state (all tenants), sampled at scrape time.', []),

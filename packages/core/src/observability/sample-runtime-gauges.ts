@@ -61,7 +61,7 @@ export async function sampleQueueDepthByName(metrics: FtmMetrics, queue: Queue, 
     for (const r of rows) seen.add(r.name);
     for (const name of seen) {
       const row = byName.get(name);
-      for (const [state, field] of STATES) metrics.queueJobsByName.set({ job: name, state }, row ? row[field] : 0);
+      for (const [state, field] of STATES) metrics.queueJobsByName.set({ job_name: name, state }, row ? row[field] : 0);
     }
     metrics.collectorUp.set({ collector: 'queue_depth_by_name' }, 1);
   } catch {

@@ -130,13 +130,13 @@ describe('scrape-time samples', () => {
     await queue.enqueue('metrics.by-name.a', { n: 2 }, { delayMs: 60_000 });
     await queue.enqueue('metrics.by-name.b', { n: 3 });
     await sampleQueueDepthByName(m, queue, seen);
-    expect(await metricValue(m.queueJobsByName, { job: 'metrics.by-name.a', state: 'waiting' })).toBe(1);
-    expect(await metricValue(m.queueJobsByName, { job: 'metrics.by-name.a', state: 'delayed' })).toBe(1);
-    expect(await metricValue(m.queueJobsByName, { job: 'metrics.by-name.b', state: 'waiting' })).toBe(1);
-    expect(await metricValue(m.queueJobsByName, { job: 'metrics.by-name.b', state: 'dead_letter' })).toBe(0);
+    expect(await metricValue(m.queueJobsByName, { job_name: 'metrics.by-name.a', state: 'waiting' })).toBe(1);
+    expect(await metricValue(m.queueJobsByName, { job_name: 'metrics.by-name.a', state: 'delayed' })).toBe(1);
+    expect(await metricValue(m.queueJobsByName, { job_name: 'metrics.by-name.b', state: 'waiting' })).toBe(1);
+    expect(await metricValue(m.queueJobsByName, { job_name: 'metrics.by-name.b', state: 'dead_letter' })).toBe(0);
     await t.database.db.deleteFrom('job_queue').where('name', '=', 'metrics.by-name.b').execute();
     await sampleQueueDepthByName(m, queue, seen);
-    expect(await m.registry.metrics()).toContain('ftm_queue_jobs_by_name{job="metrics.by-name.b",state="waiting"} 0\n');
+    expect(await m.registry.metrics()).toContain('ftm_queue_jobs_by_name{job_name="metrics.by-name.b",state="waiting"} 0\n');
     expect(await metricValue(m.collectorUp, { collector: 'queue_depth_by_name' })).toBe(1);
   });
 

@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
+import { defaultFtmMetrics } from '@ftm/core';
 import type { FtmConfig } from '../config.js';
 import { buildApp } from '../app.js';
 import { consoleAssetsDir } from '../routes/console/index.js';
 import { dataDirLockOf, openRuntime } from '../runtime/open-runtime.js';
 import { startWorker } from '../runtime/start-worker.js';
+import { startWorkerMetricsListener } from '../runtime/worker-metrics-listener.js';
+import { scrapeAuthorizer } from '../http/metrics-auth.js';
 import { logTracingDiagnostics, startTracing } from '../observability/tracing.js';
 
 const DRAIN_TIMEOUT_MS = 30_000;
@@ -39,6 +42,12 @@ export async function serve(mode: 'start' | 'api' | 'worker', config: FtmConfig,
     purge = setInterval(() => void ftm.idempotency.purgeExpired().catch((error: unknown) => logger.warn({ err: error }, 'idempotency purge failed')), IDEMPOTENCY_PURGE_INTERVAL_MS).unref();
   }
   const worker = mode === 'api' ? undefined : startWorker(ftm, config, undefined, workerTracing?.tracer);
+  // A worker's jobs, provider calls and webhook attempts are counted in its own process: without
+  // this listener no scrape sees them (ftm start serves the same registry on the API's /metrics).
+  const metricsListener =
+    mode === 'worker' && config.workerMetricsPort !== undefined
+      ? await startWorkerMetricsListener({ ftm, metrics: defaultFtmMetrics(), authorize: scrapeAuthorizer(ftm, config.metricsToken), host: config.host, port: config.workerMetricsPort })
+      : undefined;
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
@@ -53,6 +62,8 @@ export async function serve(mode: 'start' | 'api' | 'worker', config: FtmConfig,
     try {
       await app?.close();
       await worker?.stop(DRAIN_TIMEOUT_MS);
+      // Closed after the drain, so the last jobs' metrics can still be scraped while it runs.
+      await metricsListener?.close();
     } catch (error) {
       logger.error({ err: error }, 'shutdown did not finish cleanly');
       code = 1;
@@ -69,5 +80,6 @@ export async function serve(mode: 'start' | 'api' | 'worker', config: FtmConfig,
   process.once('SIGINT', (s) => void stop(s));
   // Announced only once the signal handlers are in place, so a supervisor may stop us at once.
   if (url) out(`FTM API listening on ${url} (reference: ${url}/docs${consoleDir ? `, console: ${url}/console/` : ''})`);
+  if (metricsListener) out(`FTM worker metrics on ${metricsListener.url}/metrics (and /healthz)`);
   if (mode === 'worker') out('FTM worker running');
 }

@@ -29,7 +29,7 @@ export function startWorker(ftm: Ftm, config: FtmConfig, metrics: FtmMetrics = d
     logger: ftm.logger,
     onJobFinished: (e) => {
       const seconds = e.durationMs / 1000;
-      metrics.jobDuration.observe({ job: e.name, outcome: e.outcome }, seconds);
+      metrics.jobDuration.observe({ job_name: e.name, outcome: e.outcome }, seconds);
       // Whole builds and runs, on buckets up to hours (the job histogram stops at 15 minutes).
       if (e.name === datasetBuildJob.name) metrics.datasetBuildDuration.observe({ outcome: e.outcome }, seconds);
       else if (e.name === evalRunJob.name) metrics.evalRunDuration.observe({ outcome: e.outcome }, seconds);
