@@ -50,6 +50,7 @@ export * from './pointers/index.js';
 export * from './promotions/index.js';
 export * from './monitoring/index.js';
 export * from './shared/parse-input.js';
+export * from './shared/json-limits.js';
 export * from './observability/index.js';
 export * from './secrets/index.js';
 export * from './genai-spans/index.js';

@@ -10,7 +10,9 @@ import { registerRateLimits } from './http/rate-limits.js';
 import { metricsAuthHook } from './http/metrics-auth.js';
 import { operatorAuthHook } from './http/operator-auth.js';
 import { tenantRoutes } from './routes/tenants/index.js';
-import { problem, problemFor } from './http/problem.js';
+import { problem, safeProblemFor } from './http/problem.js';
+import { registerEdgeInputRules, registerJsonBodyParser } from './http/edge-input.js';
+import { allowedMethodsFinder } from './http/method-not-allowed.js';
 import { loadContract, type OpenApiDocument } from './contract/load-contract.js';
 import { healthRoutes } from './routes/health/index.js';
 import { docsRoutes } from './routes/docs/index.js';
@@ -115,7 +117,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // What Fastify refuses before routing (a malformed URL) is answered like every other error:
     // problem+json with the request id, not Fastify's own body.
     frameworkErrors: (error, request, reply) => {
-      const { problem: body, headers } = problemFor(error, request.id);
+      const { problem: body, headers } = safeProblemFor(error, request.id);
       void (reply as FastifyReply).code(body.status).headers(headers).header('x-request-id', request.id).type('application/problem+json').send(body);
     },
   });
@@ -129,13 +131,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     for (const method of [route.method].flat()) if (method !== 'HEAD' && method !== 'OPTIONS') routes.push({ method, url: route.url });
   });
 
-  // Bodies of `application/json` with nothing in them (POST …/approve from some clients) are "no body".
-  const defaultJson = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
-    return defaultJson(request, text, done);
-  });
+  // The input rules at the edge (JSON depth, NUL and lone surrogates, unknown query parameters).
+  const contract = options.contract ?? loadContract();
+  registerJsonBodyParser(app);
+  registerEdgeInputRules(app, contract);
 
   // Every response carries x-request-id. It is set by the one onRequest hook each route has (auth
   // for the API, requestIdHook for the public routes), and by the not-found and error handlers,
@@ -162,22 +161,24 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await registerCors(app, config.corsOrigins);
 
   app.setErrorHandler(async (error, request, reply) => {
-    const { problem: body, headers } = problemFor(error, request.id);
+    const { problem: body, headers } = safeProblemFor(error, request.id);
     reply.header('x-request-id', request.id);
     if (error instanceof GateDeniedError) countGateDenials(metrics, error.gates);
     if (body.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.debug({ code: body.code }, 'request refused');
     return reply.code(body.status).headers(headers).type('application/problem+json').send(body);
   });
-  app.setNotFoundHandler(async (request, reply) =>
-    reply
-      .code(404)
-      .header('x-request-id', request.id)
-      .type('application/problem+json')
-      .send(problem(404, 'not_found', 'Not found', `no route for ${request.method} ${request.url.split('?', 1)[0]}`, request.id)),
-  );
-
-  const contract = options.contract ?? loadContract();
+  const allowedMethods = allowedMethodsFinder(routes);
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? request.url;
+    const allow = allowedMethods(path);
+    reply.header('x-request-id', request.id).type('application/problem+json');
+    if (allow.length > 0) {
+      const detail = `${request.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`;
+      return reply.code(405).header('allow', allow.join(', ')).send(problem(405, 'method_not_allowed', 'Method not allowed', detail, request.id));
+    }
+    return reply.code(404).send(problem(404, 'not_found', 'Not found', `no route for ${request.method} ${path}`, request.id));
+  });
   // Public routes: probes, docs, provider webhooks (signed by the provider, Standard Webhooks), and
   // the console's static files (it signs in with an API key and calls the API like any client).
   await app.register(async (open) => {

@@ -28,7 +28,7 @@ export async function applyApprovalDecision(
       throw new ConflictError('this approval is decided in PRISM, not through FTM', 'approval_remote');
     }
     if (row.status !== 'pending') {
-      throw new ConflictError(`approval ${id} is already ${row.status}`, 'approval_decided', { status: row.status });
+      throw new ConflictError(`approval ${id} is already ${row.status}`, 'approval_decided', { approval_status: row.status });
     }
     const now = ctx.clock.now();
     const updated = await trx

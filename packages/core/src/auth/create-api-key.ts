@@ -22,7 +22,7 @@ export async function createApiKey(db: Kysely<DB>, ctx: ServiceContext, input: u
   return db.transaction().execute(async (trx) => {
     if (projectId) {
       const project = await trx.selectFrom('projects').select('id').where('tenant_id', '=', ctx.tenantId).where('id', '=', projectId).executeTakeFirst();
-      if (!project) throw new NotFoundError('project', projectId);
+      if (!project) throw new NotFoundError('project', projectId, 'project_id');
     }
     const row = await trx
       .insertInto('api_keys')

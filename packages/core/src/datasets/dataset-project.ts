@@ -9,6 +9,6 @@ export async function resolveDatasetProject(db: Kysely<DB> | Transaction<DB>, ct
   const projectId = requested ?? ctx.projectId;
   if (!projectId) return null;
   const found = await db.selectFrom('projects').select('id').where('tenant_id', '=', ctx.tenantId).where('id', '=', projectId).executeTakeFirst();
-  if (!found) throw new NotFoundError('project', projectId);
+  if (!found) throw new NotFoundError('project', projectId, 'project_id');
   return projectId;
 }

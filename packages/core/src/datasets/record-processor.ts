@@ -1,3 +1,4 @@
+import { exceedsJsonDepth } from '../shared/json-limits.js';
 import { isAscii } from 'node:buffer';
 import { hash } from 'node:crypto';
 import { redactText, type FindingCounts } from '../trism/pii-detector.js';
@@ -71,6 +72,8 @@ export function batchTransferList(batch: ProcessedBatch): ArrayBuffer[] {
 /** Parses and validates one line; the example object, or why it is invalid. */
 export function parseRecord(line: string, format: DatasetFormat): { example: Record<string, unknown> } | { reason: InvalidReason } {
   let value: unknown;
+  // A record nested deeper than any example format would overflow the recursive checks below.
+  if (exceedsJsonDepth(line)) return { reason: 'invalid_json' };
   try {
     value = JSON.parse(line);
   } catch {

@@ -1,4 +1,5 @@
 import type { DatasetFormat } from './dataset-config.js';
+import { exceedsJsonDepth } from '../shared/json-limits.js';
 
 /** Given one text field, what to put in its place (the same string to keep it). */
 export type TextRewriter = (text: string) => string;
@@ -13,6 +14,8 @@ const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null &
  */
 function rewriteArguments(args: string, rewrite: TextRewriter): string {
   let parsed: unknown;
+  // Arguments nested too deep for the recursive visit below are redacted as one text.
+  if (exceedsJsonDepth(args)) return rewrite(args);
   try {
     parsed = JSON.parse(args);
   } catch {

@@ -138,6 +138,7 @@ export interface FtJob {
   /** The job this one was retargeted from, or null. */
   readonly retargeted_from: string | null;
   readonly cost_estimate: FtCostEstimate | null;
+  readonly estimated_tokens: number | null;
   readonly estimated_cost_usd: number | null;
   readonly actual_cost_usd: number | null;
   readonly trained_tokens: number | null;
@@ -149,6 +150,7 @@ export interface FtJob {
   readonly error: { readonly code: string; readonly message: string } | null;
   readonly metadata: Readonly<Record<string, string>>;
   readonly created_by: string;
+  readonly cancel_requested_at: string | null;
   readonly created_at: string;
   readonly updated_at: string;
   readonly submitted_at: string | null;
@@ -229,6 +231,7 @@ export function toFtJob(row: FtJobRow): FtJob {
     model_version_id: row.model_version_id,
     retargeted_from: b.retargeted_from ?? null,
     cost_estimate: b.cost_estimate,
+    estimated_tokens: row.estimated_tokens === null ? null : Number(row.estimated_tokens),
     estimated_cost_usd: num(row.estimated_cost_usd),
     actual_cost_usd: num(row.actual_cost_usd),
     trained_tokens: row.trained_tokens === null ? null : Number(row.trained_tokens),
@@ -240,6 +243,7 @@ export function toFtJob(row: FtJobRow): FtJob {
     error: error ? { code: String(error.code ?? 'error'), message: String(error.message ?? '') } : null,
     metadata: userMetadata(row),
     created_by: row.created_by,
+    cancel_requested_at: row.cancel_requested_at ? iso(row.cancel_requested_at) : null,
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
     submitted_at: row.submitted_at ? iso(row.submitted_at) : null,

@@ -23,7 +23,7 @@ export async function createReEval(db: Kysely<DB>, ctx: ServiceContext, input: u
   if (!suite) throw new NotFoundError('eval_suite', body.eval_suite_id);
   if (body.project_id) {
     const project = await db.selectFrom('projects').select('id').where('tenant_id', '=', ctx.tenantId).where('id', '=', body.project_id).executeTakeFirst();
-    if (!project) throw new NotFoundError('project', body.project_id);
+    if (!project) throw new NotFoundError('project', body.project_id, 'project_id');
   }
   const projectId = body.project_id ?? ctx.projectId ?? (body.target ? pointerProjectId(body.target, ctx, null) : suite.project_id);
   // Auto-rollback moves a pointer: the same scope rule as promoting applies.

@@ -15,9 +15,27 @@ async function resolveProject(trx: Transaction<DB>, ctx: ServiceContext, request
   }
   const projectId = requested ?? ctx.projectId;
   if (projectId && !(await modelVersionRepository.projectExists(trx, ctx.tenantId, projectId))) {
-    throw new NotFoundError('project', projectId);
+    throw new NotFoundError('project', projectId, 'project_id');
   }
   return projectId;
+}
+
+/**
+ * The job and dataset a version names must be the tenant's own (and, for a project-scoped key,
+ * visible to it): the foreign keys alone would accept another tenant's ids.
+ */
+async function checkReferences(trx: Transaction<DB>, ctx: ServiceContext, refs: { ft_job_id?: string | undefined; dataset_id?: string | undefined }): Promise<void> {
+  const tables = [
+    ['ft_job_id', 'ft_jobs', 'fine-tuning job'],
+    ['dataset_id', 'datasets', 'dataset'],
+  ] as const;
+  for (const [field, table, resource] of tables) {
+    const id = refs[field];
+    if (id === undefined) continue;
+    let query = trx.selectFrom(table).select('id').where('tenant_id', '=', ctx.tenantId).where('id', '=', id);
+    if (ctx.projectId) query = query.where('project_id', '=', ctx.projectId);
+    if (!(await query.executeTakeFirst())) throw new NotFoundError(resource, id, field);
+  }
 }
 
 /**
@@ -27,6 +45,7 @@ async function resolveProject(trx: Transaction<DB>, ctx: ServiceContext, request
 export async function insertModelVersion(trx: Transaction<DB>, ctx: ServiceContext, input: unknown): Promise<ModelVersion> {
   const body = parseInput(RegisterModelVersionInput, input, 'model version');
   const projectId = await resolveProject(trx, ctx, body.project_id);
+  await checkReferences(trx, ctx, body);
   const row = await modelVersionRepository.insert(trx, ctx.tenantId, {
     id: ctx.ids.next(),
     project_id: projectId,

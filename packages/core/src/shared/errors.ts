@@ -27,7 +27,11 @@ export abstract class DomainError extends FtmError {
 export class NotFoundError extends DomainError {
   override readonly name = 'NotFoundError';
   readonly code = 'not_found';
-  constructor(readonly resource: string, readonly id?: string) {
+  /**
+   * @param field the request field that named the missing resource (`ft_job_id` in a body), so
+   *   the answer can say which reference was wrong; absent for the resource of the path.
+   */
+  constructor(readonly resource: string, readonly id?: string, readonly field?: string) {
     super(id ? `${resource} ${id} was not found` : `${resource} was not found`);
   }
 }

@@ -32,7 +32,7 @@ export async function resolveEndpointProject(trx: Transaction<DB>, ctx: ServiceC
   const projectId = requested ?? ctx.projectId;
   if (projectId) {
     const found = await trx.selectFrom('projects').select('id').where('tenant_id', '=', ctx.tenantId).where('id', '=', projectId).executeTakeFirst();
-    if (!found) throw new NotFoundError('project', projectId);
+    if (!found) throw new NotFoundError('project', projectId, 'project_id');
   }
   return projectId;
 }

@@ -26,7 +26,7 @@ export async function replayWebhookDeliveries(deps: WebhookDeps, ctx: ServiceCon
     if (body.endpoint_id) {
       let e = trx.selectFrom('webhook_endpoints').select('id').where('tenant_id', '=', ctx.tenantId).where('id', '=', body.endpoint_id);
       if (ctx.projectId) e = e.where('project_id', '=', ctx.projectId);
-      if (!(await e.executeTakeFirst())) throw new NotFoundError('webhook endpoint', body.endpoint_id);
+      if (!(await e.executeTakeFirst())) throw new NotFoundError('webhook endpoint', body.endpoint_id, 'endpoint_id');
     }
     for (;;) {
       let q = scopedDeliveries(trx, ctx)

@@ -2988,7 +2988,7 @@ export interface components {
             status: number;
             /** @description Explanation specific to this occurrence. */
             detail: string;
-            /** @description Stable machine-readable code: `validation_failed`, `unauthorized`, `forbidden`, `not_found`, `conflict`, `gate_denied`, `invalid_transition`, `payload_too_large`, `idempotency_key_reused`, `idempotency_key_in_flight`, `rate_limited`, `dependency_unavailable`, `internal_error`, or a resource-specific conflict code. */
+            /** @description Stable machine-readable code: `validation_failed`, `unauthorized`, `forbidden`, `not_found`, `conflict`, `gate_denied`, `invalid_transition`, `payload_too_large`, `idempotency_key_reused`, `idempotency_key_in_flight`, `rate_limited`, `dependency_unavailable`, `method_not_allowed`, `internal_error`, or a resource-specific conflict code. */
             code: string;
             /** @description Same value as the `X-Request-Id` response header. */
             request_id: string;
@@ -4158,6 +4158,10 @@ export interface components {
             suffix: string | null;
             seed: number | null;
             status: components["schemas"]["FtJobStatus"];
+            /** @description Why the job is in its status when that is not obvious, e.g. `waiting for cost approval …`, `cost approval … was rejected`, the provider's failure message, `canceled by user:…`. */
+            status_reason: string | null;
+            /** @description Training progress as last reported by the provider; null until it reports a step. */
+            progress: components["schemas"]["FtJobProgress"] | null;
             /** @description Recorded before anything can retry the submission. */
             provider_job_id: string | null;
             /** @description The provider's own status, e.g. `validating_files`. */
@@ -4174,6 +4178,8 @@ export interface components {
              * @description The job this one was retargeted from (`POST /ft-jobs/{id}/retarget`), or null.
              */
             retargeted_from?: string | null;
+            /** @description How `estimated_cost_usd` was reached; null when the base model has no price in the price table. */
+            cost_estimate: components["schemas"]["FtCostEstimate"] | null;
             /** @description Billable training tokens of the estimate: epochs (the provider's `auto` rule unless set) × Σ min(limit, tokens per example). */
             estimated_tokens: number | null;
             /** @description estimated_tokens × the model/method price of the versioned price table. */
@@ -4182,6 +4188,10 @@ export interface components {
             trained_tokens: number | null;
             /** @description From the provider's trained tokens. */
             actual_cost_usd: number | null;
+            /** @description The request's `cost_threshold_usd` (estimates above it needed PRISM pre-approval); null when none was given. */
+            cost_threshold_usd: number | null;
+            /** @description The request's `prism_pre_approval`. */
+            prism_pre_approval: boolean;
             /**
              * Format: uuid
              * @description Set while (and after) the job needed a cost approval.
@@ -4189,6 +4199,8 @@ export interface components {
             approval_id: string | null;
             /** @description Every gate evaluated before submission, with its verdict (governance decision ids included). */
             gates: components["schemas"]["GateVerdict"][];
+            /** @description The `ft.job.create` governance decision that allowed the job (the `governance` gate's `decision_id`), as on datasets and eval runs. */
+            governance_decision_id: string | null;
             error: {
                 code: string;
                 message: string;
@@ -4210,6 +4222,18 @@ export interface components {
             submitted_at: string | null;
             /** Format: date-time */
             finished_at: string | null;
+        };
+        FtJobProgress: {
+            step: number;
+            total_steps: number | null;
+            train_loss: number | null;
+        };
+        FtCostEstimate: {
+            epochs: number;
+            billable_tokens: number;
+            price_per_million_tokens_usd: number;
+            price_table_version: string;
+            estimated_cost_usd: number;
         };
         /** @description A page of FtJob objects, newest first. */
         FtJobList: {
@@ -5247,7 +5271,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No such resource for this tenant (another tenant's resources are reported the same way). */
+        /** @description No such resource for this tenant (another tenant's resources are reported the same way), or an id in the request body refers to nothing in the tenant (the field is named in `errors`). */
         NotFound: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
@@ -5735,6 +5759,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["IdempotencyMismatch"];
@@ -5843,6 +5868,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["IdempotencyMismatch"];
@@ -6084,6 +6110,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["IdempotencyMismatch"];
@@ -6265,6 +6292,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["IdempotencyMismatch"];
@@ -7582,6 +7610,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["IdempotencyMismatch"];
@@ -7790,6 +7819,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["IdempotencyMismatch"];

@@ -228,6 +228,10 @@ export type RetargetFtJobRequest = requestComponents['schemas']['RetargetFtJobRe
 export type CreateFtJobRequest = requestComponents['schemas']['CreateFtJobRequest'];
 /** The `FtJob` schema of the API contract. */
 export type FtJob = components['schemas']['FtJob'];
+/** The `FtJobProgress` schema of the API contract. */
+export type FtJobProgress = components['schemas']['FtJobProgress'];
+/** The `FtCostEstimate` schema of the API contract. */
+export type FtCostEstimate = components['schemas']['FtCostEstimate'];
 /** A page of FtJob objects, newest first. */
 export type FtJobList = components['schemas']['FtJobList'];
 /** The `FtJobEvent` schema of the API contract. */

@@ -55,9 +55,13 @@ export function asKnownError(error: unknown): KnownError | null {
   return KNOWN.some((cls) => error instanceof cls) ? (error as KnownError) : null;
 }
 
-/** A problem body; `type` is derived from the code. */
+/**
+ * A problem body; `type` is derived from the code. Extension members come first so that no
+ * error's details (an approval's `status`, say) can replace a reserved member: the status an
+ * error handler sends is always this function's own.
+ */
 export function problem(status: number, code: string, title: string, detail: string, requestId: string, extra: Partial<Problem> = {}): Problem {
-  return { type: `https://ftm.dev/problems/${code.replace(/_/g, '-')}`, title, status, detail, code, request_id: requestId, ...extra };
+  return { ...extra, type: `https://ftm.dev/problems/${code.replace(/_/g, '-')}`, title, status, detail, code, request_id: requestId };
 }
 
 const gatesOf = (gates: readonly GateVerdict[]) =>
@@ -79,7 +83,10 @@ export function problemForDomainError(error: KnownError, requestId: string): Pro
     case 'ForbiddenError':
       return { problem: problem(403, error.code, 'Forbidden', error.message, requestId), headers: none };
     case 'NotFoundError':
-      return { problem: problem(404, error.code, 'Not found', error.message, requestId), headers: none };
+      return {
+        problem: problem(404, error.code, 'Not found', error.message, requestId, error.field ? { errors: [{ path: error.field, message: `no such ${error.resource} in this tenant` }] } : {}),
+        headers: none,
+      };
     case 'ConflictError':
       return { problem: problem(409, error.code, 'Conflict', error.message, requestId, error.details ?? {}), headers: none };
     case 'GateDeniedError':
@@ -121,6 +128,8 @@ export function problemFor(error: unknown, requestId: string): ProblemResponse {
   if (UNAVAILABLE_CODES.has(code)) {
     return problemForDomainError(new DependencyUnavailableError('database'), requestId);
   }
+  const database = problemForDatabaseError(error, code, requestId);
+  if (database) return database;
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) {
     return { problem: problem(413, 'payload_too_large', 'Payload too large', 'the request body is larger than this route accepts', requestId), headers: {} };
@@ -140,6 +149,44 @@ export function problemFor(error: unknown, requestId: string): ProblemResponse {
       problem: problem(400, 'validation_failed', 'Validation failed', detail, requestId, { errors: [{ path: '', message: detail }] }),
       headers: {},
     };
+  }
+  return { problem: problem(500, 'internal_error', 'Internal error', 'an unexpected error occurred; it has been logged', requestId), headers: {} };
+}
+
+/**
+ * Constraint and data errors of the database that a request's values caused, when no use case
+ * caught them first (a reference deleted meanwhile, a value PostgreSQL cannot store): the caller's
+ * fault, so a 4xx naming the column when PostgreSQL says which; never the SQL or the row.
+ */
+function problemForDatabaseError(error: unknown, code: string, requestId: string): ProblemResponse | null {
+  if (!/^[0-9A-Z]{5}$/.test(code)) return null;
+  const { detail, column } = error as { detail?: unknown; column?: unknown };
+  // PostgreSQL's detail reads `Key (ft_job_id)=(…) is not present in table "ft_jobs".`
+  const key = typeof detail === 'string' ? /^Key \(([a-z_]+)\)=/.exec(detail)?.[1] : undefined;
+  const field = key ?? (typeof column === 'string' ? column : '');
+  if (code === '23503') {
+    const errors = [{ path: field, message: 'refers to nothing in this tenant' }];
+    return { problem: problem(404, 'not_found', 'Not found', field ? `${field} refers to nothing in this tenant` : 'a referenced resource was not found', requestId, { errors }), headers: {} };
+  }
+  if (code === '23505') {
+    return { problem: problem(409, 'conflict', 'Conflict', field ? `a resource with this ${field} already exists` : 'the resource already exists', requestId), headers: {} };
+  }
+  // Class 22 (data exception: a NUL byte, a number out of range, a string too long…) and 23502/23514.
+  if (code.startsWith('22') || code === '23502' || code === '23514') {
+    const errors = [{ path: field, message: 'this value cannot be stored' }];
+    return { problem: problem(400, 'validation_failed', 'Validation failed', 'a value in the request cannot be stored', requestId, { errors }), headers: {} };
+  }
+  return null;
+}
+
+/** The problem of any error, and a generic 500 if even mapping it fails: the body is always problem+json. */
+export function safeProblemFor(error: unknown, requestId: string): ProblemResponse {
+  try {
+    const mapped = problemFor(error, requestId);
+    const { status } = mapped.problem;
+    if (Number.isInteger(status) && status >= 400 && status <= 599) return mapped;
+  } catch {
+    // fall through to the generic answer; the caller logs the original error
   }
   return { problem: problem(500, 'internal_error', 'Internal error', 'an unexpected error occurred; it has been logged', requestId), headers: {} };
 }
