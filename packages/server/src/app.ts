@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type onSendHookHandler } from 'fastify';
 import type { Logger } from 'pino';
 import type { Tracer } from '@opentelemetry/api';
 import { countGateDenials, defaultFtmMetrics, GateDeniedError, uuidv7, type Ftm, type FtmMetrics } from '@ftm/core';
@@ -55,6 +55,8 @@ export interface BuildAppOptions {
   readonly tracer?: Tracer;
   /** The built web console to serve at `/console` (`consoleAssetsDir()`); absent, no console. */
   readonly consoleDir?: string;
+  /** An app-wide onSend hook that sees every response, errors and unmatched routes included (the tests check each against the contract). */
+  readonly onSend?: onSendHookHandler;
 }
 
 /** A route as registered, for the contract test. */
@@ -122,6 +124,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
   });
 
+  // First of all, so it applies to every route, the not-found handler and the error handler.
+  if (options.onSend) app.addHook('onSend', options.onSend);
   const routes: RegisteredRoute[] = [];
   app.decorate('ftmRoutes', routes);
   const metrics = options.metrics ?? defaultFtmMetrics();
