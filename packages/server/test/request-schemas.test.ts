@@ -19,6 +19,7 @@ const BODIES: Readonly<Record<string, string>> = {
   CreateEvalSuiteVersionRequest: 'CreateEvalSuiteVersionInput',
   CreateEvalRunRequest: 'CreateEvalRunInput',
   CreateFtJobRequest: 'CreateFtJobInput',
+  RetargetFtJobRequest: 'RetargetFtJobInput',
   DecideApprovalRequest: 'DecideApprovalInput',
   CreatePromotionRequest: 'CreatePromotionInput',
   RollbackPromotionRequest: 'RollbackPromotionInput',
