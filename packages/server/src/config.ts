@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DEFAULT_DEDUP_MEMORY_BYTES, parseSecretsKey } from '@ftm/core';
+import { DEFAULT_DEDUP_MEMORY_BYTES, DEFAULT_RETIREMENT_WARNING_DAYS, parseSecretsKey } from '@ftm/core';
 import { z } from 'zod';
 import { parseProviderSettings, ProviderEnvSchema, type ProviderSettings } from './provider-config.js';
 import { readSecretFiles } from './secret-files.js';
@@ -50,6 +50,8 @@ export interface FtmConfig {
   readonly bodyLimitBytes: number;
   /** The OTLP/HTTP trace receiver: `<pathPrefix>/v1/traces`, its body limit, and how long spans are kept (0: forever). */
   readonly otlp: { readonly pathPrefix: string; readonly maxBodyBytes: number; readonly retentionDays: number };
+  /** FTM_RETIREMENT_WARNING_DAYS: days before a model's retirement date at which `model.retirement_warning` is sent (empty: never). */
+  readonly retirementWarningDays: readonly number[];
   /** FTM_RATE_LIMIT_*: per API key, the resolve hot path, failed authentications per address. */
   readonly rateLimit: RateLimitSettings;
   /** FTM_TRUST_PROXY: which proxies' X-Forwarded-For gives the client address (rate limits, logs). */
@@ -115,6 +117,7 @@ const EnvSchema = z.object({
   FTM_OTLP_PATH_PREFIX: optional(z.string().regex(/^\/$|^(\/[A-Za-z0-9._~-]+)+$/, 'must be / or a path such as /otlp (no trailing slash)')),
   FTM_OTLP_MAX_BODY_BYTES: optional(z.coerce.number({ error: 'must be a byte count' }).int('must be a byte count').min(64 * 1024, 'must be at least 65536').max(256 * 1024 * 1024, 'must be at most 268435456')),
   FTM_OTLP_RETENTION_DAYS: optional(z.coerce.number({ error: 'must be a whole number of days' }).int('must be a whole number of days').min(0, 'must be 0 (keep forever) or more').max(3650, 'must be at most 3650')),
+  FTM_RETIREMENT_WARNING_DAYS: optional(z.string().regex(/^(none|\d{1,4}( *, *\d{1,4})*)$/, 'must be whole days before the date separated by commas (e.g. 30,7), or none')),
   FTM_METRICS_TOKEN: optional(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')),
   FTM_OPERATOR_TOKEN: optional(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')),
   FTM_CONSOLE: optional(z.enum(['on', 'off'], { error: 'must be on or off' })),
@@ -128,6 +131,13 @@ function isSecretsKey(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** `30,7` → [30, 7] (distinct, farthest first); `none` → []; unset → the default (30 and 7 days). */
+function retirementWarningDays(raw: string | undefined): number[] {
+  if (raw === undefined) return [...DEFAULT_RETIREMENT_WARNING_DAYS];
+  if (raw === 'none') return [];
+  return [...new Set(raw.split(',').map((d) => Number(d.trim())))].sort((a, b) => b - a);
 }
 
 function parseOrigins(raw: string | undefined, problems: string[]): string[] {
@@ -224,6 +234,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     bodyLimitBytes: e.FTM_BODY_LIMIT_BYTES ?? 1024 * 1024,
     // OTLP recommends a 20 MiB limit (before and after decompression); spans are kept 30 days.
     otlp: { pathPrefix: e.FTM_OTLP_PATH_PREFIX ?? '/otlp', maxBodyBytes: e.FTM_OTLP_MAX_BODY_BYTES ?? 20 * MB, retentionDays: e.FTM_OTLP_RETENTION_DAYS ?? 30 },
+    retirementWarningDays: retirementWarningDays(e.FTM_RETIREMENT_WARNING_DAYS),
     rateLimit: rateLimitSettings(e, queue),
     trustProxy: trustProxySetting(e.FTM_TRUST_PROXY),
     ...(e.FTM_METRICS_TOKEN ? { metricsToken: e.FTM_METRICS_TOKEN } : {}),

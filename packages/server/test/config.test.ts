@@ -45,6 +45,13 @@ describe('config', () => {
     expect(fail({ FTM_OTLP_RETENTION_DAYS: '-1' })).toEqual(['FTM_OTLP_RETENTION_DAYS: must be 0 (keep forever) or more']);
   });
 
+  it('reads the retirement warning thresholds: 30 and 7 days by default, a list, or none', () => {
+    expect(loadConfig({}).retirementWarningDays).toEqual([30, 7]);
+    expect(loadConfig({ FTM_RETIREMENT_WARNING_DAYS: '7, 60,7' }).retirementWarningDays).toEqual([60, 7]);
+    expect(loadConfig({ FTM_RETIREMENT_WARNING_DAYS: 'none' }).retirementWarningDays).toEqual([]);
+    expect(fail({ FTM_RETIREMENT_WARNING_DAYS: 'soon' })).toEqual(['FTM_RETIREMENT_WARNING_DAYS: must be whole days before the date separated by commas (e.g. 30,7), or none']);
+  });
+
   it('uses PostgreSQL, Redis and S3 when configured', () => {
     const c = loadConfig({
       FTM_DATABASE_URL: 'postgres://u:p@db:5432/ftm',

@@ -627,6 +627,17 @@ export interface LangfuseReadRecordsTable {
   findings: GeneratedJson<Record<string, number>>;
 }
 
+/** 0014: one row per retirement warning sent (model version × announced date × threshold). */
+export interface ModelRetirementWarningsTable {
+  tenant_id: string;
+  model_version_id: string;
+  /** `YYYY-MM-DD`. */
+  retirement_date: string;
+  threshold_days: number;
+  kind: string;
+  created_at: GeneratedTimestamp;
+}
+
 /** Every table, by name. Domain migrations add theirs here. */
 export interface DB {
   ftm_migrations: FtmMigrationsTable;
@@ -661,6 +672,7 @@ export interface DB {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   secrets: SecretsTable;
+  model_retirement_warnings: ModelRetirementWarningsTable;
   /**
    * 0009: one row per singleton loop; the unexpired holder is the leader, takeovers bump the
    * token. Inline until monitoring-tables.ts stops exporting its own `SchedulerLeasesTable`.

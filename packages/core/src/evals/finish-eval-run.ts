@@ -121,7 +121,7 @@ async function recordSummary(trx: Transaction<EvalDB>, ctx: ServiceContext, run:
     .returningAll()
     .executeTakeFirst();
   if (!updated) return;
-  const version = toModelVersion(updated);
+  const version = toModelVersion(updated, ctx.clock.now());
   await recordEvent(sharedTrx(trx), ctx, { type: 'model_version.updated', resourceType: 'model_version', resourceId: version.id, projectId: version.project_id, payload: { model_version: version } });
   await recordAudit(sharedTrx(trx), ctx, {
     action: 'model_version.eval_summary',

@@ -3,6 +3,7 @@ import { SchedulerLease } from './scheduler-lease.js';
 import type { MonitoringDeps } from './monitoring-deps.js';
 import { restartStrandedRuns, startDueReEvals } from './start-re-eval-runs.js';
 import { finishReEvalRuns } from './finish-re-eval-run.js';
+import { warnModelRetirements } from '../registry/warn-model-retirements.js';
 
 /** The lease the re-eval scheduler's leader holds. */
 export const RE_EVAL_SCHEDULER_LEASE = 're_eval_scheduler';
@@ -17,6 +18,10 @@ export interface ReEvalSchedulerOptions {
   /** Lease lifetime; must exceed the interval comfortably (default 3 × interval). */
   readonly leaseTtlMs?: number;
   readonly logger?: Logger;
+  /** Days before a retirement date at which `model.retirement_warning` is sent (FTM_RETIREMENT_WARNING_DAYS); none: no watch. */
+  readonly retirementWarningDays?: readonly number[];
+  /** Time between retirement checks (default 1 h; the first tick checks at once). */
+  readonly retirementCheckEveryMs?: number;
 }
 
 /** What one tick did. */
@@ -24,12 +29,15 @@ export interface SchedulerTick {
   readonly leader: boolean;
   readonly started: number;
   readonly finished: number;
+  /** Retirement warnings emitted (0 when the check was not due). */
+  readonly warned: number;
 }
 
 /**
  * The monitoring loop of the worker. Every worker runs one; only the holder of the
  * `re_eval_scheduler` lease works on a tick: it starts the eval runs of due re-evals, restarts
- * runs a crash stranded, and judges runs whose eval has finished (regressions, auto-rollback).
+ * runs a crash stranded, and judges runs whose eval has finished (regressions, auto-rollback);
+ * about hourly it also runs the retirement watch (warnModelRetirements).
  * The others keep trying to take the lease, so a dead leader is replaced within its TTL.
  */
 export class ReEvalScheduler {
@@ -39,6 +47,7 @@ export class ReEvalScheduler {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = true;
+  #lastRetirementCheck: number | null = null;
 
   constructor(options: ReEvalSchedulerOptions) {
     this.#options = options;
@@ -49,12 +58,23 @@ export class ReEvalScheduler {
 
   /** One pass; safe to call directly (tests, a cron-driven deployment). */
   async tick(): Promise<SchedulerTick> {
-    if (!(await this.#lease.acquire())) return { leader: false, started: 0, finished: 0 };
+    if (!(await this.#lease.acquire())) return { leader: false, started: 0, finished: 0, warned: 0 };
     const { deps } = this.#options;
     const now = deps.clock.now();
     const started = (await startDueReEvals(deps, now)) + (await restartStrandedRuns(deps, now));
     const finished = await finishReEvalRuns(deps);
-    return { leader: true, started, finished };
+    return { leader: true, started, finished, warned: await this.#watchRetirements(now) };
+  }
+
+  /** The retirement watch rides on the leader's tick, at its own (much slower) pace. */
+  async #watchRetirements(now: Date): Promise<number> {
+    const days = this.#options.retirementWarningDays ?? [];
+    if (days.length === 0) return 0;
+    const every = this.#options.retirementCheckEveryMs ?? 3_600_000;
+    if (this.#lastRetirementCheck !== null && now.getTime() - this.#lastRetirementCheck < every) return 0;
+    const warned = await warnModelRetirements(this.#options.deps, { thresholdsDays: days });
+    this.#lastRetirementCheck = now.getTime();
+    return warned;
   }
 
   start(): void {
@@ -75,7 +95,7 @@ export class ReEvalScheduler {
     this.#timer = setTimeout(() => {
       this.#running = this.tick()
         .then((t) => {
-          if (t.started + t.finished > 0) this.#logger.info({ ...t }, 're-eval scheduler tick');
+          if (t.started + t.finished + t.warned > 0) this.#logger.info({ ...t }, 're-eval scheduler tick');
         })
         .catch((error: unknown) => this.#logger.error({ err: error }, 're-eval scheduler tick failed'))
         .finally(() => {

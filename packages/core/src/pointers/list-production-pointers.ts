@@ -13,12 +13,12 @@ export async function listProductionPointers(db: Kysely<DB>, ctx: ServiceContext
   if (q.target_type) rows = rows.where('p.target_type', '=', q.target_type);
   if (q.target_value) rows = rows.where('p.target_value', '=', q.target_value);
   if (q.cursor) rows = rows.where('p.id', '<', decodeIdCursor(q.cursor));
-  return toIdPage(await rows.orderBy('p.id', 'desc').limit(q.limit + 1).execute(), q.limit, toProductionPointer);
+  return toIdPage(await rows.orderBy('p.id', 'desc').limit(q.limit + 1).execute(), q.limit, (row) => toProductionPointer(row, ctx.clock.now()));
 }
 
 /** `GET /production-pointers/{id}`. */
 export async function getProductionPointer(db: Kysely<DB>, ctx: ServiceContext, id: string): Promise<ProductionPointer> {
-  return toProductionPointer(await findPointer(db, ctx, id));
+  return toProductionPointer(await findPointer(db, ctx, id), ctx.clock.now());
 }
 
 /** `GET /production-pointers/{id}/history`: newest first (highest seq), keyset-paginated. */

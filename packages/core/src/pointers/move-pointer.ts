@@ -94,7 +94,7 @@ export async function movePointer(trx: Transaction<DB>, ctx: ServiceContext, bus
     if (from) await demoteUnlessServing(trx, tenantWide, from);
   }
   await bus.inTransaction(trx, { tenantId: ctx.tenantId });
-  return { pointer: toProductionPointer(await loadPointer(trx, ctx.tenantId, pointerId)), entry: toPointerHistoryEntry(entry), fromModelVersionId: from };
+  return { pointer: toProductionPointer(await loadPointer(trx, ctx.tenantId, pointerId), ctx.clock.now()), entry: toPointerHistoryEntry(entry), fromModelVersionId: from };
 }
 
 /** production → approved, unless another pointer of the tenant still serves the version. */

@@ -79,7 +79,7 @@ export async function overrideProductionPointer(deps: PromotionDeps, { ctx, id, 
     const locked = await lockTarget(trx, ctx.tenantId, target);
     if (!locked) throw new NotFoundError('production_pointer', id);
     // Overriding to what already serves is a repeat of a finished override: nothing to do.
-    if (locked.model_version_id === version.id) return { result: toProductionPointer(await loadPointer(trx, ctx.tenantId, locked.id)), moved: false };
+    if (locked.model_version_id === version.id) return { result: toProductionPointer(await loadPointer(trx, ctx.tenantId, locked.id), ctx.clock.now()), moved: false };
     const movedTo = await movePointer(trx, ctx, deps.bus, locked, { target, projectId: locked.project_id, toModelVersionId: version.id, cause: 'override', promotionId: null, notes: body.notes });
     let reEvalId: string | null = null;
     if (suiteId) {

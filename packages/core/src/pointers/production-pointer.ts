@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import type { PointerChangeCause, PointerHistoryTable, ProductionPointersTable } from '../db/schema.js';
 import { PageParams } from '../db/pagination.js';
 import { TARGET_TYPES, type Target } from './target.js';
+import { modelRetirement, type ModelRetirement } from '../providers/model-retirement.js';
 
 export type { PointerChangeCause } from '../db/schema.js';
 
@@ -15,6 +16,8 @@ export interface ProductionPointer {
   readonly provider: string;
   readonly provider_model_id: string;
   readonly base_model: string;
+  /** The serving version's retirement (see ModelVersion), or null. */
+  readonly retirement: ModelRetirement | null;
   readonly version: number;
   readonly updated_by: string;
   readonly created_at: string;
@@ -54,8 +57,8 @@ export type PointerWithModelRow = PointerRow & { readonly provider: string; read
 
 const iso = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
 
-/** Row → public pointer. */
-export function toProductionPointer(row: PointerWithModelRow): ProductionPointer {
+/** Row → public pointer; `now` (the caller's clock) counts the retirement's days left. */
+export function toProductionPointer(row: PointerWithModelRow, now: Date = new Date()): ProductionPointer {
   return {
     id: row.id,
     project_id: row.project_id,
@@ -64,6 +67,7 @@ export function toProductionPointer(row: PointerWithModelRow): ProductionPointer
     provider: row.provider,
     provider_model_id: row.provider_model_id,
     base_model: row.base_model,
+    retirement: modelRetirement(row.provider, row.base_model, now),
     version: Number(row.version),
     updated_by: row.updated_by,
     created_at: iso(row.created_at),

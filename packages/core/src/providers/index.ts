@@ -2,6 +2,7 @@ export * from './fine-tune-provider.js';
 export * from './provider-capabilities.js';
 export * from './catalog/openai-catalog.js';
 export * from './catalog/together-catalog.js';
+export * from './model-retirement.js';
 export * from './provider-errors.js';
 export * from './price-table.js';
 export * from './estimate-cost.js';

@@ -65,7 +65,7 @@ export async function insertModelVersion(trx: Transaction<DB>, ctx: ServiceConte
   if (!row) {
     throw new ConflictError(`model ${body.provider}/${body.provider_model_id} is already registered`, 'model_version_exists');
   }
-  const version = toModelVersion(row);
+  const version = toModelVersion(row, ctx.clock.now());
   await recordEvent(trx, ctx, {
     type: 'model_version.created',
     resourceType: 'model_version',

@@ -11,7 +11,7 @@ import { modelVersionRepository, type ModelVersionRow, type RegistryScope } from
 export async function getModelVersion(db: Kysely<DB>, ctx: ServiceContext, id: string): Promise<ModelVersion> {
   const row = await modelVersionRepository.findById(db, ctx, id);
   if (!row) throw new NotFoundError('model_version', id);
-  return toModelVersion(row);
+  return toModelVersion(row, ctx.clock.now());
 }
 
 /**
@@ -27,6 +27,6 @@ export function batchedModelVersionReader(db: Kysely<DB>): (ctx: ServiceContext,
   return async (ctx, id) => {
     const row = isUuid(id) ? await loader.load({ tenantId: ctx.tenantId, projectId: ctx.projectId }, id.toLowerCase()) : null;
     if (!row) throw new NotFoundError('model_version', id);
-    return toModelVersion(row);
+    return toModelVersion(row, ctx.clock.now());
   };
 }

@@ -5,3 +5,4 @@ export * from './create-model-version.js';
 export * from './get-model-version.js';
 export * from './list-model-versions.js';
 export * from './transition-model-version.js';
+export * from './warn-model-retirements.js';

@@ -19,5 +19,5 @@ export async function listModelVersions(db: Kysely<DB>, ctx: ServiceContext, que
     beforeId: input.cursor ? decodeIdCursor(input.cursor) : undefined,
     limit: input.limit,
   });
-  return toIdPage(rows, input.limit, toModelVersion);
+  return toIdPage(rows, input.limit, (row) => toModelVersion(row, ctx.clock.now()));
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Selectable } from 'kysely';
 import type { ModelVersionStatus, ModelVersionsTable } from '../db/schema.js';
 import { PageParams } from '../db/pagination.js';
+import { modelRetirement, type ModelRetirement } from '../providers/model-retirement.js';
 
 export type { ModelVersionStatus } from '../db/schema.js';
 
@@ -30,6 +31,8 @@ export interface ModelVersion {
   readonly estimated_cost_usd: number | null;
   readonly actual_cost_usd: number | null;
   readonly metadata: Readonly<Record<string, string>>;
+  /** The next announced date after which its provider stops training or serving it, or null. */
+  readonly retirement: ModelRetirement | null;
   readonly created_by: string;
   readonly created_at: string;
   readonly updated_at: string;
@@ -73,8 +76,11 @@ type ModelVersionRow = Selectable<ModelVersionsTable>;
 const toNumber = (v: string | number | null): number | null => (v === null ? null : Number(v));
 const toIso = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
 
-/** Maps a database row to the public shape (numeric strings become numbers, times RFC 3339). */
-export function toModelVersion(row: ModelVersionRow): ModelVersion {
+/**
+ * Maps a database row to the public shape (numeric strings become numbers, times RFC 3339);
+ * `now` (the caller's clock) counts the retirement's days left.
+ */
+export function toModelVersion(row: ModelVersionRow, now: Date = new Date()): ModelVersion {
   return {
     id: row.id,
     project_id: row.project_id,
@@ -89,6 +95,7 @@ export function toModelVersion(row: ModelVersionRow): ModelVersion {
     estimated_cost_usd: toNumber(row.estimated_cost_usd),
     actual_cost_usd: toNumber(row.actual_cost_usd),
     metadata: row.metadata,
+    retirement: modelRetirement(row.provider, row.base_model, now),
     created_by: row.created_by,
     created_at: toIso(row.created_at),
     updated_at: toIso(row.updated_at),

@@ -22,7 +22,7 @@ export async function transitionModelVersion(
   const current = await modelVersionRepository.findById(trx, ctx, id, { forUpdate: true });
   if (!current) throw new NotFoundError('model_version', id);
   const next = nextModelVersionStatus(current.status, event);
-  const version = toModelVersion(await modelVersionRepository.updateStatus(trx, ctx.tenantId, id, next, ctx.clock.now()));
+  const version = toModelVersion(await modelVersionRepository.updateStatus(trx, ctx.tenantId, id, next, ctx.clock.now()), ctx.clock.now());
   await recordEvent(trx, ctx, {
     type: 'model_version.updated',
     resourceType: 'model_version',

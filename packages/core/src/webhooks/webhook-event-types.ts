@@ -20,6 +20,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'webhook.dead_lettered',
   'approval.requested',
   'approval.decided',
+  'model.retirement_warning',
 ] as const;
 
 /** One type of the catalogue. */

@@ -163,7 +163,7 @@ describe('promotion lifecycle on the embedded default', () => {
     const reEval = await service.createReEval(ctx, { eval_suite_id: suite.id, target, schedule: { type: 'cron', cron: '*/30 * * * *' }, policy: { max_score_drop: 0.1, auto_rollback: true } });
     expect(reEval.baseline).toMatchObject({ model_version_id: fineTuned, eval_run_id: ftRun.id });
     const scheduler = service.createScheduler({ owner: 'worker-1' });
-    expect(await scheduler.tick()).toEqual({ leader: true, started: 0, finished: 0 });
+    expect(await scheduler.tick()).toEqual({ leader: true, started: 0, finished: 0, warned: 0 });
     const ftModelId = (await db.selectFrom('model_versions').select('provider_model_id').where('id', '=', fineTuned).executeTakeFirstOrThrow()).provider_model_id;
     runner.degraded.add(ftModelId);
 

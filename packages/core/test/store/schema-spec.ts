@@ -318,6 +318,14 @@ export const schemaSpec: SchemaSpec = {
     done: 'bool+',
     updated_at: 'date+',
   },
+  model_retirement_warnings: {
+    tenant_id: 'string',
+    model_version_id: 'string',
+    retirement_date: 'string',
+    threshold_days: 'number',
+    kind: 'string',
+    created_at: 'date+',
+  },
   model_versions: {
     id: 'string',
     tenant_id: 'string',

@@ -1945,6 +1945,12 @@ export interface webhooks {
                      *           "provider": "openai",
                      *           "provider_model_id": "ft:gpt-4o-mini-2024-07-18:acme:support:AbC123",
                      *           "base_model": "gpt-4o-mini-2024-07-18",
+                     *           "retirement": {
+                     *             "date": "2027-01-06",
+                     *             "kind": "fine_tuning_ends",
+                     *             "days_left": 42,
+                     *             "note": "OpenAI accepts no new fine-tuning jobs from 2027-01-06 (earlier for organisations without recent fine-tuned inference); trained models keep serving until their base model retires."
+                     *           },
                      *           "status": "candidate",
                      *           "ft_job_id": "0193a8f4-0a11-7e52-b3c4-5d6e7f8091a2",
                      *           "dataset_id": "0193a8f2-5b7c-7d3e-9a41-2f6c8e1d4b90",
@@ -2051,6 +2057,12 @@ export interface webhooks {
                      *           "provider": "openai",
                      *           "provider_model_id": "ft:gpt-4o-mini-2024-07-18:acme:support:AbC123",
                      *           "base_model": "gpt-4o-mini-2024-07-18",
+                     *           "retirement": {
+                     *             "date": "2027-01-06",
+                     *             "kind": "fine_tuning_ends",
+                     *             "days_left": 42,
+                     *             "note": "OpenAI accepts no new fine-tuning jobs from 2027-01-06 (earlier for organisations without recent fine-tuned inference); trained models keep serving until their base model retires."
+                     *           },
                      *           "status": "production",
                      *           "ft_job_id": "0193a8f4-0a11-7e52-b3c4-5d6e7f8091a2",
                      *           "dataset_id": "0193a8f2-5b7c-7d3e-9a41-2f6c8e1d4b90",
@@ -2226,6 +2238,12 @@ export interface webhooks {
                      *           "provider": "openai",
                      *           "provider_model_id": "ft:gpt-4o-mini-2024-07-18:acme:support:AbC123",
                      *           "base_model": "gpt-4o-mini-2024-07-18",
+                     *           "retirement": {
+                     *             "date": "2027-01-06",
+                     *             "kind": "fine_tuning_ends",
+                     *             "days_left": 42,
+                     *             "note": "OpenAI accepts no new fine-tuning jobs from 2027-01-06 (earlier for organisations without recent fine-tuned inference); trained models keep serving until their base model retires."
+                     *           },
                      *           "version": 4,
                      *           "updated_by": "0193a000-aaaa-7bbb-8ccc-000000000001",
                      *           "created_at": "2026-11-25T14:03:11.000Z",
@@ -2343,6 +2361,12 @@ export interface webhooks {
                      *           "provider": "openai",
                      *           "provider_model_id": "ft:gpt-4o-mini-2024-07-18:acme:support:Zy9876",
                      *           "base_model": "gpt-4o-mini-2024-07-18",
+                     *           "retirement": {
+                     *             "date": "2027-01-06",
+                     *             "kind": "fine_tuning_ends",
+                     *             "days_left": 42,
+                     *             "note": "OpenAI accepts no new fine-tuning jobs from 2027-01-06 (earlier for organisations without recent fine-tuned inference); trained models keep serving until their base model retires."
+                     *           },
                      *           "version": 5,
                      *           "updated_by": "system",
                      *           "created_at": "2026-11-25T14:03:11.000Z",
@@ -2459,6 +2483,12 @@ export interface webhooks {
                      *           "provider": "openai",
                      *           "provider_model_id": "ft:gpt-4o-mini-2024-07-18:acme:support:Zy9876",
                      *           "base_model": "gpt-4o-mini-2024-07-18",
+                     *           "retirement": {
+                     *             "date": "2027-01-06",
+                     *             "kind": "fine_tuning_ends",
+                     *             "days_left": 42,
+                     *             "note": "OpenAI accepts no new fine-tuning jobs from 2027-01-06 (earlier for organisations without recent fine-tuned inference); trained models keep serving until their base model retires."
+                     *           },
                      *           "version": 5,
                      *           "updated_by": "0193a000-aaaa-7bbb-8ccc-000000000001",
                      *           "created_at": "2026-11-25T14:03:11.000Z",
@@ -2602,6 +2632,134 @@ export interface webhooks {
                      *     }
                      */
                     "application/json": components["schemas"]["RegressionDetectedEvent"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx acknowledges the delivery. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: FTM disables the endpoint. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Failed attempt; FTM honours `Retry-After` for the next one. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Failed attempt; FTM honours `Retry-After`. Any other non-2xx, a timeout (15 s) or a connection error is also a failed attempt, retried with backoff. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "model.retirement_warning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * model.retirement_warning
+         * @description A model version's provider or base model retires within FTM_RETIREMENT_WARNING_DAYS days (sent once per version, date and threshold).
+         *
+         *     Signed per Standard Webhooks: verify `webhook-signature` before trusting the body (see docs/webhooks.md).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Event id (Standard Webhooks message id); same on every retry and redelivery. */
+                    "webhook-id": components["parameters"]["WebhookId"];
+                    /** @description Unix seconds of this attempt; reject beyond 5 minutes of skew either way. */
+                    "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256>` over `${webhook-id}.${webhook-timestamp}.${body}` with the base64-decoded `whsec_` secret; two during a rotation overlap. */
+                    "webhook-signature": components["parameters"]["WebhookSignature"];
+                    /** @description The event type (same as the body's `type`). */
+                    "X-FTM-Event": components["parameters"]["FtmEvent"];
+                    /** @description Delivery id (one per endpoint and event); see `GET /webhooks/deliveries/{id}`. */
+                    "X-FTM-Delivery": components["parameters"]["FtmDelivery"];
+                    /** @description Same value as `webhook-timestamp`. */
+                    "X-FTM-Timestamp": components["parameters"]["FtmTimestamp"];
+                    /** @description Same value as `webhook-signature`. */
+                    "X-FTM-Signature": components["parameters"]["FtmSignature"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0193a8ff-0000-7111-8222-333344445556",
+                     *       "type": "model.retirement_warning",
+                     *       "created_at": "2026-12-07T00:00:00.000Z",
+                     *       "data": {
+                     *         "model_version": {
+                     *           "id": "0193a8f9-7c21-7f03-a4b5-c6d7e8f90a1b",
+                     *           "project_id": "0193a8f2-1c00-7a10-8b2e-3f1d2c4b5a01",
+                     *           "name": "support-v3",
+                     *           "provider": "openai",
+                     *           "provider_model_id": "ft:gpt-4o-mini-2024-07-18:acme:support:AbC123",
+                     *           "base_model": "gpt-4o-mini-2024-07-18",
+                     *           "status": "production",
+                     *           "ft_job_id": "0193a8f4-0a11-7e52-b3c4-5d6e7f8091a2",
+                     *           "dataset_id": "0193a8f2-5b7c-7d3e-9a41-2f6c8e1d4b90",
+                     *           "eval_summary": {},
+                     *           "estimated_cost_usd": 42.46,
+                     *           "actual_cost_usd": 42.46,
+                     *           "metadata": {},
+                     *           "retirement": {
+                     *             "date": "2027-01-06",
+                     *             "kind": "fine_tuning_ends",
+                     *             "days_left": 30,
+                     *             "note": "OpenAI accepts no new fine-tuning jobs from 2027-01-06 (earlier for organisations without recent fine-tuned inference); trained models keep serving until their base model retires."
+                     *           },
+                     *           "created_by": "0193a000-aaaa-7bbb-8ccc-000000000001",
+                     *           "created_at": "2026-11-25T14:07:42.000Z",
+                     *           "updated_at": "2026-11-25T14:07:42.000Z"
+                     *         },
+                     *         "retirement": {
+                     *           "date": "2027-01-06",
+                     *           "kind": "fine_tuning_ends",
+                     *           "days_left": 30,
+                     *           "note": "OpenAI accepts no new fine-tuning jobs from 2027-01-06 (earlier for organisations without recent fine-tuned inference); trained models keep serving until their base model retires."
+                     *         },
+                     *         "threshold_days": 30,
+                     *         "production_pointers": [
+                     *           {
+                     *             "id": "0193a1c0-9999-7aaa-8bbb-cccccccccccc",
+                     *             "target": {
+                     *               "type": "assistant",
+                     *               "value": "support-bot"
+                     *             }
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ModelRetirementWarningEvent"];
                 };
             };
             responses: {
@@ -3216,6 +3374,16 @@ export interface components {
             /** Format: date-time */
             completed_at: string;
         };
+        /** @description An announced date after which the provider stops training or serving a model. `model_retires`: its base model is retired and its fine-tunes stop serving; `fine_tuning_ends`: the provider takes no new fine-tuning jobs (the model keeps serving until its base model retires). A base model's own date wins over the provider's. FTM sends `model.retirement_warning` FTM_RETIREMENT_WARNING_DAYS before it. */
+        ModelRetirement: {
+            /** Format: date */
+            date: string;
+            /** @enum {string} */
+            kind: "model_retires" | "fine_tuning_ends";
+            /** @description Whole days from today (UTC) to the date; 0 on the day, negative once it has passed. */
+            days_left: number;
+            note: string;
+        };
         /** @description A registered model. Never deleted: `retired` is its last state. Lifecycle: candidate → approved → production → retired. */
         ModelVersion: {
             /** Format: uuid */
@@ -3239,9 +3407,12 @@ export interface components {
             };
             estimated_cost_usd: number | null;
             actual_cost_usd: number | null;
+            /** @description Free-form labels. FTM sets `method`, `provider_job_id`, `trained_tokens` on versions its fine-tuning registers, and `retargeted_from_ft_job_id` on one whose job was retargeted from another (`POST /ft-jobs/{id}/retarget`). */
             metadata: {
                 [key: string]: string;
             };
+            /** @description The next announced date after which the provider stops training (or serving) this model; null when none is announced. */
+            retirement: components["schemas"]["ModelRetirement"] | null;
             /** @description Id of the actor that registered the version. */
             created_by: string;
             /** Format: date-time */
@@ -4428,6 +4599,8 @@ export interface components {
             provider: string;
             provider_model_id: string;
             base_model: string;
+            /** @description The serving model version's retirement (see ModelVersion), or null. */
+            retirement: components["schemas"]["ModelRetirement"] | null;
             /** @description Grows by one on every move; equals the `seq` of the last history entry and feeds the ETag. */
             version: number;
             updated_by: string;
@@ -4807,7 +4980,7 @@ export interface components {
             next_cursor: string | null;
         };
         /** @enum {string} */
-        WebhookEventType: "dataset.created" | "dataset.failed" | "eval.completed" | "ft_job.updated" | "model_version.created" | "model_version.updated" | "model.promoted" | "model.rolled_back" | "model.override" | "regression.detected" | "webhook.dead_lettered" | "approval.requested" | "approval.decided";
+        WebhookEventType: "dataset.created" | "dataset.failed" | "eval.completed" | "ft_job.updated" | "model_version.created" | "model_version.updated" | "model.promoted" | "model.rolled_back" | "model.override" | "regression.detected" | "webhook.dead_lettered" | "approval.requested" | "approval.decided" | "model.retirement_warning";
         /** @description An outbox event, as the SSE stream delivers it. */
         Event: {
             /**
@@ -4974,6 +5147,30 @@ export interface components {
                 history_entry: components["schemas"]["PointerHistoryEntry"];
                 /** Format: uuid */
                 re_eval_id: string | null;
+            };
+        };
+        /** @description Webhook body of `model.retirement_warning`: A model version's provider or base model retires within FTM_RETIREMENT_WARNING_DAYS days (sent once per version, date and threshold). */
+        ModelRetirementWarningEvent: {
+            /**
+             * Format: uuid
+             * @description Event id; equals the `webhook-id` header. Stable across retries and redeliveries: use it to deduplicate.
+             */
+            id: string;
+            /** @constant */
+            type: "model.retirement_warning";
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                model_version: components["schemas"]["ModelVersion"];
+                retirement: components["schemas"]["ModelRetirement"];
+                /** @description The threshold of FTM_RETIREMENT_WARNING_DAYS this warning is for (the nearest one crossed). */
+                threshold_days: number;
+                /** @description The pointers serving this version when the warning was sent. */
+                production_pointers: {
+                    /** Format: uuid */
+                    id: string;
+                    target: components["schemas"]["Target"];
+                }[];
             };
         };
         /** @description Webhook body of `regression.detected`: A monitoring re-eval found a regression against its baseline. */

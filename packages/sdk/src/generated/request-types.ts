@@ -1053,7 +1053,7 @@ export interface components {
             secret_source?: ("generated" | "signing_key") | undefined;
         };
         /** @enum {string} */
-        WebhookEventType: "dataset.created" | "dataset.failed" | "eval.completed" | "ft_job.updated" | "model_version.created" | "model_version.updated" | "model.promoted" | "model.rolled_back" | "model.override" | "regression.detected" | "webhook.dead_lettered" | "approval.requested" | "approval.decided";
+        WebhookEventType: "dataset.created" | "dataset.failed" | "eval.completed" | "ft_job.updated" | "model_version.created" | "model_version.updated" | "model.promoted" | "model.rolled_back" | "model.override" | "regression.detected" | "webhook.dead_lettered" | "approval.requested" | "approval.decided" | "model.retirement_warning";
         UpdateWebhookEndpointRequest: {
             /** Format: uri */
             url?: string | undefined;

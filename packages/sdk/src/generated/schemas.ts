@@ -62,6 +62,8 @@ export type ApiKeyList = components['schemas']['ApiKeyList'];
 export type ModelVersionStatus = components['schemas']['ModelVersionStatus'];
 /** The `EvalSummaryEntry` schema of the API contract. */
 export type EvalSummaryEntry = components['schemas']['EvalSummaryEntry'];
+/** An announced date after which the provider stops training or serving a model. `model_retires`: its base model is retired and its fine-tunes stop serving; `fine_tuning_ends`: the provider takes no new fine-tuning jobs (the model keeps serving until its base model retires). A base model's own date wins over the provider's. FTM sends `model.retirement_warning` FTM_RETIREMENT_WARNING_DAYS before it. */
+export type ModelRetirement = components['schemas']['ModelRetirement'];
 /** A registered model. Never deleted: `retired` is its last state. Lifecycle: candidate → approved → production → retired. */
 export type ModelVersion = components['schemas']['ModelVersion'];
 /** The `CreateModelVersionRequest` schema of the API contract. */
@@ -348,6 +350,8 @@ export type ModelPromotedEvent = components['schemas']['ModelPromotedEvent'];
 export type ModelRolledBackEvent = components['schemas']['ModelRolledBackEvent'];
 /** Webhook body of `model.override`: An admin overrode a production pointer; a regression re-eval was scheduled. */
 export type ModelOverrideEvent = components['schemas']['ModelOverrideEvent'];
+/** Webhook body of `model.retirement_warning`: A model version's provider or base model retires within FTM_RETIREMENT_WARNING_DAYS days (sent once per version, date and threshold). */
+export type ModelRetirementWarningEvent = components['schemas']['ModelRetirementWarningEvent'];
 /** Webhook body of `regression.detected`: A monitoring re-eval found a regression against its baseline. */
 export type RegressionDetectedEvent = components['schemas']['RegressionDetectedEvent'];
 /** Webhook body of `webhook.dead_lettered`: A webhook delivery exhausted its attempts and is `dead_letter`. */
@@ -377,7 +381,7 @@ export type ProviderCredentialInfo = components['schemas']['ProviderCredentialIn
 /** A page of ProviderCredentialInfo objects, oldest first. */
 export type ProviderCredentialList = components['schemas']['ProviderCredentialList'];
 /** Any webhook body FTM sends, discriminated by `type`. */
-export type WebhookEvent = DatasetCreatedEvent | DatasetFailedEvent | EvalCompletedEvent | FtJobUpdatedEvent | ModelVersionCreatedEvent | ModelVersionUpdatedEvent | ModelPromotedEvent | ModelRolledBackEvent | ModelOverrideEvent | RegressionDetectedEvent | WebhookDeadLetteredEvent | ApprovalRequestedEvent | ApprovalDecidedEvent;
+export type WebhookEvent = DatasetCreatedEvent | DatasetFailedEvent | EvalCompletedEvent | FtJobUpdatedEvent | ModelVersionCreatedEvent | ModelVersionUpdatedEvent | ModelPromotedEvent | ModelRolledBackEvent | ModelOverrideEvent | RegressionDetectedEvent | ModelRetirementWarningEvent | WebhookDeadLetteredEvent | ApprovalRequestedEvent | ApprovalDecidedEvent;
 /** `dataset.created` as the event stream delivers it: the outbox envelope (`seq`, `resource_id`, …) around the webhook's `data`. */
 export interface DatasetCreatedStreamEvent extends Omit<Event, 'type' | 'data'> {
   type: 'dataset.created';
@@ -428,6 +432,11 @@ export interface RegressionDetectedStreamEvent extends Omit<Event, 'type' | 'dat
   type: 'regression.detected';
   data: RegressionDetectedEvent['data'];
 }
+/** `model.retirement_warning` as the event stream delivers it: the outbox envelope (`seq`, `resource_id`, …) around the webhook's `data`. */
+export interface ModelRetirementWarningStreamEvent extends Omit<Event, 'type' | 'data'> {
+  type: 'model.retirement_warning';
+  data: ModelRetirementWarningEvent['data'];
+}
 /** `webhook.dead_lettered` as the event stream delivers it: the outbox envelope (`seq`, `resource_id`, …) around the webhook's `data`. */
 export interface WebhookDeadLetteredStreamEvent extends Omit<Event, 'type' | 'data'> {
   type: 'webhook.dead_lettered';
@@ -444,4 +453,4 @@ export interface ApprovalDecidedStreamEvent extends Omit<Event, 'type' | 'data'>
   data: ApprovalDecidedEvent['data'];
 }
 /** Any catalogue event the stream delivers, discriminated by `type` like `WebhookEvent`. */
-export type StreamEvent = DatasetCreatedStreamEvent | DatasetFailedStreamEvent | EvalCompletedStreamEvent | FtJobUpdatedStreamEvent | ModelVersionCreatedStreamEvent | ModelVersionUpdatedStreamEvent | ModelPromotedStreamEvent | ModelRolledBackStreamEvent | ModelOverrideStreamEvent | RegressionDetectedStreamEvent | WebhookDeadLetteredStreamEvent | ApprovalRequestedStreamEvent | ApprovalDecidedStreamEvent;
+export type StreamEvent = DatasetCreatedStreamEvent | DatasetFailedStreamEvent | EvalCompletedStreamEvent | FtJobUpdatedStreamEvent | ModelVersionCreatedStreamEvent | ModelVersionUpdatedStreamEvent | ModelPromotedStreamEvent | ModelRolledBackStreamEvent | ModelOverrideStreamEvent | RegressionDetectedStreamEvent | ModelRetirementWarningStreamEvent | WebhookDeadLetteredStreamEvent | ApprovalRequestedStreamEvent | ApprovalDecidedStreamEvent;

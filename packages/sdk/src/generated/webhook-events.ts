@@ -20,6 +20,7 @@ export const WEBHOOK_EVENT_SHAPES = {
   "model.rolled_back": {"body":{"id":["string"],"type":["string"],"created_at":["string"],"data":["object"]},"data":{"promotion":["null","object"],"pointer":["object"],"history_entry":["object"]}},
   "model.override": {"body":{"id":["string"],"type":["string"],"created_at":["string"],"data":["object"]},"data":{"pointer":["object"],"history_entry":["object"],"re_eval_id":["null","string"]}},
   "regression.detected": {"body":{"id":["string"],"type":["string"],"created_at":["string"],"data":["object"]},"data":{"re_eval_id":["string"],"run":["object"],"target":["null","object"],"model_version_id":["null","string"],"rolled_back":["boolean"]}},
+  "model.retirement_warning": {"body":{"id":["string"],"type":["string"],"created_at":["string"],"data":["object"]},"data":{"model_version":["object"],"retirement":["object"],"threshold_days":["number"],"production_pointers":["array"]}},
   "webhook.dead_lettered": {"body":{"id":["string"],"type":["string"],"created_at":["string"],"data":["object"]},"data":{"delivery":["object"]}},
   "approval.requested": {"body":{"id":["string"],"type":["string"],"created_at":["string"],"data":["object"]},"data":{"approval":["object"]}},
   "approval.decided": {"body":{"id":["string"],"type":["string"],"created_at":["string"],"data":["object"]},"data":{"approval":["object"]}},

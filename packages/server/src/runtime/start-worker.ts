@@ -50,7 +50,8 @@ export function startWorker(ftm: Ftm, config: FtmConfig, metrics: FtmMetrics = d
     : undefined;
   auditForwarder?.start();
   // Monitoring: every worker runs the loop; the re_eval_scheduler lease makes one of them the leader.
-  const reEvalScheduler = startReEvalScheduler(ftm.promotions, { logger: ftm.logger });
+  // The leader also runs the retirement watch (FTM_RETIREMENT_WARNING_DAYS), hourly.
+  const reEvalScheduler = startReEvalScheduler(ftm.promotions, { logger: ftm.logger, retirementWarningDays: config.retirementWarningDays });
   // Runs whose job was lost (enqueue failed, worker died past its retries) go back on the queue;
   // a resumed run skips the cases it already finished.
   const evalSweep = setInterval(() => {

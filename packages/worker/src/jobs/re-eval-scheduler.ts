@@ -9,6 +9,8 @@ export interface StartReEvalSchedulerOptions {
   readonly intervalMs?: number;
   /** Names this worker in the lease (default host:pid:random). */
   readonly owner?: string;
+  /** Days before a retirement date at which the leader sends `model.retirement_warning`; none: no watch. */
+  readonly retirementWarningDays?: readonly number[];
 }
 
 /**
@@ -21,6 +23,7 @@ export function startReEvalScheduler(promotions: PromotionsService, options: Sta
     owner: options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     logger: options.logger,
     ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
+    ...(options.retirementWarningDays ? { retirementWarningDays: options.retirementWarningDays } : {}),
   });
   scheduler.start();
   return scheduler;
