@@ -16,6 +16,7 @@ import { Tenants } from './resources/tenants.js';
 import { Promotions } from './resources/promotions.js';
 import { ProviderWebhooks } from './resources/provider-webhooks.js';
 import { Providers } from './resources/providers.js';
+import { Langfuse } from './resources/langfuse.js';
 import { ReEvals } from './resources/re-evals.js';
 import { System } from './resources/system.js';
 import { Uploads } from './resources/uploads.js';
@@ -55,6 +56,8 @@ export class Ftm {
   readonly events: Events;
   readonly otlp: Otlp;
   readonly providers: Providers;
+  /** Langfuse key pairs that `langfuse` datasets read with. */
+  readonly langfuse: Langfuse;
 
   constructor(options: FtmOptions = {}) {
     this.client = new ApiClient(options);
@@ -79,5 +82,6 @@ export class Ftm {
     this.events = new Events(this.client);
     this.otlp = new Otlp(this.client);
     this.providers = new Providers(this.client);
+    this.langfuse = new Langfuse(this.client);
   }
 }

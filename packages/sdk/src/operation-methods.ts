@@ -83,4 +83,7 @@ export const OPERATION_METHODS = {
   listProviderCredentials: 'providers.listCredentials',
   setProviderCredential: 'providers.setCredential',
   deleteProviderCredential: 'providers.deleteCredential',
+  listLangfuseCredentials: 'langfuse.listCredentials',
+  setLangfuseCredential: 'langfuse.setCredential',
+  deleteLangfuseCredential: 'langfuse.deleteCredential',
 } as const satisfies Record<OperationId, `${string}.${string}`>;

@@ -36,6 +36,7 @@ import { webhookDeliveryRoutes } from './routes/webhook-deliveries/index.js';
 import { auditEventRoutes } from './routes/audit-events/index.js';
 import { DEFAULT_OTLP_OPTIONS, otlpRoutes } from './routes/otlp/index.js';
 import { providerRoutes } from './routes/providers/index.js';
+import { integrationRoutes } from './routes/integrations/index.js';
 import { consoleRoutes } from './routes/console/index.js';
 import './http/request-context.js';
 import { lazyChildLoggerFactory } from './http/lazy-request-logger.js';
@@ -96,6 +97,7 @@ const API_ROUTES: readonly FastifyPluginAsync<{ ftm: Ftm }>[] = [
   (api, { ftm }) => webhookDeliveryRoutes(ftm.webhooks)(api, { ftm }),
   auditEventRoutes,
   providerRoutes,
+  integrationRoutes,
 ];
 
 /**

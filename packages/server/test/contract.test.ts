@@ -261,6 +261,9 @@ describe('contract', () => {
     await call(a.adminKey, '/providers/:provider/credentials', { method: 'PUT', url: '/providers/simulated/credentials', payload: { api_key: 'k-1' } }); // 400
     await call(a.memberKey, '/providers/:provider/credentials', { method: 'PUT', url: '/providers/simulated/credentials', payload: { api_key: 'k-1' } }); // 403
     await call(a.adminKey, '/providers/:provider/credentials', { method: 'DELETE', url: '/providers/simulated/credentials' }); // 404
+    await call(a.adminKey, '/integrations/langfuse/credentials', { url: '/integrations/langfuse/credentials' }); // 200, empty
+    await call(a.adminKey, '/integrations/langfuse/credentials', { method: 'PUT', url: '/integrations/langfuse/credentials', payload: { public_key: 'sk-lf-x', secret_key: 'sk-lf-y' } }); // 400
+    await call(a.memberKey, '/integrations/langfuse/credentials', { method: 'DELETE', url: '/integrations/langfuse/credentials' }); // 403
 
     expect(problems).toEqual([]);
     const served = t.app.ftmRoutes.filter((r) => !isDocsAsset(r.url)).map((r) => `${r.method} ${r.url}`);

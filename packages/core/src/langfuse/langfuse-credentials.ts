@@ -36,6 +36,8 @@ export const SetLangfuseCredentialInput = z.strictObject({
     .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
     .max(2048)
     .refine((u) => !/[?#]/.test(u) && !new URL(u).username && !new URL(u).password, 'must be a plain base URL, without credentials, query or fragment')
+    // Link-local hosts are cloud metadata endpoints, never a Langfuse.
+    .refine((u) => !/^(169\.254\.|\[fe80:)/i.test(new URL(u).hostname), 'must not be a link-local address')
     .optional(),
 });
 export type SetLangfuseCredentialInput = z.infer<typeof SetLangfuseCredentialInput>;

@@ -1209,6 +1209,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/integrations/langfuse/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the stored Langfuse key pairs
+         * @description Which scopes have a Langfuse key pair: the tenant's and its projects' (for a project-scoped key or `project_id`, that project's and the tenant's), oldest first. Never the keys. Admin only.
+         */
+        get: operations["listLangfuseCredentials"];
+        /**
+         * Set or replace a Langfuse key pair
+         * @description Stores the tenant's Langfuse key pair and base URL (or, with `project_id`, that project's own), replacing the one stored there. Sealed at rest with AES-256-GCM under the server's `FTM_SECRETS_KEY`; the keys are never returned, logged or put in events. `langfuse` datasets of a project read with its own key pair, else the tenant's. Admin only; a project-scoped admin sets its own project's. 409 `secrets_key_missing` when the server has no `FTM_SECRETS_KEY` (stage/prod).
+         */
+        put: operations["setLangfuseCredential"];
+        post?: never;
+        /**
+         * Delete a Langfuse key pair
+         * @description Deletes the tenant's Langfuse key pair (or, with `project_id`, that project's); `langfuse` datasets of that scope then read with the tenant's, or cannot be built. Admin only.
+         */
+        delete: operations["deleteLangfuseCredential"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/providers/{provider}/credentials": {
         parameters: {
             query?: never;
@@ -3457,7 +3485,7 @@ export interface components {
         /** @enum {string} */
         DatasetStatus: "queued" | "building" | "ready" | "blocked" | "failed";
         /** @description Where the records come from. */
-        DatasetSource: components["schemas"]["InlineDatasetSource"] | components["schemas"]["UploadDatasetSource"] | components["schemas"]["OrchestratorTracesDatasetSource"] | components["schemas"]["OtelSpansDatasetSource"];
+        DatasetSource: components["schemas"]["InlineDatasetSource"] | components["schemas"]["UploadDatasetSource"] | components["schemas"]["OrchestratorTracesDatasetSource"] | components["schemas"]["OtelSpansDatasetSource"] | components["schemas"]["LangfuseDatasetSource"];
         InlineDatasetSource: {
             /** @enum {string} */
             type: "inline";
@@ -3481,6 +3509,55 @@ export interface components {
             type: "otel_spans";
             filters?: components["schemas"]["OtelSpanFilters"];
             preference?: components["schemas"]["PreferenceFromFeedback"];
+        };
+        /** @description Generations (observations of type GENERATION) read through Langfuse's public API (`GET /api/public/v2/observations`, `GET /api/public/v3/scores`) with the Langfuse key pair stored for the dataset's project, else its tenant (`PUT /integrations/langfuse/credentials`; 409 `langfuse_not_configured` without one). Read a page at a time, sanitized before anything is stored, and resumed from the last page cursor when a build is interrupted. `jsonl_chat`: one example per generation; `jsonl_preference`: pairs made from scores (`preference`). docs/datasets.md lists what is read. */
+        LangfuseDatasetSource: {
+            /** @enum {string} */
+            type: "langfuse";
+            filters?: components["schemas"]["LangfuseFilters"];
+            score?: components["schemas"]["LangfuseScoreFilter"];
+            preference?: components["schemas"]["LangfusePreference"];
+        };
+        /** @description Which generations are read (sent to Langfuse as its `filter` parameter); every filter given must hold. */
+        LangfuseFilters: {
+            /** @description Observation names (any of). */
+            names?: string[];
+            /** @description Tags of the generation's trace. */
+            tags?: string[];
+            /**
+             * @description Whether a trace needs any of the tags or all of them.
+             * @default any
+             * @enum {string}
+             */
+            tags_match: "any" | "all";
+            /** @description Langfuse user ids (any of). */
+            user_ids?: string[];
+            /** @description Langfuse environments (any of), e.g. `production`. */
+            environments?: string[];
+            /**
+             * Format: date-time
+             * @description Generation start time, inclusive.
+             */
+            since?: string;
+            /**
+             * Format: date-time
+             * @description Generation start time, exclusive.
+             */
+            until?: string;
+            /** @description Stop after this many records. */
+            max_records?: number;
+        };
+        /** @description Keep only well-scored generations: those whose NUMERIC score `name` (on the generation, else on its trace; the mean when several) is at least `min_value`. Generations without that score are dropped. */
+        LangfuseScoreFilter: {
+            name: string;
+            min_value: number;
+        };
+        /** @description How a `jsonl_preference` dataset pairs generations: a CORRECTION score named `correction_score` gives correction ≻ reply; generations answering the same prompt whose NUMERIC `score` differs by at least `min_score_gap` give best ≻ worst. Name at least one score. */
+        LangfusePreference: {
+            score?: string;
+            correction_score?: string;
+            /** @default 1 */
+            min_score_gap: number;
         };
         /** @description Which received spans are read; every filter given must hold. */
         OtelSpanFilters: {
@@ -3743,12 +3820,13 @@ export interface components {
         };
         DatasetSourceSummary: {
             /** @enum {string} */
-            type: "inline" | "upload" | "orchestrator_traces" | "otel_spans";
+            type: "inline" | "upload" | "orchestrator_traces" | "otel_spans" | "langfuse";
             /** Format: uuid */
             upload_id: string | null;
-            filters: components["schemas"]["TraceFilters"] | components["schemas"]["OtelSpanFilters"] | null;
+            filters: components["schemas"]["TraceFilters"] | components["schemas"]["OtelSpanFilters"] | components["schemas"]["LangfuseFilters"] | null;
             inline_record_count: number | null;
-            preference?: components["schemas"]["PreferenceFromFeedback"];
+            preference?: components["schemas"]["PreferenceFromFeedback"] | components["schemas"]["LangfusePreference"];
+            score?: components["schemas"]["LangfuseScoreFilter"];
         };
         /** @description A page of Dataset objects, newest first. */
         DatasetList: {
@@ -5369,6 +5447,49 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        /** @description A Langfuse project's API key pair (Basic auth: public key as user, secret key as password) and where its API is. */
+        SetLangfuseCredentialRequest: {
+            /**
+             * Format: uuid
+             * @description The FTM project this key pair is for; null or absent: the whole tenant (a project-scoped key: its project).
+             */
+            project_id?: string | null;
+            /** @description Langfuse public key (`pk-lf-…`). Never returned. */
+            public_key: string;
+            /** @description Langfuse secret key (`sk-lf-…`). Never returned. */
+            secret_key: string;
+            /**
+             * Format: uri
+             * @description Langfuse's base URL: `https://cloud.langfuse.com` (the default), a regional cloud host such as `https://us.cloud.langfuse.com`, or a self-hosted Langfuse. No credentials, query or fragment.
+             */
+            base_url?: string;
+        };
+        /** @description A stored Langfuse key pair, without its keys. */
+        LangfuseCredentialInfo: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Null for the tenant-wide key pair.
+             */
+            project_id: string | null;
+            /** @enum {string} */
+            scope: "tenant" | "project";
+            /** @description The fields it holds, never their values. */
+            fields: ("public_key" | "secret_key" | "base_url")[];
+            created_by: string;
+            updated_by: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A page of LangfuseCredentialInfo objects, oldest first. */
+        LangfuseCredentialList: {
+            data: components["schemas"]["LangfuseCredentialInfo"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
         };
         /** @description A page of ProviderCredentialInfo objects, oldest first. */
         ProviderCredentialList: {
@@ -8222,6 +8343,116 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ProviderList"];
                 };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listLangfuseCredentials: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque `next_cursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only this project's key pair and the tenant's. */
+                project_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of stored key pairs, without their keys. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseCredentialList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    setLangfuseCredential: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per logical request (a UUID is fine), reused by its retries. Same key and same request → the stored response with `Idempotent-Replayed: true`; same key, different request → 422; still in flight → 409. Kept 24 h. */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetLangfuseCredentialRequest"];
+            };
+        };
+        responses: {
+            /** @description The key pair replaced the one stored at that scope. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseCredentialInfo"];
+                };
+            };
+            /** @description The key pair was stored; none was stored at that scope before. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseCredentialInfo"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteLangfuseCredential: {
+        parameters: {
+            query?: {
+                /** @description Delete this project's key pair instead of the tenant's. */
+                project_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

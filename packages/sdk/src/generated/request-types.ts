@@ -372,6 +372,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/integrations/langfuse/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["setLangfuseCredential"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/providers/{provider}/credentials": {
         parameters: {
             query?: never;
@@ -469,7 +485,7 @@ export interface components {
          */
         DatasetFormat: "jsonl_chat" | "jsonl_prompt_completion" | "jsonl_preference";
         /** @description Where the records come from. */
-        DatasetSource: components["schemas"]["InlineDatasetSource"] | components["schemas"]["UploadDatasetSource"] | components["schemas"]["OrchestratorTracesDatasetSource"] | components["schemas"]["OtelSpansDatasetSource"];
+        DatasetSource: components["schemas"]["InlineDatasetSource"] | components["schemas"]["UploadDatasetSource"] | components["schemas"]["OrchestratorTracesDatasetSource"] | components["schemas"]["OtelSpansDatasetSource"] | components["schemas"]["LangfuseDatasetSource"];
         InlineDatasetSource: {
             /** @enum {string} */
             type: "inline";
@@ -545,6 +561,55 @@ export interface components {
         PreferenceFromFeedback: {
             score_attribute?: string | undefined;
             correction_attribute?: string | undefined;
+            /** @default 1 */
+            min_score_gap?: number | undefined;
+        };
+        /** @description Generations (observations of type GENERATION) read through Langfuse's public API (`GET /api/public/v2/observations`, `GET /api/public/v3/scores`) with the Langfuse key pair stored for the dataset's project, else its tenant (`PUT /integrations/langfuse/credentials`; 409 `langfuse_not_configured` without one). Read a page at a time, sanitized before anything is stored, and resumed from the last page cursor when a build is interrupted. `jsonl_chat`: one example per generation; `jsonl_preference`: pairs made from scores (`preference`). docs/datasets.md lists what is read. */
+        LangfuseDatasetSource: {
+            /** @enum {string} */
+            type: "langfuse";
+            filters?: components["schemas"]["LangfuseFilters"] | undefined;
+            score?: components["schemas"]["LangfuseScoreFilter"] | undefined;
+            preference?: components["schemas"]["LangfusePreference"] | undefined;
+        };
+        /** @description Which generations are read (sent to Langfuse as its `filter` parameter); every filter given must hold. */
+        LangfuseFilters: {
+            /** @description Observation names (any of). */
+            names?: string[] | undefined;
+            /** @description Tags of the generation's trace. */
+            tags?: string[] | undefined;
+            /**
+             * @description Whether a trace needs any of the tags or all of them.
+             * @default any
+             * @enum {string}
+             */
+            tags_match?: ("any" | "all") | undefined;
+            /** @description Langfuse user ids (any of). */
+            user_ids?: string[] | undefined;
+            /** @description Langfuse environments (any of), e.g. `production`. */
+            environments?: string[] | undefined;
+            /**
+             * Format: date-time
+             * @description Generation start time, inclusive.
+             */
+            since?: string | undefined;
+            /**
+             * Format: date-time
+             * @description Generation start time, exclusive.
+             */
+            until?: string | undefined;
+            /** @description Stop after this many records. */
+            max_records?: number | undefined;
+        };
+        /** @description Keep only well-scored generations: those whose NUMERIC score `name` (on the generation, else on its trace; the mean when several) is at least `min_value`. Generations without that score are dropped. */
+        LangfuseScoreFilter: {
+            name: string;
+            min_value: number;
+        };
+        /** @description How a `jsonl_preference` dataset pairs generations: a CORRECTION score named `correction_score` gives correction ≻ reply; generations answering the same prompt whose NUMERIC `score` differs by at least `min_score_gap` give best ≻ worst. Name at least one score. */
+        LangfusePreference: {
+            score?: string | undefined;
+            correction_score?: string | undefined;
             /** @default 1 */
             min_score_gap?: number | undefined;
         };
@@ -1077,6 +1142,23 @@ export interface components {
             /** Format: uuid */
             endpoint_id?: string | undefined;
         };
+        /** @description A Langfuse project's API key pair (Basic auth: public key as user, secret key as password) and where its API is. */
+        SetLangfuseCredentialRequest: {
+            /**
+             * Format: uuid
+             * @description The FTM project this key pair is for; null or absent: the whole tenant (a project-scoped key: its project).
+             */
+            project_id?: (string | null) | undefined;
+            /** @description Langfuse public key (`pk-lf-…`). Never returned. */
+            public_key: string;
+            /** @description Langfuse secret key (`sk-lf-…`). Never returned. */
+            secret_key: string;
+            /**
+             * Format: uri
+             * @description Langfuse's base URL: `https://cloud.langfuse.com` (the default), a regional cloud host such as `https://us.cloud.langfuse.com`, or a self-hosted Langfuse. No credentials, query or fragment.
+             */
+            base_url?: string | undefined;
+        };
         /** @description A provider credential. `organization` and `project` are OpenAI's ids (sent as `OpenAI-Organization` / `OpenAI-Project`); other providers take `api_key` only (see `credential_fields`). Endpoints are server settings and cannot be set here. */
         SetProviderCredentialRequest: {
             /**
@@ -1600,6 +1682,28 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ReplayWebhookDeliveriesRequest"];
+            };
+        };
+        responses: {
+            /** @description Not part of the request types. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    setLangfuseCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetLangfuseCredentialRequest"];
             };
         };
         responses: {

@@ -86,6 +86,18 @@ export type UploadDatasetSource = requestComponents['schemas']['UploadDatasetSou
 export type OrchestratorTracesDatasetSource = requestComponents['schemas']['OrchestratorTracesDatasetSource'];
 /** GenAI inference spans received over OTLP (`POST /otlp/v1/traces`), already sanitized, of the dataset's project (or the whole tenant when it has none). `jsonl_chat`: one example per span, oldest first. `jsonl_preference`: pairs made from feedback (`preference`). docs/datasets.md lists what is read. */
 export type OtelSpansDatasetSource = requestComponents['schemas']['OtelSpansDatasetSource'];
+/** Generations (observations of type GENERATION) read through Langfuse's public API (`GET /api/public/v2/observations`, `GET /api/public/v3/scores`) with the Langfuse key pair stored for the dataset's project, else its tenant (`PUT /integrations/langfuse/credentials`; 409 `langfuse_not_configured` without one). Read a page at a time, sanitized before anything is stored, and resumed from the last page cursor when a build is interrupted. `jsonl_chat`: one example per generation; `jsonl_preference`: pairs made from scores (`preference`). docs/datasets.md lists what is read. */
+export type LangfuseDatasetSource = requestComponents['schemas']['LangfuseDatasetSource'];
+/** Which generations are read (sent to Langfuse as its `filter` parameter); every filter given must hold. */
+export type LangfuseFilters = components['schemas']['LangfuseFilters'];
+/** `LangfuseFilters` as a request may send it: fields with a default are optional. */
+export type LangfuseFiltersParam = requestComponents['schemas']['LangfuseFilters'];
+/** Keep only well-scored generations: those whose NUMERIC score `name` (on the generation, else on its trace; the mean when several) is at least `min_value`. Generations without that score are dropped. */
+export type LangfuseScoreFilter = components['schemas']['LangfuseScoreFilter'];
+/** How a `jsonl_preference` dataset pairs generations: a CORRECTION score named `correction_score` gives correction ≻ reply; generations answering the same prompt whose NUMERIC `score` differs by at least `min_score_gap` give best ≻ worst. Name at least one score. */
+export type LangfusePreference = components['schemas']['LangfusePreference'];
+/** `LangfusePreference` as a request may send it: fields with a default are optional. */
+export type LangfusePreferenceParam = requestComponents['schemas']['LangfusePreference'];
 /** Which received spans are read; every filter given must hold. */
 export type OtelSpanFilters = components['schemas']['OtelSpanFilters'];
 /** `eq`/`ne` compare JSON values; `gt`/`gte`/`lt`/`lte` numbers (a non-number never matches); `in` any of a list (a list-valued attribute matches when any of its strings is listed); `exists` takes no value. */
@@ -378,6 +390,12 @@ export type ProviderRetirement = components['schemas']['ProviderRetirement'];
 export type SetProviderCredentialRequest = requestComponents['schemas']['SetProviderCredentialRequest'];
 /** A stored provider credential, without its key. */
 export type ProviderCredentialInfo = components['schemas']['ProviderCredentialInfo'];
+/** A Langfuse project's API key pair (Basic auth: public key as user, secret key as password) and where its API is. */
+export type SetLangfuseCredentialRequest = requestComponents['schemas']['SetLangfuseCredentialRequest'];
+/** A stored Langfuse key pair, without its keys. */
+export type LangfuseCredentialInfo = components['schemas']['LangfuseCredentialInfo'];
+/** A page of LangfuseCredentialInfo objects, oldest first. */
+export type LangfuseCredentialList = components['schemas']['LangfuseCredentialList'];
 /** A page of ProviderCredentialInfo objects, oldest first. */
 export type ProviderCredentialList = components['schemas']['ProviderCredentialList'];
 /** Any webhook body FTM sends, discriminated by `type`. */

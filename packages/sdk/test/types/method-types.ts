@@ -23,7 +23,7 @@ type ArgsOf<K extends OperationId> = MethodOf<K> extends (...args: infer A) => u
 type Expected<K extends OperationId> = [ListItem<K>] extends [never] ? ApiPromise<JsonResponse<K>> : PagePromise<ListItem<K>>;
 
 // Operations whose method returns something other than the parsed JSON body, on purpose.
-type NotJson = 'getDatasetContent' | 'streamEvents' | 'getMetrics' | 'getApiReference' | 'getOpenApiDocument' | 'deleteWebhookEndpoint' | 'deleteProviderCredential';
+type NotJson = 'getDatasetContent' | 'streamEvents' | 'getMetrics' | 'getApiReference' | 'getOpenApiDocument' | 'deleteWebhookEndpoint' | 'deleteProviderCredential' | 'deleteLangfuseCredential';
 
 type ReturnMismatches = { [K in Exclude<OperationId, NotJson>]: Equals<ReturnOf<K>, Expected<K>> extends true ? never : K }[Exclude<OperationId, NotJson>];
 /** True when one of the parameters has exactly type B (undefined of an optional one aside). */
