@@ -1,8 +1,11 @@
 import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { launchChromium, type ChromiumSession } from '../../../scripts/test-support/chromium.js';
+import { Ftm } from '../../sdk/src/index.js';
 import { startFtmServer, type FtmServer } from '../../sdk/test/support/ftm-server.js';
 import { buildConsole } from './support/build-console.js';
 
@@ -10,21 +13,51 @@ import { buildConsole } from './support/build-console.js';
 // file; the tests run in order and build on each other like a person's session would.
 
 const SCREENSHOTS = join(process.cwd(), '.tmp', 'console-screenshots');
+const ASSISTANT = 'console-demo';
 let server: FtmServer;
 let chrome: ChromiumSession;
 let page: Page;
+let ftm: Ftm;
+/** A webhook receiver on this machine (dev allows private destinations): answers 200 to all. */
+let receiver: Server;
+let received = 0;
+/** Shared between the steps, like a person's session. */
+const state: { datasetId?: string; jobId?: string; jobVersionId?: string; baseVersionId?: string; baseRunId?: string; jobRunId?: string } = {};
 
 beforeAll(async () => {
   buildConsole();
   mkdirSync(SCREENSHOTS, { recursive: true });
-  [server, chrome] = await Promise.all([startFtmServer(), launchChromium()]);
+  receiver = createServer((req, res) => {
+    req.resume();
+    received++;
+    res.writeHead(200).end('ok');
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  // A simulated fine-tuning job takes 8 s here instead of 40 s.
+  [server, chrome] = await Promise.all([startFtmServer({ FTM_SIMULATED_FT_SECONDS: '8' }), launchChromium()]);
+  ftm = new Ftm({ baseUrl: server.baseUrl, apiKey: server.apiKey });
+  await ftm.webhookEndpoints.create({ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, description: 'console test receiver' });
   page = await chrome.newPage();
 });
 
 afterAll(async () => {
   await chrome?.close();
   await server?.stop();
+  await new Promise((r) => (receiver ? receiver.close(r) : r(undefined)));
 });
+
+/** Opens a console page by its deep link. */
+const open = (hash: string) => page.goto(`${server.baseUrl}/console/#/${hash}`);
+
+/** Clicks a button, then confirms in the dialog it opens (with a reason when given). */
+async function confirm(button: string, reason?: string): Promise<void> {
+  await page.getByRole('button', { name: button, exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  if (reason !== undefined) await dialog.getByLabel(/Reason/).fill(reason);
+  await dialog.getByRole('button', { name: `Confirm: ${button}` }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}
 
 const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
@@ -89,6 +122,7 @@ describe('the console in Chromium against ftm start', () => {
     // The detail page follows the build live (SSE) until the report is there.
     await page.getByRole('heading', { name: /<b>support<\/b> chats\s+ready/ }).waitFor({ timeout: 30_000 });
     expect(page.url()).toMatch(/#\/datasets\/[0-9a-f-]{36}$/);
+    state.datasetId = page.url().split('/').pop();
     const report = page.getByRole('region', { name: 'Build report' });
     await expect.poll(() => report.textContent()).toMatch(/Records read\s*15/);
     expect(await report.textContent()).toMatch(/Exact duplicates removed\s*1/);
@@ -115,6 +149,133 @@ describe('the console in Chromium against ftm start', () => {
     expect(page.url()).toBe(deep);
     await page.reload();
     await page.getByRole('region', { name: 'Build report' }).waitFor();
+    expect(chrome.pageErrors).toEqual([]);
+  });
+  it('creates a job that waits for approval past its cost threshold, approves it, and watches it finish', async () => {
+    await open(`datasets/${state.datasetId}`);
+    await page.getByRole('link', { name: 'Fine-tune on this dataset' }).click();
+    await page.getByLabel('Suffix').fill('console');
+    await page.getByLabel(/Cost threshold in USD/).fill('0');
+    await page.getByRole('button', { name: 'Create job' }).click();
+    await page.getByRole('heading', { name: /Job console\s+awaiting_approval/ }).waitFor();
+    state.jobId = page.url().split('/').pop();
+    expect(await page.getByRole('region', { name: 'Job', exact: true }).textContent()).toMatch(/Cost estimate\s*\$\d/);
+    await shot('job-awaiting-approval');
+
+    await page.getByRole('link', { name: 'Approvals' }).click();
+    const row = page.getByRole('row', { name: new RegExp(`ft_job ${state.jobId!.slice(-8)}`) });
+    await row.waitFor();
+    await shot('approvals');
+    await row.getByRole('button', { name: 'Approve' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(/Reason/).fill('within the quarter budget');
+    await dialog.getByRole('button', { name: 'Confirm: Approve' }).click();
+    await page.getByText('Nothing waits for a decision.').waitFor();
+
+    // The job page follows the job live to its end; its loss curve comes from the provider's metrics events.
+    await open(`jobs/${state.jobId}`);
+    await page.getByRole('heading', { name: /Job console\s+completed/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole('img', { name: /Loss per step: \d+ points/ }).waitFor();
+    await expect.poll(() => page.locator('.loss-chart canvas').count()).toBeGreaterThan(0);
+    const facts = await page.getByRole('region', { name: 'Job', exact: true }).textContent();
+    expect(facts).toMatch(/Actual cost\s*\$\d/);
+    expect(await page.getByRole('list', { name: 'Job timeline' }).textContent()).toContain('status_changed');
+    state.jobVersionId = (await ftm.ftJobs.get(state.jobId!)).model_version_id ?? undefined;
+    expect(state.jobVersionId).toBeTruthy();
+    await shot('job');
+    expect(chrome.pageErrors).toEqual([]);
+  });
+
+  it('compares two eval runs with the confidence interval of the difference', async () => {
+    const base = await ftm.modelVersions.create({ name: 'console-base', provider: 'simulated', provider_model_id: 'ft:gpt-4o-mini:sim::console-base', base_model: 'gpt-4o-mini-2024-07-18' });
+    state.baseVersionId = base.id;
+    const suite = await ftm.evalSuites.create({
+      name: 'console-suite',
+      cases: { type: 'inline', cases: Array.from({ length: 6 }, (_, i) => ({ input: { messages: [{ role: 'user' as const, content: `question ${i}` }] }, expected_output: `answer ${i}` })) },
+      graders: [{ type: 'exact_match' }],
+      pass_threshold: 0,
+    });
+    const [baseRun, jobRun] = await Promise.all([
+      ftm.evalRuns.create({ eval_suite_id: suite.id, model: { type: 'ft_model_version', value: base.id } }),
+      ftm.evalRuns.create({ eval_suite_id: suite.id, model: { type: 'ft_model_version', value: state.jobVersionId! } }),
+    ]);
+    await Promise.all([ftm.evalRuns.waitUntilDone(baseRun.id, { pollIntervalMs: 200 }), ftm.evalRuns.waitUntilDone(jobRun.id, { pollIntervalMs: 200 })]);
+    [state.baseRunId, state.jobRunId] = [baseRun.id, jobRun.id];
+
+    await page.getByRole('link', { name: 'Eval runs' }).click();
+    await page.getByRole('link', { name: jobRun.id.slice(-8) }).click();
+    await page.getByRole('region', { name: 'Metrics' }).waitFor();
+    await page.getByRole('table', { name: 'Per-case results' }).getByText('answer 0').first().waitFor();
+    await shot('eval-run');
+    await page.getByLabel('Baseline run id').fill(baseRun.id);
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    const comparison = page.getByRole('region', { name: 'Comparison' });
+    await comparison.waitFor();
+    expect(await comparison.textContent()).toMatch(/Confidence interval\s*\d+%: \[-?\d\.\d{3}, -?\d\.\d{3}\]/);
+    expect(await page.getByRole('table', { name: 'Case comparison' }).getByRole('row').count()).toBe(7);
+    await shot('eval-compare');
+    expect(chrome.pageErrors).toEqual([]);
+  });
+
+  it('promotes with the gates shown, rolls back, and overrides with a reason', async () => {
+    // The pointer first serves the base version (promoted from Node), then the console promotes the job's.
+    const first = await ftm.promotions.create({ model_version_id: state.baseVersionId!, target: { type: 'assistant', value: ASSISTANT }, min_eval_score: 0 });
+    expect(first.decision).toBe('promoted');
+    await open(`models/versions/${state.jobVersionId}`);
+    await page.getByLabel('Target', { exact: true }).fill(ASSISTANT);
+    await page.getByLabel('Minimum eval score').fill('0');
+    await page.getByRole('button', { name: 'Promote', exact: true }).click();
+    await page.getByRole('heading', { name: /Promotion \w+\s+promoted/ }).waitFor();
+    expect(await page.getByRole('list', { name: 'Gate verdicts' }).textContent()).toMatch(/pass/);
+    await shot('promotion');
+
+    await page.getByRole('link', { name: first.pointer_id!.slice(-8) }).click();
+    await page.getByRole('heading', { name: `Pointer assistant: ${ASSISTANT}` }).waitFor();
+    await confirm('Roll back', 'the new model answers worse in support');
+    await expect.poll(async () => (await ftm.productionPointers.get(first.pointer_id!)).model_version_id).toBe(state.baseVersionId);
+    await expect.poll(() => page.getByRole('list', { name: 'Pointer history' }).textContent()).toContain('the new model answers worse in support');
+
+    await page.getByLabel('Model version id to serve').fill(state.jobVersionId!);
+    await page.getByRole('button', { name: 'Override', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    // The confirmation says what changes before anything does.
+    expect(await dialog.textContent()).toContain(`will serve model version ${state.jobVersionId} instead of ${state.baseVersionId}`);
+    await dialog.getByRole('button', { name: 'Confirm: Override' }).click();
+    // No reason given: the form refuses to submit, the dialog stays and nothing changes.
+    expect(await dialog.getByLabel(/Reason/).evaluate((el) => (el as HTMLTextAreaElement).validity.valueMissing)).toBe(true);
+    expect(await dialog.isVisible()).toBe(true);
+    await dialog.getByLabel(/Reason/).fill('hotfix: base model mislabels refunds');
+    await dialog.getByRole('button', { name: 'Confirm: Override' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(async () => (await ftm.productionPointers.get(first.pointer_id!)).model_version_id).toBe(state.jobVersionId);
+    await expect.poll(() => page.getByRole('list', { name: 'Pointer history' }).textContent()).toContain('hotfix: base model mislabels refunds');
+    await shot('pointer');
+    await open('');
+    await page.getByRole('table', { name: 'Production pointers' }).getByText(`assistant: ${ASSISTANT}`).waitFor();
+    await shot('overview-with-pointer');
+    expect(chrome.pageErrors).toEqual([]);
+  });
+
+  it('redelivers a webhook delivery and lists its attempts', async () => {
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByRole('link', { name: /\/hooks$/ }).click();
+    const table = page.getByRole('table', { name: 'Webhook deliveries' });
+    await table.getByRole('row').nth(1).waitFor();
+    await expect.poll(() => table.getByText(/1 attempt, last 200/).count()).toBeGreaterThan(0);
+    const before = received;
+    await table.getByRole('button', { name: /^Redeliver / }).first().click();
+    await page.getByText(/Redelivery \w+ queued\./).waitFor();
+    await expect.poll(() => received).toBeGreaterThan(before);
+    await shot('webhooks');
+    expect(chrome.pageErrors).toEqual([]);
+  });
+
+  it('filters the audit log by action, with the filter in the URL', async () => {
+    await open('audit?action=production_pointer.override');
+    const table = page.getByRole('table', { name: 'Audit events' });
+    await table.getByText('production_pointer.override').first().waitFor();
+    expect(await table.getByRole('row').count()).toBe(2);
+    await shot('audit');
     expect(chrome.pageErrors).toEqual([]);
   });
 });

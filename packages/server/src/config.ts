@@ -67,6 +67,8 @@ export interface FtmConfig {
    * `/healthz` on this port of FTM_HOST; absent, a worker serves nothing (0: any free port).
    */
   readonly workerMetricsPort?: number;
+  /** FTM_SIMULATED_FT_SECONDS: how long a simulated fine-tuning job takes (demos, browser tests); unset: 40 s. */
+  readonly simulatedFtSeconds?: number;
 }
 
 /** Every bad or missing variable, one line each, naming the variable. */
@@ -121,6 +123,7 @@ const EnvSchema = z.object({
   FTM_METRICS_TOKEN: optional(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')),
   FTM_OPERATOR_TOKEN: optional(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')),
   FTM_CONSOLE: optional(z.enum(['on', 'off'], { error: 'must be on or off' })),
+  FTM_SIMULATED_FT_SECONDS: optional(z.coerce.number({ error: 'must be a whole number of seconds' }).int('must be a whole number of seconds').min(4, 'must be at least 4').max(3600, 'must be at most 3600')),
   ...RateLimitEnv,
 });
 
@@ -241,6 +244,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     ...(e.FTM_OPERATOR_TOKEN ? { operatorToken: e.FTM_OPERATOR_TOKEN } : {}),
     console: e.FTM_CONSOLE !== 'off',
     ...(e.FTM_WORKER_METRICS_PORT !== undefined ? { workerMetricsPort: e.FTM_WORKER_METRICS_PORT } : {}),
+    ...(e.FTM_SIMULATED_FT_SECONDS ? { simulatedFtSeconds: e.FTM_SIMULATED_FT_SECONDS } : {}),
     ...optionalFields,
   };
 }

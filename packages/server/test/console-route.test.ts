@@ -82,3 +82,12 @@ describe('FTM_CONSOLE', () => {
     expect(() => loadConfig({ FTM_CONSOLE: 'no' })).toThrow(/FTM_CONSOLE: must be on or off/);
   });
 });
+
+describe('FTM_SIMULATED_FT_SECONDS', () => {
+  it('sets how long a simulated fine-tuning job takes, in whole seconds from 4 to 3600', () => {
+    expect(loadConfig({}).simulatedFtSeconds).toBeUndefined();
+    expect(loadConfig({ FTM_SIMULATED_FT_SECONDS: '8' }).simulatedFtSeconds).toBe(8);
+    expect(() => loadConfig({ FTM_SIMULATED_FT_SECONDS: '2' })).toThrow(/FTM_SIMULATED_FT_SECONDS: must be at least 4/);
+    expect(() => loadConfig({ FTM_SIMULATED_FT_SECONDS: '1.5' })).toThrow(/FTM_SIMULATED_FT_SECONDS: must be a whole number of seconds/);
+  });
+});

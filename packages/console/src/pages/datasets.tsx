@@ -210,9 +210,16 @@ function DatasetDetail({ id }: { id: string }) {
           <Panel
             title="Dataset"
             actions={
-              <button type="button" onClick={rebuild}>
-                Rebuild as a new version
-              </button>
+              <>
+                {d.status === 'ready' ? (
+                  <a class="button" href={href(['jobs', 'new'], { dataset: d.id })}>
+                    Fine-tune on this dataset
+                  </a>
+                ) : null}
+                <button type="button" onClick={rebuild}>
+                  Rebuild as a new version
+                </button>
+              </>
             }
           >
             <Facts

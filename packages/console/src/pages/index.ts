@@ -1,7 +1,13 @@
 import type { FunctionComponent } from 'preact';
 import type { Route } from '../router.js';
-import { OverviewPage } from './overview.js';
+import { ApprovalsPage } from './approvals.js';
+import { AuditPage } from './audit.js';
 import { DatasetsPage } from './datasets.js';
+import { EvalRunsPage } from './eval-runs.js';
+import { FtJobsPage } from './ft-jobs.js';
+import { ModelsPage } from './models.js';
+import { OverviewPage } from './overview.js';
+import { WebhooksPage } from './webhooks.js';
 
 /** A section of the console: its hash path (first segment), its title, and its view. */
 export interface PageDef {
@@ -14,4 +20,10 @@ export interface PageDef {
 export const PAGES: readonly PageDef[] = [
   { path: '', title: 'Overview', view: OverviewPage },
   { path: 'datasets', title: 'Datasets', view: DatasetsPage },
+  { path: 'jobs', title: 'Fine-tuning jobs', view: FtJobsPage },
+  { path: 'evals', title: 'Eval runs', view: EvalRunsPage },
+  { path: 'models', title: 'Models and pointers', view: ModelsPage },
+  { path: 'approvals', title: 'Approvals', view: ApprovalsPage },
+  { path: 'webhooks', title: 'Webhooks', view: WebhooksPage },
+  { path: 'audit', title: 'Audit log', view: AuditPage },
 ];

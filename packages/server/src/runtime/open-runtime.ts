@@ -86,6 +86,7 @@ export async function openRuntime(config: FtmConfig, logger: Logger, options: { 
         ...fineTuningProviders(config.providers),
         orchestrator: config.orchestrator ?? null,
         prism: config.prismUrl && config.integrationApiKey ? { url: config.prismUrl, apiKey: config.integrationApiKey } : null,
+        ...simulatedPace(config.simulatedFtSeconds),
       },
       webhooks: {
         settings: {
@@ -120,4 +121,18 @@ export async function openRuntime(config: FtmConfig, logger: Logger, options: { 
     await database.close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * FTM_SIMULATED_FT_SECONDS: a simulated job takes that long (an eighth validating, an eighth
+ * queued, the rest running), and jobs are polled at a matching pace (an eighth of it at first,
+ * a quarter at most) so the end is seen soon after it happens. Real providers are unaffected.
+ */
+function simulatedPace(seconds: number | undefined): { simulatedTimings?: { validatingMs: number; queuedMs: number; runningMs: number }; poll?: { initialDelayMs: number; maxDelayMs: number } } {
+  if (!seconds) return {};
+  const total = seconds * 1000;
+  return {
+    simulatedTimings: { validatingMs: total / 8, queuedMs: total / 8, runningMs: (total * 3) / 4 },
+    poll: { initialDelayMs: total / 8, maxDelayMs: total / 4 },
+  };
 }
