@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 
 /** The OpenAPI document as plain JSON. */
 export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, unknown>> };
@@ -20,10 +21,35 @@ export function defaultContractPath(): string {
 
 let cached: { path: string; doc: OpenApiDocument } | undefined;
 
-/** Reads and parses the contract once per process. */
+/**
+ * Where parsed contracts are kept as JSON, by content hash: `node_modules/.cache/ftm` of the
+ * repository holding `docs/`. Parsing the ~300 KB YAML costs about a second of every start;
+ * JSON.parse of the same document a few milliseconds.
+ */
+const cacheDirOf = (contractPath: string): string => join(dirname(dirname(contractPath)), 'node_modules', '.cache', 'ftm');
+
+/** Reads and parses the contract once per process (from the JSON cache when the YAML is unchanged). */
 export function loadContract(path: string = defaultContractPath()): OpenApiDocument {
   if (cached?.path === path) return cached.doc;
-  const doc = parse(readFileSync(path, 'utf8')) as OpenApiDocument;
+  const text = readFileSync(path, 'utf8');
+  const cacheFile = join(cacheDirOf(path), `openapi-${createHash('sha256').update(text).digest('hex').slice(0, 32)}.json`);
+  let doc: OpenApiDocument | undefined;
+  try {
+    doc = JSON.parse(readFileSync(cacheFile, 'utf8')) as OpenApiDocument;
+  } catch {
+    // No cache yet (or a torn one): parse the YAML, loaded only now, and keep the result.
+    const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+    doc = parse(text) as OpenApiDocument;
+    try {
+      mkdirSync(dirname(cacheFile), { recursive: true });
+      // Written aside and renamed, so a concurrent reader never sees half a file.
+      const partial = `${cacheFile}.${process.pid}.tmp`;
+      writeFileSync(partial, JSON.stringify(doc));
+      renameSync(partial, cacheFile);
+    } catch {
+      // A read-only install only loses the cache.
+    }
+  }
   cached = { path, doc };
   return doc;
 }
