@@ -216,8 +216,9 @@ describe.each(queueAdapters)('Queue conformance: $name', ({ create }) => {
     expect(await queue.replayDeadLetters({ ids: [older] })).toBe(1);
     await waitFor(() => succeeded.length === 2);
     expect(succeeded).toEqual([newer, older]);
-    await waitFor(async () => (await queue.depth()).active === 0);
-    expect(await queue.depth()).toEqual(zeroDepth);
+    // SQS's in-flight count is approximate (ApproximateNumberOfMessagesNotVisible) and may lag an
+    // ack for a moment, so the test waits for the whole depth to settle instead of reading it twice.
+    await waitFor(async () => JSON.stringify(await queue.depth()) === JSON.stringify(zeroDepth), 20_000, 'settled depth');
   });
 
   it('counts waiting, delayed, active and dead-lettered jobs', async () => {
