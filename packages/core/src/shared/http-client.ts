@@ -75,6 +75,11 @@ export function observeHttpAttempts(observer: (attempt: HttpAttempt) => void): (
   return () => void attemptObservers.delete(observer);
 }
 
+/** Reports one attempt of a call made outside HttpClient (the `openai` package's fetch), for the same metrics. */
+export function notifyHttpAttempt(attempt: HttpAttempt): void {
+  if (attemptObservers.size > 0) notifyAttempt(attempt);
+}
+
 function notifyAttempt(attempt: HttpAttempt): void {
   for (const observer of attemptObservers) observer(attempt);
 }

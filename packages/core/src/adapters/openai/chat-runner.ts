@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { HttpClient, HttpStatusError, type RetryPolicy } from '../../shared/http-client.js';
-import { RateLimitedError } from '../../shared/errors.js';
+import type OpenAI from 'openai';
+import type { RetryPolicy } from '../../shared/http-client.js';
 import { ProviderRequestError } from '../../providers/provider-errors.js';
 import type { Completion, CompletionRequest, ModelRunner, RunnerModel, RunnerToolCall } from '../../runners/model-runner.js';
-import { OpenAiErrorBody } from './openai-wire.js';
+import { createOpenAiSdkClient, mapOpenAiError, withRetries } from './openai-sdk-client.js';
 
 /** Configuration of an OpenAI(-compatible) chat-completions endpoint. */
 export interface OpenAiChatRunnerConfig {
@@ -60,39 +60,37 @@ const ChatCompletion = z.object({
   usage: z.object({ prompt_tokens: z.number().int().nonnegative(), completion_tokens: z.number().int().nonnegative() }),
 });
 
-const SECRET_LIKE = /\b(sk-[A-Za-z0-9_*.-]{4,}|[A-Fa-f0-9]{32})\b/g;
-
 /**
- * `POST /chat/completions` behind the ModelRunner port: tools, `response_format`, sampling
- * params; HttpClient's timeout, retries on 429/5xx honouring Retry-After, and circuit breaker.
+ * `POST /chat/completions` behind the ModelRunner port, through the official `openai` package
+ * (`AzureOpenAI` for Azure, which calls `/deployments/{model}/chat/completions` with `api-version`):
+ * tools, `response_format`, sampling params; a timeout, and FTM's bounded retries on 429/5xx
+ * honouring Retry-After.
  */
 export class OpenAiChatRunner implements ModelRunner {
   readonly name: string;
-  readonly #client: HttpClient;
-  readonly #apiVersion: string | undefined;
-  readonly #deploymentInPath: boolean;
+  readonly #client: OpenAI;
+  readonly #retry: RetryPolicy & { readonly sleep?: (ms: number) => Promise<void> };
   readonly #maxTokensField: 'max_completion_tokens' | 'max_tokens';
   readonly #now: () => number;
 
   constructor(config: OpenAiChatRunnerConfig) {
     this.name = config.name ?? 'openai';
-    const headers: Record<string, string> =
-      config.authHeader === 'api-key' ? { 'api-key': config.apiKey } : { authorization: `Bearer ${config.apiKey}` };
-    if (config.organization) headers['openai-organization'] = config.organization;
-    if (config.project) headers['openai-project'] = config.project;
-    this.#apiVersion = config.apiVersion;
-    this.#deploymentInPath = config.deploymentInPath ?? false;
     this.#maxTokensField = config.maxTokensField ?? 'max_completion_tokens';
     this.#now = config.now ?? performance.now.bind(performance);
-    this.#client = new HttpClient({
+    // Azure runs deployments; the package maps `model` to `/deployments/{model}` for an `api-key` client.
+    const azure = config.authHeader === 'api-key' || config.deploymentInPath === true;
+    this.#client = createOpenAiSdkClient({
       name: this.name,
-      baseUrl: config.baseUrl ?? 'https://api.openai.com/v1',
-      headers,
+      apiKey: config.apiKey,
+      ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+      ...(azure ? { authHeader: 'api-key' as const } : {}),
+      ...(config.apiVersion ? { apiVersion: config.apiVersion } : {}),
+      ...(config.organization ? { organization: config.organization } : {}),
+      ...(config.project ? { project: config.project } : {}),
       timeoutMs: config.timeoutMs ?? 60_000,
-      retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8_000, ...config.retry },
       ...(config.fetch ? { fetch: config.fetch } : {}),
-      ...(config.sleep ? { sleep: config.sleep } : {}),
     });
+    this.#retry = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8_000, ...config.retry, ...(config.sleep ? { sleep: config.sleep } : {}) };
   }
 
   async complete(model: RunnerModel, request: CompletionRequest, options: { readonly signal?: AbortSignal } = {}): Promise<Completion> {
@@ -107,23 +105,17 @@ export class OpenAiChatRunner implements ModelRunner {
     if (params.max_tokens !== undefined) body[this.#maxTokensField] = params.max_tokens;
     const started = this.#now();
     let answer: unknown;
-    let status: number;
     try {
-      const res = await this.#client.request({
-        method: 'POST',
-        path: this.#deploymentInPath ? `/deployments/${encodeURIComponent(model.id)}/chat/completions` : '/chat/completions',
-        body,
-        ...(this.#apiVersion ? { query: { 'api-version': this.#apiVersion } } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      answer = res.body;
-      status = res.status;
+      answer = await withRetries(
+        () => this.#client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, options.signal ? { signal: options.signal } : {}),
+        this.#retry,
+      );
     } catch (error) {
-      throw this.#mapError(error);
+      throw mapOpenAiError(this.name, error);
     }
     const latencyMs = Math.max(0, this.#now() - started);
     const parsed = ChatCompletion.safeParse(answer);
-    if (!parsed.success) throw new ProviderRequestError(this.name, status, 'answered with a body that does not match the chat completion object');
+    if (!parsed.success) throw new ProviderRequestError(this.name, 200, 'answered with a body that does not match the chat completion object');
     const choice = parsed.data.choices[0]!;
     const toolCalls: RunnerToolCall[] = (choice.message.tool_calls ?? []).map((c) => ({ id: c.id, type: 'function', function: { name: c.function.name, arguments: c.function.arguments } }));
     return {
@@ -133,15 +125,5 @@ export class OpenAiChatRunner implements ModelRunner {
       latencyMs,
       model: parsed.data.model,
     };
-  }
-
-  /** 429 after retries → RateLimitedError; other refusals → ProviderRequestError; outages pass as is. */
-  #mapError(error: unknown): unknown {
-    if (!(error instanceof HttpStatusError)) return error;
-    const detail = OpenAiErrorBody.safeParse(error.body);
-    const message = (detail.success ? detail.data.error.message : `HTTP ${error.status}`).replace(SECRET_LIKE, '[redacted]');
-    if (error.status === 429) return new RateLimitedError(`${this.name} is rate limiting requests: ${message}`, Math.ceil((error.retryAfterMs ?? 1_000) / 1000));
-    const code = detail.success ? detail.data.error.code : null;
-    return new ProviderRequestError(this.name, error.status, message, code === null || code === undefined ? null : String(code), detail.success ? (detail.data.error.param ?? null) : null);
   }
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { HttpClient, HttpStatusError, type HttpRequest, type RetryPolicy } from '../../shared/http-client.js';
-import { NotFoundError, RateLimitedError } from '../../shared/errors.js';
+import OpenAI, { toStreamingFile } from 'openai';
+import type { RetryPolicy } from '../../shared/http-client.js';
 import {
   FTM_JOB_METADATA_KEY,
   type CreateProviderJobInput,
@@ -15,8 +15,8 @@ import {
 import { ProviderRequestError } from '../../providers/provider-errors.js';
 import { defineCapabilities, withBaseModels, type CapabilityDeclaration } from '../../providers/provider-capabilities.js';
 import { OPENAI_CAPABILITIES } from '../../providers/catalog/openai-catalog.js';
-import { multipartStream } from './multipart-stream.js';
-import { OpenAiCheckpoint, OpenAiErrorBody, OpenAiFile, OpenAiFineTuningJob, OpenAiJobEvent, openAiList } from './openai-wire.js';
+import { createOpenAiSdkClient, mapOpenAiError, withRetries } from './openai-sdk-client.js';
+import { OpenAiCheckpoint, OpenAiFile, OpenAiFineTuningJob, OpenAiJobEvent, openAiList } from './openai-wire.js';
 
 /** Configuration of one OpenAI(-compatible) fine-tuning endpoint and credential. */
 export interface OpenAiProviderConfig {
@@ -48,31 +48,39 @@ export function openAiEndpointCapabilities(config: Pick<OpenAiProviderConfig, 'n
   return config.models ? withBaseModels(declared, config.models) : declared;
 }
 
-const SECRET_LIKE = /\b(sk-[A-Za-z0-9_*.-]{4,}|[A-Fa-f0-9]{32})\b/g;
-
-/** The OpenAI fine-tuning API behind the provider port, through HttpClient. */
+/**
+ * The OpenAI (or Azure OpenAI) fine-tuning API behind the provider port, through the official
+ * `openai` package (`OpenAI`, or `AzureOpenAI` for `authHeader: 'api-key'`). FTM keeps its own
+ * retry policy (bounded, Retry-After capped, jittered), sends creates once with the Idempotency-Key
+ * `ftm-<job id>` and the job id in metadata, and validates every answer against the API reference.
+ */
 export class OpenAiFineTuneProvider implements FineTuneProvider {
   readonly name: string;
   readonly simulated = false;
-  readonly #api: HttpClient;
-  /** Creates are sent once per call: a 5xx may come after the job was made, so the caller looks it up before trying again. */
-  readonly #create: HttpClient;
-  readonly #uploads: HttpClient;
-  readonly #config: OpenAiProviderConfig;
+  readonly #client: OpenAI;
+  readonly #retry: RetryPolicy & { readonly sleep?: (ms: number) => Promise<void> };
+  readonly #uploadRetry: RetryPolicy & { readonly sleep?: (ms: number) => Promise<void> };
+  readonly #uploadTimeoutMs: number;
   readonly #capabilities: ProviderCapabilities;
 
   constructor(config: OpenAiProviderConfig) {
-    this.#config = config;
     this.name = config.name ?? 'openai';
     this.#capabilities = openAiEndpointCapabilities(config);
-    const headers: Record<string, string> =
-      config.authHeader === 'api-key' ? { 'api-key': config.apiKey } : { authorization: `Bearer ${config.apiKey}` };
-    if (config.organization) headers['openai-organization'] = config.organization;
-    if (config.project) headers['openai-project'] = config.project;
-    const common = { name: this.name, baseUrl: config.baseUrl ?? 'https://api.openai.com/v1', headers, fetch: config.fetch, sleep: config.sleep };
-    this.#api = new HttpClient({ ...common, timeoutMs: config.timeoutMs ?? 30_000, retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8_000, ...config.retry } });
-    this.#create = new HttpClient({ ...common, timeoutMs: config.timeoutMs ?? 30_000, retry: { maxAttempts: 1, baseDelayMs: 500, maxDelayMs: 8_000 } });
-    this.#uploads = new HttpClient({ ...common, timeoutMs: config.uploadTimeoutMs ?? 600_000, retry: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 10_000, ...config.retry } });
+    this.#client = createOpenAiSdkClient({
+      name: this.name,
+      apiKey: config.apiKey,
+      ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+      ...(config.authHeader ? { authHeader: config.authHeader } : {}),
+      ...(config.apiVersion ? { apiVersion: config.apiVersion } : {}),
+      ...(config.organization ? { organization: config.organization } : {}),
+      ...(config.project ? { project: config.project } : {}),
+      timeoutMs: config.timeoutMs ?? 30_000,
+      ...(config.fetch ? { fetch: config.fetch } : {}),
+    });
+    const sleep = config.sleep ? { sleep: config.sleep } : {};
+    this.#retry = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8_000, ...config.retry, ...sleep };
+    this.#uploadRetry = { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 10_000, ...config.retry, ...sleep };
+    this.#uploadTimeoutMs = config.uploadTimeoutMs ?? 600_000;
   }
 
   capabilities(): ProviderCapabilities {
@@ -80,15 +88,12 @@ export class OpenAiFineTuneProvider implements FineTuneProvider {
   }
 
   async uploadTrainingFile(source: TrainingFileSource, options: { readonly filename: string }): Promise<{ id: string; bytes: number }> {
-    const file = await this.#call(this.#uploads, OpenAiFile, {
-      method: 'POST',
-      path: '/files',
-      rawBody: () =>
-        multipartStream([
-          { name: 'purpose', value: 'fine-tune' },
-          { name: 'file', filename: options.filename, contentType: 'application/jsonl', open: () => source.open() },
-        ]),
-    });
+    // Streamed part by part (never held in memory); each attempt re-opens the source.
+    const file = await this.#run(
+      OpenAiFile,
+      async () => this.#client.files.create({ file: toStreamingFile(asyncChunks(await source.open()), options.filename, { type: 'application/jsonl' }), purpose: 'fine-tune' }, { timeout: this.#uploadTimeoutMs }),
+      this.#uploadRetry,
+    );
     return { id: file.id, bytes: file.bytes };
   }
 
@@ -102,12 +107,12 @@ export class OpenAiFineTuneProvider implements FineTuneProvider {
     if (input.validationFileId) body.validation_file = input.validationFileId;
     if (input.suffix) body.suffix = input.suffix;
     if (input.seed !== undefined && input.seed !== null) body.seed = input.seed;
-    const job = await this.#call(this.#create, OpenAiFineTuningJob, {
-      method: 'POST',
-      path: '/fine_tuning/jobs',
-      body,
-      headers: { 'idempotency-key': `ftm-${input.idempotencyKey}` },
-    });
+    // Sent once: a 5xx may come after the job was made, so the caller looks it up before trying again.
+    const job = await this.#run(
+      OpenAiFineTuningJob,
+      () => this.#client.fineTuning.jobs.create(body as unknown as OpenAI.FineTuning.JobCreateParams, { headers: { 'idempotency-key': `ftm-${input.idempotencyKey}` } }),
+      { ...this.#retry, maxAttempts: 1 },
+    );
     return toProviderJob(job);
   }
 
@@ -115,11 +120,9 @@ export class OpenAiFineTuneProvider implements FineTuneProvider {
     // The metadata filter finds it directly; the client-side check guards endpoints that ignore it.
     let after: string | undefined;
     for (let page = 0; page < 10; page++) {
-      const list = await this.#call(this.#api, openAiList(OpenAiFineTuningJob), {
-        method: 'GET',
-        path: '/fine_tuning/jobs',
-        query: { limit: 100, after, [`metadata[${FTM_JOB_METADATA_KEY}]`]: idempotencyKey },
-      });
+      const list = await this.#run(openAiList(OpenAiFineTuningJob), () =>
+        this.#client.fineTuning.jobs.list({ limit: 100, ...(after ? { after } : {}), metadata: { [FTM_JOB_METADATA_KEY]: idempotencyKey } }).then(pageBody),
+      );
       const match = list.data.find((job) => job.metadata?.[FTM_JOB_METADATA_KEY] === idempotencyKey);
       if (match) return toProviderJob(match);
       if (!list.has_more || list.data.length === 0) return null;
@@ -129,7 +132,7 @@ export class OpenAiFineTuneProvider implements FineTuneProvider {
   }
 
   async getJob(providerJobId: string): Promise<ProviderJob> {
-    return toProviderJob(await this.#call(this.#api, OpenAiFineTuningJob, { method: 'GET', path: `/fine_tuning/jobs/${encodeURIComponent(providerJobId)}` }, providerJobId));
+    return toProviderJob(await this.#run(OpenAiFineTuningJob, () => this.#client.fineTuning.jobs.retrieve(providerJobId), this.#retry, providerJobId));
   }
 
   async listEvents(providerJobId: string, options: { readonly after?: string; readonly limit?: number } = {}): Promise<readonly ProviderEvent[]> {
@@ -138,10 +141,10 @@ export class OpenAiFineTuneProvider implements FineTuneProvider {
     const fresh: ProviderEvent[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 50; page++) {
-      const list = await this.#call(
-        this.#api,
+      const list = await this.#run(
         openAiList(OpenAiJobEvent),
-        { method: 'GET', path: `/fine_tuning/jobs/${encodeURIComponent(providerJobId)}/events`, query: { limit: 100, after: cursor } },
+        () => this.#client.fineTuning.jobs.listEvents(providerJobId, { limit: 100, ...(cursor ? { after: cursor } : {}) }).then(pageBody),
+        this.#retry,
         providerJobId,
       );
       for (const e of list.data) {
@@ -155,10 +158,10 @@ export class OpenAiFineTuneProvider implements FineTuneProvider {
   }
 
   async listCheckpoints(providerJobId: string): Promise<readonly ProviderCheckpoint[]> {
-    const list = await this.#call(
-      this.#api,
+    const list = await this.#run(
       openAiList(OpenAiCheckpoint),
-      { method: 'GET', path: `/fine_tuning/jobs/${encodeURIComponent(providerJobId)}/checkpoints`, query: { limit: 100 } },
+      () => this.#client.fineTuning.jobs.checkpoints.list(providerJobId, { limit: 100 }).then(pageBody),
+      this.#retry,
       providerJobId,
     );
     return list.data.map((c) => ({
@@ -171,29 +174,30 @@ export class OpenAiFineTuneProvider implements FineTuneProvider {
   }
 
   async cancelJob(providerJobId: string): Promise<ProviderJob> {
-    return toProviderJob(
-      await this.#call(this.#api, OpenAiFineTuningJob, { method: 'POST', path: `/fine_tuning/jobs/${encodeURIComponent(providerJobId)}/cancel` }, providerJobId),
-    );
+    return toProviderJob(await this.#run(OpenAiFineTuningJob, () => this.#client.fineTuning.jobs.cancel(providerJobId), this.#retry, providerJobId));
   }
 
-  /** One request: adds Azure's api-version, parses the answer, and maps failures to our errors. */
-  async #call<S extends z.ZodType>(client: HttpClient, schema: S, req: HttpRequest, resourceId?: string): Promise<z.infer<S>> {
-    const query = this.#config.apiVersion ? { ...req.query, 'api-version': this.#config.apiVersion } : req.query;
+  /** One SDK call with FTM's retries, its answer checked against the API reference, failures mapped to our errors. */
+  async #run<S extends z.ZodType>(schema: S, call: () => Promise<unknown>, retry = this.#retry, jobId?: string): Promise<z.infer<S>> {
+    let answer: unknown;
     try {
-      const res = await client.request({ ...req, query });
-      const parsed = schema.safeParse(res.body);
-      if (!parsed.success) throw new ProviderRequestError(this.name, res.status, 'answered with a body that does not match its API reference');
-      return parsed.data;
+      answer = await withRetries(call, retry);
     } catch (error) {
-      if (!(error instanceof HttpStatusError)) throw error;
-      const detail = OpenAiErrorBody.safeParse(error.body);
-      const message = (detail.success ? detail.data.error.message : `HTTP ${error.status}`).replace(SECRET_LIKE, '[redacted]');
-      if (error.status === 429) throw new RateLimitedError(`${this.name} is rate limiting requests: ${message}`, Math.ceil((error.retryAfterMs ?? 1_000) / 1000));
-      if (error.status === 404 && resourceId) throw new NotFoundError(`${this.name} fine-tuning job`, resourceId);
-      const code = detail.success ? detail.data.error.code : null;
-      throw new ProviderRequestError(this.name, error.status, message, code === null || code === undefined ? null : String(code), detail.success ? (detail.data.error.param ?? null) : null);
+      throw mapOpenAiError(this.name, error, jobId ? { type: `${this.name} fine-tuning job`, id: jobId } : undefined);
     }
+    const parsed = schema.safeParse(answer);
+    if (!parsed.success) throw new ProviderRequestError(this.name, 200, 'answered with a body that does not match its API reference');
+    return parsed.data;
   }
+}
+
+/** A list page as its wire envelope (`object`, `data`, `has_more`), whatever page class the SDK returns. */
+function pageBody(page: { readonly data: readonly unknown[]; readonly has_more?: boolean; hasNextPage?: () => boolean }): unknown {
+  return { object: 'list', data: page.data, has_more: page.has_more ?? (page.hasNextPage ? page.hasNextPage() : false) };
+}
+
+async function* asyncChunks(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) yield chunk;
 }
 
 function fromUnix(seconds: number): Date {
