@@ -1,4 +1,5 @@
 import { ValidationError } from '../shared/errors.js';
+import { TOGETHER_BASE_MODELS } from '../providers/catalog/together-catalog.js';
 
 /** Tokenizer encodings FTM counts with (gpt-tokenizer names). */
 export type TokenEncoding = 'o200k_base' | 'cl100k_base';
@@ -33,8 +34,12 @@ export function resolveBaseModel(model: string): BaseModelSpec {
   let best: readonly [string, BaseModelSpec] | undefined;
   for (const entry of TABLE) if (model.startsWith(entry[0]) && (!best || entry[0].length > best[0].length)) best = entry;
   if (!best) {
+    // Together's open models (Llama, Qwen, Mistral) have tokenizers FTM does not ship: o200k counts
+    // stand in for them as an estimate (within tens of percent), against the catalogue's per-example cap.
+    const together = TOGETHER_BASE_MODELS.find((b) => b.id === model);
+    if (together) return { encoding: 'o200k_base', maxTokensPerExample: together.maxTokensPerExample };
     throw new ValidationError(`base_model '${model}' is not a fine-tunable model FTM knows`, [
-      { path: 'base_model', message: `use one of: ${TABLE.map(([p]) => p).join(', ')} (or a dated snapshot of one)` },
+      { path: 'base_model', message: `use one of: ${TABLE.map(([p]) => p).join(', ')} (or a dated snapshot of one), or a Together base model such as ${TOGETHER_BASE_MODELS[0]!.id}` },
     ]);
   }
   return best[1];
