@@ -46,6 +46,19 @@ afterAll(async () => {
   await new Promise((r) => (receiver ? receiver.close(r) : r(undefined)));
 });
 
+/** Form controls and buttons of the page without an accessible name (should be none). */
+const unlabelledControls = () =>
+  page.locator('main input, main select, main textarea, main button').evaluateAll((elements) =>
+    elements
+      .filter((el) => {
+        const control = el as HTMLInputElement;
+        const fromLabels = control.labels ? [...control.labels].map((l) => l.textContent ?? '').join('') : '';
+        const name = fromLabels || control.getAttribute('aria-label') || (control.tagName === 'BUTTON' ? control.textContent : '') || '';
+        return name.trim() === '';
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+
 /** Opens a console page by its deep link. */
 const open = (hash: string) => page.goto(`${server.baseUrl}/console/#/${hash}`);
 
@@ -251,7 +264,12 @@ describe('the console in Chromium against ftm start', () => {
     await expect.poll(() => page.getByRole('list', { name: 'Pointer history' }).textContent()).toContain('hotfix: base model mislabels refunds');
     await shot('pointer');
     await open('');
-    await page.getByRole('table', { name: 'Production pointers' }).getByText(`assistant: ${ASSISTANT}`).waitFor();
+    const row = page.getByRole('table', { name: 'Production pointers' }).getByRole('row', { name: new RegExp(`assistant: ${ASSISTANT}`) });
+    await row.waitFor();
+    // The retirement warning is the API's (the pointer's `retirement`), shown when there is one.
+    const retirement = (await ftm.productionPointers.get(first.pointer_id!)).retirement;
+    if (retirement) expect(await row.textContent()).toContain(retirement.date);
+    else expect(await row.textContent()).not.toContain('⚠');
     await shot('overview-with-pointer');
     expect(chrome.pageErrors).toEqual([]);
   });
@@ -276,6 +294,66 @@ describe('the console in Chromium against ftm start', () => {
     await table.getByText('production_pointer.override').first().waitFor();
     expect(await table.getByRole('row').count()).toBe(2);
     await shot('audit');
+    expect(chrome.pageErrors).toEqual([]);
+  });
+  it('pages through more rows than fit on one page by cursor, and a page link reopens that page', async () => {
+    await Promise.all(Array.from({ length: 55 }, (_, i) => ftm.modelVersions.create({ name: `paged-${String(i).padStart(2, '0')}`, provider: 'simulated', provider_model_id: `ft:gpt-4o-mini:sim::paged-${i}`, base_model: 'gpt-4o-mini-2024-07-18' })));
+    await open('models/versions');
+    const table = page.getByRole('table', { name: 'Model versions' });
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(50);
+    const firstOfPageOne = await table.locator('tbody tr').first().textContent();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('page 2').waitFor();
+    await expect.poll(() => table.locator('tbody tr').first().textContent()).not.toBe(firstOfPageOne);
+    expect(page.url()).toMatch(/#\/models\/versions\?cursor=/);
+    const firstOfPageTwo = await table.locator('tbody tr').first().textContent();
+    await page.reload();
+    await expect.poll(() => table.locator('tbody tr').first().textContent()).toBe(firstOfPageTwo);
+    await page.getByRole('button', { name: 'First' }).click();
+    await expect.poll(() => table.locator('tbody tr').first().textContent()).toBe(firstOfPageOne);
+    expect(chrome.pageErrors).toEqual([]);
+  });
+
+  it('shows a new approval as it happens (event stream), and rejects it from the keyboard', async () => {
+    await open('approvals');
+    await page.getByText('Nothing waits for a decision.').waitFor();
+    const job = await ftm.ftJobs.create({ dataset_id: state.datasetId!, base_model: 'gpt-4o-mini-2024-07-18', provider: 'simulated', cost_threshold_usd: 0, suffix: 'live' });
+    const row = page.getByRole('row', { name: new RegExp(`ft_job ${job.id.slice(-8)}`) });
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Reject' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await ftm.approvals.get(job.approval_id!)).status).toBe('pending');
+    await row.getByRole('button', { name: 'Reject' }).focus();
+    await page.keyboard.press('Enter');
+    // The dialog opens with the reason field focused; Tab goes to Cancel, then to Confirm.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('reason');
+    await page.keyboard.type('too expensive for a test');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await ftm.approvals.get(job.approval_id!)).status).toBe('rejected');
+    await expect.poll(async () => (await ftm.ftJobs.get(job.id)).status).toBe('blocked');
+    expect(chrome.pageErrors).toEqual([]);
+  });
+
+  it('labels every control, and follows the light or dark colour scheme', async () => {
+    for (const hash of ['', 'datasets/new', 'jobs/new', `jobs/${state.jobId}`, `evals/${state.jobRunId}`, `models/versions/${state.jobVersionId}`, 'approvals', 'webhooks', 'audit']) {
+      await open(hash);
+      await page.locator('main h1').first().waitFor();
+      expect({ hash, unlabelled: await unlabelledControls() }).toEqual({ hash, unlabelled: [] });
+    }
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await background()).toBe('rgb(255, 255, 255)');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await background()).toBe('rgb(13, 17, 23)');
+    await open('');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await shot('overview-dark');
     expect(chrome.pageErrors).toEqual([]);
   });
 });

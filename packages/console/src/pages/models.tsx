@@ -7,6 +7,7 @@ import { ErrorBox, Facts, Json, Loading, Panel, Status } from '../ui/bits.js';
 import { ConfirmButton } from '../ui/confirm.js';
 import { actionKey, errorText, num, shortId, usd, when } from '../ui/format.js';
 import { PagedTable } from '../ui/paged-table.js';
+import { retirementText } from '../ui/retirement.js';
 import { useLoad } from '../ui/use-load.js';
 
 const TABS = [
@@ -201,6 +202,7 @@ function VersionDetail({ id }: { id: string }) {
                 ['Created', when(v.created_at)],
               ]}
             />
+            {v.retirement ? <p class="warn">⚠ {retirementText(v.retirement)}</p> : null}
             <h3>Latest eval per suite</h3>
             <ul class="plain">
               {Object.entries(v.eval_summary ?? {}).map(([suite, e]) => (
@@ -280,6 +282,7 @@ function PointerDetail({ id }: { id: string }) {
                 ['Updated', `${when(p.updated_at)} by ${p.updated_by}`],
               ]}
             />
+            {p.retirement ? <p class="warn">⚠ {retirementText(p.retirement)}</p> : null}
           </Panel>
           <Panel title="Emergency override">
             <div class="toolbar">

@@ -1,31 +1,19 @@
-import type { Approval, ModelVersion, ProductionPointer, Provider, ReEval, WebhookDelivery, WebhookEndpoint } from '@ftm/sdk';
+import type { Approval, ModelVersion, ProductionPointer, ReEval, WebhookDelivery, WebhookEndpoint } from '@ftm/sdk';
 import { useLive } from '../live.js';
 import { href, type Route } from '../router.js';
 import { api } from '../session.js';
 import { ErrorBox, Loading, Panel, Status } from '../ui/bits.js';
 import { num, shortId, usd, when } from '../ui/format.js';
+import { retirementText } from '../ui/retirement.js';
 import { useLoad } from '../ui/use-load.js';
 
 const SHOWN = 25;
-const WARN_DAYS = 180;
 
 interface PointerRow {
   readonly pointer: ProductionPointer;
   readonly version: ModelVersion | null;
   readonly reEval: { readonly score: number | null; readonly at: string | null; readonly regression: boolean } | null;
   readonly retirement: string | null;
-}
-
-/** When the base model or the provider's fine-tuning ends within WARN_DAYS (or has ended). */
-function retirementWarning(providers: readonly Provider[], provider: string, baseModel: string): string | null {
-  const p = providers.find((x) => x.name === provider);
-  if (!p) return null;
-  const horizon = Date.now() + WARN_DAYS * 86_400_000;
-  const base = p.base_models.find((m) => m.id === baseModel || m.aliases.includes(baseModel));
-  if (base?.retires_on && Date.parse(base.retires_on) <= horizon) return `base model ${base.id} retires on ${base.retires_on}`;
-  const end = p.retirement?.new_jobs_end_on;
-  if (end && Date.parse(end) <= horizon) return `${p.name} ends new fine-tuning jobs on ${end}${p.retirement?.trained_models_keep_serving ? ' (trained models keep serving)' : ''}`;
-  return null;
 }
 
 /** The latest finished re-eval run of the schedule watching this pointer's target. */
@@ -39,10 +27,9 @@ function lastReEval(reEvals: readonly ReEval[], pointer: ProductionPointer): Poi
 
 async function loadOverview() {
   const ftm = api();
-  const [pointers, reEvals, providers, approvals, failing, endpoints] = await Promise.all([
+  const [pointers, reEvals, approvals, failing, endpoints] = await Promise.all([
     ftm.productionPointers.list({ limit: SHOWN }),
     ftm.reEvals.list({ limit: 100 }).then((p) => p.data, () => [] as ReEval[]),
-    ftm.providers.list().then((p) => p.data, () => [] as Provider[]),
     ftm.approvals.list({ status: 'pending', limit: SHOWN }),
     Promise.all([ftm.webhookDeliveries.list({ status: 'dead_letter', limit: 100 }), ftm.webhookDeliveries.list({ status: 'failed', limit: 100 })]).then(([a, b]) => [...a.data, ...b.data]),
     ftm.webhookEndpoints.list({ limit: 100 }).then((p) => p.data),
@@ -52,7 +39,7 @@ async function loadOverview() {
       pointer,
       version: await ftm.modelVersions.get(pointer.model_version_id).then((v) => v, () => null),
       reEval: lastReEval(reEvals, pointer),
-      retirement: retirementWarning(providers, pointer.provider, pointer.base_model),
+      retirement: pointer.retirement ? retirementText(pointer.retirement) : null,
     })),
   );
   return { rows, morePointers: pointers.hasNextPage(), approvals: approvals.data, failingEndpoints: failingEndpoints(endpoints, failing) };

@@ -56,7 +56,7 @@ export function ConfirmButton(props: ConfirmButtonProps) {
           {props.reason ? (
             <label>
               Reason{props.reason === 'required' ? ' (required)' : ''}
-              <textarea name="reason" required={props.reason === 'required'} value={reason} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} />
+              <textarea name="reason" autofocus required={props.reason === 'required'} value={reason} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} />
             </label>
           ) : null}
           {error ? (
