@@ -1,8 +1,11 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { lazyRequire } from '../shared/lazy-require.js';
 import { silentLogger, type Logger } from '../shared/logger.js';
 import { LocalListeners, POINTER_CHANGE_CHANNEL, type PointerChange, type PointerChangeBus, type PointerChangeListener } from './pointer-change-bus.js';
 
 /** Where to publish and subscribe. */
+const ioredis = lazyRequire<typeof import('ioredis')>('ioredis');
+
 export interface RedisPointerChangeBusOptions {
   readonly url: string;
   /** Prefixes the channel, so several deployments can share one Redis. */
@@ -29,8 +32,9 @@ export class RedisPointerChangeBus implements PointerChangeBus {
     this.#logger = options.logger ?? silentLogger;
     this.#channel = `${options.channelPrefix ?? ''}${POINTER_CHANGE_CHANNEL}`;
     const common = { lazyConnect: true, maxRetriesPerRequest: 3, connectTimeout: 5_000 } as const;
-    this.#publisher = new Redis(options.url, common);
-    this.#subscriber = new Redis(options.url, common);
+    const { Redis: RedisClient } = ioredis();
+    this.#publisher = new RedisClient(options.url, common);
+    this.#subscriber = new RedisClient(options.url, common);
     this.#publisher.on('error', () => {});
     this.#subscriber.on('error', (error: Error) => this.#logger.warn({ err: { message: error.message } }, 'pointer subscriber connection failed'));
     // ioredis re-subscribes after a reconnect; anything published meanwhile was missed.

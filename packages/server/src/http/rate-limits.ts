@@ -1,6 +1,7 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import { RateLimitedError } from '@ftm/core';
 
 /** How many requests a client may make per window (FTM_RATE_LIMIT_*). */
@@ -56,7 +57,8 @@ interface Policy {
 export async function registerRateLimits(app: FastifyInstance, settings: RateLimitSettings): Promise<ApiRateLimits | undefined> {
   if (!settings.enabled) return undefined;
   const redis = settings.redis
-    ? new Redis(settings.redis.url, { commandTimeout: REDIS_COMMAND_TIMEOUT_MS, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+    ? // Loaded only here: a server without Redis does not pay for the client at start.
+      new (createRequire(import.meta.url)('ioredis') as typeof import('ioredis')).Redis(settings.redis.url, { commandTimeout: REDIS_COMMAND_TIMEOUT_MS, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
     : undefined;
   if (redis) {
     let warned = false;

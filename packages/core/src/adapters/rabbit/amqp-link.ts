@@ -1,5 +1,9 @@
-import amqplib, { type Channel, type ConfirmChannel, type RecoveringChannelModel } from 'amqplib';
+import type { Channel, ConfirmChannel, RecoveringChannelModel } from 'amqplib';
+import { lazyRequire } from '../../shared/lazy-require.js';
 import type { Logger } from '../../shared/logger.js';
+
+// amqplib loads only when a RabbitMQ queue connects (see lazyRequire).
+const amqplib = lazyRequire<typeof import('amqplib')>('amqplib');
 
 /** Where and how to connect. */
 export interface AmqpLinkOptions {
@@ -77,7 +81,7 @@ export class AmqpLink {
 
   async #connect(): Promise<RecoveringChannelModel> {
     try {
-      const connection = await amqplib.connect(this.#o.url, {
+      const connection = await amqplib().connect(this.#o.url, {
         timeout: this.#o.connectTimeoutMs,
         clientProperties: { connection_name: `ftm-${this.#o.role}` },
         recovery: { initialDelay: 200, maxDelay: 10_000, initialMaxRetries: 0, maxRetries: Number.POSITIVE_INFINITY },

@@ -1,11 +1,6 @@
-import {
-  DelayedError,
-  Queue as BullQueue,
-  UnrecoverableError as BullUnrecoverableError,
-  Worker,
-  type Job,
-} from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Job, Queue as BullQueue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { lazyRequire } from '../../shared/lazy-require.js';
 import { DependencyUnavailableError, FtmError, UnrecoverableError } from '../../shared/errors.js';
 import { uuidv7 } from '../../shared/ids.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
@@ -53,6 +48,9 @@ const DEFAULTS = {
   drainTimeoutMs: 30_000,
 } as const;
 
+const bullmq = lazyRequire<typeof import('bullmq')>('bullmq');
+const ioredis = lazyRequire<typeof import('ioredis')>('ioredis');
+
 /** Half of each exponential delay is random (BullMQ's jitter is the random fraction). */
 const BACKOFF_JITTER = 0.5;
 /** Dead letters are listed by scanning BullMQ's failed set newest first, this many at a time. */
@@ -75,9 +73,9 @@ export class BullMqQueue implements Queue {
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
     // Enqueues come from request handlers: fail after a bounded number of reconnect attempts.
-    this.#producer = new Redis(options.url, { maxRetriesPerRequest: 2, connectTimeout: 5_000, lazyConnect: true });
+    this.#producer = new (ioredis().Redis)(options.url, { maxRetriesPerRequest: 2, connectTimeout: 5_000, lazyConnect: true });
     this.#producer.on('error', (error) => this.#logger.warn({ err: { message: error.message } }, 'redis (queue producer) error'));
-    this.#queue = new BullQueue(options.queueName ?? DEFAULTS.queueName, {
+    this.#queue = new (bullmq().Queue)(options.queueName ?? DEFAULTS.queueName, {
       connection: this.#producer,
       prefix: options.prefix ?? DEFAULTS.prefix,
     });
@@ -105,7 +103,7 @@ export class BullMqQueue implements Queue {
   consume(handlers: Readonly<Record<string, JobHandler>>, options: ConsumeOptions = {}): void {
     if (this.#worker) throw new FtmError('this queue is already consuming; stop() it first');
     const visibilityTimeoutMs = options.visibilityTimeoutMs ?? DEFAULTS.visibilityTimeoutMs;
-    const connection = new Redis(this.#options.url, { maxRetriesPerRequest: null, connectTimeout: 5_000 });
+    const connection = new (ioredis().Redis)(this.#options.url, { maxRetriesPerRequest: null, connectTimeout: 5_000 });
     connection.on('error', (error) => this.#logger.warn({ err: { message: error.message } }, 'redis (queue worker) error'));
     this.#workerConnection = connection;
     const unknownJobDelayMs = this.#options.unknownJobDelayMs ?? DEFAULTS.unknownJobDelayMs;
@@ -114,7 +112,7 @@ export class BullMqQueue implements Queue {
       if (!handler) {
         // Another process may consume this name: hand the job back without spending an attempt.
         await job.moveToDelayed(Date.now() + unknownJobDelayMs, token);
-        throw new DelayedError();
+        throw new (bullmq().DelayedError)();
       }
       try {
         await handler(
@@ -128,11 +126,11 @@ export class BullMqQueue implements Queue {
           signal ?? new AbortController().signal,
         );
       } catch (error) {
-        if (error instanceof UnrecoverableError) throw new BullUnrecoverableError(`${error.name}: ${error.message}`);
+        if (error instanceof UnrecoverableError) throw new (bullmq().UnrecoverableError)(`${error.name}: ${error.message}`);
         throw error;
       }
     };
-    this.#worker = new Worker(this.#queue.name, processor, {
+    this.#worker = new (bullmq().Worker)(this.#queue.name, processor, {
       connection,
       prefix: this.#options.prefix ?? DEFAULTS.prefix,
       concurrency: options.concurrency ?? DEFAULTS.concurrency,

@@ -1,20 +1,16 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  paginateListObjectsV2,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import type { BlobBody, BlobInfo, BlobPutOptions, BlobStore } from '../../ports/blob-store.js';
 import { NotFoundError, ValidationError } from '../../shared/errors.js';
 import { assertBlobKey, assertBlobPrefix, compareBlobKeys } from '../fs/blob-key.js';
 import { digestOf, meterBody } from '../fs/metered-body.js';
+import { lazyRequire } from '../../shared/lazy-require.js';
 import { isS3NotFound, toS3Error } from './s3-errors.js';
+
+// The AWS SDK loads only when an S3 store is opened (see lazyRequire).
+const s3 = lazyRequire<typeof import('@aws-sdk/client-s3')>('@aws-sdk/client-s3');
+const storage = lazyRequire<typeof import('@aws-sdk/lib-storage')>('@aws-sdk/lib-storage');
+const presigner = lazyRequire<typeof import('@aws-sdk/s3-request-presigner')>('@aws-sdk/s3-request-presigner');
 
 /** Static S3 credentials; omit them to use the SDK's default provider chain (env, profile, IAM role). */
 export interface S3Credentials {
@@ -59,7 +55,7 @@ function normalisePrefix(prefix: string | undefined): string {
 
 /** Builds the SDK client FTM needs: timeouts, bounded retries, checksums only when required. */
 function createClient(options: S3BlobStoreOptions): S3Client {
-  return new S3Client({
+  return new (s3().S3Client)({
     region: options.region,
     endpoint: options.endpoint,
     forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
@@ -106,7 +102,7 @@ export class S3BlobStore implements BlobStore {
       const bytes = metered.knownBytes;
       await this.send('put', () =>
         this.client.send(
-          new PutObjectCommand({
+          new (s3().PutObjectCommand)({
             Bucket: this.bucket,
             Key,
             Body: bytes,
@@ -125,7 +121,7 @@ export class S3BlobStore implements BlobStore {
     const Key = this.objectKey(key);
     let body: unknown;
     try {
-      ({ Body: body } = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key })));
+      ({ Body: body } = await this.client.send(new (s3().GetObjectCommand)({ Bucket: this.bucket, Key })));
     } catch (error) {
       if (isS3NotFound(error)) throw new NotFoundError('blob', key);
       throw toS3Error(error, 'get');
@@ -138,7 +134,7 @@ export class S3BlobStore implements BlobStore {
   async head(key: string): Promise<{ readonly sizeBytes: number; readonly contentType?: string } | null> {
     const Key = this.objectKey(key);
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }));
+      const head = await this.client.send(new (s3().HeadObjectCommand)({ Bucket: this.bucket, Key }));
       return { sizeBytes: head.ContentLength ?? 0, ...(head.ContentType ? { contentType: head.ContentType } : {}) };
     } catch (error) {
       if (isS3NotFound(error)) return null;
@@ -148,12 +144,12 @@ export class S3BlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     const Key = this.objectKey(key);
-    await this.send('delete', () => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key })));
+    await this.send('delete', () => this.client.send(new (s3().DeleteObjectCommand)({ Bucket: this.bucket, Key })));
   }
 
   async *list(prefix: string): AsyncIterable<string> {
     assertBlobPrefix(prefix);
-    const pages = paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: this.prefix + prefix });
+    const pages = s3().paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: this.prefix + prefix });
     try {
       for await (const page of pages) {
         // S3 pages are already in UTF-8 byte order; some S3-compatible servers (s3rver) walk
@@ -175,12 +171,12 @@ export class S3BlobStore implements BlobStore {
       ]);
     }
     return this.send('presign', () =>
-      getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key }), { expiresIn: expiresInSec }),
+      presigner().getSignedUrl(this.client, new (s3().GetObjectCommand)({ Bucket: this.bucket, Key }), { expiresIn: expiresInSec }),
     );
   }
 
   async check(): Promise<void> {
-    await this.send('check', () => this.client.send(new HeadBucketCommand({ Bucket: this.bucket })));
+    await this.send('check', () => this.client.send(new (s3().HeadBucketCommand)({ Bucket: this.bucket })));
   }
 
   async close(): Promise<void> {
@@ -213,7 +209,7 @@ export class S3BlobStore implements BlobStore {
         }
       })(),
     );
-    const upload = new Upload({
+    const upload = new (storage().Upload)({
       client: this.client,
       params: { Bucket: this.bucket, Key, Body: source, ContentType: contentType },
       partSize: this.partSize,

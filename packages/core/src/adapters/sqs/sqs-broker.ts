@@ -1,19 +1,11 @@
-import {
-  ChangeMessageVisibilityBatchCommand,
-  ChangeMessageVisibilityCommand,
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  DeleteQueueCommand,
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  ListQueuesCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { lazyRequire } from '../../shared/lazy-require.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { BrokerDelivery, BrokerQueueCounts, MessageBroker, SubscribeOptions } from '../broker/message-broker.js';
 import { sqsQueueName, type SqsLocation } from './sqs-location.js';
+
+// The AWS SDK loads only when an SQS queue is opened (see lazyRequire).
+const sqs = lazyRequire<typeof import('@aws-sdk/client-sqs')>('@aws-sdk/client-sqs');
 
 /** Where the queues are and how to reach them. */
 export interface SqsBrokerOptions {
@@ -68,7 +60,7 @@ export class SqsBroker implements MessageBroker {
     this.#logger = options.logger ?? silentLogger;
     this.#prefix = options.location.prefix ?? options.prefix;
     const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    this.#client = new SQSClient({
+    this.#client = new (sqs().SQSClient)({
       endpoint: options.location.endpoint,
       region: options.location.region ?? 'us-east-1',
       ...(options.credentials ? { credentials: options.credentials } : {}),
@@ -92,7 +84,7 @@ export class SqsBroker implements MessageBroker {
   }
 
   async publish(name: string, body: string): Promise<void> {
-    await this.#client.send(new SendMessageCommand({ QueueUrl: await this.#url(name, true), MessageBody: body }));
+    await this.#client.send(new (sqs().SendMessageCommand)({ QueueUrl: await this.#url(name, true), MessageBody: body }));
   }
 
   async subscribe(names: readonly string[], options: SubscribeOptions, onDelivery: (delivery: BrokerDelivery) => void): Promise<void> {
@@ -114,7 +106,7 @@ export class SqsBroker implements MessageBroker {
   async ack(delivery: BrokerDelivery): Promise<void> {
     const d = delivery as SqsDelivery;
     try {
-      await this.#client.send(new DeleteMessageCommand({ QueueUrl: d.queueUrl, ReceiptHandle: d.receiptHandle }));
+      await this.#client.send(new (sqs().DeleteMessageCommand)({ QueueUrl: d.queueUrl, ReceiptHandle: d.receiptHandle }));
     } finally {
       this.#settled(d);
     }
@@ -123,7 +115,7 @@ export class SqsBroker implements MessageBroker {
   async release(delivery: BrokerDelivery): Promise<void> {
     const d = delivery as SqsDelivery;
     try {
-      await this.#client.send(new ChangeMessageVisibilityCommand({ QueueUrl: d.queueUrl, ReceiptHandle: d.receiptHandle, VisibilityTimeout: 0 }));
+      await this.#client.send(new (sqs().ChangeMessageVisibilityCommand)({ QueueUrl: d.queueUrl, ReceiptHandle: d.receiptHandle, VisibilityTimeout: 0 }));
     } finally {
       this.#settled(d);
     }
@@ -137,7 +129,7 @@ export class SqsBroker implements MessageBroker {
       for (let i = 0; i < list.length; i += 10) {
         const batch = list.slice(i, i + 10);
         const result = await this.#client.send(
-          new ChangeMessageVisibilityBatchCommand({
+          new (sqs().ChangeMessageVisibilityBatchCommand)({
             QueueUrl: queueUrl,
             Entries: batch.map((d, j) => ({ Id: String(j), ReceiptHandle: d.receiptHandle, VisibilityTimeout: seconds(visibilityTimeoutMs) })),
           }),
@@ -165,7 +157,7 @@ export class SqsBroker implements MessageBroker {
           throw error;
         }
         const { Attributes: a = {} } = await this.#client.send(
-          new GetQueueAttributesCommand({
+          new (sqs().GetQueueAttributesCommand)({
             QueueUrl: url,
             AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
           }),
@@ -184,7 +176,7 @@ export class SqsBroker implements MessageBroker {
   }
 
   async check(): Promise<void> {
-    await this.#client.send(new ListQueuesCommand({ QueueNamePrefix: this.#prefix, MaxResults: 1 }));
+    await this.#client.send(new (sqs().ListQueuesCommand)({ QueueNamePrefix: this.#prefix, MaxResults: 1 }));
   }
 
   async close(): Promise<void> {
@@ -197,7 +189,7 @@ export class SqsBroker implements MessageBroker {
   async deleteQueues(names: readonly string[]): Promise<void> {
     for (const name of names) {
       try {
-        await this.#client.send(new DeleteQueueCommand({ QueueUrl: await this.#url(name, false) }));
+        await this.#client.send(new (sqs().DeleteQueueCommand)({ QueueUrl: await this.#url(name, false) }));
       } catch (error) {
         if (!isMissingQueue(error)) throw error;
       }
@@ -213,10 +205,10 @@ export class SqsBroker implements MessageBroker {
     const owner = this.#o.location.accountId ? { QueueOwnerAWSAccountId: this.#o.location.accountId } : {};
     const lookup = (async () => {
       try {
-        return (await this.#client.send(new GetQueueUrlCommand({ QueueName, ...owner }))).QueueUrl!;
+        return (await this.#client.send(new (sqs().GetQueueUrlCommand)({ QueueName, ...owner }))).QueueUrl!;
       } catch (error) {
         if (!create || !isMissingQueue(error)) throw error;
-        return (await this.#client.send(new CreateQueueCommand({ QueueName, Attributes: { MessageRetentionPeriod: RETENTION_SECONDS } }))).QueueUrl!;
+        return (await this.#client.send(new (sqs().CreateQueueCommand)({ QueueName, Attributes: { MessageRetentionPeriod: RETENTION_SECONDS } }))).QueueUrl!;
       }
     })();
     this.#urls.set(name, lookup);
@@ -235,7 +227,7 @@ export class SqsBroker implements MessageBroker {
       }
       try {
         const { Messages = [] } = await this.#client.send(
-          new ReceiveMessageCommand({
+          new (sqs().ReceiveMessageCommand)({
             QueueUrl: queueUrl,
             MaxNumberOfMessages: Math.min(10, free),
             WaitTimeSeconds: this.#o.waitTimeSeconds ?? 20,
