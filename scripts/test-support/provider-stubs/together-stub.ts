@@ -56,6 +56,8 @@ export class TogetherStub {
   readonly #progression: readonly TogetherStubStatus[];
   readonly #chatReply: NonNullable<TogetherStubOptions['chatReply']>;
   readonly #validator: TogetherRequestValidator = createTogetherRequestValidator();
+  /** What the price estimate says of the account's credit (`allowed_to_proceed`). */
+  allowedToProceed = true;
   #failNext: string | null = null;
   #listening: ListeningStub | null = null;
 
@@ -124,7 +126,7 @@ export class TogetherStub {
         const file = this.files.get(String(body.training_file));
         if (!file) return { status: 400, body: error(400, 'training file not found', 'invalid_request_error') };
         const tokens = Math.ceil(file.bytes / 4) * (typeof body.n_epochs === 'number' ? body.n_epochs : 1);
-        return { status: 200, body: { estimated_total_price: Number(((tokens / 1e6) * 0.48).toFixed(6)), allowed_to_proceed: true, user_limit: 100, estimated_train_token_count: tokens, estimated_eval_token_count: 0 } };
+        return { status: 200, body: { estimated_total_price: Number(((tokens / 1e6) * 0.48).toFixed(6)), allowed_to_proceed: this.allowedToProceed, user_limit: 100, estimated_train_token_count: tokens, estimated_eval_token_count: 0 } };
       }
       case 'POST /chat/completions': {
         const messages = (body.messages ?? []) as { role: string; content: unknown }[];

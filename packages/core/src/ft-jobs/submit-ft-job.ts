@@ -3,7 +3,7 @@ import { ConflictError, DependencyUnavailableError, FtmError, NotFoundError, Rat
 import { backoffDelayMs, defaultSleep } from '../shared/http-client.js';
 import { ProviderRequestError } from '../providers/provider-errors.js';
 import { convertTrainingFile } from '../datasets/convert-training-file.js';
-import type { FineTuneMethod, FineTuneProvider, ProviderJob } from '../providers/fine-tune-provider.js';
+import type { FineTuneMethod, FineTuneProvider, ProviderJob, ProviderPriceEstimate } from '../providers/fine-tune-provider.js';
 import { ftJobBookkeeping, metadataColumn, userMetadata, type FtJob, type FtJobRow } from './ft-job.js';
 import { DEFAULT_SUBMIT_LEASE_MS, FT_JOB_POLL, type FtJobDeps } from './ft-job-deps.js';
 import { findFtJobRow, recordFtJobChange, updateFtJobRow } from './ft-job-repository.js';
@@ -85,7 +85,7 @@ async function ensureFiles(deps: FtJobDeps, ctx: ServiceContext, provider: FineT
 }
 
 /** Records the provider job: the job is `running` from here, unless it was canceled meanwhile. */
-async function recordProviderJob(deps: FtJobDeps, ctx: ServiceContext, id: string, providerJob: ProviderJob): Promise<{ job: FtJob; cancelAtProvider: boolean; row: FtJobRow }> {
+async function recordProviderJob(deps: FtJobDeps, ctx: ServiceContext, id: string, providerJob: ProviderJob, estimate: ProviderPriceEstimate | null): Promise<{ job: FtJob; cancelAtProvider: boolean; row: FtJobRow }> {
   return deps.db.transaction().execute(async (trx) => {
     const row = await findFtJobRow(trx, ctx, id, true);
     const now = ctx.clock.now();
@@ -111,7 +111,7 @@ async function recordProviderJob(deps: FtJobDeps, ctx: ServiceContext, id: strin
       row: updated,
       action: 'ft_job.submitted',
       summary: `submitted to ${row.provider} as ${providerJob.id}`,
-      details: { provider_job_id: providerJob.id },
+      details: { provider_job_id: providerJob.id, ...(estimate ? { provider_estimated_cost_usd: estimate.totalUsd } : {}) },
     });
     return { job, cancelAtProvider: false, row: updated };
   });
@@ -147,8 +147,9 @@ export async function submitFtJob(deps: FtJobDeps, { ctx, ftJobId }: { ctx: Serv
     throw error;
   }
   let providerJob: ProviderJob;
+  const estimate: { value: ProviderPriceEstimate | null } = { value: null };
   try {
-    providerJob = await findOrCreate(deps, ctx, provider, claimed);
+    providerJob = await findOrCreate(deps, ctx, provider, claimed, estimate);
   } catch (error) {
     if (error instanceof ProviderRequestError) {
       return markFtJobFailed(deps, ctx, ftJobId, { code: error.providerCode ?? 'provider_rejected', message: error.message });
@@ -158,7 +159,7 @@ export async function submitFtJob(deps: FtJobDeps, { ctx, ftJobId }: { ctx: Serv
     await releaseLease(deps, ctx, ftJobId);
     throw error;
   }
-  const recorded = await recordProviderJob(deps, ctx, ftJobId, providerJob);
+  const recorded = await recordProviderJob(deps, ctx, ftJobId, providerJob, estimate.value);
   if (recorded.cancelAtProvider) {
     await provider.cancelJob(providerJob.id).catch((error: unknown) => {
       if (!(error instanceof ProviderRequestError)) throw error;
@@ -179,13 +180,14 @@ const MAX_IN_DELIVERY_WAIT_MS = 5_000;
  * A create that fails transiently may still have made the job (a 5xx after the provider stored
  * it), so every retry looks the job up first; adapters send each create once, never blind.
  */
-async function findOrCreate(deps: FtJobDeps, ctx: ServiceContext, provider: FineTuneProvider, claimed: FtJobRow): Promise<ProviderJob> {
+async function findOrCreate(deps: FtJobDeps, ctx: ServiceContext, provider: FineTuneProvider, claimed: FtJobRow, estimate: { value: ProviderPriceEstimate | null }): Promise<ProviderJob> {
   let row = claimed;
   for (let attempt = 1; ; attempt++) {
     const found = await provider.findJobByIdempotencyKey(row.id, { trainingFileId: row.provider_file_id });
     if (found) return found;
     const files = await ensureFiles(deps, ctx, provider, row);
     row = { ...row, provider_file_id: files.training, provider_validation_file_id: files.validation };
+    if (attempt === 1) estimate.value = await providerEstimate(provider, row, files);
     try {
       return await create(provider, row, files);
     } catch (error) {
@@ -196,6 +198,25 @@ async function findOrCreate(deps: FtJobDeps, ctx: ServiceContext, provider: Fine
       await (deps.sleep ?? defaultSleep)(waitMs);
     }
   }
+}
+
+/**
+ * The provider's own price for the job on its uploaded files (Together), recorded on the submitted
+ * event. Informative: an estimate that fails is skipped, but a provider that says the account may
+ * not start the job (credit limit) refuses it here, before a job is made.
+ */
+async function providerEstimate(provider: FineTuneProvider, row: FtJobRow, files: { training: string; validation: string | null }): Promise<ProviderPriceEstimate | null> {
+  if (!provider.estimatePrice) return null;
+  const estimate = await provider
+    .estimatePrice({ model: row.base_model, trainingFileId: files.training, validationFileId: files.validation, method: methodOf(row), suffix: row.suffix, seed: row.seed })
+    .catch((error: unknown) => {
+      if (error instanceof ProviderRequestError || error instanceof RateLimitedError || error instanceof DependencyUnavailableError) return null;
+      throw error;
+    });
+  if (estimate && !estimate.allowedToProceed) {
+    throw new ProviderRequestError(provider.name, 402, `${provider.name} estimates this job at ${estimate.totalUsd} USD and says the account may not start it (credit limit)`, 'credit_limit_exceeded');
+  }
+  return estimate;
 }
 
 /** Ends this delivery's hold on the submission (the job stays `submitting`). */

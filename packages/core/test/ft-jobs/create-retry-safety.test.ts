@@ -96,3 +96,25 @@ describe.each(cases)('create retry safety on $provider', ({ provider, stub, mode
     expect(await getFtJob(deps, { ctx, id: job.id })).toMatchObject({ status: 'running' });
   });
 });
+
+describe('Together price estimate at submission', () => {
+  it('records Together\'s own estimate on the submission audit row', async () => {
+    const { deps, ctx, job } = await setup('together', 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference');
+    await submitFtJob(deps, { ctx, ftJobId: job.id });
+    const audit = await t.database.db.selectFrom('audit_events').select(['details']).where('resource_id', '=', job.id).where('action', '=', 'ft_job.submitted').executeTakeFirstOrThrow();
+    expect((audit.details as Record<string, unknown>).provider_estimated_cost_usd).toEqual(expect.any(Number));
+  });
+
+  it('fails the job before making one when Together says the account may not start it', async () => {
+    const { deps, ctx, job } = await setup('together', 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference');
+    const before = together.jobs.size;
+    together.allowedToProceed = false;
+    try {
+      await submitFtJob(deps, { ctx, ftJobId: job.id });
+    } finally {
+      together.allowedToProceed = true;
+    }
+    expect(await getFtJob(deps, { ctx, id: job.id })).toMatchObject({ status: 'failed', error: { code: 'credit_limit_exceeded' } });
+    expect(together.jobs.size).toBe(before);
+  });
+});
