@@ -6,6 +6,7 @@ import type { Sanitizer } from '../trism/sanitizer.js';
 import { extractGenAiSpan, REJECTION_MESSAGES, type GenAiSpanRecord, type SpanRejection } from './genai-span-record.js';
 import { isInferenceSpan } from './inference-operation.js';
 import { decodeJsonTraceRequest } from './otlp/decode-json-trace-request.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../shared/json-limits.js';
 import { decodeProtobufTraceRequest } from './otlp/decode-protobuf-trace-request.js';
 import type { ExportOutcome, OtlpEncoding } from './otlp/encode-otlp-response.js';
 import { OtlpDecodeError, type DecodedTraceRequest } from './otlp/otlp-span.js';
@@ -38,9 +39,12 @@ const INSERT_CHUNK = 500;
 
 function decode(input: IngestOtlpTracesInput): DecodedTraceRequest {
   if (input.encoding === 'protobuf') return decodeProtobufTraceRequest(input.body, isInferenceSpan);
+  const text = input.body.toString('utf8');
+  // The receiver reads its own bodies, so the edge's depth rule is applied here too.
+  if (exceedsJsonDepth(text)) throw new OtlpDecodeError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`, 'request');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(input.body.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch {
     throw new OtlpDecodeError('the body is not valid JSON', 'request');
   }

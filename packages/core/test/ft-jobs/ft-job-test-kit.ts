@@ -122,7 +122,9 @@ export async function seedDataset(
       name: 'support conversations',
       dataset_group_id: id,
       config_hash: 'c'.repeat(64),
-      source: JSON.stringify({ type: 'inline' }),
+      // As a build stores them: the API answers these rows, and the contract requires every field.
+      source: JSON.stringify({ type: 'inline', record_count: examples }),
+      config: JSON.stringify({ base_model: 'gpt-4o-mini-2024-07-18', sanitization: { policy: 'redact' }, dedup: { exact: true, near: true, near_threshold: 0.9 }, validation_split: 0, strict: false, min_examples: 1 }),
       format,
       status: options.status ?? 'ready',
       sanitized: options.sanitized ?? true,

@@ -174,6 +174,21 @@ function draftArb(op: Operation): fc.Arbitrary<Draft> {
 }
 
 const TEXT_BAD = /[\u0000]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/**
+ * Percent-encodes a query value as a client that does not check its strings would: a lone
+ * surrogate becomes the three bytes a careless UTF-8 encoder writes for it (URLSearchParams would
+ * quietly send U+FFFD instead, and the server would never see it).
+ */
+function encodeQuery(value: string): string {
+  let out = '';
+  for (const ch of value) {
+    const c = ch.charCodeAt(0);
+    if (ch.length === 1 && c >= 0xd800 && c <= 0xdfff) out += [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+    else out += encodeURIComponent(ch);
+  }
+  return out;
+}
+
 /** Whether any string (or key) in a JSON value holds NUL or a lone surrogate, which the edge refuses. */
 function hasBadText(v: unknown): boolean {
   if (typeof v === 'string') return TEXT_BAD.test(v);
@@ -205,7 +220,7 @@ function build(op: Operation, d: Draft) {
   const query: Record<string, string> = {};
   for (const [k, v] of Object.entries(d.query)) query[k] = Array.isArray(v) ? v.join(',') : String(v);
   if (d.unknownQuery) query.bogus = '1';
-  const qs = new URLSearchParams(query).toString();
+  const qs = Object.entries(query).map(([k, v]) => `${encodeQuery(k)}=${encodeQuery(v)}`).join('&');
   const headers: Record<string, string> = {};
   const key = keys[d.key];
   if (key) headers.authorization = `Bearer ${key}`;

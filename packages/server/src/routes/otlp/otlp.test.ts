@@ -80,6 +80,12 @@ describe('POST /otlp/v1/traces', () => {
     expect([gzip.statusCode, gzip.json().message]).toEqual([400, 'the body is not valid gzip']);
   });
 
+  it('refuses JSON nested deeper than the edge allows with 400, as every other route does', async () => {
+    const deep = `{"resourceSpans":[{"unknownField":${'['.repeat(5000)}${']'.repeat(5000)}}]}`;
+    const res = await post(t.a.memberKey, deep, { 'content-type': 'application/json' });
+    expect([res.statusCode, res.json().message]).toEqual([400, expect.stringContaining('nests deeper than 64 levels')]);
+  });
+
   it('refuses a request without a valid key with 401 and a Status body', async () => {
     const res = await post(null, bodies.json, { 'content-type': 'application/json' });
     expect(res.statusCode).toBe(401);
