@@ -43,7 +43,7 @@ import { lazyChildLoggerFactory } from './http/lazy-request-logger.js';
 
 /** What {@link buildApp} needs: parsed config, the services, and the process logger. */
 export interface BuildAppOptions {
-  readonly config: Pick<FtmConfig, 'corsOrigins' | 'bodyLimitBytes'> & { readonly otlp?: Pick<FtmConfig['otlp'], 'pathPrefix' | 'maxBodyBytes'> } & Partial<Pick<FtmConfig, 'rateLimit' | 'trustProxy' | 'metricsToken' | 'operatorToken'>>;
+  readonly config: Pick<FtmConfig, 'corsOrigins' | 'bodyLimitBytes'> & { readonly otlp?: Pick<FtmConfig['otlp'], 'pathPrefix' | 'maxBodyBytes'> } & Partial<Pick<FtmConfig, 'rateLimit' | 'trustProxy' | 'metricsToken' | 'operatorToken' | 'testCrashAfterCommit'>>;
   readonly ftm: Ftm;
   readonly logger: Logger;
   /** The OpenAPI document served at /openapi.json and /docs (default: docs/openapi.yaml). */
@@ -214,7 +214,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const limits = config.rateLimit ? await registerRateLimits(app, config.rateLimit) : undefined;
   await app.register(async (api) => {
     api.addHook('onRequest', authHook(ftm, limits));
-    registerIdempotency(api, ftm);
+    registerIdempotency(api, ftm, config.testCrashAfterCommit);
     for (const plugin of [...API_ROUTES, ...(options.routes ?? [])]) await api.register(plugin, { ftm });
   });
 

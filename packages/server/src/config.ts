@@ -69,6 +69,12 @@ export interface FtmConfig {
   readonly workerMetricsPort?: number;
   /** FTM_SIMULATED_FT_SECONDS: how long a simulated fine-tuning job takes (demos, browser tests); unset: 40 s. */
   readonly simulatedFtSeconds?: number;
+  /**
+   * FTM_TEST_CRASH_AFTER_COMMIT (tests only, refused unless FTM_ENV=dev): `METHOD /route` whose
+   * first success response kills the API process after the state change committed and before
+   * the response is stored or sent, to test that a retry still gets the original answer.
+   */
+  readonly testCrashAfterCommit?: string;
 }
 
 /** Every bad or missing variable, one line each, naming the variable. */
@@ -124,6 +130,7 @@ const EnvSchema = z.object({
   FTM_OPERATOR_TOKEN: optional(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')),
   FTM_CONSOLE: optional(z.enum(['on', 'off'], { error: 'must be on or off' })),
   FTM_SIMULATED_FT_SECONDS: optional(z.coerce.number({ error: 'must be a whole number of seconds' }).int('must be a whole number of seconds').min(4, 'must be at least 4').max(3600, 'must be at most 3600')),
+  FTM_TEST_CRASH_AFTER_COMMIT: optional(z.string().regex(/^(POST|PUT|PATCH) \/\S*$/, 'must be METHOD /route, e.g. POST /model-versions')),
   ...RateLimitEnv,
 });
 
@@ -187,6 +194,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     if (e[name] && !e.FTM_ORCHESTRATOR_API_KEY) problems.push(`FTM_ORCHESTRATOR_API_KEY: required when ${name} is set`);
   }
 
+  if (e.FTM_TEST_CRASH_AFTER_COMMIT && mode !== 'dev') problems.push('FTM_TEST_CRASH_AFTER_COMMIT: a test-only fault injection; refused unless FTM_ENV=dev');
   if (mode === 'prod') {
     if (!e.FTM_DATABASE_URL) problems.push('FTM_DATABASE_URL: required when FTM_ENV=prod (the embedded PGlite database is for dev only)');
     if (!e.FTM_STORAGE_URI) problems.push('FTM_STORAGE_URI: required when FTM_ENV=prod (s3://bucket/prefix)');
@@ -245,6 +253,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     console: e.FTM_CONSOLE !== 'off',
     ...(e.FTM_WORKER_METRICS_PORT !== undefined ? { workerMetricsPort: e.FTM_WORKER_METRICS_PORT } : {}),
     ...(e.FTM_SIMULATED_FT_SECONDS ? { simulatedFtSeconds: e.FTM_SIMULATED_FT_SECONDS } : {}),
+    ...(e.FTM_TEST_CRASH_AFTER_COMMIT ? { testCrashAfterCommit: e.FTM_TEST_CRASH_AFTER_COMMIT } : {}),
     ...optionalFields,
   };
 }

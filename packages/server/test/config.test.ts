@@ -82,6 +82,12 @@ describe('config', () => {
     ]);
   });
 
+  it('accepts the test-only crash injection in dev only', () => {
+    expect(loadConfig({ FTM_TEST_CRASH_AFTER_COMMIT: 'POST /model-versions' }).testCrashAfterCommit).toBe('POST /model-versions');
+    for (const env of ['stage', 'prod']) expect(fail({ FTM_ENV: env, FTM_TEST_CRASH_AFTER_COMMIT: 'POST /model-versions' })).toContainEqual(expect.stringMatching(/^FTM_TEST_CRASH_AFTER_COMMIT: .*refused unless FTM_ENV=dev/));
+    expect(fail({ FTM_TEST_CRASH_AFTER_COMMIT: 'rm -rf /' })).toContainEqual(expect.stringMatching(/^FTM_TEST_CRASH_AFTER_COMMIT: /));
+  });
+
   it('refuses file storage in prod and accepts a complete prod setup', () => {
     const prod = {
       FTM_ENV: 'prod',

@@ -57,6 +57,9 @@ export interface IdempotencyRecordsTable {
   response_status: number | null;
   response_headers: Json<Record<string, string>> | null;
   response_body: string | null;
+  /** The resource the request's committed state change made (first event), before its response was stored. */
+  resource_type: string | null;
+  resource_id: string | null;
   locked_until: Timestamp;
   created_at: GeneratedTimestamp;
   expires_at: Timestamp;

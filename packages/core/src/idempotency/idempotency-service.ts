@@ -14,7 +14,13 @@ export interface StoredResponse {
 /** What to do with a request that carries an Idempotency-Key. */
 export type IdempotencyDecision =
   | { readonly kind: 'proceed'; readonly claim: IdempotencyClaim }
-  | { readonly kind: 'replay'; readonly response: StoredResponse };
+  | { readonly kind: 'replay'; readonly response: StoredResponse }
+  /**
+   * The first request's state change committed (it named this resource in the same transaction)
+   * but its response was never stored (the process died in between, or is about to store it):
+   * answer from the resource, then {@link IdempotencyService.complete} with the claim.
+   */
+  | { readonly kind: 'committed'; readonly claim: IdempotencyClaim; readonly resource: { readonly type: string; readonly id: string } };
 
 /** Proof that this request owns the key until it completes or releases it. */
 export interface IdempotencyClaim {
@@ -93,6 +99,7 @@ export class IdempotencyService {
       }
       if (existing.request_hash !== requestHash) throw new IdempotencyKeyReusedError();
       if (existing.state === 'completed') return { kind: 'replay', response: toStoredResponse(existing) };
+      if (existing.resource_type && existing.resource_id) return { kind: 'committed', claim, resource: { type: existing.resource_type, id: existing.resource_id } };
       if (new Date(existing.locked_until).getTime() > now.getTime()) throw new IdempotencyKeyInFlightError();
       // The request that held the key died without finishing; the first retry to get here takes it.
       const taken = await db

@@ -29,5 +29,18 @@ export async function recordEvent(trx: Transaction<DB>, ctx: ServiceContext, eve
       occurred_at: ctx.clock.now(),
     })
     .execute();
+  if (ctx.idempotency && event.resourceId) {
+    // The first resource this request's state change touches, committed with it: a retry after a
+    // crash before the response was stored is answered from it (IdempotencyService.begin).
+    await trx
+      .updateTable('idempotency_records')
+      .set({ resource_type: event.resourceType, resource_id: event.resourceId })
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('key', '=', ctx.idempotency.key)
+      .where('request_hash', '=', ctx.idempotency.requestHash)
+      .where('state', '=', 'in_flight')
+      .where('resource_id', 'is', null)
+      .execute();
+  }
   return id;
 }

@@ -23,4 +23,9 @@ export interface ServiceContext {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly logger: Logger;
+  /**
+   * The Idempotency-Key this request holds, when it holds one: the first event its state change
+   * records marks the key's record in the same transaction (see recordEvent).
+   */
+  readonly idempotency?: { readonly key: string; readonly requestHash: string };
 }

@@ -277,6 +277,8 @@ export const schemaSpec: SchemaSpec = {
     response_status: 'number?',
     response_headers: 'json?',
     response_body: 'string?',
+    resource_type: 'string?',
+    resource_id: 'string?',
     locked_until: 'date',
     created_at: 'date+',
     expires_at: 'date',

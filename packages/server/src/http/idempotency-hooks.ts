@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { IdempotencyService, type Ftm, type StoredResponse } from '@ftm/core';
+import { IdempotencyKeyInFlightError, IdempotencyService, type Ftm, type StoredResponse } from '@ftm/core';
 import { problem } from './problem.js';
 import './request-context.js';
 
@@ -27,11 +27,27 @@ function secretNotReplayed(payload: string, requestId: string): StoredResponse {
 }
 
 /**
+ * The answer of a create whose state change committed but whose response was never stored (the
+ * API died in between): the created resource as `GET {path}/{id}` shows it now, with 201 and
+ * Location, as the first request would have answered. Null when `{path}/{id}` is no resource
+ * (the request was an action, not a create), so the caller falls back to "in flight".
+ */
+async function rebuildCreated(request: FastifyRequest, path: string, id: string): Promise<StoredResponse | null> {
+  const location = `${path.replace(/\/+$/, '')}/${id}`;
+  const headers: Record<string, string> = { 'x-request-id': request.id };
+  if (typeof request.headers.authorization === 'string') headers.authorization = request.headers.authorization;
+  const got = await request.server.inject({ method: 'GET', url: location, headers });
+  if (got.statusCode !== 200) return null;
+  if (request.routeOptions.config.secretOnce) return secretNotReplayed(got.body, request.id);
+  return { status: 201, headers: { 'content-type': String(got.headers['content-type'] ?? 'application/json; charset=utf-8'), location }, body: got.body };
+}
+
+/**
  * Idempotency-Key on every POST/PUT/PATCH of the scope it is registered in: missing → 400, replay of a
  * stored response with `Idempotent-Replayed: true`, 422 on reuse with another request, 409 while in
  * flight. Runs after auth and body parsing (keys are per tenant; the body is part of the request).
  */
-export function registerIdempotency(app: FastifyInstance, ftm: Ftm): void {
+export function registerIdempotency(app: FastifyInstance, ftm: Ftm, crashAfterCommit?: string): void {
   app.decorateRequest('idempotencyClaim', null);
 
   const preHandler = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
@@ -45,7 +61,16 @@ export function registerIdempotency(app: FastifyInstance, ftm: Ftm): void {
       const { status, headers, body } = decision.response;
       return reply.code(status).headers(headers).header('idempotent-replayed', 'true').send(body);
     }
+    if (decision.kind === 'committed') {
+      const rebuilt = await rebuildCreated(request, path, decision.resource.id);
+      // Not a create answered by its resource (an action): wait for the first request as before.
+      if (!rebuilt) throw new IdempotencyKeyInFlightError();
+      await ftm.idempotency.complete(decision.claim, rebuilt);
+      return reply.code(rebuilt.status).headers(rebuilt.headers).header('idempotent-replayed', 'true').send(rebuilt.body);
+    }
     request.idempotencyClaim = decision.claim;
+    // The use case's first event marks the key in its own transaction (recordEvent).
+    request.ctx = { ...request.ctx, idempotency: { key: decision.claim.key, requestHash: decision.claim.requestHash } };
     return undefined;
   };
 
@@ -53,6 +78,9 @@ export function registerIdempotency(app: FastifyInstance, ftm: Ftm): void {
     const claim = request.idempotencyClaim;
     if (!claim) return payload;
     request.idempotencyClaim = null;
+    // Test-only fault injection (FTM_TEST_CRASH_AFTER_COMMIT, refused outside FTM_ENV=dev): die
+    // after the state change committed, before its response is stored or sent.
+    if (crashAfterCommit === `${request.method} ${request.routeOptions.url}` && reply.statusCode < 300) process.kill(process.pid, 'SIGKILL');
     try {
       if (shouldRelease(reply.statusCode) || typeof payload !== 'string') {
         await ftm.idempotency.release(claim);
