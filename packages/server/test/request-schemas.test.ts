@@ -30,6 +30,7 @@ const BODIES: Readonly<Record<string, string>> = {
   RotateWebhookSecretRequest: 'RotateWebhookSecretInput',
   ReplayWebhookDeliveriesRequest: 'ReplayWebhookDeliveriesInput',
   SetProviderCredentialRequest: 'SetProviderCredentialInput',
+  SetLangfuseCredentialRequest: 'SetLangfuseCredentialInput',
 };
 
 type Schema = Record<string, unknown>;
