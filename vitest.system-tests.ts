@@ -23,6 +23,7 @@ export const SYSTEM_TESTS: readonly string[] = [
   'packages/server/src/routes/datasets/datasets.test.ts',
   'packages/server/src/routes/production-pointers/two-instances.test.ts',
   'packages/server/test/alert-rules.test.ts',
+  'packages/server/test/*crash*.test.ts',
   'packages/server/test/cli*.test.ts',
   'packages/server/test/console-route.test.ts',
   'packages/server/test/data-dir-lock.test.ts',
