@@ -139,7 +139,8 @@ describe('contract', () => {
     await call(b.memberKey, '/datasets/:id/rebuild', { method: 'POST', url: `/datasets/${dataset.id}/rebuild` }); // 404
 
     // fine-tuning jobs, approvals, provider webhooks (full flows live in the ft-jobs route tests)
-    await call(a.memberKey, '/ft-jobs', { method: 'POST', url: '/ft-jobs', payload: { dataset_id: dataset.id, base_model: 'gpt-4o-mini-2024-07-18', method: { type: 'supervised' }, cost_threshold_usd: 0 } });
+    const created = await call(a.memberKey, '/ft-jobs', { method: 'POST', url: '/ft-jobs', payload: { dataset_id: dataset.id, base_model: 'gpt-4o-mini-2024-07-18', method: 'supervised', cost_threshold_usd: 0 } });
+    expect(created.statusCode).toBe(201);
     await call(a.memberKey, '/ft-jobs', { method: 'POST', url: '/ft-jobs', payload: { dataset_id: 'x' } }); // 400
     await call(b.memberKey, '/ft-jobs', { method: 'POST', url: '/ft-jobs', payload: { dataset_id: dataset.id, base_model: 'gpt-4o-mini-2024-07-18' } }); // 404
     const jobs = (await call(a.memberKey, '/ft-jobs', { url: '/ft-jobs?limit=5' })).json();
@@ -190,16 +191,20 @@ describe('contract', () => {
     await call(a.memberKey, '/datasets/:id/content', { url: `/datasets/${dataset.id}/content?split=lineage` }); // 404 (an upload has no lineage)
 
     // evals (runs themselves are exercised in the eval route tests)
-    const ask = (content: string) => [{ role: 'user', content }];
+    const ask = (content: string) => ({ messages: [{ role: 'user', content }] });
     const suiteBody = { name: 'contract', cases: { type: 'inline', cases: [{ input: ask('What is 2+2?'), tags: ['math'] }] }, graders: [{ type: 'contains', values: ['4'] }], pass_threshold: 1 };
-    const suite = (await call(a.memberKey, '/eval-suites', { method: 'POST', url: '/eval-suites', payload: suiteBody })).json();
+    const suiteRes = await call(a.memberKey, '/eval-suites', { method: 'POST', url: '/eval-suites', payload: suiteBody });
+    expect(suiteRes.statusCode).toBe(201);
+    const suite = suiteRes.json();
     await call(a.memberKey, '/eval-suites', { method: 'POST', url: '/eval-suites', payload: { ...suiteBody, graders: [{ type: 'regex', pattern: '(' }] } }); // 400
     await call(a.memberKey, '/eval-suites', { url: '/eval-suites?limit=1' });
     await call(a.memberKey, '/eval-suites/:id', { url: `/eval-suites/${suite.id}` });
     await call(b.memberKey, '/eval-suites/:id', { url: `/eval-suites/${suite.id}` }); // 404
     await call(a.memberKey, '/eval-suites/:id/versions', { method: 'POST', url: `/eval-suites/${suite.id}/versions`, payload: { pass_threshold: 0.5 } });
     await call(a.memberKey, '/eval-suites/:id/cases', { url: `/eval-suites/${suite.id}/cases` });
-    const run = (await call(a.memberKey, '/eval-runs', { method: 'POST', url: '/eval-runs', payload: { eval_suite_id: suite.id, model: { type: 'base_model', value: 'gpt-4o-mini' } } })).json();
+    const runRes = await call(a.memberKey, '/eval-runs', { method: 'POST', url: '/eval-runs', payload: { eval_suite_id: suite.id, model: { type: 'base_model', value: 'gpt-4o-mini' } } });
+    expect(runRes.statusCode).toBe(201);
+    const run = runRes.json();
     await call(a.memberKey, '/eval-runs', { method: 'POST', url: '/eval-runs', payload: { eval_suite_id: suite.id, model: { type: 'magic', value: 'x' } } }); // 400
     await call(a.memberKey, '/eval-runs', { url: '/eval-runs?limit=1' });
     await call(a.memberKey, '/eval-runs/:id', { url: `/eval-runs/${run.id}` });
