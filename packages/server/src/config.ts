@@ -36,6 +36,8 @@ export interface FtmConfig {
   readonly webhookSigningKey?: string;
   /** Earlier signing keys whose signatures deliveries keep carrying during a key rotation. */
   readonly webhookPreviousSigningKeys: readonly string[];
+  /** FTM_WEBHOOK_RETRY_SCHEDULE: delay before each attempt of a delivery's round, in ms; absent: the built-in schedule. */
+  readonly webhookRetryScheduleMs?: readonly number[];
   /** Non-public destinations (IPs, CIDR ranges, host names) webhooks may reach outside dev. */
   readonly webhookAllowedDestinations: readonly string[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -129,10 +131,26 @@ const EnvSchema = z.object({
   FTM_METRICS_TOKEN: optional(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')),
   FTM_OPERATOR_TOKEN: optional(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')),
   FTM_CONSOLE: optional(z.enum(['on', 'off'], { error: 'must be on or off' })),
+  FTM_WEBHOOK_RETRY_SCHEDULE: optional(
+    z
+      .string()
+      .regex(/^\s*\d+(ms|s|m|h|d)?(\s*,\s*\d+(ms|s|m|h|d)?){0,49}\s*$/, 'must be 1 to 50 comma-separated delays such as 0,5s,5m,30m,2h (units ms, s, m, h, d; none means seconds)')
+      .transform((text) => text.split(',').map(durationMs))
+      .refine((delays) => delays.every((d) => d <= 7 * DAY_MS), 'each delay must be at most 7d'),
+  ),
   FTM_SIMULATED_FT_SECONDS: optional(z.coerce.number({ error: 'must be a whole number of seconds' }).int('must be a whole number of seconds').min(4, 'must be at least 4').max(3600, 'must be at most 3600')),
   FTM_TEST_CRASH_AFTER_COMMIT: optional(z.string().regex(/^(POST|PUT|PATCH) \/\S*$/, 'must be METHOD /route, e.g. POST /model-versions')),
   ...RateLimitEnv,
 });
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: DAY_MS };
+
+/** `5m` → 300000; a bare number is seconds. */
+function durationMs(text: string): number {
+  const [, amount = '0', unit = 's'] = /^(\d+)(ms|s|m|h|d)?$/.exec(text.trim()) ?? [];
+  return Number(amount) * UNIT_MS[unit]!;
+}
 
 function isSecretsKey(text: string): boolean {
   try {
@@ -222,6 +240,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   return {
     env: mode,
     webhookPreviousSigningKeys: previousSigningKeys,
+    ...(e.FTM_WEBHOOK_RETRY_SCHEDULE ? { webhookRetryScheduleMs: e.FTM_WEBHOOK_RETRY_SCHEDULE } : {}),
     webhookAllowedDestinations: commaList(e.FTM_WEBHOOK_ALLOWED_DESTINATIONS),
     host: e.FTM_HOST ?? '127.0.0.1',
     port: e.FTM_PORT ?? 8080,

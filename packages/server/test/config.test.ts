@@ -82,6 +82,12 @@ describe('config', () => {
     ]);
   });
 
+  it('reads FTM_WEBHOOK_RETRY_SCHEDULE as delays with units and refuses a bad one', () => {
+    expect(loadConfig({ FTM_WEBHOOK_RETRY_SCHEDULE: '0, 5s,5m,30m,2h,1d,250ms,7' }).webhookRetryScheduleMs).toEqual([0, 5_000, 300_000, 1_800_000, 7_200_000, 86_400_000, 250, 7_000]);
+    expect(loadConfig({}).webhookRetryScheduleMs).toBeUndefined();
+    for (const bad of ['soon', '5s,,5m', '-5s', '8d']) expect(fail({ FTM_WEBHOOK_RETRY_SCHEDULE: bad })).toContainEqual(expect.stringMatching(/^FTM_WEBHOOK_RETRY_SCHEDULE: /));
+  });
+
   it('accepts the test-only crash injection in dev only', () => {
     expect(loadConfig({ FTM_TEST_CRASH_AFTER_COMMIT: 'POST /model-versions' }).testCrashAfterCommit).toBe('POST /model-versions');
     for (const env of ['stage', 'prod']) expect(fail({ FTM_ENV: env, FTM_TEST_CRASH_AFTER_COMMIT: 'POST /model-versions' })).toContainEqual(expect.stringMatching(/^FTM_TEST_CRASH_AFTER_COMMIT: .*refused unless FTM_ENV=dev/));

@@ -567,6 +567,10 @@ export interface WebhookDeliveriesTable {
   event_type: string;
   status: Generated<WebhookDeliveryStatus>;
   attempt_count: Generated<number>;
+  /** Attempts before the current retry sequence (redeliver, replay, interrupted attempts move it). */
+  retry_from_attempt: Generated<number>;
+  /** Delays of the schedule this sequence uses; null: all of them. */
+  retry_steps: number | null;
   next_attempt_at: Timestamp | null;
   last_status_code: number | null;
   last_error: string | null;

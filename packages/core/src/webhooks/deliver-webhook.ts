@@ -34,6 +34,8 @@ export async function deliverWebhook(deps: WebhookDeps, deliveryId: string): Pro
         'd.event_type',
         'd.status',
         'd.attempt_count',
+        'd.retry_from_attempt',
+        'd.retry_steps',
         'd.next_attempt_at',
         'd.last_attempt_at',
         'd.updated_at',
@@ -90,13 +92,16 @@ export async function deliverWebhook(deps: WebhookDeps, deliveryId: string): Pro
       return 'endpoint_paused';
     }
     const attempt = row.attempt_count + 1;
+    // The interrupted attempt was the worker's death, not the receiver's answer: the take-over
+    // attempt takes its step of the schedule instead of the next one.
+    const retryFromAttempt = row.retry_from_attempt + (stale ? 1 : 0);
     await trx
       .updateTable('webhook_deliveries')
-      .set({ status: nextDeliveryStatus(row.status, 'claim'), attempt_count: attempt, last_attempt_at: now, next_attempt_at: null, updated_at: now })
+      .set({ status: nextDeliveryStatus(row.status, 'claim'), attempt_count: attempt, retry_from_attempt: retryFromAttempt, last_attempt_at: now, next_attempt_at: null, updated_at: now })
       .where('id', '=', row.id)
       .execute();
     return {
-      delivery: { id: row.id, tenant_id: row.tenant_id, endpoint_id: row.endpoint_id, event_id: row.event_id, event_type: row.event_type, attempt },
+      delivery: { id: row.id, tenant_id: row.tenant_id, endpoint_id: row.endpoint_id, event_id: row.event_id, event_type: row.event_type, attempt, retryFromAttempt, retrySteps: row.retry_steps },
       endpoint: {
         id: row.endpoint_id,
         url: row.url,

@@ -13,6 +13,10 @@ export interface AttemptTarget {
     readonly event_type: string;
     /** The number of this attempt (the delivery's attempt_count after the claim). */
     readonly attempt: number;
+    /** Attempts before this delivery's current retry sequence (0: the first sequence). */
+    readonly retryFromAttempt?: number;
+    /** Delays of the schedule the sequence uses (a redeliver's short one); absent or null: all. */
+    readonly retrySteps?: number | null;
   };
   readonly endpoint: SigningEndpoint & { readonly id: string; readonly url: string; readonly project_id: string | null };
   readonly event: DeliveredEvent;

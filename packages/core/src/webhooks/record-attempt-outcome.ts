@@ -30,9 +30,11 @@ function decide(deps: WebhookDeps, target: AttemptTarget, outcome: AttemptOutcom
   if (outcome.error === null && status !== null && status >= 200 && status < 300) return { kind: 'succeeded' };
   if (status === 410) return { kind: 'gone' };
   const throttled = status === 429 || status === 503;
+  const steps = target.delivery.retrySteps ?? null;
   const decision = nextRetry({
-    attemptCount: target.delivery.attempt,
-    schedule: deps.settings.retryScheduleMs,
+    // Counted within the current sequence: a redeliver or replay starts one, an interrupted attempt does not count.
+    attemptCount: target.delivery.attempt - (target.delivery.retryFromAttempt ?? 0),
+    schedule: steps === null ? deps.settings.retryScheduleMs : deps.settings.retryScheduleMs.slice(0, Math.max(1, steps)),
     jitter: deps.settings.retryJitter,
     retryAfterMs: throttled ? outcome.retryAfterMs : null,
     maxRetryAfterMs: deps.settings.maxRetryAfterMs,

@@ -10,9 +10,9 @@ import { enqueueDeliveries } from './enqueue-deliveries.js';
 
 /**
  * `POST /webhooks/deliveries/{id}/redeliver`: a new attempt now, whatever the status, with the
- * same event id (`webhook-id`) and a fresh timestamp and signature. If it fails, retries follow
- * the schedule of the delivery's current round (a dead letter starts a new round). The endpoint
- * must exist and be enabled.
+ * same event id (`webhook-id`) and a fresh timestamp and signature. If it fails, a fresh, short
+ * sequence follows: the first `redeliverRetrySteps` delays of the schedule (default 3: now, 5 s,
+ * 5 min), then a dead letter. The endpoint must exist and be enabled.
  */
 export async function redeliverWebhookDelivery(deps: WebhookDeps, ctx: ServiceContext, id: string): Promise<WebhookDelivery> {
   const now = ctx.clock.now();
@@ -27,7 +27,14 @@ export async function redeliverWebhookDelivery(deps: WebhookDeps, ctx: ServiceCo
     if (!endpoint.enabled) throw new ConflictError('the endpoint of this delivery is disabled; enable it first', 'endpoint_disabled');
     const row = await trx
       .updateTable('webhook_deliveries')
-      .set({ status: nextDeliveryStatus(before.status, 'redeliver'), next_attempt_at: now, updated_at: now })
+      // A fresh, short sequence from the next attempt on, wherever the delivery was in its schedule.
+      .set({
+        status: nextDeliveryStatus(before.status, 'redeliver'),
+        retry_from_attempt: before.attempt_count,
+        retry_steps: deps.settings.redeliverRetrySteps,
+        next_attempt_at: now,
+        updated_at: now,
+      })
       .where('id', '=', before.id)
       .returningAll()
       .executeTakeFirstOrThrow();

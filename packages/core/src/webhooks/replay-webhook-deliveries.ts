@@ -44,7 +44,7 @@ export async function replayWebhookDeliveries(deps: WebhookDeps, ctx: ServiceCon
       if (ids.length === 0) break;
       const rows = await trx
         .updateTable('webhook_deliveries')
-        .set({ status: nextDeliveryStatus('dead_letter', 'replay'), next_attempt_at: now, updated_at: now })
+        .set((eb) => ({ status: nextDeliveryStatus('dead_letter', 'replay'), retry_from_attempt: eb.ref('attempt_count'), retry_steps: null, next_attempt_at: now, updated_at: now }))
         .where('id', 'in', ids)
         .returning(['id', 'attempt_count'])
         .execute();

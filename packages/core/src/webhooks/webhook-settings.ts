@@ -16,6 +16,8 @@ export const WebhookSettings = z.object({
   timeoutMs: z.number().int().positive().default(15_000),
   /** Delay before each attempt of a round; the first is normally 0 (immediately). */
   retryScheduleMs: z.array(z.number().int().nonnegative()).min(1).default([...DEFAULT_RETRY_SCHEDULE_MS]),
+  /** Delays of the schedule a manual redeliver's fresh sequence uses (its attempts, the redelivered one included). */
+  redeliverRetrySteps: z.number().int().min(1).default(3),
   /** ±fraction applied to every delay. */
   retryJitter: z.number().min(0).max(1).default(0.2),
   /** Longest Retry-After (429/503) honoured. */

@@ -509,6 +509,8 @@ export const schemaSpec: SchemaSpec = {
     event_type: 'string',
     status: 'string+',
     attempt_count: 'number+',
+    retry_from_attempt: 'number+',
+    retry_steps: 'number?',
     next_attempt_at: 'date?',
     last_status_code: 'number?',
     last_error: 'string?',

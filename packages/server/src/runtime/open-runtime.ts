@@ -92,6 +92,7 @@ export async function openRuntime(config: FtmConfig, logger: Logger, options: { 
         settings: {
           signingKey: config.webhookSigningKey ?? null,
           previousSigningKeys: [...config.webhookPreviousSigningKeys],
+          ...(config.webhookRetryScheduleMs ? { retryScheduleMs: [...config.webhookRetryScheduleMs] } : {}),
           allowPrivateDestinations: config.env === 'dev',
           destinationAllowlist: [...config.webhookAllowedDestinations],
         },
