@@ -20,7 +20,13 @@ export class DataDirLockedError extends Error {
   ) {
     super(
       `the embedded data directory ${dataDir} is in use by \`ftm ${owner.command}\` (pid ${owner.pid}${owner.url ? `, ${owner.url}` : ''}); ` +
-        (owner.url ? `${howOverHttp(command, owner.url)}, or stop that process first` : 'stop that process first') +
+        (command.startsWith('queue-replay')
+          ? // The public API has no route that replays queue dead letters (only webhook deliveries'), so say so.
+            `no API route replays queue dead letters: stop that process first, then run \`ftm ${command}\` again` +
+            (owner.url ? ` (webhook deliveries that are dead letters are replayed over its API: POST ${owner.url}/webhooks/deliveries/replay)` : '')
+          : owner.url
+            ? `${howOverHttp(command, owner.url)}, or stop that process first`
+            : 'stop that process first') +
         ' (PGlite is one process only: a second one would corrupt it)',
     );
   }
@@ -29,7 +35,6 @@ export class DataDirLockedError extends Error {
 function howOverHttp(command: string, url: string): string {
   if (command.startsWith('keys')) return `manage keys over its API instead (POST ${url}/api-keys, GET ${url}/api-keys, POST ${url}/api-keys/{id}/revoke with an admin key)`;
   if (command.startsWith('tenants')) return `manage tenants over its API instead (POST/GET ${url}/tenants with FTM_OPERATOR_TOKEN)`;
-  if (command.startsWith('queue-replay')) return `replay webhook dead letters over its API (POST ${url}/webhooks/deliveries/replay)`;
   if (command === 'migrate') return 'it already migrated the database at start';
   return `use that server (${url})`;
 }
