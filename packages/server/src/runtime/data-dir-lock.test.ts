@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DataDirLockedError } from './data-dir-lock.js';
 
 describe('DataDirLockedError', () => {
-  const owner = { pid: 4242, command: 'start', url: 'http://localhost:8080' };
+  const owner = { pid: 4242, command: 'start', url: 'http://localhost:8080', startedAt: '2026-12-08T00:00:00.000Z' };
 
   it('tells ftm queue-replay to stop the server first, since no API route replays queue dead letters', () => {
     const line = new DataDirLockedError('/srv/ftm/.ftm', owner, 'queue-replay').message;
