@@ -42,6 +42,7 @@ import { createPromotions, type PromotionsService } from './promotions/promotion
 import { InProcessPointerChangeBus, type PointerChangeBus } from './pointers/pointer-change-bus.js';
 import { EncryptedSecretStore } from './secrets/encrypted-secret-store.js';
 import type { SecretKeyring } from './secrets/secret-keyring.js';
+import { GenAiSpanWriter } from './genai-spans/genai-span-writer.js';
 import { ingestOtlpTraces, type IngestOtlpTracesInput, type IngestOtlpTracesResult } from './genai-spans/ingest-otlp-traces.js';
 import { purgeExpiredGenAiSpans } from './genai-spans/purge-expired-genai-spans.js';
 import { storedProviderCredentials } from './providers/provider-credentials.js';
@@ -261,6 +262,8 @@ export function createFtm(options: CreateFtmOptions): Ftm {
   });
 
   const sanitizer = options.datasets?.sanitizer ?? new BuiltinSanitizer();
+  // Concurrent OTLP exports share inserts (each still answered only once its spans are committed).
+  const spanWriter = new GenAiSpanWriter(db);
   return {
     database,
     blobs,
@@ -271,7 +274,7 @@ export function createFtm(options: CreateFtmOptions): Ftm {
     context,
     genAiSpans: {
       // Spans are sanitized by the same sanitizer as dataset builds, before they are stored.
-      ingest: (ctx, input) => ingestOtlpTraces({ db, sanitizer }, ctx, input),
+      ingest: (ctx, input) => ingestOtlpTraces({ db, sanitizer, writer: spanWriter }, ctx, input),
       purgeExpired: (receivedBefore) => purgeExpiredGenAiSpans(db, { receivedBefore }),
     },
     datasets,

@@ -11,11 +11,14 @@ import { decodeProtobufTraceRequest } from './otlp/decode-protobuf-trace-request
 import type { ExportOutcome, OtlpEncoding } from './otlp/encode-otlp-response.js';
 import { OtlpDecodeError, type DecodedTraceRequest } from './otlp/otlp-span.js';
 import { sanitizeSpanRecords, type SanitizedSpanRecord } from './sanitize-span-records.js';
+import { insertGenAiSpanRows, type GenAiSpanRow, type GenAiSpanWriter } from './genai-span-writer.js';
 
 /** What the receiver needs: the store, and the dataset builds' sanitizer. */
 export interface GenAiSpanDeps {
   readonly db: Kysely<DB>;
   readonly sanitizer: Sanitizer;
+  /** Shares inserts between concurrent requests (one per process); without it each request inserts alone. */
+  readonly writer?: GenAiSpanWriter;
 }
 
 /** One OTLP/HTTP export request body (already decompressed) and its encoding. */
@@ -33,9 +36,6 @@ export interface IngestOtlpTracesResult extends ExportOutcome {
   /** Spans that are not GenAI inference (or failed calls), dropped without being stored. */
   readonly dropped: number;
 }
-
-// Rows per INSERT: 21 parameters each stays far below PostgreSQL's 65,535.
-const INSERT_CHUNK = 500;
 
 function decode(input: IngestOtlpTracesInput): DecodedTraceRequest {
   if (input.encoding === 'protobuf') return decodeProtobufTraceRequest(input.body, isInferenceSpan);
@@ -62,35 +62,31 @@ function rejectionMessage(rejected: ReadonlyMap<SpanRejection, number>): string 
   return `GenAI inference spans not stored: ${parts.join('; ')}`;
 }
 
-async function store(db: Kysely<DB>, ctx: ServiceContext, records: readonly SanitizedSpanRecord[]): Promise<void> {
-  const now = ctx.clock.now();
-  for (let i = 0; i < records.length; i += INSERT_CHUNK) {
-    const rows = records.slice(i, i + INSERT_CHUNK).map(({ record: r, findings }) => ({
-      tenant_id: ctx.tenantId,
-      trace_id: r.traceId,
-      span_id: r.spanId,
-      project_id: ctx.projectId,
-      parent_span_id: r.parentSpanId,
-      service_name: r.serviceName,
-      operation: r.operation,
-      provider: r.provider,
-      request_model: r.requestModel,
-      response_model: r.responseModel,
-      finish_reasons: [...r.finishReasons],
-      input_tokens: r.inputTokens,
-      output_tokens: r.outputTokens,
-      start_time: r.startTime,
-      end_time: r.endTime,
-      status_code: r.statusCode,
-      example: JSON.stringify(r.example),
-      prompt_sha256: promptDigest(r),
-      attributes: JSON.stringify(r.attributes),
-      findings: JSON.stringify(findings),
-      received_at: now,
-    }));
-    // The same span sent again (an exporter retrying a batch it got no answer for) is kept once.
-    await db.insertInto('genai_spans').values(rows).onConflict((oc) => oc.columns(['tenant_id', 'trace_id', 'span_id']).doNothing()).execute();
-  }
+function toRows(ctx: ServiceContext, records: readonly SanitizedSpanRecord[]): GenAiSpanRow[] {
+  const now = ctx.clock.now().toISOString();
+  return records.map(({ record: r, findings }) => ({
+    tenant_id: ctx.tenantId,
+    trace_id: r.traceId,
+    span_id: r.spanId,
+    project_id: ctx.projectId,
+    parent_span_id: r.parentSpanId,
+    service_name: r.serviceName,
+    operation: r.operation,
+    provider: r.provider,
+    request_model: r.requestModel,
+    response_model: r.responseModel,
+    finish_reasons: [...r.finishReasons],
+    input_tokens: r.inputTokens,
+    output_tokens: r.outputTokens,
+    start_time: new Date(r.startTime).toISOString(),
+    end_time: r.endTime === null ? null : new Date(r.endTime).toISOString(),
+    status_code: r.statusCode,
+    example: JSON.stringify(r.example),
+    prompt_sha256: promptDigest(r),
+    attributes: r.attributes,
+    findings,
+    received_at: now,
+  }));
 }
 
 /**
@@ -125,7 +121,10 @@ export async function ingestOtlpTraces(deps: GenAiSpanDeps, ctx: ServiceContext,
       }
     }
   }
-  if (kept.length > 0) await store(deps.db, ctx, await sanitizeSpanRecords(deps.sanitizer, kept));
+  if (kept.length > 0) {
+    const rows = toRows(ctx, await sanitizeSpanRecords(deps.sanitizer, kept));
+    await (deps.writer ? deps.writer.write(rows) : insertGenAiSpanRows(deps.db, rows));
+  }
   return {
     received: decoded.total,
     stored: kept.length,
