@@ -48,6 +48,22 @@ export class JobLedger {
     return new JobLedger(trx, this.queue);
   }
 
+  /** The row of a job waiting to run in `runInMs`. */
+  #scheduledRow(job: LedgerJob, runInMs: number) {
+    return {
+      queue: this.queue,
+      id: job.id,
+      name: job.name,
+      status: 'scheduled',
+      token: job.token,
+      payload: json(job.payload),
+      attempt: job.attempt,
+      max_attempts: job.maxAttempts,
+      backoff_ms: job.backoffMs,
+      run_at: msFromNow(runInMs),
+    } as const;
+  }
+
   /**
    * Writes a scheduled row due in `runInMs`; false when the job id already has a row (waiting,
    * running or dead-lettered: the enqueue is a duplicate). An immediate job is inserted due a
@@ -57,18 +73,7 @@ export class JobLedger {
   async insert(job: LedgerJob, runInMs: number): Promise<boolean> {
     const rows = await this.db
       .insertInto('broker_jobs')
-      .values({
-        queue: this.queue,
-        id: job.id,
-        name: job.name,
-        status: 'scheduled',
-        token: job.token,
-        payload: json(job.payload),
-        attempt: job.attempt,
-        max_attempts: job.maxAttempts,
-        backoff_ms: job.backoffMs,
-        run_at: msFromNow(runInMs),
-      })
+      .values(this.#scheduledRow(job, runInMs))
       .onConflict((oc) => oc.columns(['queue', 'id']).doNothing())
       .returning('id')
       .execute();
@@ -111,19 +116,7 @@ export class JobLedger {
   async scheduleRetry(job: LedgerJob, lastError: string, runInMs: number): Promise<void> {
     await this.db
       .insertInto('broker_jobs')
-      .values({
-        queue: this.queue,
-        id: job.id,
-        name: job.name,
-        status: 'scheduled',
-        token: job.token,
-        payload: json(job.payload),
-        attempt: job.attempt,
-        max_attempts: job.maxAttempts,
-        backoff_ms: job.backoffMs,
-        run_at: msFromNow(runInMs),
-        last_error: lastError,
-      })
+      .values({ ...this.#scheduledRow(job, runInMs), last_error: lastError })
       .onConflict((oc) =>
         oc
           .columns(['queue', 'id'])
