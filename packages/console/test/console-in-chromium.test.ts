@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { launchChromium, type ChromiumSession } from '../../../scripts/test-support/chromium.js';
 import { Ftm } from '../../sdk/src/index.js';
-import { startFtmServer, type FtmServer } from '../../sdk/test/support/ftm-server.js';
+import { startFtmServer, type FtmServer } from '../../../scripts/test-support/ftm-server.js';
 import { buildConsole } from './support/build-console.js';
 
 // One `ftm start` (serving the freshly built console at /console) and one Chromium for the whole

@@ -4,11 +4,6 @@
  * ready with the expected counts, tool calls kept and planted PII gone; malformed OTLP payloads
  * get the answers the OTLP specification gives them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter as OTLPJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -17,9 +12,9 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFtmServer, type FtmServer } from '../../../scripts/test-support/ftm-server.js';
 import { recordGenAiTraffic, TRAFFIC_PER_CALL } from '../../core/test/genai-spans/support/genai-traffic.js';
 
-const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const CALLS_PER_EXPORTER = 4;
 
 /** Delegates to an OTLP exporter and keeps every export's result, so the test sees what the SDK saw. */
@@ -50,8 +45,7 @@ async function runApp(exporter: RecordingExporter, first: number, calls: number)
 }
 
 describe('GenAI spans from an OpenTelemetry-instrumented app to a ready dataset', () => {
-  let server: ChildProcess | undefined;
-  let dataDir = '';
+  let server: FtmServer | undefined;
   let url = '';
   let key = '';
 
@@ -69,39 +63,16 @@ describe('GenAI spans from an OpenTelemetry-instrumented app to a ready dataset'
   };
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'ftm-otel-'));
-    server = spawn(process.execPath, ['--conditions=ftm-source', '--import', 'tsx', join(root, 'packages/server/src/cli.ts'), 'start'], {
-      cwd: root,
-      env: { ...process.env, FTM_DATA_DIR: dataDir, FTM_PORT: '0', FTM_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    await new Promise<void>((done, fail) => {
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const listening = /listening on (http:\/\/\S+) /.exec(output);
-        const dev = /(ftm_sk_[A-Za-z0-9_-]{43})/.exec(output);
-        if (listening && dev) {
-          url = listening[1]!;
-          key = dev[1]!;
-          done();
-        }
-      };
-      server!.stdout!.on('data', onData);
-      server!.stderr!.on('data', onData);
-      server!.on('exit', (code) => fail(new Error(`ftm start exited ${code}:\n${output}`)));
-    });
+    server = await startFtmServer();
+    url = server.baseUrl;
+    key = server.apiKey;
     // Spans belong to the key's project: export with a key limited to a project of its own.
     const project = JSON.parse((await api('/projects', { method: 'POST', body: { name: 'support' } })).text) as { id: string };
     key = (JSON.parse((await api('/api-keys', { method: 'POST', body: { name: 'otel', role: 'member', project_id: project.id } })).text) as { secret: string }).secret;
   }, 300_000);
 
   afterAll(async () => {
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((done) => server!.once('exit', done));
-    }
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   it('receives JSON and gzip protobuf exports from the Node SDK and builds a ready, sanitized dataset with tool calls', { timeout: 300_000 }, async () => {

@@ -7,15 +7,10 @@
  * retargeted from OpenAI to Together completes and its lineage names the original job.
  * One server for the file; the stubs finish a job at FTM's first poll (5 s after submission).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFtmServer, type FtmServer } from '../../../scripts/test-support/ftm-server.js';
 import { OpenAiStub, TogetherStub, createTogetherRequestValidator, type RecordedRequest } from '../../../scripts/test-support/provider-stubs/index.js';
 
-const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const TOGETHER_MODEL = 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference';
 const OPENAI_MODEL = 'gpt-4o-mini-2024-07-18';
 const EXAMPLES = 12;
@@ -30,8 +25,7 @@ const together = new TogetherStub({ progression: ['pending', 'completed'], chatR
 const azure = new OpenAiStub({ flavour: 'azure', progression: ['validating_files', 'succeeded'], chatReply: answer });
 const openai = new OpenAiStub({ progression: ['validating_files', 'succeeded'], chatReply: answer });
 
-let server: ChildProcess | undefined;
-let dataDir = '';
+let server: FtmServer | undefined;
 let url = '';
 let key = '';
 
@@ -98,40 +92,17 @@ const operations = (requests: readonly RecordedRequest[]) => new Set(requests.ma
 
 beforeAll(async () => {
   const [t, a, o] = await Promise.all([together.listen(), azure.listen(), openai.listen()]);
-  dataDir = await mkdtemp(join(tmpdir(), 'ftm-providers-'));
-  server = spawn(process.execPath, ['--conditions=ftm-source', '--import', 'tsx', join(root, 'packages/server/src/cli.ts'), 'start'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      FTM_DATA_DIR: dataDir,
-      FTM_PORT: '0',
-      FTM_LOG_LEVEL: 'warn',
-      FTM_TOGETHER_API_KEY: together.apiKey,
-      FTM_TOGETHER_BASE_URL: t.baseUrl,
-      FTM_AZURE_OPENAI_ENDPOINT: a.baseUrl,
-      FTM_AZURE_OPENAI_API_KEY: azure.apiKey,
-      FTM_AZURE_OPENAI_API_VERSION: '2025-04-01-preview',
-      FTM_OPENAI_API_KEY: openai.apiKey,
-      FTM_OPENAI_BASE_URL: o.baseUrl,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  server = await startFtmServer({
+    FTM_TOGETHER_API_KEY: together.apiKey,
+    FTM_TOGETHER_BASE_URL: t.baseUrl,
+    FTM_AZURE_OPENAI_ENDPOINT: a.baseUrl,
+    FTM_AZURE_OPENAI_API_KEY: azure.apiKey,
+    FTM_AZURE_OPENAI_API_VERSION: '2025-04-01-preview',
+    FTM_OPENAI_API_KEY: openai.apiKey,
+    FTM_OPENAI_BASE_URL: o.baseUrl,
   });
-  let output = '';
-  await new Promise<void>((done, fail) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const listening = /listening on (http:\/\/\S+) /.exec(output);
-      const dev = /(ftm_sk_[A-Za-z0-9_-]{43})/.exec(output);
-      if (listening && dev) {
-        url = listening[1]!;
-        key = dev[1]!;
-        done();
-      }
-    };
-    server!.stdout!.on('data', onData);
-    server!.stderr!.on('data', onData);
-    server!.on('exit', (code) => fail(new Error(`ftm start exited ${code}:\n${output}`)));
-  });
+  url = server.baseUrl;
+  key = server.apiKey;
   const suite = await api<{ id: string }>('/eval-suites', {
     name: 'answers',
     cases: { type: 'inline', cases: Array.from({ length: 4 }, (_, i) => ({ input: { messages: [{ role: 'user', content: `question ${i}` }] }, expected_output: `answer ${i}` })) },
@@ -143,12 +114,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((done) => server!.once('exit', done));
-  }
+  await server?.stop();
   await Promise.all([together.close(), azure.close(), openai.close()]);
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 describe('ftm start with every provider configured from the environment', () => {
