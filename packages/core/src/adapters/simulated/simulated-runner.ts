@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DependencyUnavailableError } from '../../shared/errors.js';
-import { JUDGE_FORMAT_NAME } from '../../evals/graders/judge-grader.js';
+import { JUDGE_FORMAT_NAME } from '../../runners/judge-format.js';
 import type { Completion, CompletionRequest, ModelRunner, RunnerMessage, RunnerModel, RunnerToolCall } from '../../runners/model-runner.js';
 
 /** One training example as the simulated model remembers it: the user turn and the answer. */

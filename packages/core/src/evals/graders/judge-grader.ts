@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { FtmError } from '../../shared/errors.js';
 import type { RunnerMessage } from '../../runners/model-runner.js';
+import { JUDGE_FORMAT_NAME } from '../../runners/judge-format.js';
 import type { ModelGradedGrader } from './grader-config.js';
 import type { CompiledGrader, GradeEnv, GradeOutcome, GradeSubject } from './grader-types.js';
-
-/** `response_format` name of the judge prompt (the simulated runner recognises it). */
-export const JUDGE_FORMAT_NAME = 'ftm_judge_verdict';
 
 /** The JSON object the judge must answer with. */
 export const JudgeVerdict = z.object({ score: z.number().min(0).max(1), reasoning: z.string().max(5_000) });
