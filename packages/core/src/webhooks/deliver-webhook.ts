@@ -2,7 +2,7 @@ import { isUuid } from '../shared/ids.js';
 import type { WebhookDeps } from './webhook-deps.js';
 import type { AttemptTarget } from './perform-attempt.js';
 import { runAttempt } from './run-attempt.js';
-import type { AttemptResult } from './record-attempt-outcome.js';
+import type { AttemptResult } from './attempt-result.js';
 import { nextDeliveryStatus } from './webhook-delivery-state-machine.js';
 
 /** Scheduled times are compared with some slack: the queue's clock and ours may differ a little. */

@@ -28,6 +28,7 @@ export * from './endpoint-matching.js';
 export * from './fan-out-events.js';
 export * from './deliver-webhook.js';
 export * from './perform-attempt.js';
+export type * from './attempt-result.js';
 export * from './record-attempt-outcome.js';
 export * from './attempt-outcome-writer.js';
 export * from './sweep-webhook-deliveries.js';

@@ -10,15 +10,7 @@ import { nextDeliveryStatus, type WebhookDeliveryEvent } from './webhook-deliver
 import { toWebhookDelivery, type WebhookDeliveryRow } from './webhook-delivery.js';
 import { WEBHOOK_DEAD_LETTERED } from './webhook-event-types.js';
 import { enqueueDeliveries } from './enqueue-deliveries.js';
-
-/** How an attempt ended for its delivery. */
-export type AttemptResult =
-  | { readonly kind: 'succeeded' }
-  | { readonly kind: 'retry'; readonly delayMs: number }
-  | { readonly kind: 'dead_letter' }
-  | { readonly kind: 'gone' }
-  /** Another attempt or an operator changed the delivery meanwhile: only the attempt row was written. */
-  | { readonly kind: 'superseded' };
+import type { AttemptResult } from './attempt-result.js';
 
 /** The context of work the platform does on its own (the audit actor is `system:webhooks`). */
 export function webhookSystemContext(deps: WebhookDeps, tenantId: string, projectId: string | null, requestId: string): ServiceContext {

@@ -1,6 +1,7 @@
 import type { WebhookDeps } from './webhook-deps.js';
 import { performAttempt, type AttemptOutcome, type AttemptTarget } from './perform-attempt.js';
-import { recordAttemptOutcome, type AttemptResult } from './record-attempt-outcome.js';
+import { recordAttemptOutcome } from './record-attempt-outcome.js';
+import type { AttemptResult } from './attempt-result.js';
 
 /** Performs a claimed attempt and records what happened. */
 export async function runAttempt(deps: WebhookDeps, target: AttemptTarget): Promise<AttemptResult> {

@@ -9,7 +9,7 @@ import { systemResolver, type HostResolver } from './resolve-destination.js';
 import { cachingResolver } from './caching-resolver.js';
 import { NodeWebhookSender, type WebhookSender } from './webhook-sender.js';
 import { resolveWebhookSettings, type WebhookSettings, type WebhookSettingsInput } from './webhook-settings.js';
-import type { AttemptResult } from './record-attempt-outcome.js';
+import type { AttemptResult } from './attempt-result.js';
 import { AttemptOutcomeWriter } from './attempt-outcome-writer.js';
 
 /** Everything the webhook use cases need, built once per process. */
