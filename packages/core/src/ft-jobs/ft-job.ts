@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Selectable } from 'kysely';
 import type { DatasetFormat, FtJobsTable, FtJobEventsTable, FtJobStatus, GateVerdictRecord } from '../db/schema.js';
 import { PageParams } from '../db/pagination.js';
-import { FineTuneMethodType } from '../providers/fine-tune-provider.js';
+import { FineTuneMethodType } from '../providers/provider-capabilities.js';
 
 const auto = z.literal('auto');
 

@@ -1,7 +1,7 @@
 import type { DatasetFormat } from '../db/schema.js';
 import { convertibleTo } from '../datasets/convert-training-file.js';
 import type { FieldError } from '../shared/errors.js';
-import type { FineTuneMethodType } from '../providers/fine-tune-provider.js';
+import type { FineTuneMethodType } from '../providers/provider-capabilities.js';
 import { findBaseModelOffer, type HyperparameterLimit, type MethodSupport, type ProviderCapabilities } from '../providers/provider-capabilities.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { DatasetFormat } from '../db/schema.js';
 import { RECORD_KEYS } from '../datasets/example-validator.js';
 import type { FieldError } from '../shared/errors.js';
-import type { FineTuneMethodType } from './fine-tune-provider.js';
+import type { FineTuneMethodType } from './provider-capabilities.js';
 import { graderFieldErrors } from './grader-fields.js';
 import { findBaseModelOffer, type HyperparameterLimit, type ProviderCapabilities } from './provider-capabilities.js';
 

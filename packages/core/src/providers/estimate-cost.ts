@@ -1,4 +1,4 @@
-import type { FineTuneMethodType } from './fine-tune-provider.js';
+import type { FineTuneMethodType } from './provider-capabilities.js';
 import { findModelPrice, trainingPriceOf, type PriceTable } from './price-table.js';
 import type { TrainingType } from './provider-capabilities.js';
 

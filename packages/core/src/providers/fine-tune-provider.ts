@@ -1,11 +1,7 @@
 import { z } from 'zod';
-import type { ProviderCapabilities } from './provider-capabilities.js';
+import { FineTuneMethodType, type ProviderCapabilities } from './provider-capabilities.js';
 
 export type { ProviderCapabilities } from './provider-capabilities.js';
-
-/** Training methods a provider may offer (OpenAI's names: SFT, DPO, RFT). */
-export const FineTuneMethodType = z.enum(['supervised', 'dpo', 'reinforcement']);
-export type FineTuneMethodType = z.infer<typeof FineTuneMethodType>;
 
 const auto = z.literal('auto');
 const positiveIntOrAuto = z.union([auto, z.number().int().positive()]);

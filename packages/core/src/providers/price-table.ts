@@ -1,12 +1,6 @@
-import type { FineTuneMethodType } from './fine-tune-provider.js';
-import type { BaseModelOffer } from './provider-capabilities.js';
+import type { BaseModelOffer, FineTuneMethodType, TrainingPrice } from './provider-capabilities.js';
 import { OPENAI_BASE_MODELS } from './catalog/openai-catalog.js';
 import { TOGETHER_BASE_MODELS } from './catalog/together-catalog.js';
-
-/** How one model/method is billed: per million training tokens, or per hour of training (RFT). */
-export type TrainingPrice =
-  | { readonly unit: 'per_1m_training_tokens'; readonly usd: number }
-  | { readonly unit: 'per_training_hour'; readonly usd: number };
 
 /** One base model's fine-tuning prices and the largest example (in tokens) it trains on. */
 export interface ModelPriceEntry {

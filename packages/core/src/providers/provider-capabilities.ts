@@ -1,6 +1,14 @@
+import { z } from 'zod';
 import type { DatasetFormat } from '../db/schema.js';
-import type { FineTuneMethodType } from './fine-tune-provider.js';
-import type { TrainingPrice } from './price-table.js';
+
+/** Training methods a provider may offer (OpenAI's names: SFT, DPO, RFT). */
+export const FineTuneMethodType = z.enum(['supervised', 'dpo', 'reinforcement']);
+export type FineTuneMethodType = z.infer<typeof FineTuneMethodType>;
+
+/** How one model/method is billed: per million training tokens, or per hour of training (RFT). */
+export type TrainingPrice =
+  | { readonly unit: 'per_1m_training_tokens'; readonly usd: number }
+  | { readonly unit: 'per_training_hour'; readonly usd: number };
 
 /**
  * The accepted values of one hyperparameter at one provider: a number range (bounds inclusive

@@ -1,6 +1,4 @@
-import type { FineTuneMethodType } from './fine-tune-provider.js';
-import type { BaseModelOffer, HyperparameterLimit, ProviderRetirement } from './provider-capabilities.js';
-import type { TrainingPrice } from './price-table.js';
+import type { BaseModelOffer, FineTuneMethodType, HyperparameterLimit, ProviderRetirement, TrainingPrice } from './provider-capabilities.js';
 import type { CredentialField, CredentialSource } from './provider-credentials.js';
 import type { ProviderDescription } from './provider-resolver.js';
 

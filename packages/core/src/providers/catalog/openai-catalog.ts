@@ -1,6 +1,4 @@
-import type { FineTuneMethodType } from '../fine-tune-provider.js';
-import type { TrainingPrice } from '../price-table.js';
-import type { BaseModelOffer, CapabilityDeclaration, HyperparameterLimit, MethodSupport, ProviderRetirement } from '../provider-capabilities.js';
+import type { FineTuneMethodType, TrainingPrice, BaseModelOffer, CapabilityDeclaration, HyperparameterLimit, MethodSupport, ProviderRetirement } from '../provider-capabilities.js';
 
 const tokens = (usd: number): TrainingPrice => ({ unit: 'per_1m_training_tokens', usd });
 const sftAndDpo = (usd: number) => ({ supervised: tokens(usd), dpo: tokens(usd) });
