@@ -13,6 +13,7 @@ import { tenantRoutes } from './routes/tenants/index.js';
 import { problem, safeProblemFor } from './http/problem.js';
 import { registerEdgeInputRules, registerJsonBodyParser } from './http/edge-input.js';
 import { allowedMethodsFinder } from './http/method-not-allowed.js';
+import type { RegisteredRoute } from './http/registered-route.js';
 import { loadContract, type OpenApiDocument } from './contract/load-contract.js';
 import { healthRoutes } from './routes/health/index.js';
 import { docsRoutes } from './routes/docs/index.js';
@@ -58,12 +59,6 @@ export interface BuildAppOptions {
   readonly consoleDir?: string;
   /** An app-wide onSend hook that sees every response, errors and unmatched routes included (the tests check each against the contract). */
   readonly onSend?: onSendHookHandler;
-}
-
-/** A route as registered, for the contract test. */
-export interface RegisteredRoute {
-  readonly method: string;
-  readonly url: string;
 }
 
 declare module 'fastify' {

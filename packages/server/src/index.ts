@@ -1,4 +1,5 @@
-export { buildApp, type BuildAppOptions, type RegisteredRoute } from './app.js';
+export { buildApp, type BuildAppOptions } from './app.js';
+export type { RegisteredRoute } from './http/registered-route.js';
 export { loadConfig, ConfigError, type FtmConfig } from './config.js';
 export { createLogger, REDACT_PATHS } from './http/logger.js';
 export { problemFor, problemForDomainError, type Problem } from './http/problem.js';

@@ -1,4 +1,4 @@
-import type { RegisteredRoute } from '../app.js';
+import type { RegisteredRoute } from './registered-route.js';
 
 /**
  * The methods a path answers, for a 405 with `Allow` instead of a 404 when the path exists but
