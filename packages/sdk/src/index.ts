@@ -26,7 +26,8 @@ export {
   type ProblemGate,
 } from './core/errors.js';
 export { WebhookVerificationError, type WebhookVerificationErrorCode } from './webhooks/webhook-error.js';
-export { ApiPromise, type ApiResponse, type WithRequestId } from './core/api-promise.js';
+export { ApiPromise, type ApiResponse } from './core/api-promise.js';
+export type { WithRequestId } from './core/request-id.js';
 export { Page, PagePromise, type PageResponse } from './core/pagination.js';
 export { EventStream, type ReconnectOptions } from './core/event-stream.js';
 export type { WaitOptions } from './core/wait.js';

@@ -1,7 +1,4 @@
-import { requestIdOf, withRequestId } from './request-id.js';
-
-/** A result with the `X-Request-Id` of the response it came from (objects only). */
-export type WithRequestId<T> = T extends object ? T & { readonly requestId?: string | undefined } : T;
+import { requestIdOf, withRequestId, type WithRequestId } from './request-id.js';
 
 /** What `.withResponse()` resolves to: the parsed result, the raw response and its request id. */
 export interface ApiResponse<T> {

@@ -1,4 +1,5 @@
-import type { WithRequestId } from './api-promise.js';
+/** A result with the `X-Request-Id` of the response it came from (objects only). */
+export type WithRequestId<T> = T extends object ? T & { readonly requestId?: string | undefined } : T;
 
 /** Reads the request id a response carries. */
 export function requestIdOf(response: Response): string | undefined {
