@@ -1,6 +1,6 @@
 import ky, { HTTPError, TimeoutError, type KyInstance, type RetryOptions } from 'ky';
 import { ApiPromise, type ApiResponse } from './api-promise.js';
-import { backoffDelay, parseRetryAfter, type BackoffOptions } from './backoff.js';
+import { backoffDelay, parseRetryAfter, sleep, type BackoffOptions } from './backoff.js';
 import type { ApiRequest, FtmOptions, HttpMethod } from './client-options.js';
 import { readEnv } from './env.js';
 import { ApiConnectionError, ApiError, ApiTimeoutError, ApiUserAbortError, type ProblemDetails } from './errors.js';
@@ -32,6 +32,8 @@ export class ApiClient {
   private readonly backoff: BackoffOptions;
   /** Problem bodies read while deciding on a retry, so the final error still has them. */
   private readonly problems = new WeakMap<Response, ProblemDetails | undefined>();
+  /** The client's own headers (SDK marker, auth, defaultHeaders), lower-cased for the fast path. */
+  private readonly defaultHeaders: Record<string, string>;
 
   constructor(private readonly options: FtmOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('Ftm: options must be an object, e.g. new Ftm({ baseUrl, apiKey })');
@@ -49,6 +51,7 @@ export class ApiClient {
     const headers: Record<string, string> = { 'x-ftm-sdk': `ts/${SDK_VERSION}`, ...options.defaultHeaders };
     const apiKey = options.apiKey ?? readEnv('FTM_API_KEY');
     if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+    this.defaultHeaders = lowerCaseKeys(headers);
     this.http = ky.create({
       prefixUrl: this.baseUrl,
       headers,
@@ -92,18 +95,104 @@ export class ApiClient {
     // The query goes into the URL here: ky would build its Request twice for `searchParams`.
     const query = buildQuery(req.query);
     const path = req.path.replace(/^\/+/, '') + (query ? `?${query.toString()}` : '');
+    const timeoutMs = extra.timeout === false ? false : (opts.timeoutMs ?? this.timeoutMs);
+    const call: Call = { req, path, headers, timeoutMs, maxRetries, idempotencyKey, signal: opts.signal };
+    // Streams keep ky's handling of request bodies (duplex); they are never retried anyway.
+    if (streamedBody) return this.viaKy(call, 0);
+    return this.firstAttempt(call);
+  }
+
+  /**
+   * The first attempt is a plain `fetch`: ky's per-request work (building and cloning a Request,
+   * its hook chain) measurably slows every call (bench/sdk), and most calls succeed at once. Only a
+   * retryable failure hands over to ky's retry engine, with the same policy and attempt numbering.
+   */
+  private async firstAttempt(call: Call): Promise<Response> {
+    const { req, signal } = call;
+    const headers = { ...this.defaultHeaders, ...lowerCaseKeys(call.headers) };
+    const init: RequestInit = { method: req.method, headers };
+    if (req.body !== undefined) {
+      if (req.contentType) init.body = req.body as BodyInit;
+      else {
+        init.body = JSON.stringify(req.body);
+        headers['content-type'] ??= 'application/json';
+      }
+    }
+    const controller = new AbortController();
+    // The caller's signal also aborts reading the body later, as it does through ky.
+    init.signal = signal ? anySignal(signal, controller.signal) : controller.signal;
+    let timedOut = false;
+    const timer =
+      call.timeoutMs === false
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            controller.abort(new ApiTimeoutError());
+          }, call.timeoutMs);
+    if (signal?.aborted) {
+      clearTimeout(timer);
+      throw new ApiUserAbortError();
+    }
+    let response: Response;
     try {
-      return await this.http(path, {
+      // Looked up per call, as ky does, so a fetch patched after construction (msw) is used.
+      response = await (this.options.fetch ?? globalThis.fetch)(`${this.baseUrl}/${call.path}`, init);
+    } catch (cause) {
+      if (signal?.aborted) throw new ApiUserAbortError();
+      if (call.maxRetries > 0) return this.retryAfterFirst(call, undefined);
+      throw timedOut ? new ApiTimeoutError({ cause }) : new ApiConnectionError({ cause });
+    } finally {
+      // The time limit covers waiting for the response, not reading its body (as in ky).
+      clearTimeout(timer);
+    }
+    if (response.ok || response.status === 304) return response;
+    const problem = await readProblem(response);
+    const retryable =
+      call.maxRetries > 0 &&
+      RETRY_STATUSES.includes(response.status) &&
+      (response.status !== 409 || problem?.code === 'idempotency_key_in_flight');
+    if (retryable && !signal?.aborted) return this.retryAfterFirst(call, response);
+    if (signal?.aborted) throw new ApiUserAbortError();
+    throw ApiError.generate(response.status, problem, response.statusText || undefined, response.headers);
+  }
+
+  /** Waits the first retry's delay, then lets ky run the remaining attempts. */
+  private async retryAfterFirst(call: Call, failed: Response | undefined): Promise<Response> {
+    const delayMs = this.retryDelay(1, failed);
+    this.options.onRetry?.({
+      attempt: 1,
+      delayMs,
+      method: call.req.method,
+      path: call.req.path,
+      status: failed?.status,
+      idempotencyKey: call.idempotencyKey,
+    });
+    await sleep(delayMs, call.signal);
+    return this.viaKy(call, 1);
+  }
+
+  /** Sends through ky, `attemptsMade` attempts having already failed. */
+  private async viaKy(call: Call, attemptsMade: number): Promise<Response> {
+    const { req } = call;
+    const retriesLeft = call.maxRetries - attemptsMade;
+    try {
+      return await this.http(call.path, {
         method: req.method,
-        headers,
+        headers: call.headers,
         ...bodyOption(req),
-        timeout: extra.timeout === false ? false : (opts.timeoutMs ?? this.timeoutMs),
-        retry: maxRetries > 0 ? this.retryPolicy(req, idempotencyKey, maxRetries, opts.signal) : 0,
-        ...(opts.signal ? { signal: opts.signal } : {}),
+        timeout: call.timeoutMs,
+        retry: retriesLeft > 0 ? this.retryPolicy(req, call.idempotencyKey, retriesLeft, call.signal, attemptsMade) : 0,
+        ...(call.signal ? { signal: call.signal } : {}),
       });
     } catch (cause) {
-      throw await this.toApiError(cause, opts.signal);
+      throw await this.toApiError(cause, call.signal);
     }
+  }
+
+  /** Retry-After (or `Retry-After-Ms`) capped at `maxRetryDelayMs`, else backoff with full jitter. */
+  private retryDelay(attempt: number, response: Response | undefined): number {
+    const retryAfterMs = response ? parseRetryAfter(response.headers) : undefined;
+    return retryAfterMs !== undefined ? Math.min(retryAfterMs, this.backoff.maxDelayMs) : backoffDelay(attempt - 1, this.backoff);
   }
 
   /**
@@ -112,7 +201,13 @@ export class ApiClient {
    * `Retry-After-Ms` capped at `maxRetryDelayMs`, else exponential backoff with full jitter), and
    * `onRetry` hears about it before the wait.
    */
-  private retryPolicy(req: ApiRequest, idempotencyKey: string | undefined, limit: number, signal: AbortSignal | undefined): RetryOptions {
+  private retryPolicy(
+    req: ApiRequest,
+    idempotencyKey: string | undefined,
+    limit: number,
+    signal: AbortSignal | undefined,
+    attemptsMade: number,
+  ): RetryOptions {
     let failed: unknown;
     return {
       limit,
@@ -131,10 +226,10 @@ export class ApiClient {
         if (error.response.status === 409) return problem?.code === 'idempotency_key_in_flight' ? undefined : false;
         return undefined;
       },
-      delay: (attempt) => {
+      delay: (kyAttempt) => {
+        const attempt = kyAttempt + attemptsMade;
         const response = failed instanceof HTTPError ? failed.response : undefined;
-        const retryAfterMs = response ? parseRetryAfter(response.headers) : undefined;
-        const delayMs = retryAfterMs !== undefined ? Math.min(retryAfterMs, this.backoff.maxDelayMs) : backoffDelay(attempt - 1, this.backoff);
+        const delayMs = this.retryDelay(attempt, response);
         this.options.onRetry?.({ attempt, delayMs, method: req.method, path: req.path, status: response?.status, idempotencyKey });
         return delayMs;
       },
@@ -151,6 +246,38 @@ export class ApiClient {
     if (cause instanceof TimeoutError) return new ApiTimeoutError({ cause });
     return new ApiConnectionError({ cause });
   }
+}
+
+/** One call's settings, shared by its first attempt and the retries ky runs. */
+interface Call {
+  readonly req: ApiRequest;
+  /** Path and query, relative to the base URL. */
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly timeoutMs: number | false;
+  readonly maxRetries: number;
+  readonly idempotencyKey: string | undefined;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** Header names are case-insensitive; plain objects are not, so merged keys are lower-cased. */
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) out[name.toLowerCase()] = value;
+  }
+  return out;
+}
+
+/** Aborts when either signal does; `AbortSignal.any` where the runtime has it. */
+function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const controller = new AbortController();
+  const abort = (signal: AbortSignal) => () => controller.abort(signal.reason);
+  a.addEventListener('abort', abort(a), { once: true });
+  b.addEventListener('abort', abort(b), { once: true });
+  return controller.signal;
 }
 
 function newIdempotencyKey(): string {

@@ -142,4 +142,29 @@ describe('retries', () => {
     await expect(testClient().ftm.modelVersions.get('a', { maxRetries: 0 })).rejects.toBeInstanceOf(RateLimitError);
     expect(calls).toBe(1);
   });
+  // The first attempt is a plain fetch and later ones run on ky: numbering and the key must not
+  // notice the hand-over.
+  it('numbers attempts 1..n across the first attempt and the retries', async () => {
+    const keys: (string | null)[] = [];
+    server.use(
+      http.post(`${BASE}/model-versions`, ({ request }) => {
+        keys.push(request.headers.get('idempotency-key'));
+        return keys.length <= 3 ? problem(503, {}) : HttpResponse.json(modelVersion('a'), { status: 201 });
+      }),
+    );
+    const { ftm, retries } = testClient({ maxRetries: 3 });
+    await ftm.modelVersions.create(body);
+    expect(retries.map((r) => r.attempt)).toEqual([1, 2, 3]);
+    expect(new Set(keys).size).toBe(1);
+    expect(keys).toHaveLength(4);
+  });
+
+  it('sends one value per header whatever the case of defaultHeaders', async () => {
+    let seen: Headers | undefined;
+    server.use(http.get(`${BASE}/model-versions/a`, ({ request }) => ((seen = request.headers), HttpResponse.json(modelVersion('a')))));
+    const { ftm } = testClient({ defaultHeaders: { 'X-Team': 'ml', Accept: 'application/json' } });
+    await ftm.modelVersions.get('a', { headers: { 'x-team': 'platform' } });
+    expect(seen?.get('x-team')).toBe('platform');
+    expect(seen?.get('accept')).toBe('application/json');
+  });
 });
