@@ -38,7 +38,7 @@ import { createEvals, type Evals } from './evals/evals-service.js';
 import { createWebhookDeps, type CreateWebhookDepsOptions } from './webhooks/webhook-deps.js';
 import { createWebhookService, type WebhookService } from './webhooks/webhook-service.js';
 import { createFineTuningService, type FineTuningConfig, type FineTuningService } from './ft-jobs/fine-tuning-service.js';
-import { createPromotions, type PromotionsService } from './promotions/promotions-service.js';
+import { createPromotions, type PromotionsService } from './promotions-service.js';
 import { InProcessPointerChangeBus, type PointerChangeBus } from './pointers/pointer-change-bus.js';
 import { EncryptedSecretStore } from './secrets/encrypted-secret-store.js';
 import type { SecretKeyring } from './secrets/secret-keyring.js';

@@ -49,6 +49,7 @@ export * from './ft-jobs/index.js';
 export * from './pointers/index.js';
 export * from './promotions/index.js';
 export * from './monitoring/index.js';
+export * from './promotions-service.js';
 export * from './shared/parse-input.js';
 export * from './shared/json-limits.js';
 export * from './observability/index.js';

@@ -2,12 +2,9 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { ServiceContext } from '../shared/context.js';
 import { lockTarget } from '../pointers/pointer-queries.js';
-import { movePointer } from '../pointers/move-pointer.js';
 import type { PointerChangeBus } from '../pointers/pointer-change-bus.js';
-import { recordPointerMove } from '../pointers/record-pointer-move.js';
-import { actorName } from '../pointers/production-pointer.js';
 import type { Target } from '../pointers/target.js';
-import { toPromotion } from '../promotions/promotion.js';
+import { rollBackPointer } from '../promotions/roll-back-pointer.js';
 
 /** Why an auto-rollback did or did not move the pointer. */
 export type AutoRollbackOutcome = { readonly rolledBack: true; readonly toModelVersionId: string } | { readonly rolledBack: false; readonly reason: string };
@@ -48,19 +45,13 @@ export async function autoRollback(trx: Transaction<DB>, ctx: ServiceContext, bu
   const status = await trx.selectFrom('model_versions').select('status').where('tenant_id', '=', ctx.tenantId).where('id', '=', previous).executeTakeFirst();
   if (!status || status.status === 'retired') return { rolledBack: false, reason: `the previous version ${previous} is retired` };
 
-  const moved = await movePointer(trx, ctx, bus, locked, { target, projectId: locked.project_id, toModelVersionId: previous, cause: 'auto_rollback', promotionId: promotion?.id ?? null, notes });
-  let promotionView = null;
-  if (promotion) {
-    const now = ctx.clock.now();
-    const updated = await trx
-      .updateTable('promotions')
-      .set({ rolled_back_at: now, rolled_back_by: actorName(ctx.actor), updated_at: now })
-      .where('tenant_id', '=', ctx.tenantId)
-      .where('id', '=', promotion.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    promotionView = toPromotion(updated);
-  }
-  await recordPointerMove(trx, ctx, moved, { promotion: promotionView }, `auto-rollback of ${target.type} ${target.value} from ${regressedVersionId} to ${previous}: ${notes}`);
+  await rollBackPointer(trx, ctx, bus, locked, {
+    target,
+    toModelVersionId: previous,
+    cause: 'auto_rollback',
+    promotionId: promotion?.id ?? null,
+    notes,
+    summary: `auto-rollback of ${target.type} ${target.value} from ${regressedVersionId} to ${previous}: ${notes}`,
+  });
   return { rolledBack: true, toModelVersionId: previous };
 }

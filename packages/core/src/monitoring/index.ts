@@ -11,5 +11,6 @@ export * from './pause-re-eval.js';
 export * from './start-re-eval-runs.js';
 export * from './auto-rollback.js';
 export * from './finish-re-eval-run.js';
+export * from './override-production-pointer.js';
 export * from './scheduler-lease.js';
 export * from './re-eval-scheduler.js';

@@ -10,4 +10,3 @@ export * from './pointer-resolver.js';
 export * from './move-pointer.js';
 export * from './record-pointer-move.js';
 export * from './list-production-pointers.js';
-export * from './override-production-pointer.js';

@@ -77,7 +77,7 @@ export async function findPromotionInEffect(trx: Transaction<DB>, tenantId: stri
  * holding the target lock, re-checks what depends on the pointer, records the decision and, when
  * `promoted`, swaps the pointer. External systems are called before the transaction opens.
  */
-export async function createPromotion(deps: PromotionDeps, { ctx, input }: { ctx: ServiceContext; input: unknown }): Promise<Promotion> {
+export async function createPromotion(deps: PromotionDeps, ctx: ServiceContext, input: unknown): Promise<Promotion> {
   const body = parseInput(CreatePromotionInput, input, 'promotion');
   const version = await loadVersion(deps, ctx, body.model_version_id);
   const projectId = pointerProjectId(body.target, ctx, version.project_id);

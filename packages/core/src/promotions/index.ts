@@ -5,6 +5,6 @@ export * from './promotion-gates.js';
 export * from './promotion-swap.js';
 export * from './create-promotion.js';
 export * from './get-promotion.js';
+export * from './roll-back-pointer.js';
 export * from './rollback-promotion.js';
 export * from './promotion-approval-hook.js';
-export * from './promotions-service.js';

@@ -3,19 +3,17 @@ import { ConflictError, GateDeniedError, NotFoundError } from '../shared/errors.
 import { isUuid } from '../shared/ids.js';
 import { parseInput } from '../shared/parse-input.js';
 import { lockTarget } from '../pointers/pointer-queries.js';
-import { movePointer } from '../pointers/move-pointer.js';
-import { recordPointerMove } from '../pointers/record-pointer-move.js';
-import { actorName } from '../pointers/production-pointer.js';
 import { notesScanGate } from './promotion-gates.js';
-import { RollbackPromotionInput, toPromotion, type Promotion } from './promotion.js';
+import { RollbackPromotionInput, type Promotion } from './promotion.js';
 import type { PromotionDeps } from './promotion-deps.js';
+import { rollBackPointer } from './roll-back-pointer.js';
 
 /**
  * `POST /promotions/{id}/rollback`: puts back the version the promotion replaced, in one
  * transaction holding the target lock — only while the pointer still serves this promotion's
  * version (else 409 naming what it serves now). History cause `rollback`, `model.rolled_back`.
  */
-export async function rollbackPromotion(deps: PromotionDeps, { ctx, id, input }: { ctx: ServiceContext; id: string; input?: unknown }): Promise<Promotion> {
+export async function rollbackPromotion(deps: PromotionDeps, ctx: ServiceContext, id: string, input?: unknown): Promise<Promotion> {
   const body = parseInput(RollbackPromotionInput, input ?? {}, 'rollback');
   const scan = await notesScanGate(deps.sanitizer, body.notes);
   if (scan.verdict === 'deny') throw new GateDeniedError(scan.reason ?? 'notes were refused by TRiSM', [{ gate: scan.gate, verdict: scan.verdict, ...(scan.reason ? { reason: scan.reason } : {}) }]);
@@ -30,31 +28,20 @@ export async function rollbackPromotion(deps: PromotionDeps, { ctx, id, input }:
     const target = { type: row.target_type, value: row.target_value };
     const locked = await lockTarget(trx, ctx.tenantId, target);
     const current = locked?.model_version_id ?? null;
-    if (current !== row.model_version_id) {
+    if (!locked || current !== row.model_version_id) {
       throw new ConflictError(`the pointer has moved on: it serves ${current ?? 'nothing'}, not this promotion's version ${row.model_version_id}`, 'pointer_moved_on', {
         current_model_version_id: current,
       });
     }
     if (!row.previous_model_version_id) throw new ConflictError('this promotion created the pointer; there is no previous version to restore', 'nothing_to_restore');
-    const moved = await movePointer(trx, ctx, deps.bus, locked, {
+    return rollBackPointer(trx, ctx, deps.bus, locked, {
       target,
-      projectId: row.project_id,
       toModelVersionId: row.previous_model_version_id,
       cause: 'rollback',
       promotionId: row.id,
       notes: body.notes ?? null,
+      summary: `rolled back promotion ${row.id}: ${target.type} ${target.value} serves ${row.previous_model_version_id} again`,
     });
-    const now = ctx.clock.now();
-    const rolledBack = await trx
-      .updateTable('promotions')
-      .set({ rolled_back_at: now, rolled_back_by: actorName(ctx.actor), updated_at: now })
-      .where('tenant_id', '=', ctx.tenantId)
-      .where('id', '=', row.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const result = toPromotion(rolledBack);
-    await recordPointerMove(trx, ctx, moved, { promotion: result }, `rolled back promotion ${row.id}: ${target.type} ${target.value} serves ${row.previous_model_version_id} again`);
-    return result;
   });
   await deps.bus.published({ tenantId: ctx.tenantId });
   return promotion;

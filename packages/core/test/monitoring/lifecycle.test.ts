@@ -33,7 +33,7 @@ import { uuidv7Generator } from '../../src/shared/ids.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { ApprovalHooks } from '../../src/approvals/approval-hooks.js';
 import { InProcessPointerChangeBus } from '../../src/pointers/pointer-change-bus.js';
-import { createPromotions, type PromotionsService } from '../../src/promotions/promotions-service.js';
+import { createPromotions, type PromotionsService } from '../../src/promotions-service.js';
 import { createPgliteTestDatabase, type TestDatabase } from '../support/databases.js';
 import { seedTenant, testContext, type TestServiceContext } from '../support/fixtures.js';
 import { makeDeps } from '../ft-jobs/ft-job-test-kit.js';

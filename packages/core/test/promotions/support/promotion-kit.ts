@@ -11,7 +11,7 @@ import { LocalGovernanceEngine } from '../../../src/governance/local-governance-
 import type { GovernancePolicy } from '../../../src/governance/governance-policy.js';
 import { BuiltinSanitizer } from '../../../src/trism/builtin-sanitizer.js';
 import { InProcessPointerChangeBus, type PointerChangeBus } from '../../../src/pointers/pointer-change-bus.js';
-import { createPromotions, type PromotionsService } from '../../../src/promotions/promotions-service.js';
+import { createPromotions, type PromotionsService } from '../../../src/promotions-service.js';
 import type { StartEvalRun } from '../../../src/monitoring/monitoring-deps.js';
 import { createModelVersion } from '../../../src/registry/create-model-version.js';
 import { ManualClock } from '../../../src/shared/clock.js';

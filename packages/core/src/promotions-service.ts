@@ -1,26 +1,26 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.js';
-import type { Page } from '../db/pagination.js';
-import type { ServiceContext } from '../shared/context.js';
-import type { Clock } from '../shared/clock.js';
-import type { ApprovalHooks } from '../approvals/approval-hooks.js';
-import { PointerResolver, type PointerResolverOptions } from '../pointers/pointer-resolver.js';
-import { getProductionPointer, listPointerHistory, listProductionPointers } from '../pointers/list-production-pointers.js';
-import { overrideProductionPointer } from '../pointers/override-production-pointer.js';
-import type { PointerHistoryEntry, ProductionPointer } from '../pointers/production-pointer.js';
-import type { Resolution } from '../pointers/resolved-pointer.js';
-import { createReEval } from '../monitoring/create-re-eval.js';
-import { getReEval, listReEvals } from '../monitoring/get-re-eval.js';
-import { pauseReEval, resumeReEval } from '../monitoring/pause-re-eval.js';
-import type { MonitoringDeps } from '../monitoring/monitoring-deps.js';
-import { ReEvalScheduler, type ReEvalSchedulerOptions } from '../monitoring/re-eval-scheduler.js';
-import type { ReEval } from '../monitoring/re-eval.js';
-import { createPromotion } from './create-promotion.js';
-import { getPromotion, listPromotions } from './get-promotion.js';
-import { rollbackPromotion } from './rollback-promotion.js';
-import { registerPromotionApprovalHook } from './promotion-approval-hook.js';
-import type { Promotion } from './promotion.js';
-import type { PromotionDeps } from './promotion-deps.js';
+import type { DB } from './db/schema.js';
+import type { Page } from './db/pagination.js';
+import type { ServiceContext } from './shared/context.js';
+import type { Clock } from './shared/clock.js';
+import type { ApprovalHooks } from './approvals/approval-hooks.js';
+import { PointerResolver, type PointerResolverOptions } from './pointers/pointer-resolver.js';
+import { getProductionPointer, listPointerHistory, listProductionPointers } from './pointers/list-production-pointers.js';
+import { overrideProductionPointer } from './monitoring/override-production-pointer.js';
+import type { PointerHistoryEntry, ProductionPointer } from './pointers/production-pointer.js';
+import type { Resolution } from './pointers/resolved-pointer.js';
+import { createReEval } from './monitoring/create-re-eval.js';
+import { getReEval, listReEvals } from './monitoring/get-re-eval.js';
+import { pauseReEval, resumeReEval } from './monitoring/pause-re-eval.js';
+import type { MonitoringDeps } from './monitoring/monitoring-deps.js';
+import { ReEvalScheduler, type ReEvalSchedulerOptions } from './monitoring/re-eval-scheduler.js';
+import type { ReEval } from './monitoring/re-eval.js';
+import { createPromotion } from './promotions/create-promotion.js';
+import { getPromotion, listPromotions } from './promotions/get-promotion.js';
+import { rollbackPromotion } from './promotions/rollback-promotion.js';
+import { registerPromotionApprovalHook } from './promotions/promotion-approval-hook.js';
+import type { Promotion } from './promotions/promotion.js';
+import type { PromotionDeps } from './promotions/promotion-deps.js';
 
 /** What {@link createPromotions} wires: the promotion deps, the approval hooks to join, and the eval starter monitoring uses. */
 export interface PromotionsConfig extends PromotionDeps {
@@ -71,14 +71,14 @@ export function createPromotions(config: PromotionsConfig): PromotionsService {
   return {
     resolver,
     monitoringDeps,
-    createPromotion: (ctx, input) => createPromotion(deps, { ctx, input }),
+    createPromotion: (ctx, input) => createPromotion(deps, ctx, input),
     getPromotion: (ctx, id) => getPromotion(db, ctx, id),
     listPromotions: (ctx, query) => listPromotions(db, ctx, query),
-    rollbackPromotion: (ctx, id, input) => rollbackPromotion(deps, { ctx, id, input }),
+    rollbackPromotion: (ctx, id, input) => rollbackPromotion(deps, ctx, id, input),
     listPointers: (ctx, query) => listProductionPointers(db, ctx, query),
     getPointer: (ctx, id) => getProductionPointer(db, ctx, id),
     listPointerHistory: (ctx, id, query) => listPointerHistory(db, ctx, id, query),
-    overridePointer: (ctx, id, input) => overrideProductionPointer(deps, { ctx, id, input }),
+    overridePointer: (ctx, id, input) => overrideProductionPointer(deps, ctx, id, input),
     resolve: (ctx, query) => resolver.resolve(ctx, query),
     resolveCached: (ctx, query) => resolver.resolveCached(ctx, query),
     createReEval: (ctx, input) => createReEval(db, ctx, input),

@@ -4,12 +4,12 @@ import { ConflictError, ForbiddenError, GateDeniedError, NotFoundError } from '.
 import { parseInput } from '../shared/parse-input.js';
 import { latestCompletedRun, notesScanGate } from '../promotions/promotion-gates.js';
 import type { PromotionDeps } from '../promotions/promotion-deps.js';
-import { baselineFromRun } from '../monitoring/baseline.js';
-import { insertReEval } from '../monitoring/insert-re-eval.js';
-import { findPointer, loadPointer, lockTarget } from './pointer-queries.js';
-import { movePointer } from './move-pointer.js';
-import { recordPointerMove } from './record-pointer-move.js';
-import { toProductionPointer, type ProductionPointer } from './production-pointer.js';
+import { baselineFromRun } from './baseline.js';
+import { insertReEval } from './insert-re-eval.js';
+import { findPointer, loadPointer, lockTarget } from '../pointers/pointer-queries.js';
+import { movePointer } from '../pointers/move-pointer.js';
+import { recordPointerMove } from '../pointers/record-pointer-move.js';
+import { toProductionPointer, type ProductionPointer } from '../pointers/production-pointer.js';
 
 /** Body of `PATCH /production-pointers/{id}`: notes are required. */
 export const OverridePointerInput = z.strictObject({
@@ -48,7 +48,7 @@ async function regressionSuite(deps: PromotionDeps, ctx: ServiceContext, pointer
  * row with the notes, `model.override`, and an immediate regression re-eval of the new version
  * against the one it replaced (when a suite is known).
  */
-export async function overrideProductionPointer(deps: PromotionDeps, { ctx, id, input }: { ctx: ServiceContext; id: string; input: unknown }): Promise<ProductionPointer> {
+export async function overrideProductionPointer(deps: PromotionDeps, ctx: ServiceContext, id: string, input: unknown): Promise<ProductionPointer> {
   if (ctx.actor.role !== 'admin') throw new ForbiddenError('overriding a production pointer needs an admin API key');
   const body = parseInput(OverridePointerInput, input, 'override');
   const pointer = await findPointer(deps.db, ctx, id);
