@@ -4,7 +4,7 @@ import { join, matchesGlob, relative } from 'node:path';
 /**
  * Test files that start something outside the test process: `ftm` processes, Chromium, brokers
  * (RabbitMQ, an SQS emulator), an S3 server, promtool, or that kill processes on purpose. They run in
- * the `system` project. scripts/test-support/test-projects.test.ts fails when a file that starts such
+ * the `system` project. packages/test-support/test/test-projects.test.ts fails when a file that starts such
  * things is missing here.
  */
 export const SYSTEM_TESTS: readonly string[] = [
@@ -33,7 +33,7 @@ export const SYSTEM_TESTS: readonly string[] = [
   'packages/server/test/worker-metrics.test.ts',
   'packages/server/test/e2e/**/*.test.ts',
   'packages/worker/test/worker-sigkill.test.ts',
-  'scripts/test-support/chromium.test.ts',
+  'packages/test-support/test/chromium.test.ts',
 ];
 
 /** What marks a test as a system test: it starts or kills processes, a browser, a broker or an S3 server. */

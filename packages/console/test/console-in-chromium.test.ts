@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import { launchChromium, type ChromiumSession } from '../../../scripts/test-support/chromium.js';
+import { launchChromium, type ChromiumSession } from '@ftm/test-support/chromium';
 import { Ftm } from '../../sdk/src/index.js';
-import { startFtmServer, type FtmServer } from '../../../scripts/test-support/ftm-server.js';
+import { startFtmServer, type FtmServer } from '@ftm/test-support/ftm-server';
 import { buildConsole } from './support/build-console.js';
 
 // One `ftm start` (serving the freshly built console at /console) and one Chromium for the whole

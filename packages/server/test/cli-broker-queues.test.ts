@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFtm, FsBlobStore, openPostgres, openQueue } from '@ftm/core';
-import { createPostgresTestDatabase, type TestDatabase } from '../../core/test/support/databases.js';
+import { createPostgresTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 import { queueReplayCommand } from '../src/commands/admin.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/http/logger.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '@ftm/core';
-import { createPostgresTestDatabase } from '../../core/test/support/databases.js';
+import { createPostgresTestDatabase } from '@ftm/test-support/databases';
 import { createTestApp, modelVersionBody, type TestApp } from './support/test-app.js';
 
 let t: TestApp;

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createFtm, DependencyUnavailableError, FsBlobStore, GateDeniedError, openQueue, RateLimitedError, type Ftm } from '@ftm/core';
-import { createPgliteTestDatabase, type TestDatabase } from '../../core/test/support/databases.js';
-import { seedTenant, testContext } from '../../core/test/support/fixtures.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 import { buildApp } from '../src/app.js';
 import { createLogger } from '../src/http/logger.js';
 

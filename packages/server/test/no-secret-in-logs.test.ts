@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPostgresTestDatabase, type TestDatabase } from '../../core/test/support/databases.js';
+import { createPostgresTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 
 // `ftm start` on PostgreSQL with every kind of secret set to a distinctive value (some through
 // <NAME>_FILE), driven through start-up, authenticated and refused requests, a dependency outage

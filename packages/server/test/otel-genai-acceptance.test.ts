@@ -12,7 +12,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFtmServer, type FtmServer } from '../../../scripts/test-support/ftm-server.js';
+import { startFtmServer, type FtmServer } from '@ftm/test-support/ftm-server';
 import { recordGenAiTraffic, TRAFFIC_PER_CALL } from '../../core/test/genai-spans/support/genai-traffic.js';
 
 const CALLS_PER_EXPORTER = 4;

@@ -16,8 +16,8 @@ import { createLogger } from '../src/http/logger.js';
 import { openRuntime } from '../src/runtime/open-runtime.js';
 import { startWorker } from '../src/runtime/start-worker.js';
 import { startRecordingOpenAiStub, type RecordingOpenAiStub } from './support/recording-openai-stub.js';
-import { createPostgresTestDatabase, type TestDatabase } from '../../core/test/support/databases.js';
-import { TogetherStub } from '../../../scripts/test-support/provider-stubs/index.js';
+import { createPostgresTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { TogetherStub } from '@ftm/test-support/provider-stubs';
 
 const WHSEC = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
 const logger = createLogger({ level: 'silent' });

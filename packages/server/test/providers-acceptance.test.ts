@@ -8,8 +8,8 @@
  * One server for the file; the stubs finish a job at FTM's first poll (5 s after submission).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFtmServer, type FtmServer } from '../../../scripts/test-support/ftm-server.js';
-import { OpenAiStub, TogetherStub, createTogetherRequestValidator, type RecordedRequest } from '../../../scripts/test-support/provider-stubs/index.js';
+import { startFtmServer, type FtmServer } from '@ftm/test-support/ftm-server';
+import { OpenAiStub, TogetherStub, createTogetherRequestValidator, type RecordedRequest } from '@ftm/test-support/provider-stubs';
 
 const TOGETHER_MODEL = 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference';
 const OPENAI_MODEL = 'gpt-4o-mini-2024-07-18';

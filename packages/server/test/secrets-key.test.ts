@@ -9,8 +9,8 @@ import { assertSecretsReadable, devSecretsKeyPath, openSecretKeyring } from '../
 import { loadConfig } from '../src/config.js';
 import { secretsCommand } from '../src/commands/admin.js';
 import { EncryptedSecretStore } from '@ftm/core';
-import { createPostgresTestDatabase } from '../../core/test/support/databases.js';
-import { seedTenant, testContext } from '../../core/test/support/fixtures.js';
+import { createPostgresTestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 
 const logger = createLogger({ level: 'silent' });
 

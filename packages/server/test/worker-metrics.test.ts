@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openQueue, type Queue } from '@ftm/core';
-import { createPostgresTestDatabase, type TestDatabase } from '../../core/test/support/databases.js';
+import { createPostgresTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 import { waitFor } from '../../core/test/queue/queue-harness.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');

@@ -11,8 +11,8 @@ import {
   systemClock,
   type OutboxDispatchPayload,
 } from '@ftm/core';
-import { createPostgresTestDatabase, type TestDatabase } from '../../core/test/support/databases.js';
-import { seedTenant } from '../../core/test/support/fixtures.js';
+import { createPostgresTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant } from '@ftm/test-support/fixtures';
 import { waitFor } from '../../core/test/queue/queue-harness.js';
 import {
   createWorker,

@@ -3,8 +3,8 @@ import { createFtm, FsBlobStore, inlineRecordProcessor, LocalQueue, ManualClock,
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPgliteTestDatabase, type TestDatabase } from '../../core/test/support/databases.js';
-import { seedTenant, testContext, type TestServiceContext } from '../../core/test/support/fixtures.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-support/fixtures';
 import { waitFor } from '../../core/test/queue/queue-harness.js';
 import { createWorker, datasetBuildJob, datasetJobHandlers, startDatasetSweeper, type FtmWorker } from '../src/index.js';
 

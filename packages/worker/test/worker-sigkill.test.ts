@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openQueue, type Queue } from '@ftm/core';
-import { createPostgresTestDatabase, type TestDatabase } from '../../core/test/support/databases.js';
+import { createPostgresTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 import { startSqsEmulator, TEST_RABBIT_URL, TEST_REDIS_URL, TEST_SQS_CREDENTIALS, waitFor } from '../../core/test/queue/queue-harness.js';
 import { enqueueJob } from '../src/index.js';
 import { applyEffectJob, SIGKILL_TABLES_SQL } from './fixtures/effect-job.js';

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { createPgliteTestDatabase, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext } from '../support/fixtures.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 import { ApprovalHooks } from '../../src/approvals/approval-hooks.js';
 import { askPrism, requestApproval } from '../../src/approvals/request-approval.js';
 import { listApprovals } from '../../src/approvals/list-approvals.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgliteTestDatabase, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext, type SeededTenant } from '../support/fixtures.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext, type SeededTenant } from '@ftm/test-support/fixtures';
 import { recordAudit } from '../../src/audit/record-audit.js';
 import { listAuditEvents } from '../../src/audit/list-audit-events.js';
 import { getAuditEvent } from '../../src/audit/get-audit-event.js';

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
-import { storeAdapters, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext } from '../support/fixtures.js';
+import { storeAdapters, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 import { recordAudit } from '../../src/audit/record-audit.js';
 import { AuditForwarder } from '../../src/audit/audit-forwarder.js';
 import { forwardAuditEvents } from '../../src/audit/forward-audit-events.js';

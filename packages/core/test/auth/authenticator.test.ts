@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgliteTestDatabase, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext, type SeededTenant } from '../support/fixtures.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext, type SeededTenant } from '@ftm/test-support/fixtures';
 import { createApiKey } from '../../src/auth/create-api-key.js';
 import { revokeApiKey } from '../../src/auth/revoke-api-key.js';
 import { Authenticator } from '../../src/auth/authenticator.js';

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
-import { createPgliteTestDatabase, type TestDatabase } from '../support/databases.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 import { OrchestratorKeyValidator } from '../../src/adapters/orchestrator/key-validator.js';
 import { Authenticator } from '../../src/auth/authenticator.js';
 import { ManualClock } from '../../src/shared/clock.js';

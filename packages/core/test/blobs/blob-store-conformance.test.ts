@@ -13,7 +13,7 @@ import {
   PayloadTooLargeError,
   ValidationError,
 } from '../../src/shared/errors.js';
-import { startS3Server, type TestS3Server } from '../support/s3-server.js';
+import { startS3Server, type TestS3Server } from '@ftm/test-support/s3-server';
 import { collect, randomChunks, readAll, sha256Hex, streamOf } from './blob-test-helpers.js';
 
 interface AdapterUnderTest {

@@ -7,7 +7,7 @@ import { FsBlobStore } from '../../src/adapters/fs/fs-blob-store.js';
 import { openBlobStore } from '../../src/adapters/open-blob-store.js';
 import { S3BlobStore } from '../../src/adapters/s3/s3-blob-store.js';
 import { ValidationError } from '../../src/shared/errors.js';
-import { startS3Server, type TestS3Server } from '../support/s3-server.js';
+import { startS3Server, type TestS3Server } from '@ftm/test-support/s3-server';
 import { collect, readAll } from './blob-test-helpers.js';
 
 describe('openBlobStore', () => {

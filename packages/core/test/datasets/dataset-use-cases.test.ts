@@ -18,9 +18,9 @@ import { LocalGovernanceEngine } from '../../src/governance/local-governance-eng
 import type { BlobStore } from '../../src/ports/blob-store.js';
 import { ConflictError, GateDeniedError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../src/shared/errors.js';
 import { BuiltinSanitizer } from '../../src/trism/builtin-sanitizer.js';
-import { createPgliteTestDatabase, createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext, type TestServiceContext } from '../support/fixtures.js';
-import { startS3Server, type TestS3Server } from '../support/s3-server.js';
+import { createPgliteTestDatabase, createPostgresTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-support/fixtures';
+import { startS3Server, type TestS3Server } from '@ftm/test-support/s3-server';
 import { chatFixtureJsonl, EXPECTED, plantedValues } from './support/chat-fixture.js';
 
 async function* bytes(text: string | Uint8Array, chunk = 64 * 1024): AsyncGenerator<Uint8Array> {

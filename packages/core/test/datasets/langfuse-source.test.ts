@@ -16,8 +16,8 @@ import { EncryptedSecretStore } from '../../src/secrets/encrypted-secret-store.j
 import { SecretKeyring, generateSecretsKey } from '../../src/secrets/secret-keyring.js';
 import { ConflictError, DependencyUnavailableError, ValidationError } from '../../src/shared/errors.js';
 import { BuiltinSanitizer } from '../../src/trism/builtin-sanitizer.js';
-import { storeAdapters, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext, type TestServiceContext } from '../support/fixtures.js';
+import { storeAdapters, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-support/fixtures';
 import { startLangfuseStub, type LangfuseStub, type StubGeneration, type StubScore } from '../langfuse/support/langfuse-stub.js';
 
 const PROJECT = 'lf-project-1';

@@ -17,8 +17,8 @@ import { ingestOtlpTraces } from '../../src/genai-spans/ingest-otlp-traces.js';
 import { LocalGovernanceEngine } from '../../src/governance/local-governance-engine.js';
 import { ValidationError } from '../../src/shared/errors.js';
 import { BuiltinSanitizer } from '../../src/trism/builtin-sanitizer.js';
-import { storeAdapters, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext, type TestServiceContext } from '../support/fixtures.js';
+import { storeAdapters, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-support/fixtures';
 import { recordGenAiTraffic } from '../genai-spans/support/genai-traffic.js';
 import { otlpBodies, recordSpans } from '../genai-spans/support/otlp-bodies.js';
 

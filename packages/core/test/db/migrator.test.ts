@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultMigrationsDir } from '../../src/db/open-database.js';
 import { MigrationChecksumError } from '../../src/db/migrator.js';
-import { storeAdapters, type TestDatabase } from '../support/databases.js';
+import { storeAdapters, type TestDatabase } from '@ftm/test-support/databases';
 
 describe.each(storeAdapters)('migrator on $name', ({ create }) => {
   let t: TestDatabase | undefined;

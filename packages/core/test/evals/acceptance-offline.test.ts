@@ -14,7 +14,7 @@ import { ManualClock } from '../../src/shared/clock.js';
 import { uuidv7Generator } from '../../src/shared/ids.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { createEvals } from '../../src/evals/evals-service.js';
-import { seedTenant, testContext } from '../support/fixtures.js';
+import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 import { createEvalHarness, type EvalHarness } from './support/eval-harness.js';
 import { RecordingQueue } from '../ft-jobs/ft-job-test-kit.js';
 

@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModelVersion } from '../../src/registry/create-model-version.js';
 import { createEvals, type Evals } from '../../src/evals/evals-service.js';
-import { createPostgresTestDatabase } from '../support/databases.js';
-import { seedTenant, testContext, type TestServiceContext } from '../support/fixtures.js';
+import { createPostgresTestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-support/fixtures';
 import { createEvalHarness, type EvalHarness } from './support/eval-harness.js';
 
 let h: EvalHarness;

@@ -15,7 +15,7 @@ import { compareEvalRuns } from '../../src/evals/compare-eval-runs.js';
 import { resultsBlobKey } from '../../src/evals/finish-eval-run.js';
 import { evalDb } from '../../src/evals/eval-tables.js';
 import type { EvalDeps } from '../../src/evals/eval-deps.js';
-import { seedTenant, testContext, type TestServiceContext } from '../support/fixtures.js';
+import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-support/fixtures';
 import { CountingRunner, createEvalHarness, type EvalHarness } from './support/eval-harness.js';
 
 let h: EvalHarness;

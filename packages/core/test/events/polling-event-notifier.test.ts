@@ -3,8 +3,8 @@ import { createPollingEventNotifier } from '../../src/events/polling-event-notif
 import { latestEventSeq } from '../../src/events/read-events.js';
 import { recordEvent } from '../../src/outbox/record-event.js';
 import type { ServiceContext } from '../../src/shared/context.js';
-import { createPgliteTestDatabase, createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext } from '../support/fixtures.js';
+import { createPgliteTestDatabase, createPostgresTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 
 // Real PostgreSQL: only it runs transactions concurrently, which is what makes seq gaps appear.
 let test: TestDatabase;

@@ -5,8 +5,8 @@ import { recordEvent } from '../../src/outbox/record-event.js';
 import { ValidationError } from '../../src/shared/errors.js';
 import { uuidv7 } from '../../src/shared/ids.js';
 import type { ServiceContext } from '../../src/shared/context.js';
-import { createPgliteTestDatabase, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext } from '../support/fixtures.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 
 let test: TestDatabase;
 let ctx: ServiceContext;

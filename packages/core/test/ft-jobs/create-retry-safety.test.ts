@@ -4,10 +4,10 @@
  * against every HTTP provider adapter through stubs of the providers' published shapes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext } from '../support/fixtures.js';
+import { createPostgresTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 import { makeDeps, seedDataset } from './ft-job-test-kit.js';
-import { OpenAiStub, TogetherStub } from '../../../../scripts/test-support/provider-stubs/index.js';
+import { OpenAiStub, TogetherStub } from '@ftm/test-support/provider-stubs';
 import { ManualClock } from '../../src/shared/clock.js';
 import { createFtJob } from '../../src/ft-jobs/create-ft-job.js';
 import { submitFtJob, SubmissionBusyError } from '../../src/ft-jobs/submit-ft-job.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { createPgliteTestDatabase, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext } from '../support/fixtures.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 import { makeDeps, seedDataset } from './ft-job-test-kit.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { uuidv7 } from '../../src/shared/ids.js';

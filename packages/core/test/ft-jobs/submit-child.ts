@@ -8,7 +8,7 @@ import { submitFtJob } from '../../src/ft-jobs/submit-ft-job.js';
 import { FT_JOB_POLL } from '../../src/ft-jobs/ft-job-deps.js';
 import type { FineTuneProvider } from '../../src/providers/fine-tune-provider.js';
 import { makeDeps } from './ft-job-test-kit.js';
-import { testContext } from '../support/fixtures.js';
+import { testContext } from '@ftm/test-support/fixtures';
 
 const env = (name: string): string => {
   const value = process.env[name];

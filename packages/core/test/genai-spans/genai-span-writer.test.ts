@@ -2,8 +2,8 @@ import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GenAiSpanWriter, type GenAiSpanRow } from '../../src/genai-spans/genai-span-writer.js';
 import { uuidv7 } from '../../src/shared/ids.js';
-import { storeAdapters, type TestDatabase } from '../support/databases.js';
-import { seedTenant } from '../support/fixtures.js';
+import { storeAdapters, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant } from '@ftm/test-support/fixtures';
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 

@@ -6,8 +6,8 @@ import { ManualClock } from '../../src/shared/clock.js';
 import { DependencyUnavailableError } from '../../src/shared/errors.js';
 import { BuiltinSanitizer } from '../../src/trism/builtin-sanitizer.js';
 import type { Sanitizer } from '../../src/trism/sanitizer.js';
-import { storeAdapters, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext, type TestServiceContext } from '../support/fixtures.js';
+import { storeAdapters, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-support/fixtures';
 import { recordGenAiTraffic, TRAFFIC_PER_CALL } from './support/genai-traffic.js';
 import { otlpBodies, recordSpans } from './support/otlp-bodies.js';
 

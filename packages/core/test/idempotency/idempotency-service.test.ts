@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeAdapters, type TestDatabase } from '../support/databases.js';
-import { seedTenant, type SeededTenant } from '../support/fixtures.js';
+import { storeAdapters, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, type SeededTenant } from '@ftm/test-support/fixtures';
 import { IdempotencyService } from '../../src/idempotency/idempotency-service.js';
 import { fingerprintRequest } from '../../src/idempotency/request-fingerprint.js';
 import { ManualClock } from '../../src/shared/clock.js';

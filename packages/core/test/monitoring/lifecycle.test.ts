@@ -34,8 +34,8 @@ import { silentLogger } from '../../src/shared/logger.js';
 import { ApprovalHooks } from '../../src/approvals/approval-hooks.js';
 import { InProcessPointerChangeBus } from '../../src/pointers/pointer-change-bus.js';
 import { createPromotions, type PromotionsService } from '../../src/promotions-service.js';
-import { createPgliteTestDatabase, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext, type TestServiceContext } from '../support/fixtures.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-support/fixtures';
 import { makeDeps } from '../ft-jobs/ft-job-test-kit.js';
 
 /** The simulated model provider, able to go bad for chosen models (what a silent provider-side regression looks like). */

@@ -21,8 +21,8 @@ import { FsBlobStore } from '../../src/adapters/fs/fs-blob-store.js';
 import { LocalQueue } from '../../src/adapters/local-queue/local-queue.js';
 import { tmpdir } from 'node:os';
 import { rm } from 'node:fs/promises';
-import { createPgliteTestDatabase, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext, type TestServiceContext } from '../support/fixtures.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-support/fixtures';
 import { promotionKit, seedVersion, type PromotionKit } from '../promotions/support/promotion-kit.js';
 
 let t: TestDatabase;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgliteTestDatabase, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext } from '../support/fixtures.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 import { makeDeps, seedDataset } from '../ft-jobs/ft-job-test-kit.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -6,8 +6,8 @@ import { OutboxRelay } from '../../src/outbox/outbox-relay.js';
 import { dispatchBatchJobId, OUTBOX_DISPATCH_JOB, OutboxDispatchBatch, OutboxDispatchJobPayload } from '../../src/outbox/outbox-dispatch-job.js';
 import type { EnqueueOptions, Queue } from '../../src/ports/queue.js';
 import { uuidv7 } from '../../src/shared/ids.js';
-import { storeAdapters, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext, type SeededTenant } from '../support/fixtures.js';
+import { storeAdapters, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext, type SeededTenant } from '@ftm/test-support/fixtures';
 import { waitFor } from '../queue/queue-harness.js';
 
 /** A real queue whose enqueue fails while `failing` says so, and which counts how often each event was enqueued. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeAdapters, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext, type TestServiceContext } from '../support/fixtures.js';
+import { storeAdapters, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-support/fixtures';
 import { promotionKit, seedRun, seedSuite, seedVersion, type PromotionKit } from '../promotions/support/promotion-kit.js';
 
 describe.each(storeAdapters)('concurrent promotions on $name', ({ create }) => {

@@ -8,8 +8,8 @@ import { PgNotifyPointerChangeBus } from '../../src/pointers/pg-notify-pointer-c
 import { RedisPointerChangeBus } from '../../src/pointers/redis-pointer-change-bus.js';
 import { PointerResolver } from '../../src/pointers/pointer-resolver.js';
 import { etagMatches } from '../../src/pointers/resolved-pointer.js';
-import { createPgliteTestDatabase, createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext, type TestServiceContext } from '../support/fixtures.js';
+import { createPgliteTestDatabase, createPostgresTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-support/fixtures';
 import { promotionKit, seedRun, seedSuite, seedVersion } from '../promotions/support/promotion-kit.js';
 
 /** Polls until `check` passes or `deadlineMs` is over (the only timing any test here asserts). */

@@ -3,8 +3,8 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.js';
 import { ConflictError, ForbiddenError, GateDeniedError, NotFoundError } from '../../src/shared/errors.js';
 import { approveApproval, rejectApproval } from '../../src/approvals/decide-approval.js';
-import { createPgliteTestDatabase, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext, type TestServiceContext } from '../support/fixtures.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-support/fixtures';
 import { promotionKit, seedRun, seedSuite, seedVersion, type PromotionKit } from './support/promotion-kit.js';
 
 let t: TestDatabase;

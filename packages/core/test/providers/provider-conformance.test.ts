@@ -1,8 +1,8 @@
 import { afterAll, beforeAll } from 'vitest';
 import OpenAI from 'openai';
 import { sql } from 'kysely';
-import { OpenAiStub, TogetherStub, openAiWebhookEvent, signOpenAiWebhook, type OpenAiStubOptions } from '../../../../scripts/test-support/provider-stubs/index.js';
-import { createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
+import { OpenAiStub, TogetherStub, openAiWebhookEvent, signOpenAiWebhook, type OpenAiStubOptions } from '@ftm/test-support/provider-stubs';
+import { createPostgresTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 import { describeProviderConformance, type ProviderConformanceHarness } from './provider-conformance.js';
 import { OpenAiFineTuneProvider } from '../../src/adapters/openai/openai-fine-tune-provider.js';
 import { parseOpenAiWebhook } from '../../src/adapters/openai/openai-webhook-event.js';

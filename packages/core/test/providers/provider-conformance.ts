@@ -1,7 +1,7 @@
 /**
  * One conformance suite for every FineTuneProvider adapter: what FTM relies on, checked the same
  * way against the simulated provider and against the HTTP adapters through stubs of the providers'
- * published shapes (scripts/test-support/provider-stubs).
+ * published shapes (packages/test-support/src/provider-stubs).
  */
 import { describe, expect, it } from 'vitest';
 import type { CreateProviderJobInput, FineTuneProvider, ProviderJob } from '../../src/providers/fine-tune-provider.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgliteTestDatabase, type TestDatabase } from '../support/databases.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 import { SimulatedFineTuneProvider } from '../../src/adapters/simulated/simulated-fine-tune-provider.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { RateLimitedError } from '../../src/shared/errors.js';

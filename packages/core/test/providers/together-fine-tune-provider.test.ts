@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TogetherStub } from '../../../../scripts/test-support/provider-stubs/index.js';
+import { TogetherStub } from '@ftm/test-support/provider-stubs';
 import { TogetherFineTuneProvider } from '../../src/adapters/together/together-fine-tune-provider.js';
 import { createTogetherChatRunner } from '../../src/adapters/together/together-chat-runner.js';
 import { ProviderRequestError } from '../../src/providers/provider-errors.js';
@@ -156,7 +156,7 @@ describe('Together chat runner', () => {
 
 describe('Together document check', () => {
   it('catches a body that breaks the document (so the checks above can fail)', async () => {
-    const { createTogetherRequestValidator } = await import('../../../../scripts/test-support/provider-stubs/index.js');
+    const { createTogetherRequestValidator } = await import('@ftm/test-support/provider-stubs');
     const v = createTogetherRequestValidator();
     expect(v.validate('POST', '/fine-tunes', 'application/json', { model: 'm', training_file: 'f', training_method: { method: 'sft', train_on_inputs: 'auto' } }).length).toBeGreaterThan(0);
     expect(v.validate('POST', '/fine-tunes', 'application/json', { model: 'm', training_file: 'f', training_type: { type: 'Lora' } }).length).toBeGreaterThan(0);

@@ -10,7 +10,7 @@ import type { MessageBroker } from '../../src/adapters/broker/message-broker.js'
 import { RabbitBroker } from '../../src/adapters/rabbit/rabbit-broker.js';
 import { SqsBroker } from '../../src/adapters/sqs/sqs-broker.js';
 import type { QueueJob } from '../../src/ports/queue.js';
-import { createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
+import { createPostgresTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 import { startSqsEmulator, TEST_RABBIT_URL, TEST_SQS_CREDENTIALS, waitFor } from './queue-harness.js';
 
 interface BrokerFixture {

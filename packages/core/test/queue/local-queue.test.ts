@@ -8,7 +8,7 @@ import { jitteredBackoffMs, MAX_BACKOFF_MS } from '../../src/adapters/local-queu
 import { openQueue } from '../../src/adapters/open-queue.js';
 import { BullMqQueue } from '../../src/adapters/redis/bullmq-queue.js';
 import { ValidationError } from '../../src/shared/errors.js';
-import { createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
+import { createPostgresTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 import { sleep, waitFor } from './queue-harness.js';
 
 describe('jitteredBackoffMs', () => {

@@ -22,7 +22,7 @@ import {
   createPgliteTestDatabase,
   createPostgresTestDatabase,
   type TestDatabase,
-} from '../support/databases.js';
+} from '@ftm/test-support/databases';
 
 export const TEST_REDIS_URL = process.env.FTM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const TEST_RABBIT_URL = process.env.FTM_TEST_RABBIT_URL ?? 'amqp://guest:guest@127.0.0.1:5672';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgliteTestDatabase, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext, type SeededTenant } from '../support/fixtures.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext, type SeededTenant } from '@ftm/test-support/fixtures';
 import { createModelVersion, insertModelVersion } from '../../src/registry/create-model-version.js';
 import { getModelVersion } from '../../src/registry/get-model-version.js';
 import { listModelVersions } from '../../src/registry/list-model-versions.js';

@@ -11,8 +11,8 @@ import { warnModelRetirements, MODEL_RETIREMENT_WARNING } from '../../src/regist
 import { daysUntil, modelRetirement } from '../../src/providers/model-retirement.js';
 import { getProductionPointer } from '../../src/pointers/list-production-pointers.js';
 import { isDeliverableEventType } from '../../src/webhooks/webhook-event-types.js';
-import { createPgliteTestDatabase, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext } from '../support/fixtures.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 import { promotionKit } from '../promotions/support/promotion-kit.js';
 
 let t: TestDatabase;

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { ConflictError } from '../../src/shared/errors.js';
 import { EncryptedSecretStore } from '../../src/secrets/encrypted-secret-store.js';
 import { generateSecretsKey, parseSecretsKey, SecretKeyring } from '../../src/secrets/secret-keyring.js';
-import { storeAdapters, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext, type SeededTenant } from '../support/fixtures.js';
+import { storeAdapters, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext, type SeededTenant } from '@ftm/test-support/fixtures';
 
 describe('SecretKeyring', () => {
   const keyring = SecretKeyring.fromKeys(generateSecretsKey());

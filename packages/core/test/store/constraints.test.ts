@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeAdapters, type TestDatabase } from '../support/databases.js';
-import { seedTenant, type SeededTenant } from '../support/fixtures.js';
+import { storeAdapters, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, type SeededTenant } from '@ftm/test-support/fixtures';
 import { uuidv7 } from '../../src/shared/ids.js';
 import { insertDataset, insertFtJob, insertModelVersion, insertOutboxEvent, insertPointer, insertWebhookEndpoint } from './rows.js';
 import { SqlState, sqlStateOf } from './sql-state.js';

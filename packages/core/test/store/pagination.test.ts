@@ -12,8 +12,8 @@ import {
 import type { DB } from '../../src/db/schema.js';
 import { ValidationError } from '../../src/shared/errors.js';
 import { uuidv7 } from '../../src/shared/ids.js';
-import { storeAdapters, type TestDatabase } from '../support/databases.js';
-import { seedTenant, type SeededTenant } from '../support/fixtures.js';
+import { storeAdapters, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, type SeededTenant } from '@ftm/test-support/fixtures';
 
 describe('cursor encoding', () => {
   const id = '01936f0e-7b7a-7cc2-8a5e-3f1f1f1f1f1f';

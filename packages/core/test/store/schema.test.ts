@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { storeAdapters, type TestDatabase } from '../support/databases.js';
+import { storeAdapters, type TestDatabase } from '@ftm/test-support/databases';
 import { readColumnCodes } from './schema-codes.js';
 import { schemaSpec } from './schema-spec.js';
 

@@ -6,7 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { createPgliteTestDatabase } from '../support/databases.js';
+import { createPgliteTestDatabase } from '@ftm/test-support/databases';
 import { readColumnCodes } from './schema-codes.js';
 
 const t = await createPgliteTestDatabase({ migrate: false });

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { storeAdapters, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext } from '../support/fixtures.js';
+import { storeAdapters, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 import { ManualClock } from '../../src/shared/clock.js';
 import { uuidv7 } from '../../src/shared/ids.js';
 import { createWebhookService, type WebhookService } from '../../src/webhooks/webhook-service.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgliteTestDatabase, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext, type SeededTenant, type TestServiceContext } from '../support/fixtures.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext, type SeededTenant, type TestServiceContext } from '@ftm/test-support/fixtures';
 import { ManualClock } from '../../src/shared/clock.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/shared/errors.js';
 import { uuidv7 } from '../../src/shared/ids.js';

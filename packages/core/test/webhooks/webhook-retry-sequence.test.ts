@@ -3,8 +3,8 @@
  * and a manual redeliver that fails starts a fresh, short sequence.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPgliteTestDatabase, type TestDatabase } from '../support/databases.js';
-import { seedTenant, testContext } from '../support/fixtures.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 import { ManualClock } from '../../src/shared/clock.js';
 import { createWebhookService } from '../../src/webhooks/webhook-service.js';
 import type { WebhookSettingsInput } from '../../src/webhooks/webhook-settings.js';

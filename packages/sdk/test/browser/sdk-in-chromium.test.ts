@@ -6,10 +6,10 @@ import { dirname, extname, join, normalize } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type ChromiumSession } from '../../../../scripts/test-support/chromium.js';
+import { launchChromium, type ChromiumSession } from '@ftm/test-support/chromium';
 import { Ftm } from '../../src/index.js';
 import { buildSdk } from '../support/build-sdk.js';
-import { startFtmServer, type FtmServer } from '../../../../scripts/test-support/ftm-server.js';
+import { startFtmServer, type FtmServer } from '@ftm/test-support/ftm-server';
 
 // A real browser loads the built ESM SDK from one origin and talks to `ftm start` on another:
 // CORS, the SDK's headers and the response headers it reads are exercised as in an app.

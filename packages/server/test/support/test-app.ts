@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createFtm, FsBlobStore, openQueue, uuidv7, type CreateFtmOptions, type Ftm } from '@ftm/core';
-import { createPgliteTestDatabase, type TestDatabase } from '../../../core/test/support/databases.js';
-import { seedTenant, testContext } from '../../../core/test/support/fixtures.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 import { buildApp, type BuildAppOptions } from '../../src/app.js';
 import { createLogger } from '../../src/http/logger.js';
 

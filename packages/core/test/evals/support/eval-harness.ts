@@ -17,7 +17,7 @@ import { LocalEmbedder } from '../../../src/vectors/local-embedder.js';
 import { simulatedExampleLoader } from '../../../src/evals/dataset-cases.js';
 import type { EvalDeps } from '../../../src/evals/eval-deps.js';
 import type { GovernancePolicy } from '../../../src/governance/governance-policy.js';
-import { createPgliteTestDatabase, type TestDatabase } from '../../support/databases.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 
 export interface EvalHarness {
   readonly testDb: TestDatabase;

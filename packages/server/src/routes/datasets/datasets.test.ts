@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFtm, S3BlobStore, uuidv7 } from '@ftm/core';
-import { testContext } from '../../../../core/test/support/fixtures.js';
-import { startS3Server, type TestS3Server } from '../../../../core/test/support/s3-server.js';
+import { testContext } from '@ftm/test-support/fixtures';
+import { startS3Server, type TestS3Server } from '@ftm/test-support/s3-server';
 import { buildApp } from '../../app.js';
 import { createLogger } from '../../http/logger.js';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '@ftm/core';
 import { seedRun, seedSuite, seedVersion } from '../../../../core/test/promotions/support/promotion-kit.js';
-import { testContext } from '../../../../core/test/support/fixtures.js';
+import { testContext } from '@ftm/test-support/fixtures';
 import { createPointerTestApp, type PointerTestApp } from './support/pointer-test-app.js';
 
 let t: PointerTestApp;

@@ -7,8 +7,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFtm, FsBlobStore, openQueue, uuidv7, type Ftm } from '@ftm/core';
-import { createPostgresTestDatabase, type TestDatabase } from '../../../../core/test/support/databases.js';
-import { seedTenant, testContext } from '../../../../core/test/support/fixtures.js';
+import { createPostgresTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 import { seedRun, seedSuite, seedVersion } from '../../../../core/test/promotions/support/promotion-kit.js';
 import { tmpdir } from 'node:os';
 

@@ -5,7 +5,7 @@ import { generateSecretsKey, SecretKeyring, uuidv7 } from '@ftm/core';
 import { createLogger } from '../../http/logger.js';
 import { createTestApp, seedKeys, type TestApp, type TestTenant } from '../../../test/support/test-app.js';
 import { ContractValidator } from '../../../test/support/contract-validator.js';
-import { createPostgresTestDatabase } from '../../../../core/test/support/databases.js';
+import { createPostgresTestDatabase } from '@ftm/test-support/databases';
 import { startRecordingOpenAiStub, type RecordingOpenAiStub } from '../../../test/support/recording-openai-stub.js';
 
 const contract = new ContractValidator();

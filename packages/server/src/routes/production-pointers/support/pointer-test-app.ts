@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createFtm, FsBlobStore, openQueue, uuidv7, type ApprovalHooks, type Ftm, type PointerChangeBus, type PromotionsService } from '@ftm/core';
-import { createPgliteTestDatabase, type TestDatabase } from '../../../../../core/test/support/databases.js';
+import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 import { ContractValidator } from '../../../../test/support/contract-validator.js';
 import { seedKeys, type TestTenant } from '../../../../test/support/test-app.js';
 import { buildApp } from '../../../app.js';

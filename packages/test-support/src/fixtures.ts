@@ -3,12 +3,7 @@
  * only moves when the test says so.
  */
 import type { Kysely } from 'kysely';
-import type { DB } from '../../src/db/schema.js';
-import type { FtmDatabase } from '../../src/db/open-database.js';
-import type { Actor, Role, ServiceContext } from '../../src/shared/context.js';
-import { ManualClock } from '../../src/shared/clock.js';
-import { uuidv7, uuidv7Generator } from '../../src/shared/ids.js';
-import { silentLogger } from '../../src/shared/logger.js';
+import { ManualClock, silentLogger, uuidv7, uuidv7Generator, type Actor, type DB, type FtmDatabase, type Role, type ServiceContext } from '@ftm/core';
 
 /** A freshly seeded tenant and its first project. */
 export interface SeededTenant {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type ChromiumSession } from './chromium.js';
+import { launchChromium, type ChromiumSession } from '@ftm/test-support/chromium';
 
 describe('launchChromium', () => {
   let server: Server;

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classifyTests, isSystemTest, listTestFiles, STARTS_SOMETHING, SYSTEM_TESTS } from '../../vitest.system-tests.js';
+import { classifyTests, isSystemTest, listTestFiles, STARTS_SOMETHING, SYSTEM_TESTS } from '../../../vitest.system-tests.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..', '..');
 
 describe('test projects', () => {
   const files = listTestFiles(ROOT);

@@ -1,6 +1,6 @@
 /**
  * Checks requests against Together's published OpenAPI document (the vendored subset in
- * packages/core/test/fixtures/together-openapi.yaml; OpenAPI 3.1, so JSON Schema 2020-12 with ajv):
+ * packages/test-support/fixtures/together-openapi.yaml; OpenAPI 3.1, so JSON Schema 2020-12 with ajv):
  * the operation must exist, its path parameters must be present, and a JSON or multipart body must
  * match the operation's request schema.
  */
@@ -14,7 +14,7 @@ import { matchRoute, type StubRoute } from './http-stub.js';
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 
 /** Where the vendored document lives. */
-export const TOGETHER_OPENAPI_FILE = fileURLToPath(new URL('../../../packages/core/test/fixtures/together-openapi.yaml', import.meta.url));
+export const TOGETHER_OPENAPI_FILE = fileURLToPath(new URL('../../fixtures/together-openapi.yaml', import.meta.url));
 
 type Json = Record<string, unknown>;
 interface Operation {

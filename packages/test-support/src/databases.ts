@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { openPglite, openPostgres, type FtmDatabase } from '../../src/db/open-database.js';
+import { openPglite, openPostgres, type FtmDatabase } from '@ftm/core';
 
 /** Superuser URL of the test PostgreSQL server; each test database is created beside it. */
 export const TEST_POSTGRES_URL = process.env.FTM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

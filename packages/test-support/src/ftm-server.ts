@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 /** The server CLI, run from source as the repository's scripts do. */
 export const FTM_CLI = join(ROOT, 'packages/server/src/cli.ts');
 const KEY_RE = /ftm_sk_[A-Za-z0-9_-]{43}/;
