@@ -39,7 +39,8 @@ import { createWebhookDeps, type CreateWebhookDepsOptions } from './webhooks/web
 import { createWebhookService, type WebhookService } from './webhooks/webhook-service.js';
 import { createFineTuningService, type FineTuningConfig, type FineTuningService } from './ft-jobs/fine-tuning-service.js';
 import { createPromotions, type PromotionsService } from './promotions-service.js';
-import { InProcessPointerChangeBus, type PointerChangeBus } from './pointers/pointer-change-bus.js';
+import type { PointerChangeBus } from './pointers/pointer-change-bus.js';
+import { InProcessPointerChangeBus } from './adapters/local/in-process-pointer-change-bus.js';
 import { EncryptedSecretStore } from './secrets/encrypted-secret-store.js';
 import type { SecretKeyring } from './secrets/secret-keyring.js';
 import { GenAiSpanWriter } from './genai-spans/genai-span-writer.js';

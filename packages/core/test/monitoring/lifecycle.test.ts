@@ -32,7 +32,7 @@ import { ManualClock } from '../../src/shared/clock.js';
 import { uuidv7Generator } from '../../src/shared/ids.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { ApprovalHooks } from '../../src/approvals/approval-hooks.js';
-import { InProcessPointerChangeBus } from '../../src/pointers/pointer-change-bus.js';
+import { InProcessPointerChangeBus } from '../../src/adapters/local/in-process-pointer-change-bus.js';
 import { createPromotions, type PromotionsService } from '../../src/promotions-service.js';
 import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-support/fixtures';

@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { sql, type Transaction } from 'kysely';
-import type { DB } from '../db/schema.js';
-import { silentLogger, type Logger } from '../shared/logger.js';
-import { LocalListeners, POINTER_CHANGE_CHANNEL, type PointerChange, type PointerChangeBus, type PointerChangeListener } from './pointer-change-bus.js';
+import type { DB } from '../../db/schema.js';
+import { silentLogger, type Logger } from '../../shared/logger.js';
+import { LocalListeners, POINTER_CHANGE_CHANNEL, type PointerChange, type PointerChangeBus, type PointerChangeListener } from '../../pointers/pointer-change-bus.js';
 
 /** Where to LISTEN. */
 export interface PgNotifyPointerChangeBusOptions {

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import { lazyRequire } from '../shared/lazy-require.js';
-import { silentLogger, type Logger } from '../shared/logger.js';
-import { LocalListeners, POINTER_CHANGE_CHANNEL, type PointerChange, type PointerChangeBus, type PointerChangeListener } from './pointer-change-bus.js';
+import { lazyRequire } from '../../shared/lazy-require.js';
+import { silentLogger, type Logger } from '../../shared/logger.js';
+import { LocalListeners, POINTER_CHANGE_CHANNEL, type PointerChange, type PointerChangeBus, type PointerChangeListener } from '../../pointers/pointer-change-bus.js';
 
 /** Where to publish and subscribe. */
 const ioredis = lazyRequire<typeof import('ioredis')>('ioredis');

@@ -1,7 +1,8 @@
 import type { Logger } from '../shared/logger.js';
-import { InProcessPointerChangeBus, type PointerChangeBus } from './pointer-change-bus.js';
-import { PgNotifyPointerChangeBus } from './pg-notify-pointer-change-bus.js';
-import { RedisPointerChangeBus } from './redis-pointer-change-bus.js';
+import type { PointerChangeBus } from '../pointers/pointer-change-bus.js';
+import { InProcessPointerChangeBus } from './local/in-process-pointer-change-bus.js';
+import { PgNotifyPointerChangeBus } from './postgres/pg-notify-pointer-change-bus.js';
+import { RedisPointerChangeBus } from './redis/redis-pointer-change-bus.js';
 
 /** Which bus carries pointer changes between API processes. */
 export type PointerChangeBusConfig =
