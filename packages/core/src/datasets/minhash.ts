@@ -100,9 +100,8 @@ const workspace = newWorkspace(16_384);
  */
 function shingleMinimums(units: Uint16Array, length: number, registers: Int32Array): void {
   // Module constants copied to locals, as in every hot loop of a build: V8 (Node 20) keeps a local
-  // in a register but loads a module binding from the module's context at each use. Measured with
-  // callgrind over 5,000 records, MinHash ran 40% fewer instructions with locals here and in
-  // densify (bench/datasets).
+  // in a register but loads a module binding from the module's context at each use (measured:
+  // docs/datasets.md, "Tuning constants").
   const b1 = ROLL_BASE;
   const b2 = BASE_2;
   const b3 = BASE_3;

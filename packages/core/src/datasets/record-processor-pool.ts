@@ -31,16 +31,8 @@ interface Pending {
   readonly reject: (error: Error) => void;
 }
 
-// A worker's live data is its tokenizer's rank table and a few batches; left to its defaults
-// V8 lets a busy worker's heap grow far past that. A bounded young generation and an explicit
-// old generation limit (roomy enough for a 16 MB record) keep each thread's footprint flat. The
-// young generation must still hold a whole batch's parsed records (processBatch steps through
-// them together): at 8 MB with 256 KB batches they were promoted, and the old-generation
-// collections that followed cost 15% of a build's CPU. The tokenizer allocates ~13 KB per record
-// of short-lived matches, so the young generation's size sets how often it is collected: 16 MB
-// (8 MB semi-spaces) collects half as often as 12 MB (4 MB), for 40% less garbage-collection
-// pause at 200k records and 30% less at 50k, at 9-15 MB more peak RSS (bench/datasets under
-// --trace-gc-nvp, 128 KB batches). 32 MB halved the pauses again but cost 40 MB of RSS.
+// Bounded heaps keep each thread's footprint flat; the young generation must hold a whole batch's
+// parsed records. How 16 MB and 512 MB were chosen, measured: docs/datasets.md, "Tuning constants".
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 512 };
 
 // Each worker holds its next batch while it processes one: when it finishes, the next is already

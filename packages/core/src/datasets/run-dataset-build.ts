@@ -47,11 +47,7 @@ export interface RunDatasetBuildInput {
   readonly signal?: AbortSignal;
 }
 
-/**
- * The default limit of a build's dedup indexes: 512 MB, room for 1.3-3 million kept records with
- * near dedup (0.17-0.4 KB each, depending on the texts) and for any upload without it (~30 bytes
- * each); see docs/datasets.md.
- */
+/** The default limit of a build's dedup indexes; what it holds, measured: docs/datasets.md, "Memory for builds with many records". */
 export const DEFAULT_DEDUP_MEMORY_BYTES = 512 * 1024 * 1024;
 
 const MB = 1024 * 1024;
@@ -100,8 +96,7 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
   const progressEvery = input.progressEvery ?? 10_000;
   const progressIntervalMs = input.progressIntervalMs ?? 5_000;
   // Enough batches ahead to keep every thread busy while this one consumes (a pool's worker holds
-  // two: see RecordProcessorPool), few enough to stay flat. Four with two threads: 6, 8, 10 or 16
-  // measured no faster there (docs/datasets.md).
+  // two: see RecordProcessorPool), few enough to stay flat (measured: docs/datasets.md, "Tuning constants").
   const maxInFlight = Math.max(4, processor.capacity ?? 1);
   let train: BlobLineWriter | undefined;
   let validation: BlobLineWriter | undefined;

@@ -8,11 +8,10 @@ export type MergeableRanks = (string | number[])[];
 
 /**
  * gpt-tokenizer's rank table for an encoding, read as data from the library's own rank module.
- * Importing that module parses ~2.4 MB of JavaScript (200k string literals); the parser's and
- * compiler's memory for it stays with each thread that loads it, 20-30 MB of RSS per record
- * worker (bench/datasets, 200k records: peak RSS 273-309 MB importing, 248-254 MB reading). Read
- * here, the same literals become one JSON.parse. Undefined when the module is not in the layout
- * this reader knows (a gpt-tokenizer upgrade): the caller then imports the module as usual.
+ * Importing that module makes every thread that loads it keep the parser's memory for ~2.4 MB of
+ * JavaScript; read here, the same literals become one JSON.parse (the RSS saved, measured:
+ * docs/datasets.md, "Tuning constants"). Undefined when the module is not in the layout this
+ * reader knows (a gpt-tokenizer upgrade): the caller then imports the module as usual.
  */
 export async function readMergeableRanks(encoding: TokenEncoding): Promise<MergeableRanks | undefined> {
   let source: string;

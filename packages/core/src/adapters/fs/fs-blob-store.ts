@@ -21,11 +21,7 @@ export interface FsBlobStoreOptions {
   readonly root: string | URL;
 }
 
-/**
- * Bytes per read of a blob. A dataset build streams uploads of up to 512 MB: reading 137 MB took
- * 73-107 ms of CPU in 256 KB reads against 134-302 ms at Node's default of 64 KB; 1 MB reads cost
- * no less CPU than 256 KB and held more memory during a build (bench/datasets, 200k records).
- */
+/** Bytes per read of a blob: less CPU than Node's 64 KB default on large uploads (docs/datasets.md, "Tuning constants"). */
 const READ_CHUNK_BYTES = 256 * 1024;
 
 /** Holds in-flight puts; inside the root so the final rename stays on one filesystem (atomic). */
