@@ -81,15 +81,15 @@ const API_ROUTES: readonly FastifyPluginAsync<{ ftm: Ftm }>[] = [
   eventsRoutes,
   uploadRoutes,
   datasetRoutes,
-  (api, { ftm }) => ftJobRoutes(ftm.fineTuning)(api, { ftm }),
-  (api, { ftm }) => approvalRoutes(ftm.fineTuning)(api, { ftm }),
-  (api, { ftm }) => evalSuiteRoutes(ftm.evals)(api, { ftm }),
-  (api, { ftm }) => evalRunRoutes(ftm.evals)(api, { ftm }),
-  (api, { ftm }) => promotionRoutes(ftm.promotions)(api, { ftm }),
-  (api, { ftm }) => productionPointerRoutes(ftm.promotions)(api, { ftm }),
-  (api, { ftm }) => reEvalRoutes(ftm.promotions)(api, { ftm }),
-  (api, { ftm }) => webhookEndpointRoutes(ftm.webhooks)(api, { ftm }),
-  (api, { ftm }) => webhookDeliveryRoutes(ftm.webhooks)(api, { ftm }),
+  ftJobRoutes,
+  approvalRoutes,
+  evalSuiteRoutes,
+  evalRunRoutes,
+  promotionRoutes,
+  productionPointerRoutes,
+  reEvalRoutes,
+  webhookEndpointRoutes,
+  webhookDeliveryRoutes,
   auditEventRoutes,
   providerRoutes,
   integrationRoutes,
@@ -186,7 +186,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     open.addHook('onRequest', requestIdHook);
     await open.register(healthRoutes, { ftm });
     await open.register(docsRoutes, { contract });
-    await open.register(providerWebhookRoutes(ftm.fineTuning));
+    await open.register(providerWebhookRoutes, { ftm });
     if (options.consoleDir) await open.register(consoleRoutes, { dir: options.consoleDir });
   });
   // Operator routes: tenants, with their own credential (FTM_OPERATOR_TOKEN).
