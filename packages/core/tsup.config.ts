@@ -5,7 +5,7 @@ export default defineConfig({
   // and V8 then re-reads them (lookup tables above all) on every use in a hot loop, where it
   // folds a const's value into the code. The record scans, MinHash and digests of a dataset
   // build ran 25-45% more instructions bundled (bench/datasets, docs/datasets.md). The record
-  // worker lands at dist/datasets/record-worker.js, beside the pool that starts it.
+  // worker lands at dist/datasets/build/record-worker.js, beside the pool that starts it.
   entry: ['src/**/*.ts'],
   bundle: false,
   format: ['esm'],

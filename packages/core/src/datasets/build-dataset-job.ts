@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { recordAudit } from '../audit/record-audit.js';
 import type { ServiceContext } from '../shared/context.js';
 import { ConflictError, DependencyUnavailableError, FtmError, NotFoundError } from '../shared/errors.js';
-import type { SourceLine } from './line-reader.js';
+import type { SourceLine } from './build/line-reader.js';
 import { recordEvent } from '../outbox/record-event.js';
-import type { BuildReason, DatasetBuildResult } from './build-report.js';
-import { blobSourceBytes, traceSourceLines } from './build-sources.js';
+import type { BuildReason, DatasetBuildResult } from './build/build-report.js';
+import { blobSourceBytes, traceSourceLines } from './build/build-sources.js';
 import { otelSpanChatLines, otelSpanPreferenceLines } from './otel-span-source.js';
 import { clearLangfuseRead, langfuseChatLines, type LangfuseRead } from './langfuse-source.js';
 import { langfusePreferenceLines } from './langfuse-preference.js';
@@ -13,8 +13,8 @@ import { DatasetBuildConfig } from './dataset-config.js';
 import { datasetKeyPrefix, toDataset, type DatasetRow, type StoredDatasetSource } from './dataset.js';
 import type { DatasetDeps } from './dataset-deps.js';
 import { isTerminalDatasetStatus, nextDatasetStatus, type DatasetEvent } from './dataset-state-machine.js';
-import { inlineRecordProcessor } from './record-processor-pool.js';
-import { runDatasetBuild, type DatasetBuildSource } from './run-dataset-build.js';
+import { inlineRecordProcessor } from './build/record-processor-pool.js';
+import { runDatasetBuild, type DatasetBuildSource } from './build/run-dataset-build.js';
 
 /** Payload of the `dataset.build` job. */
 export const DatasetBuildJobPayload = z.object({ tenant_id: z.uuid(), dataset_id: z.uuid() });

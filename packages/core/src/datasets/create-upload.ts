@@ -3,7 +3,7 @@ import { PayloadTooLargeError, ValidationError } from '../shared/errors.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { recordEvent } from '../outbox/record-event.js';
 import type { DatasetDeps } from './dataset-deps.js';
-import { Utf8Guard } from './line-reader.js';
+import { Utf8Guard } from './build/line-reader.js';
 import { resolveDatasetProject } from './dataset-project.js';
 
 /** Largest upload accepted (bytes). */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PageParams } from '../db/pagination.js';
 import type { DatasetsTable, DatasetStatus } from '../db/schema.js';
 import { DEFAULT_BASE_MODEL } from './base-models.js';
-import type { BuildProgress, BuildReason, BuildReport } from './build-report.js';
+import type { BuildProgress, BuildReason, BuildReport } from './build/build-report.js';
 import { DatasetFormat, DedupConfig, SanitizationConfig, TraceFilters } from './dataset-config.js';
 import { LangfuseFilters, LangfusePreference, LangfuseScoreFilter } from './langfuse-source-config.js';
 import { OtelSpanFilters, PreferenceFromFeedback } from './otel-span-source-config.js';

@@ -11,7 +11,7 @@ import { getDatasetContent, type DatasetContent } from './get-dataset-content.js
 import { getUpload } from './get-upload.js';
 import { listDatasets } from './list-datasets.js';
 import { rebuildDataset } from './rebuild-dataset.js';
-import type { RecordProcessor } from './record-processor-pool.js';
+import type { RecordProcessor } from './build/record-processor-pool.js';
 import { sweepStuckDatasets, type DatasetSweepOptions, type DatasetSweepResult } from './sweep-stuck-datasets.js';
 
 /** One attempt of the `dataset.build` job, as the worker runs it. */

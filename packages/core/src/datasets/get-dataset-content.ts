@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ServiceContext } from '../shared/context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
-import type { BuildReport } from './build-report.js';
+import type { BuildReport } from './build/build-report.js';
 import { datasetKeyPrefix } from './dataset.js';
 import type { DatasetDeps } from './dataset-deps.js';
 import { findDatasetRow } from './get-dataset.js';

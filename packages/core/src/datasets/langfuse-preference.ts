@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { LangfusePreference } from './langfuse-source-config.js';
 import { readLangfuseGenerations, type LangfuseRead } from './langfuse-source.js';
-import type { SourceLine } from './line-reader.js';
+import type { SourceLine } from './build/line-reader.js';
 
 type Message = Record<string, unknown>;
 interface Example {

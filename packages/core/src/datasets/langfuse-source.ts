@@ -6,8 +6,8 @@ import { generationToExample } from '../langfuse/langfuse-generation-example.js'
 import type { Sanitizer, SanitizeItem } from '../trism/sanitizer.js';
 import { canonicalSha256 } from './canonical-json.js';
 import { LANGFUSE_PAGE_SIZE, type LangfuseFilters, type LangfusePreference, type LangfuseScoreFilter } from './langfuse-source-config.js';
-import type { SourceLine } from './line-reader.js';
-import { collectTextFields, applyTextFields } from './text-fields.js';
+import type { SourceLine } from './build/line-reader.js';
+import { collectTextFields, applyTextFields } from './build/text-fields.js';
 
 /** The two list calls a read makes (LangfuseClient, or a test double speaking the same shapes). */
 export interface LangfuseReader {

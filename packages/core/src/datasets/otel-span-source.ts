@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import type { SourceLine } from './line-reader.js';
+import type { SourceLine } from './build/line-reader.js';
 import type { PreferenceFromFeedback } from './otel-span-source-config.js';
 import { spansInScope, type OtelSpanScope } from './otel-span-query.js';
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { BlobStore } from '../ports/blob-store.js';
-import { readJsonLines } from '../datasets/line-reader.js';
+import { readJsonLines } from '../datasets/build/line-reader.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import type { RunnerToolCall } from '../runners/model-runner.js';
 import type { SimulatedExample } from '../adapters/simulated/simulated-runner.js';

@@ -1,4 +1,4 @@
-import { collectTextFields, applyTextFields } from '../datasets/text-fields.js';
+import { collectTextFields, applyTextFields } from '../datasets/build/text-fields.js';
 import type { Sanitizer, SanitizeItem } from '../trism/sanitizer.js';
 import type { GenAiSpanRecord, SpanAttributeValue } from './genai-span-record.js';
 

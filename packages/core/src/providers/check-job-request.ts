@@ -1,5 +1,5 @@
 import type { DatasetFormat } from '../db/schema.js';
-import { RECORD_KEYS } from '../datasets/example-validator.js';
+import { RECORD_KEYS } from '../datasets/build/example-validator.js';
 import type { FieldError } from '../shared/errors.js';
 import type { FineTuneMethodType } from './provider-capabilities.js';
 import { graderFieldErrors } from './grader-fields.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ExactDuplicateIndex } from '../../src/datasets/exact-duplicate-index.js';
+import { ExactDuplicateIndex } from '../../src/datasets/build/exact-duplicate-index.js';
 
 const digests = (from: number, n: number): Uint8Array => {
   const out = new Uint8Array(n * 32);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { byteBatches } from '../../src/datasets/line-batches.js';
-import { MAX_LINE_BYTES } from '../../src/datasets/line-reader.js';
+import { byteBatches } from '../../src/datasets/build/line-batches.js';
+import { MAX_LINE_BYTES } from '../../src/datasets/build/line-reader.js';
 
 async function* chunksOf(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let pos = 0; pos < bytes.length; pos += size) yield bytes.subarray(pos, pos + size);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readJsonLines, Utf8Guard } from '../../src/datasets/line-reader.js';
+import { readJsonLines, Utf8Guard } from '../../src/datasets/build/line-reader.js';
 import { ValidationError } from '../../src/shared/errors.js';
 
 async function collect(chunks: (string | Uint8Array)[]) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandKeys, compactSignature, estimateJaccard, LSH_BANDS, minhashSignature, NUM_PERM, SHINGLE, SIGNATURE_BYTES, signaturesAtLeast } from '../../src/datasets/minhash.js';
+import { bandKeys, compactSignature, estimateJaccard, LSH_BANDS, minhashSignature, NUM_PERM, SHINGLE, SIGNATURE_BYTES, signaturesAtLeast } from '../../src/datasets/build/minhash.js';
 
 /** Exact Jaccard similarity of two texts' character shingles (the quantity MinHash estimates). */
 function shingleJaccard(a: string, b: string): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bandKeys, compactSignature, LSH_BANDS, minhashSignature } from '../../src/datasets/minhash.js';
-import { NearDuplicateIndex } from '../../src/datasets/near-duplicate-index.js';
+import { bandKeys, compactSignature, LSH_BANDS, minhashSignature } from '../../src/datasets/build/minhash.js';
+import { NearDuplicateIndex } from '../../src/datasets/build/near-duplicate-index.js';
 
 function text(seed: number, count: number): string {
   const vocabulary = 'router billing refund invoice network password account delivery warranty upgrade battery printer schedule travel hotel'.split(' ');

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { processBatch, type ProcessedBatch, type ProcessOptions } from '../../src/datasets/record-processor.js';
-import { RecordProcessorPool } from '../../src/datasets/record-processor-pool.js';
+import { processBatch, type ProcessedBatch, type ProcessOptions } from '../../src/datasets/build/record-processor.js';
+import { RecordProcessorPool } from '../../src/datasets/build/record-processor-pool.js';
 
 const options: ProcessOptions = { format: 'jsonl_chat', encoding: 'o200k_base', maxTokensPerExample: 65_536, builtinSanitize: true, nearDedup: true };
 const line = (i: number): string =>

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsBlobStore } from '../../src/adapters/fs/fs-blob-store.js';
 import { DatasetBuildConfig } from '../../src/datasets/dataset-config.js';
-import { readJsonLines } from '../../src/datasets/line-reader.js';
-import { inlineRecordProcessor, LazyRecordProcessor, RecordProcessorPool, type RecordProcessor } from '../../src/datasets/record-processor-pool.js';
-import { runDatasetBuild, type RunDatasetBuildInput } from '../../src/datasets/run-dataset-build.js';
+import { readJsonLines } from '../../src/datasets/build/line-reader.js';
+import { inlineRecordProcessor, LazyRecordProcessor, RecordProcessorPool, type RecordProcessor } from '../../src/datasets/build/record-processor-pool.js';
+import { runDatasetBuild, type RunDatasetBuildInput } from '../../src/datasets/build/run-dataset-build.js';
 import { BuiltinSanitizer } from '../../src/trism/builtin-sanitizer.js';
 import { chatFixtureJsonl, EXPECTED, EXPECTED_FINDINGS, INVALID_LINES, plantedValues, RECORDS_WITH_FINDINGS } from './support/chat-fixture.js';
 

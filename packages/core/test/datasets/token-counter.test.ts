@@ -1,6 +1,6 @@
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it } from 'vitest';
-import { loadTextCounter } from '../../src/datasets/token-counter.js';
+import { loadTextCounter } from '../../src/datasets/build/token-counter.js';
 
 describe('loadTextCounter', () => {
   it('counts like gpt-tokenizer on a first, second and later sighting of a text, however many texts pass', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HISTOGRAM_BUCKETS, TokenStatsAccumulator } from '../../src/datasets/token-stats.js';
+import { HISTOGRAM_BUCKETS, TokenStatsAccumulator } from '../../src/datasets/build/token-stats.js';
 
 function statsOf(counts: readonly number[]) {
   const acc = new TokenStatsAccumulator();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { countTokens as libraryCountO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import { countTokens as libraryCountCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
-import { loadTextCounter } from '../../src/datasets/token-counter.js';
-import { parseRankModule, readMergeableRanks, type MergeableRanks } from '../../src/datasets/tokenizer-ranks.js';
+import { loadTextCounter } from '../../src/datasets/build/token-counter.js';
+import { parseRankModule, readMergeableRanks, type MergeableRanks } from '../../src/datasets/build/tokenizer-ranks.js';
 
 const sameRanks = (a: MergeableRanks, b: readonly (string | number[])[]): boolean =>
   a.length === b.length && a.every((rank, i) => (typeof rank === 'string' ? rank === b[i] : JSON.stringify(rank) === JSON.stringify(b[i])));

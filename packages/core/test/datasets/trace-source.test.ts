@@ -2,9 +2,9 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OrchestratorTraceClient } from '../../src/adapters/orchestrator/trace-client.js';
-import { traceSourceLines } from '../../src/datasets/build-sources.js';
-import { validateExample } from '../../src/datasets/example-validator.js';
-import { traceToChatExample } from '../../src/datasets/trace-mapping.js';
+import { traceSourceLines } from '../../src/datasets/build/build-sources.js';
+import { validateExample } from '../../src/datasets/build/example-validator.js';
+import { traceToChatExample } from '../../src/datasets/build/trace-mapping.js';
 import type { Trace } from '../../src/datasets/trace-source.js';
 import { DependencyUnavailableError } from '../../src/shared/errors.js';
 

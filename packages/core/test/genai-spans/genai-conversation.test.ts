@@ -4,7 +4,7 @@ import { isInferenceSpan } from '../../src/genai-spans/inference-operation.js';
 import { decodeJsonTraceRequest } from '../../src/genai-spans/otlp/decode-json-trace-request.js';
 import { decodeProtobufTraceRequest } from '../../src/genai-spans/otlp/decode-protobuf-trace-request.js';
 import type { OtlpSpan } from '../../src/genai-spans/otlp/otlp-span.js';
-import { validateExample } from '../../src/datasets/example-validator.js';
+import { validateExample } from '../../src/datasets/build/example-validator.js';
 import { recordGenAiTraffic } from './support/genai-traffic.js';
 import { otlpBodies, recordSpans } from './support/otlp-bodies.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exceedsJsonDepth, findUnstorableText, MAX_JSON_DEPTH } from '../../src/shared/json-limits.js';
-import { parseRecord } from '../../src/datasets/record-processor.js';
-import { rewriteTextFields } from '../../src/datasets/text-fields.js';
+import { parseRecord } from '../../src/datasets/build/record-processor.js';
+import { rewriteTextFields } from '../../src/datasets/build/text-fields.js';
 
 const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
 

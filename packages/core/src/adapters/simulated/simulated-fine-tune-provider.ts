@@ -18,7 +18,7 @@ import { ProviderRequestError } from '../../providers/provider-errors.js';
 import { defineCapabilities } from '../../providers/provider-capabilities.js';
 import { OPENAI_CAPABILITIES } from '../../providers/catalog/openai-catalog.js';
 import { autoEpochs } from '../../providers/estimate-cost.js';
-import { loadTextCounter } from '../../datasets/token-counter.js';
+import { loadTextCounter } from '../../datasets/build/token-counter.js';
 import { DEFAULT_SIMULATED_TIMINGS, simulateJob, type SimulatedJobFacts, type SimulatedTimings } from './simulated-progression.js';
 
 type FailPhase = 'validating_files' | 'queued' | 'running';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { TokenEncoding } from './base-models.js';
+import type { TokenEncoding } from '../base-models.js';
 
 /** An encoding's mergeable ranks as gpt-tokenizer takes them: rank i is a string or, where it is not valid UTF-8, its bytes. */
 export type MergeableRanks = (string | number[])[];

@@ -1,5 +1,5 @@
-import type { BlobInfo } from '../ports/blob-store.js';
-import type { TokenEncoding } from './base-models.js';
+import type { BlobInfo } from '../../ports/blob-store.js';
+import type { TokenEncoding } from '../base-models.js';
 import type { InvalidReason } from './example-validator.js';
 import type { TokenStats } from './token-stats.js';
 

@@ -1,7 +1,7 @@
-import type { BlobStore } from '../ports/blob-store.js';
+import type { BlobStore } from '../../ports/blob-store.js';
 import { readJsonLines, type SourceLine } from './line-reader.js';
 import { traceToChatExample } from './trace-mapping.js';
-import type { TraceQuery, TraceSource } from './trace-source.js';
+import type { TraceQuery, TraceSource } from '../trace-source.js';
 
 /** The lines of a JSONL blob (an upload, or inline records saved at create time). */
 export async function* blobSourceLines(blobs: BlobStore, key: string): AsyncGenerator<SourceLine> {

@@ -1,4 +1,4 @@
-import type { BlobInfo, BlobStore } from '../ports/blob-store.js';
+import type { BlobInfo, BlobStore } from '../../ports/blob-store.js';
 
 const CHUNK_BYTES = 1024 * 1024;
 const MAX_QUEUED_CHUNKS = 4;

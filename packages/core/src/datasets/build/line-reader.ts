@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { ValidationError } from '../shared/errors.js';
+import { ValidationError } from '../../shared/errors.js';
 
 /** Where a source record came from, for sources that know (spans, generations). */
 export interface SourceRef {

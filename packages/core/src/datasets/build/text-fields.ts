@@ -1,5 +1,5 @@
-import type { DatasetFormat } from './dataset-config.js';
-import { exceedsJsonDepth } from '../shared/json-limits.js';
+import type { DatasetFormat } from '../dataset-config.js';
+import { exceedsJsonDepth } from '../../shared/json-limits.js';
 
 /** Given one text field, what to put in its place (the same string to keep it). */
 export type TextRewriter = (text: string) => string;

@@ -1,6 +1,6 @@
 import type { GptEncoding } from 'gpt-tokenizer/GptEncoding';
-import type { TokenEncoding } from './base-models.js';
-import type { DatasetFormat } from './dataset-config.js';
+import type { TokenEncoding } from '../base-models.js';
+import type { DatasetFormat } from '../dataset-config.js';
 import { readMergeableRanks } from './tokenizer-ranks.js';
 
 /** Counts the tokens of one string. */

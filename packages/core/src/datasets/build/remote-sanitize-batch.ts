@@ -1,5 +1,5 @@
-import type { SanitizePolicy, Sanitizer } from '../trism/sanitizer.js';
-import type { DatasetFormat } from './dataset-config.js';
+import type { SanitizePolicy, Sanitizer } from '../../trism/sanitizer.js';
+import type { DatasetFormat } from '../dataset-config.js';
 import { parseRecord } from './record-processor.js';
 import { applyTextFields, collectTextFields } from './text-fields.js';
 

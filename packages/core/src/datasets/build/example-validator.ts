@@ -1,4 +1,4 @@
-import type { DatasetFormat } from './dataset-config.js';
+import type { DatasetFormat } from '../dataset-config.js';
 
 /**
  * Why a record was dropped. The chat codes mirror OpenAI's data-preparation checks

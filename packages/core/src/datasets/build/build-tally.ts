@@ -1,7 +1,7 @@
-import { FINDING_TYPES } from '../trism/sanitizer.js';
-import type { BaseModelSpec } from './base-models.js';
+import { FINDING_TYPES } from '../../trism/sanitizer.js';
+import type { BaseModelSpec } from '../base-models.js';
 import type { BuildProgress, BuildReport } from './build-report.js';
-import type { DatasetBuildConfig } from './dataset-config.js';
+import type { DatasetBuildConfig } from '../dataset-config.js';
 import type { InvalidReason } from './example-validator.js';
 import { TokenStatsAccumulator } from './token-stats.js';
 

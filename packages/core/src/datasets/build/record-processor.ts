@@ -1,11 +1,11 @@
-import { exceedsJsonDepth } from '../shared/json-limits.js';
+import { exceedsJsonDepth } from '../../shared/json-limits.js';
 import { isAscii } from 'node:buffer';
 import { hash } from 'node:crypto';
-import { redactText, type FindingCounts } from '../trism/pii-detector.js';
-import { FINDING_TYPES } from '../trism/sanitizer.js';
-import type { TokenEncoding } from './base-models.js';
-import { dedupForms } from './canonical-json.js';
-import type { DatasetFormat } from './dataset-config.js';
+import { redactText, type FindingCounts } from '../../trism/pii-detector.js';
+import { FINDING_TYPES } from '../../trism/sanitizer.js';
+import type { TokenEncoding } from '../base-models.js';
+import { dedupForms } from '../canonical-json.js';
+import type { DatasetFormat } from '../dataset-config.js';
 import { validateExample, type InvalidReason } from './example-validator.js';
 import { bandKeys, compactSignature, LSH_BANDS, minhashSignature, NUM_PERM, SIGNATURE_BYTES } from './minhash.js';
 import { rewriteTextFields } from './text-fields.js';

@@ -1,4 +1,4 @@
-import type { Trace } from './trace-source.js';
+import type { Trace } from '../trace-source.js';
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { ValidationError } from '../shared/errors.js';
+import { ValidationError } from '../../shared/errors.js';
 import { binaryError, MAX_LINE_BYTES, utf8Error, type SourceLine, type SourceRef } from './line-reader.js';
 
 /**

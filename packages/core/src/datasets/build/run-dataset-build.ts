@@ -1,12 +1,12 @@
-import type { BlobStore } from '../ports/blob-store.js';
-import { ValidationError } from '../shared/errors.js';
-import { BuiltinSanitizer } from '../trism/builtin-sanitizer.js';
-import { FINDING_TYPES, type Sanitizer } from '../trism/sanitizer.js';
-import { resolveBaseModel } from './base-models.js';
+import type { BlobStore } from '../../ports/blob-store.js';
+import { ValidationError } from '../../shared/errors.js';
+import { BuiltinSanitizer } from '../../trism/builtin-sanitizer.js';
+import { FINDING_TYPES, type Sanitizer } from '../../trism/sanitizer.js';
+import { resolveBaseModel } from '../base-models.js';
 import { BlobLineWriter } from './blob-line-writer.js';
 import type { BuildProgress, BuildReason, BuiltFile, DatasetBuildResult } from './build-report.js';
 import { BuildTally } from './build-tally.js';
-import type { DatasetBuildConfig } from './dataset-config.js';
+import type { DatasetBuildConfig } from '../dataset-config.js';
 import { ExactDuplicateIndex } from './exact-duplicate-index.js';
 import type { SourceLine, SourceRef } from './line-reader.js';
 import { batchLines, byteBatches, lineBatches, type SourceBatch } from './line-batches.js';
