@@ -62,11 +62,11 @@ async function decide(deps: Pick<ApprovalDeps, 'db' | 'hooks'>, ctx: ServiceCont
 }
 
 /** `POST /approvals/{id}/approve` (admin only). */
-export function approveApproval(deps: Pick<ApprovalDeps, 'db' | 'hooks'>, { ctx, id, input }: { ctx: ServiceContext; id: string; input?: unknown }): Promise<Approval> {
+export function approveApproval(deps: Pick<ApprovalDeps, 'db' | 'hooks'>, ctx: ServiceContext, id: string, input?: unknown): Promise<Approval> {
   return decide(deps, ctx, id, input, 'approved');
 }
 
 /** `POST /approvals/{id}/reject` (admin only). */
-export function rejectApproval(deps: Pick<ApprovalDeps, 'db' | 'hooks'>, { ctx, id, input }: { ctx: ServiceContext; id: string; input?: unknown }): Promise<Approval> {
+export function rejectApproval(deps: Pick<ApprovalDeps, 'db' | 'hooks'>, ctx: ServiceContext, id: string, input?: unknown): Promise<Approval> {
   return decide(deps, ctx, id, input, 'rejected');
 }

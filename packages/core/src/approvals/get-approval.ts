@@ -17,6 +17,6 @@ export async function findApprovalRow(db: Kysely<DB> | Transaction<DB>, ctx: Ser
 }
 
 /** `GET /approvals/{id}`. */
-export async function getApproval(deps: Pick<ApprovalDeps, 'db'>, { ctx, id }: { ctx: ServiceContext; id: string }): Promise<Approval> {
+export async function getApproval(deps: Pick<ApprovalDeps, 'db'>, ctx: ServiceContext, id: string): Promise<Approval> {
   return toApproval(await findApprovalRow(deps.db, ctx, id));
 }

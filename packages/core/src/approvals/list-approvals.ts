@@ -5,7 +5,7 @@ import { ListApprovalsInput, toApproval, type Approval } from './approval.js';
 import type { ApprovalDeps } from './approval-deps.js';
 
 /** `GET /approvals`: newest first, filtered by status, kind and resource, keyset-paginated. */
-export async function listApprovals(deps: Pick<ApprovalDeps, 'db'>, { ctx, input }: { ctx: ServiceContext; input: unknown }): Promise<Page<Approval>> {
+export async function listApprovals(deps: Pick<ApprovalDeps, 'db'>, ctx: ServiceContext, input: unknown): Promise<Page<Approval>> {
   const q = parseInput(ListApprovalsInput, input ?? {}, 'approval list query');
   let query = deps.db.selectFrom('approvals').selectAll().where('tenant_id', '=', ctx.tenantId);
   if (ctx.projectId) query = query.where('project_id', '=', ctx.projectId);

@@ -8,7 +8,7 @@ import { findApprovalRow } from './get-approval.js';
  * Reads a PRISM-sourced approval's status from PRISM and, once PRISM has decided, applies that
  * decision locally (with hooks). The worker calls it periodically for pending remote approvals.
  */
-export async function syncPrismApproval(deps: ApprovalDeps, { ctx, id }: { ctx: ServiceContext; id: string }): Promise<Approval> {
+export async function syncPrismApproval(deps: ApprovalDeps, ctx: ServiceContext, id: string): Promise<Approval> {
   const row = await findApprovalRow(deps.db, ctx, id);
   if (!row.remote_id || !deps.prism || row.status !== 'pending') return toApproval(row);
   const remote = await deps.prism.get(row.remote_id);

@@ -13,7 +13,7 @@ import { enqueuePoll } from './submit-ft-job.js';
  * A job still being submitted is canceled here and the submitter cancels the provider job it
  * creates. A final job is an InvalidTransitionError (409).
  */
-export async function cancelFtJob(deps: FtJobDeps, { ctx, id }: { ctx: ServiceContext; id: string }): Promise<FtJob> {
+export async function cancelFtJob(deps: FtJobDeps, ctx: ServiceContext, id: string): Promise<FtJob> {
   const before = await findFtJobRow(deps.db, ctx, id);
   if (isTerminalFtJobStatus(before.status)) throw new InvalidTransitionError('ft_job', before.status, 'cancel');
   if (before.provider_job_id) {

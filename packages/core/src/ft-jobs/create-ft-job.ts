@@ -68,7 +68,7 @@ async function deny(deps: FtJobDeps, ctx: ServiceContext, datasetId: string, gat
  * is a GateDeniedError naming every verdict and nothing is stored or submitted. Submission happens
  * in the worker (`ft_job.submit`), never here.
  */
-export async function createFtJob(deps: FtJobDeps, { ctx, input }: { ctx: ServiceContext; input: unknown }): Promise<FtJob> {
+export async function createFtJob(deps: FtJobDeps, ctx: ServiceContext, input: unknown): Promise<FtJob> {
   return createParsedFtJob(deps, ctx, parseInput(CreateFtJobInput, input, 'fine-tuning job'));
 }
 

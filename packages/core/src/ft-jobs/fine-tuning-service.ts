@@ -147,23 +147,23 @@ export function createFineTuningService(platform: FineTuningPlatform & { readonl
   return {
     deps,
     providers,
-    createFtJob: (ctx, input) => createFtJob(deps, { ctx, input }),
-    getFtJob: (ctx, id) => getFtJob(deps, { ctx, id }),
-    listFtJobs: (ctx, query) => listFtJobs(deps, { ctx, input: query }),
-    cancelFtJob: (ctx, id) => cancelFtJob(deps, { ctx, id }),
-    retargetFtJob: (ctx, id, input) => retargetFtJob(deps, { ctx, id, input }),
-    listFtJobEvents: (ctx, id, query) => listFtJobEvents(deps, { ctx, id, input: query }),
-    listApprovals: (ctx, query) => listApprovals(approvalDeps, { ctx, input: query }),
-    getApproval: (ctx, id) => getApproval(approvalDeps, { ctx, id }),
-    approveApproval: (ctx, id, input) => approveApproval(approvalDeps, { ctx, id, input }),
-    rejectApproval: (ctx, id, input) => rejectApproval(approvalDeps, { ctx, id, input }),
+    createFtJob: (ctx, input) => createFtJob(deps, ctx, input),
+    getFtJob: (ctx, id) => getFtJob(deps, ctx, id),
+    listFtJobs: (ctx, query) => listFtJobs(deps, ctx, query),
+    cancelFtJob: (ctx, id) => cancelFtJob(deps, ctx, id),
+    retargetFtJob: (ctx, id, input) => retargetFtJob(deps, ctx, id, input),
+    listFtJobEvents: (ctx, id, query) => listFtJobEvents(deps, ctx, id, query),
+    listApprovals: (ctx, query) => listApprovals(approvalDeps, ctx, query),
+    getApproval: (ctx, id) => getApproval(approvalDeps, ctx, id),
+    approveApproval: (ctx, id, input) => approveApproval(approvalDeps, ctx, id, input),
+    rejectApproval: (ctx, id, input) => rejectApproval(approvalDeps, ctx, id, input),
     ingestProviderWebhook: (provider, headers, rawBody) =>
-      ingestProviderWebhook({ ...deps, webhookSecrets: config.webhookSecrets ?? {} }, { ctx: { clock: platform.clock, ids: platform.ids }, provider, headers, rawBody }),
+      ingestProviderWebhook({ ...deps, webhookSecrets: config.webhookSecrets ?? {} }, { clock: platform.clock, ids: platform.ids }, { provider, headers, rawBody }),
     submit: async (tenantId, ftJobId, requestId) => {
-      await submitFtJob(deps, { ctx: system(tenantId, requestId), ftJobId });
+      await submitFtJob(deps, system(tenantId, requestId), ftJobId);
     },
     poll: async (tenantId, ftJobId, requestId) => {
-      const outcome = await pollFtJob(deps, { ctx: system(tenantId, requestId), ftJobId });
+      const outcome = await pollFtJob(deps, system(tenantId, requestId), ftJobId);
       if (outcome.nextPollInMs !== null) {
         const row = await platform.db.selectFrom('ft_jobs').select(['id', 'tenant_id', 'poll_attempts']).where('id', '=', ftJobId).executeTakeFirst();
         if (row) await enqueuePoll(deps, row, outcome.nextPollInMs);
@@ -175,7 +175,7 @@ export function createFineTuningService(platform: FineTuningPlatform & { readonl
       if (prism) {
         const pending = await platform.db.selectFrom('approvals').select(['id', 'tenant_id']).where('status', '=', 'pending').where('remote_id', 'is not', null).limit(100).execute();
         for (const a of pending) {
-          await syncPrismApproval(approvalDeps, { ctx: system(a.tenant_id, `sweep-${a.id}`), id: a.id });
+          await syncPrismApproval(approvalDeps, system(a.tenant_id, `sweep-${a.id}`), a.id);
           n += 1;
         }
       }

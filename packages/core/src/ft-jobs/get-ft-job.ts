@@ -4,6 +4,6 @@ import type { FtJobDeps } from './ft-job-deps.js';
 import { findFtJobRow } from './ft-job-repository.js';
 
 /** `GET /ft-jobs/{id}`; another tenant's job is NotFoundError. */
-export async function getFtJob(deps: Pick<FtJobDeps, 'db'>, { ctx, id }: { ctx: ServiceContext; id: string }): Promise<FtJob> {
+export async function getFtJob(deps: Pick<FtJobDeps, 'db'>, ctx: ServiceContext, id: string): Promise<FtJob> {
   return toFtJob(await findFtJobRow(deps.db, ctx, id));
 }

@@ -29,7 +29,8 @@ const WEBHOOK_EVENT_PREFIX = 'webhook:';
  */
 export async function ingestProviderWebhook(
   deps: Pick<FtJobDeps, 'db' | 'queue'> & { readonly webhookSecrets: ProviderWebhookSecrets },
-  { ctx, provider, headers, rawBody }: { ctx: Pick<ServiceContext, 'clock' | 'ids'>; provider: string; headers: WebhookHeaders; rawBody: string | Uint8Array },
+  ctx: Pick<ServiceContext, 'clock' | 'ids'>,
+  { provider, headers, rawBody }: { provider: string; headers: WebhookHeaders; rawBody: string | Uint8Array },
 ): Promise<WebhookIngestResult> {
   const configured = deps.webhookSecrets[provider];
   const secrets = typeof configured === 'string' ? [configured] : (configured ?? []);

@@ -6,7 +6,7 @@ import type { FtJobDeps } from './ft-job-deps.js';
 import { findFtJobRow } from './ft-job-repository.js';
 
 /** `GET /ft-jobs/{id}/events`: our entries and the provider's, newest first. */
-export async function listFtJobEvents(deps: Pick<FtJobDeps, 'db'>, { ctx, id, input }: { ctx: ServiceContext; id: string; input?: unknown }): Promise<Page<FtJobTimelineEvent>> {
+export async function listFtJobEvents(deps: Pick<FtJobDeps, 'db'>, ctx: ServiceContext, id: string, input?: unknown): Promise<Page<FtJobTimelineEvent>> {
   const q = parseInput(ListFtJobEventsInput, input ?? {}, 'event list query');
   await findFtJobRow(deps.db, ctx, id);
   let query = deps.db.selectFrom('ft_job_events').selectAll().where('tenant_id', '=', ctx.tenantId).where('ft_job_id', '=', id);

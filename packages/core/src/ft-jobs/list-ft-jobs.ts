@@ -6,7 +6,7 @@ import { ListFtJobsInput, toFtJob, type FtJob } from './ft-job.js';
 import type { FtJobDeps } from './ft-job-deps.js';
 
 /** `GET /ft-jobs`: newest first, filtered by project, status and dataset, keyset-paginated. */
-export async function listFtJobs(deps: Pick<FtJobDeps, 'db'>, { ctx, input }: { ctx: ServiceContext; input: unknown }): Promise<Page<FtJob>> {
+export async function listFtJobs(deps: Pick<FtJobDeps, 'db'>, ctx: ServiceContext, input: unknown): Promise<Page<FtJob>> {
   const q = parseInput(ListFtJobsInput, input ?? {}, 'fine-tuning job list query');
   if (ctx.projectId && q.project_id && q.project_id !== ctx.projectId) throw new ForbiddenError('this API key is limited to another project');
   const projectId = ctx.projectId ?? q.project_id;

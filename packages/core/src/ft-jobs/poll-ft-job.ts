@@ -64,7 +64,7 @@ function statusFor(providerJob: ProviderJob): FtJobStatus {
  * cost from the trained tokens and registers the model as a `candidate` model version, in the same
  * transaction as the status change.
  */
-export async function pollFtJob(deps: FtJobDeps, { ctx, ftJobId }: { ctx: ServiceContext; ftJobId: string }): Promise<PollOutcome> {
+export async function pollFtJob(deps: FtJobDeps, ctx: ServiceContext, ftJobId: string): Promise<PollOutcome> {
   let row: FtJobRow;
   try {
     row = await findFtJobRow(deps.db, ctx, ftJobId);

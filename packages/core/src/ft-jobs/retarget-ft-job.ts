@@ -32,7 +32,7 @@ const KNOWN_PROVIDERS = ['openai', 'azure_openai', 'together'];
  * every gate of {@link createFtJob}; one transaction writes the new job (with `retargeted_from`),
  * its timeline, event and audit row, and a `retargeted` entry plus audit row on the original.
  */
-export async function retargetFtJob(deps: FtJobDeps, { ctx, id, input }: { ctx: ServiceContext; id: string; input: unknown }): Promise<FtJob> {
+export async function retargetFtJob(deps: FtJobDeps, ctx: ServiceContext, id: string, input: unknown): Promise<FtJob> {
   const body = parseInput(RetargetFtJobInput, input, 'retarget request');
   const source = await findFtJobRow(deps.db, ctx, id);
   if (body.provider === source.provider) {

@@ -124,7 +124,7 @@ async function recordProviderJob(deps: FtJobDeps, ctx: ServiceContext, id: strin
  * (our job id) instead of creating another. A provider refusal fails the job; transient failures
  * (rate limits, outages) are thrown for the queue to retry.
  */
-export async function submitFtJob(deps: FtJobDeps, { ctx, ftJobId }: { ctx: ServiceContext; ftJobId: string }): Promise<FtJob | null> {
+export async function submitFtJob(deps: FtJobDeps, ctx: ServiceContext, ftJobId: string): Promise<FtJob | null> {
   let row: FtJobRow;
   try {
     row = await findFtJobRow(deps.db, ctx, ftJobId);

@@ -49,25 +49,25 @@ describe('local approvals', () => {
     const ctx = testContext({ tenantId, projectId });
     const a = await openLocal(ctx, projectId);
     const b = await openLocal(ctx, projectId);
-    const page = await listApprovals({ db: t.database.db }, { ctx, input: { status: 'pending', limit: 1 } });
+    const page = await listApprovals({ db: t.database.db }, ctx, { status: 'pending', limit: 1 });
     expect(page.data.map((x) => x.id)).toEqual([b.id]);
-    const next = await listApprovals({ db: t.database.db }, { ctx, input: { status: 'pending', limit: 1, cursor: page.next_cursor! } });
+    const next = await listApprovals({ db: t.database.db }, ctx, { status: 'pending', limit: 1, cursor: page.next_cursor! });
     expect(next.data.map((x) => x.id)).toEqual([a.id]);
-    expect((await getApproval({ db: t.database.db }, { ctx, id: a.id })).id).toBe(a.id);
+    expect((await getApproval({ db: t.database.db }, ctx, a.id)).id).toBe(a.id);
   });
 
   it("hides another tenant's approvals", async () => {
     const one = await seedTenant(t.database);
     const two = await seedTenant(t.database);
     const approval = await openLocal(testContext({ tenantId: one.tenantId }), one.projectId);
-    await expect(getApproval({ db: t.database.db }, { ctx: testContext({ tenantId: two.tenantId }), id: approval.id })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getApproval({ db: t.database.db }, testContext({ tenantId: two.tenantId }), approval.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('refuses a decision from a non-admin key', async () => {
     const { tenantId, projectId } = await seedTenant(t.database);
     const approval = await openLocal(testContext({ tenantId }), projectId);
     const deps = { db: t.database.db, hooks: new ApprovalHooks() };
-    await expect(approveApproval(deps, { ctx: testContext({ tenantId, role: 'member' }), id: approval.id })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(approveApproval(deps, testContext({ tenantId, role: 'member' }), approval.id)).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it('approves once, runs the hook in the same transaction and its after-commit work, and refuses a second decision', async () => {
@@ -83,10 +83,10 @@ describe('local approvals', () => {
       };
     });
     const admin = testContext({ tenantId, role: 'admin' });
-    const decided = await approveApproval({ db: t.database.db, hooks }, { ctx: admin, id: approval.id, input: { notes: 'within budget' } });
+    const decided = await approveApproval({ db: t.database.db, hooks }, admin, approval.id, { notes: 'within budget' });
     expect(decided).toMatchObject({ status: 'approved', decision_notes: 'within budget', decided_by: 'api_key:test-key-admin' });
     expect(seen).toEqual(['in-tx:approved', 'after-commit']);
-    await expect(rejectApproval({ db: t.database.db, hooks }, { ctx: admin, id: approval.id })).rejects.toBeInstanceOf(ConflictError);
+    await expect(rejectApproval({ db: t.database.db, hooks }, admin, approval.id)).rejects.toBeInstanceOf(ConflictError);
     const events = await t.database.db.selectFrom('outbox_events').select('type').where('resource_id', '=', approval.id).orderBy('seq').execute();
     expect(events.map((e) => e.type)).toEqual(['approval.requested', 'approval.decided']);
   });
@@ -99,8 +99,8 @@ describe('local approvals', () => {
       throw new Error('resource vanished');
     });
     const admin = testContext({ tenantId, role: 'admin' });
-    await expect(rejectApproval({ db: t.database.db, hooks }, { ctx: admin, id: approval.id })).rejects.toThrow('resource vanished');
-    expect((await getApproval({ db: t.database.db }, { ctx: admin, id: approval.id })).status).toBe('pending');
+    await expect(rejectApproval({ db: t.database.db, hooks }, admin, approval.id)).rejects.toThrow('resource vanished');
+    expect((await getApproval({ db: t.database.db }, admin, approval.id)).status).toBe('pending');
   });
 });
 
@@ -140,13 +140,13 @@ describe('remote PRISM', () => {
       decisions.push(a.status);
     });
     const deps = { db: t.database.db, hooks, prism: prism() };
-    await expect(approveApproval(deps, { ctx, id: input.id })).rejects.toMatchObject({ code: 'approval_remote' });
+    await expect(approveApproval(deps, ctx, input.id)).rejects.toMatchObject({ code: 'approval_remote' });
 
     let status = 'pending';
     server.use(http.get(`${PRISM}/v1/approvals/${remoteId}`, () => HttpResponse.json({ id: remoteId, status })));
-    expect((await syncPrismApproval(deps, { ctx, id: input.id })).status).toBe('pending');
+    expect((await syncPrismApproval(deps, ctx, input.id)).status).toBe('pending');
     status = 'rejected';
-    const synced = await syncPrismApproval(deps, { ctx, id: input.id });
+    const synced = await syncPrismApproval(deps, ctx, input.id);
     expect(synced).toMatchObject({ status: 'rejected', decided_by: 'prism' });
     expect(decisions).toEqual(['rejected']);
   });

@@ -50,13 +50,13 @@ describe('crash safety of fine-tuning submission', () => {
     const jobIds: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       for (const step of STEPS) {
-        const job = await createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18', metadata: { step } } });
+        const job = await createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18', metadata: { step } });
         jobIds.push(job.id);
         const result = await runChild({ FTM_CRASH_AT: step, FTM_TEST_DB_URL: t.url!, FTM_TEST_BLOB_ROOT: blobRoot, FTM_TEST_TENANT_ID: tenant.tenantId, FTM_TEST_FT_JOB_ID: job.id });
         expect(result.signal, `child for ${step} should have been killed: ${result.stderr}`).toBe('SIGKILL');
         // the queue redelivers the submission to another worker
-        await submitFtJob(deps, { ctx, ftJobId: job.id });
-        for (let i = 0; i < 5 && !(await pollFtJob(deps, { ctx, ftJobId: job.id })).terminal; i++) later.advance(60_000);
+        await submitFtJob(deps, ctx, job.id);
+        for (let i = 0; i < 5 && !(await pollFtJob(deps, ctx, job.id)).terminal; i++) later.advance(60_000);
       }
     }
     const rows = await t.database.db.selectFrom('ft_jobs').select(['id', 'status', 'provider_job_id']).where('id', 'in', jobIds).execute();

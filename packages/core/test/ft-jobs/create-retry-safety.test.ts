@@ -54,7 +54,7 @@ async function setup(provider: string, model: string) {
   const tenant = await seedTenant(t.database);
   const ctx = testContext({ tenantId: tenant.tenantId, clock });
   const datasetId = await seedDataset(deps, tenant, { examples: 3, tokensPerExample: 20 });
-  const job = await createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: model, provider, suffix: 'retry' } });
+  const job = await createFtJob(deps, ctx, { dataset_id: datasetId, base_model: model, provider, suffix: 'retry' });
   return { deps, ctx, job };
 }
 
@@ -63,7 +63,7 @@ async function submitUntilDone(deps: Awaited<ReturnType<typeof setup>>['deps'], 
   const failures: string[] = [];
   for (let delivery = 0; delivery < 5; delivery++) {
     try {
-      await submitFtJob(deps, { ctx, ftJobId: id });
+      await submitFtJob(deps, ctx, id);
       return failures;
     } catch (error) {
       failures.push((error as Error).name);
@@ -80,7 +80,7 @@ describe.each(cases)('create retry safety on $provider', ({ provider, stub, mode
     const failures = await submitUntilDone(deps, ctx, job.id);
     const created = [...stub.jobs.keys()].filter((id) => !before.has(id));
     expect(created).toHaveLength(1);
-    const after = await getFtJob(deps, { ctx, id: job.id });
+    const after = await getFtJob(deps, ctx, job.id);
     expect(after).toMatchObject({ status: 'running', provider_job_id: created[0] });
     expect(failures).not.toContain('SubmissionBusyError');
     stub.faults.clear('create');
@@ -89,18 +89,18 @@ describe.each(cases)('create retry safety on $provider', ({ provider, stub, mode
   it('lets the job\'s own retry through right after a 429 or 5xx instead of "being submitted by another worker"', async () => {
     const { deps, ctx, job } = await setup(provider, model);
     stub.faults.push('upload', ...Array.from({ length: 6 }, () => ({ status: 503 })));
-    await expect(submitFtJob(deps, { ctx, ftJobId: job.id })).rejects.toThrow();
+    await expect(submitFtJob(deps, ctx, job.id)).rejects.toThrow();
     stub.faults.clear('upload');
-    const retried = await submitFtJob(deps, { ctx, ftJobId: job.id }).catch((error: unknown) => error);
+    const retried = await submitFtJob(deps, ctx, job.id).catch((error: unknown) => error);
     expect(retried).not.toBeInstanceOf(SubmissionBusyError);
-    expect(await getFtJob(deps, { ctx, id: job.id })).toMatchObject({ status: 'running' });
+    expect(await getFtJob(deps, ctx, job.id)).toMatchObject({ status: 'running' });
   });
 });
 
 describe('Together price estimate at submission', () => {
   it('records Together\'s own estimate on the submission audit row', async () => {
     const { deps, ctx, job } = await setup('together', 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference');
-    await submitFtJob(deps, { ctx, ftJobId: job.id });
+    await submitFtJob(deps, ctx, job.id);
     const audit = await t.database.db.selectFrom('audit_events').select(['details']).where('resource_id', '=', job.id).where('action', '=', 'ft_job.submitted').executeTakeFirstOrThrow();
     expect((audit.details as Record<string, unknown>).provider_estimated_cost_usd).toEqual(expect.any(Number));
   });
@@ -110,11 +110,11 @@ describe('Together price estimate at submission', () => {
     const before = together.jobs.size;
     together.allowedToProceed = false;
     try {
-      await submitFtJob(deps, { ctx, ftJobId: job.id });
+      await submitFtJob(deps, ctx, job.id);
     } finally {
       together.allowedToProceed = true;
     }
-    expect(await getFtJob(deps, { ctx, id: job.id })).toMatchObject({ status: 'failed', error: { code: 'credit_limit_exceeded' } });
+    expect(await getFtJob(deps, ctx, job.id)).toMatchObject({ status: 'failed', error: { code: 'credit_limit_exceeded' } });
     expect(together.jobs.size).toBe(before);
   });
 });

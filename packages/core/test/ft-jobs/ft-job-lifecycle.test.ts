@@ -36,7 +36,7 @@ async function setup(options: Parameters<typeof makeDeps>[0] extends infer O ? P
 async function runToEnd(deps: Awaited<ReturnType<typeof makeDeps>>, ctx: ServiceContext, clock: ManualClock, id: string) {
   for (let i = 0; i < 30; i++) {
     clock.advance(1_000);
-    const outcome = await pollFtJob(deps, { ctx, ftJobId: id });
+    const outcome = await pollFtJob(deps, ctx, id);
     if (outcome.terminal) return;
   }
   throw new Error('job did not finish');
@@ -46,10 +46,7 @@ describe('fine-tuning end to end on the simulated provider', () => {
   it('goes from a ready dataset through gates, cost estimate and approval to a candidate model version, with events', async () => {
     const { clock, deps, tenant, ctx, admin } = await setup();
     const datasetId = await seedDataset(deps, tenant);
-    const created = await createFtJob(deps, {
-      ctx,
-      input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18', suffix: 'support', cost_threshold_usd: 0.1, model_version_name: 'support-v1' },
-    });
+    const created = await createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18', suffix: 'support', cost_threshold_usd: 0.1, model_version_name: 'support-v1' });
     // 20 examples × 1,000 tokens, auto epochs = 5, at 3 USD per 1M tokens
     expect(created).toMatchObject({
       status: 'awaiting_approval',
@@ -68,19 +65,19 @@ describe('fine-tuning end to end on the simulated provider', () => {
     expect(created.governance_decision_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(deps.queue.named(FT_JOB_SUBMIT)).toHaveLength(0);
 
-    await approveApproval({ db: deps.db, hooks: deps.approvalHooks }, { ctx: admin, id: created.approval_id!, input: { notes: 'ok' } });
-    const approved = await getFtJob(deps, { ctx, id: created.id });
+    await approveApproval({ db: deps.db, hooks: deps.approvalHooks }, admin, created.approval_id!, { notes: 'ok' });
+    const approved = await getFtJob(deps, ctx, created.id);
     expect(approved.status).toBe('queued');
     expect(approved.gates.find((g) => g.gate === 'cost_approval')?.verdict).toBe('pass');
     expect(deps.queue.named(FT_JOB_SUBMIT, created.id)).toHaveLength(1);
 
-    const submitted = await submitFtJob(deps, { ctx, ftJobId: created.id });
+    const submitted = await submitFtJob(deps, ctx, created.id);
     expect(submitted).toMatchObject({ status: 'running', provider_status: 'validating_files' });
     expect(submitted?.provider_job_id).toMatch(/^ftjob-sim-/);
     expect(deps.queue.named(FT_JOB_POLL, created.id).length).toBeGreaterThan(0);
 
     await runToEnd(deps, ctx, clock, created.id);
-    const done = await getFtJob(deps, { ctx, id: created.id });
+    const done = await getFtJob(deps, ctx, created.id);
     expect(done.status).toBe('completed');
     expect(done.fine_tuned_model).toMatch(/^ft:gpt-4o-mini-2024-07-18:ftm-sim:support:[0-9a-f]{8}$/);
     expect(done.trained_tokens).toBeGreaterThan(0);
@@ -92,7 +89,7 @@ describe('fine-tuning end to end on the simulated provider', () => {
     expect(Number(version.estimated_cost_usd)).toBe(0.3);
     expect(Number(version.actual_cost_usd)).toBe(done.actual_cost_usd);
 
-    const events = await listFtJobEvents(deps, { ctx, id: done.id, input: { limit: 100 } });
+    const events = await listFtJobEvents(deps, ctx, done.id, { limit: 100 });
     const sources = new Set(events.data.map((e) => e.source));
     expect(sources).toEqual(new Set(['ftm', 'provider']));
     expect(events.data.filter((e) => e.type === 'gate_evaluated')).toHaveLength(4);
@@ -107,13 +104,13 @@ describe('fine-tuning end to end on the simulated provider', () => {
   it('stores each provider event once however often it is polled', async () => {
     const { clock, deps, tenant, ctx } = await setup();
     const datasetId = await seedDataset(deps, tenant);
-    const job = await createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' } });
-    await submitFtJob(deps, { ctx, ftJobId: job.id });
+    const job = await createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' });
+    await submitFtJob(deps, ctx, job.id);
     clock.advance(5_000);
-    await pollFtJob(deps, { ctx, ftJobId: job.id });
+    await pollFtJob(deps, ctx, job.id);
     // forget the cursor, as a crash between storing events and saving it would
     await deps.db.updateTable('ft_jobs').set({ metadata: JSON.stringify({ _ftm: {} }) }).where('id', '=', job.id).execute();
-    await pollFtJob(deps, { ctx, ftJobId: job.id });
+    await pollFtJob(deps, ctx, job.id);
     const rows = await deps.db.selectFrom('ft_job_events').select('provider_event_id').where('ft_job_id', '=', job.id).where('source', '=', 'provider').execute();
     expect(rows.length).toBeGreaterThan(3);
     expect(new Set(rows.map((r) => r.provider_event_id)).size).toBe(rows.length);
@@ -122,10 +119,10 @@ describe('fine-tuning end to end on the simulated provider', () => {
   it('fails the job with the provider error when the provider fails it', async () => {
     const { clock, deps, tenant, ctx } = await setup({ failures: { failAt: 'running' } });
     const datasetId = await seedDataset(deps, tenant);
-    const job = await createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' } });
-    await submitFtJob(deps, { ctx, ftJobId: job.id });
+    const job = await createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' });
+    await submitFtJob(deps, ctx, job.id);
     await runToEnd(deps, ctx, clock, job.id);
-    const failed = await getFtJob(deps, { ctx, id: job.id });
+    const failed = await getFtJob(deps, ctx, job.id);
     expect(failed).toMatchObject({ status: 'failed', error: { code: 'simulated_failure' }, model_version_id: null });
     expect(failed.status_reason).toMatch(/injected failure/);
   });
@@ -133,18 +130,18 @@ describe('fine-tuning end to end on the simulated provider', () => {
   it('fails the job without retrying when the provider refuses the submission', async () => {
     const { deps, tenant, ctx } = await setup({ failures: { rejectCreate: 'quota exhausted for this organisation' } });
     const datasetId = await seedDataset(deps, tenant);
-    const job = await createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' } });
-    const failed = await submitFtJob(deps, { ctx, ftJobId: job.id });
+    const job = await createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' });
+    const failed = await submitFtJob(deps, ctx, job.id);
     expect(failed).toMatchObject({ status: 'failed', error: { code: 'simulated_rejection' } });
   });
 
   it('retries the submission after a rate limit without creating a second provider job', async () => {
     const { deps, tenant, ctx } = await setup({ failures: { rateLimitedCalls: 1 }, submitLeaseMs: 0 });
     const datasetId = await seedDataset(deps, tenant);
-    const job = await createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' } });
-    await expect(submitFtJob(deps, { ctx, ftJobId: job.id })).rejects.toMatchObject({ name: 'RateLimitedError' });
-    expect((await getFtJob(deps, { ctx, id: job.id })).status).toBe('submitting');
-    expect((await submitFtJob(deps, { ctx, ftJobId: job.id }))?.status).toBe('running');
+    const job = await createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' });
+    await expect(submitFtJob(deps, ctx, job.id)).rejects.toMatchObject({ name: 'RateLimitedError' });
+    expect((await getFtJob(deps, ctx, job.id)).status).toBe('submitting');
+    expect((await submitFtJob(deps, ctx, job.id))?.status).toBe('running');
     const sim = new SimulatedFineTuneProvider({ db: deps.db });
     expect((await sim.countJobsByIdempotencyKey()).get(job.id)).toBe(1);
   });
@@ -152,26 +149,26 @@ describe('fine-tuning end to end on the simulated provider', () => {
   it('cancels a running job at the provider, and refuses to cancel it again', async () => {
     const { clock, deps, tenant, ctx } = await setup();
     const datasetId = await seedDataset(deps, tenant);
-    const job = await createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' } });
-    const running = await submitFtJob(deps, { ctx, ftJobId: job.id });
+    const job = await createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' });
+    const running = await submitFtJob(deps, ctx, job.id);
     clock.advance(2_500);
-    const canceled = await cancelFtJob(deps, { ctx, id: job.id });
+    const canceled = await cancelFtJob(deps, ctx, job.id);
     expect(canceled).toMatchObject({ status: 'canceled', provider_status: 'cancelled' });
     const sim = new SimulatedFineTuneProvider({ db: deps.db, clock });
     expect((await sim.getJob(running!.provider_job_id!)).status).toBe('cancelled');
-    await expect(cancelFtJob(deps, { ctx, id: job.id })).rejects.toBeInstanceOf(InvalidTransitionError);
+    await expect(cancelFtJob(deps, ctx, job.id)).rejects.toBeInstanceOf(InvalidTransitionError);
   });
 
   it('blocks a job whose cost approval is rejected, and never submits it', async () => {
     const { deps, tenant, ctx, admin } = await setup();
     const datasetId = await seedDataset(deps, tenant);
-    const job = await createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18', prism_pre_approval: true } });
+    const job = await createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18', prism_pre_approval: true });
     expect(job.status).toBe('awaiting_approval');
-    await rejectApproval({ db: deps.db, hooks: deps.approvalHooks }, { ctx: admin, id: job.approval_id! });
-    const blocked = await getFtJob(deps, { ctx, id: job.id });
+    await rejectApproval({ db: deps.db, hooks: deps.approvalHooks }, admin, job.approval_id!);
+    const blocked = await getFtJob(deps, ctx, job.id);
     expect(blocked.status).toBe('blocked');
     expect(blocked.gates.find((g) => g.gate === 'cost_approval')?.verdict).toBe('deny');
-    expect(await submitFtJob(deps, { ctx, ftJobId: job.id })).toBeNull();
+    expect(await submitFtJob(deps, ctx, job.id)).toBeNull();
     expect(deps.queue.named(FT_JOB_SUBMIT, job.id)).toHaveLength(0);
   });
 });
@@ -180,7 +177,7 @@ describe('creating a fine-tuning job', () => {
   it('refuses a dataset that is not ready, naming the gate, and stores nothing', async () => {
     const { deps, tenant, ctx } = await setup();
     const datasetId = await seedDataset(deps, tenant, { status: 'building' });
-    const error = (await createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' } }).catch((e: unknown) => e)) as GateDeniedError;
+    const error = (await createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' }).catch((e: unknown) => e)) as GateDeniedError;
     expect(error).toBeInstanceOf(GateDeniedError);
     expect(error.gates.find((g) => g.gate === 'dataset_ready')).toMatchObject({ verdict: 'deny', reason: 'dataset is building, not ready' });
     const jobs = await deps.db.selectFrom('ft_jobs').select('id').where('tenant_id', '=', tenant.tenantId).execute();
@@ -190,7 +187,7 @@ describe('creating a fine-tuning job', () => {
   it('refuses a dataset that was not sanitized', async () => {
     const { deps, tenant, ctx } = await setup();
     const datasetId = await seedDataset(deps, tenant, { sanitized: false });
-    const error = (await createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' } }).catch((e: unknown) => e)) as GateDeniedError;
+    const error = (await createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' }).catch((e: unknown) => e)) as GateDeniedError;
     expect(error.gates.map((g) => [g.gate, g.verdict])).toEqual([
       ['dataset_ready', 'pass'],
       ['dataset_sanitized', 'deny'],
@@ -207,7 +204,7 @@ describe('creating a fine-tuning job', () => {
     });
     const { deps, tenant, ctx } = await setup({ governance });
     const datasetId = await seedDataset(deps, tenant);
-    const error = (await createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-2024-08-06' } }).catch((e: unknown) => e)) as GateDeniedError;
+    const error = (await createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-2024-08-06' }).catch((e: unknown) => e)) as GateDeniedError;
     expect(error).toBeInstanceOf(GateDeniedError);
     const gate = error.gates.find((g) => g.gate === 'governance');
     expect(gate?.verdict).toBe('deny');
@@ -222,21 +219,21 @@ describe('creating a fine-tuning job', () => {
     const datasetId = await seedDataset(deps, tenant);
     const other = await seedTenant(t.database);
     const ctx = testContext({ tenantId: other.tenantId });
-    await expect(createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' } })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' })).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('refuses unknown fields, a grader outside reinforcement, and a model the provider cannot train', async () => {
     const { deps, tenant, ctx } = await setup();
     const datasetId = await seedDataset(deps, tenant);
-    await expect(createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18', colour: 'red' } })).rejects.toBeInstanceOf(ValidationError);
-    await expect(createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18', grader: { type: 'x' } } })).rejects.toBeInstanceOf(ValidationError);
-    await expect(createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'llama-9' } })).rejects.toBeInstanceOf(ValidationError);
+    await expect(createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18', colour: 'red' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18', grader: { type: 'x' } })).rejects.toBeInstanceOf(ValidationError);
+    await expect(createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'llama-9' })).rejects.toBeInstanceOf(ValidationError);
   });
 
   it('queues a job under the threshold at once and hands it to the worker', async () => {
     const { deps, tenant, ctx } = await setup({ defaultCostThresholdUsd: 100 });
     const datasetId = await seedDataset(deps, tenant);
-    const job = await createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' } });
+    const job = await createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' });
     expect(job.status).toBe('queued');
     expect(job.gates.at(-1)).toMatchObject({ gate: 'cost_approval', verdict: 'pass' });
     expect(deps.queue.named(FT_JOB_SUBMIT, job.id)).toHaveLength(1);
@@ -245,13 +242,13 @@ describe('creating a fine-tuning job', () => {
   it('lists jobs newest first with filters and cursor pages', async () => {
     const { deps, tenant, ctx } = await setup();
     const datasetId = await seedDataset(deps, tenant);
-    const a = await createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' } });
-    const b = await createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18', prism_pre_approval: true } });
-    const first = await listFtJobs(deps, { ctx, input: { limit: 1 } });
+    const a = await createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' });
+    const b = await createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18', prism_pre_approval: true });
+    const first = await listFtJobs(deps, ctx, { limit: 1 });
     expect(first.data.map((j) => j.id)).toEqual([b.id]);
-    const second = await listFtJobs(deps, { ctx, input: { limit: 1, cursor: first.next_cursor! } });
+    const second = await listFtJobs(deps, ctx, { limit: 1, cursor: first.next_cursor! });
     expect(second.data.map((j) => j.id)).toEqual([a.id]);
-    expect((await listFtJobs(deps, { ctx, input: { status: 'awaiting_approval' } })).data.map((j) => j.id)).toEqual([b.id]);
+    expect((await listFtJobs(deps, ctx, { status: 'awaiting_approval' })).data.map((j) => j.id)).toEqual([b.id]);
   });
 });
 
@@ -260,10 +257,10 @@ describe('provider-level idempotency', () => {
     const { deps, tenant, ctx } = await setup();
     const datasetId = await seedDataset(deps, tenant);
     const jobs = await Promise.all(
-      Array.from({ length: 50 }, () => createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' } })),
+      Array.from({ length: 50 }, () => createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' })),
     );
     expect(new Set(jobs.map((j) => j.id)).size).toBe(50);
-    const results = await Promise.allSettled(jobs.flatMap((j) => [1, 2, 3].map(() => submitFtJob(deps, { ctx, ftJobId: j.id }))));
+    const results = await Promise.allSettled(jobs.flatMap((j) => [1, 2, 3].map(() => submitFtJob(deps, ctx, j.id))));
     // deliveries that found the lease taken fail and would be retried by the queue
     expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.name === 'SubmissionBusyError')).toBe(true);
     const counts = await new SimulatedFineTuneProvider({ db: deps.db }).countJobsByIdempotencyKey();

@@ -28,8 +28,8 @@ async function submittedJob() {
   const tenant = await seedTenant(t.database);
   const ctx = testContext({ tenantId: tenant.tenantId, clock });
   const datasetId = await seedDataset(deps, tenant);
-  const job = await createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' } });
-  const submitted = (await submitFtJob(deps, { ctx, ftJobId: job.id }))!;
+  const job = await createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' });
+  const submitted = (await submitFtJob(deps, ctx, job.id))!;
   const enqueued: { name: string; options?: EnqueueOptions }[] = [];
   const queue = {
     ...deps.queue,
@@ -52,14 +52,14 @@ describe('provider webhook ingestion', () => {
   it('schedules one poll for a webhook, and none for the same webhook-id delivered again within the tolerance window', async () => {
     const { clock, ctx, submitted, enqueued, ingestDeps } = await submittedJob();
     const d = delivery(submitted.provider_job_id!, 'wh_same', clock);
-    const first = await ingestProviderWebhook(ingestDeps, { ctx, provider: 'simulated', ...d });
+    const first = await ingestProviderWebhook(ingestDeps, ctx, { provider: 'simulated', ...d });
     clock.advance(60_000);
     const again = delivery(submitted.provider_job_id!, 'wh_same', clock);
-    const second = await ingestProviderWebhook(ingestDeps, { ctx, provider: 'simulated', ...again });
+    const second = await ingestProviderWebhook(ingestDeps, ctx, { provider: 'simulated', ...again });
     expect(first).toMatchObject({ ftJobId: submitted.id });
     expect(second).toMatchObject({ ftJobId: submitted.id, duplicate: true });
     expect(enqueued.filter((e) => e.name === FT_JOB_POLL)).toHaveLength(1);
-    const other = await ingestProviderWebhook(ingestDeps, { ctx, provider: 'simulated', ...delivery(submitted.provider_job_id!, 'wh_other', clock) });
+    const other = await ingestProviderWebhook(ingestDeps, ctx, { provider: 'simulated', ...delivery(submitted.provider_job_id!, 'wh_other', clock) });
     expect(other).toMatchObject({ duplicate: false });
     expect(enqueued.filter((e) => e.name === FT_JOB_POLL)).toHaveLength(2);
   });
@@ -71,7 +71,7 @@ describe('provider webhook ingestion', () => {
     const ts = Math.floor(clock.now().getTime() / 1000);
     // signed over the bytes, as a sender does
     const signature = `v1,${createHmac('sha256', KEY).update(`wh_bytes.${ts}.`).update(body).digest('base64')}`;
-    const result = await ingestProviderWebhook(ingestDeps, { ctx, provider: 'simulated', rawBody: body, headers: { 'webhook-id': 'wh_bytes', 'webhook-timestamp': String(ts), 'webhook-signature': signature } });
+    const result = await ingestProviderWebhook(ingestDeps, ctx, { provider: 'simulated', rawBody: body, headers: { 'webhook-id': 'wh_bytes', 'webhook-timestamp': String(ts), 'webhook-signature': signature } });
     expect(result).toMatchObject({ ftJobId: submitted.id, duplicate: false });
   });
 });

@@ -74,11 +74,8 @@ describe('retargeting a fine-tuning job to another provider', () => {
   it('creates a Together job from an OpenAI one with mapped hyperparameters, LoRA, and the original named in retargeted_from', async () => {
     const { deps, tenant, ctx } = await setup();
     const datasetId = await seedDataset(deps, tenant, { format: 'jsonl_chat' });
-    const original = await createFtJob(deps, {
-      ctx,
-      input: { dataset_id: datasetId, provider: 'openai', base_model: 'gpt-4o-mini-2024-07-18', suffix: 'support', hyperparameters: { n_epochs: 30, batch_size: 'auto', learning_rate_multiplier: 2 } },
-    });
-    const job = await retargetFtJob(deps, { ctx, id: original.id, input: { provider: 'together' } });
+    const original = await createFtJob(deps, ctx, { dataset_id: datasetId, provider: 'openai', base_model: 'gpt-4o-mini-2024-07-18', suffix: 'support', hyperparameters: { n_epochs: 30, batch_size: 'auto', learning_rate_multiplier: 2 } });
+    const job = await retargetFtJob(deps, ctx, original.id, { provider: 'together' });
 
     expect(job).toMatchObject({
       provider: 'together',
@@ -90,11 +87,11 @@ describe('retargeting a fine-tuning job to another provider', () => {
       retargeted_from: original.id,
       hyperparameters: { n_epochs: 20, batch_size: 'auto', learning_rate: 2e-5, training_type: 'lora' },
     });
-    const timeline = await listFtJobEvents(deps, { ctx, id: job.id, input: { limit: 50 } });
+    const timeline = await listFtJobEvents(deps, ctx, job.id, { limit: 50 });
     const retargeted = timeline.data.find((e) => e.type === 'retargeted');
     expect(retargeted?.data).toMatchObject({ retargeted_from: original.id, training_format: 'jsonl_chat' });
     expect((retargeted?.data.mapping as string[]).join('\n')).toMatch(/n_epochs 30 → 20[\s\S]*learning_rate_multiplier 2 → learning_rate 0\.00002/);
-    const originalTimeline = await listFtJobEvents(deps, { ctx, id: original.id, input: { limit: 50 } });
+    const originalTimeline = await listFtJobEvents(deps, ctx, original.id, { limit: 50 });
     expect(originalTimeline.data.find((e) => e.type === 'retargeted')?.data).toMatchObject({ retargeted_to: job.id, provider: 'together' });
 
     const audit = await deps.db.selectFrom('audit_events').select(['action', 'resource_id']).where('resource_id', 'in', [job.id, original.id]).execute();
@@ -107,15 +104,11 @@ describe('retargeting a fine-tuning job to another provider', () => {
   it('takes the caller base model and hyperparameter overrides, which the target then checks', async () => {
     const { deps, tenant, ctx } = await setup();
     const datasetId = await seedDataset(deps, tenant, { format: 'jsonl_preference' });
-    const original = await createFtJob(deps, { ctx, input: { dataset_id: datasetId, provider: 'openai', base_model: 'gpt-4o-mini-2024-07-18', method: 'dpo', hyperparameters: { beta: 0.1 } } });
-    const job = await retargetFtJob(deps, {
-      ctx,
-      id: original.id,
-      input: { provider: 'together', base_model: 'Qwen/Qwen2.5-7B-Instruct', hyperparameters: { training_type: 'full', n_epochs: 2 }, metadata: { team: 'support' } },
-    });
+    const original = await createFtJob(deps, ctx, { dataset_id: datasetId, provider: 'openai', base_model: 'gpt-4o-mini-2024-07-18', method: 'dpo', hyperparameters: { beta: 0.1 } });
+    const job = await retargetFtJob(deps, ctx, original.id, { provider: 'together', base_model: 'Qwen/Qwen2.5-7B-Instruct', hyperparameters: { training_type: 'full', n_epochs: 2 }, metadata: { team: 'support' } });
     expect(job).toMatchObject({ method: 'dpo', base_model: 'Qwen/Qwen2.5-7B-Instruct', hyperparameters: { beta: 0.1, training_type: 'full', n_epochs: 2 }, metadata: { team: 'support' } });
 
-    const tooManyEpochs = await errorOf(retargetFtJob(deps, { ctx, id: original.id, input: { provider: 'together', hyperparameters: { n_epochs: 40 } } }));
+    const tooManyEpochs = await errorOf(retargetFtJob(deps, ctx, original.id, { provider: 'together', hyperparameters: { n_epochs: 40 } }));
     expect(tooManyEpochs).toBeInstanceOf(ValidationError);
     expect((tooManyEpochs as ValidationError).fieldErrors.map((e) => e.path)).toEqual(['hyperparameters.n_epochs']);
   });
@@ -123,24 +116,21 @@ describe('retargeting a fine-tuning job to another provider', () => {
   it('refuses the same provider, an unknown job, a method the target lacks and an unconfigured target, and stores nothing', async () => {
     const { deps, tenant, ctx } = await setup();
     const datasetId = await seedDataset(deps, tenant, { format: 'jsonl_chat' });
-    const original = await createFtJob(deps, { ctx, input: { dataset_id: datasetId, provider: 'openai', base_model: 'gpt-4o-mini-2024-07-18' } });
-    const rft = await createFtJob(deps, {
-      ctx,
-      input: { dataset_id: datasetId, provider: 'openai', base_model: 'o4-mini-2025-04-16', method: 'reinforcement', grader: { type: 'string_check', name: 'exact', input: '{{ sample.output_text }}', reference: 'yes', operation: 'eq' } },
-    });
+    const original = await createFtJob(deps, ctx, { dataset_id: datasetId, provider: 'openai', base_model: 'gpt-4o-mini-2024-07-18' });
+    const rft = await createFtJob(deps, ctx, { dataset_id: datasetId, provider: 'openai', base_model: 'o4-mini-2025-04-16', method: 'reinforcement', grader: { type: 'string_check', name: 'exact', input: '{{ sample.output_text }}', reference: 'yes', operation: 'eq' } });
     const before = await deps.db.selectFrom('ft_jobs').select('id').where('tenant_id', '=', tenant.tenantId).execute();
 
-    const same = await errorOf(retargetFtJob(deps, { ctx, id: original.id, input: { provider: 'openai' } }));
+    const same = await errorOf(retargetFtJob(deps, ctx, original.id, { provider: 'openai' }));
     expect(same).toBeInstanceOf(ValidationError);
     expect((same as ValidationError).fieldErrors[0]?.path).toBe('provider');
-    expect(await errorOf(retargetFtJob(deps, { ctx, id: '01900000-0000-7000-8000-000000000000', input: { provider: 'together' } }))).toBeInstanceOf(NotFoundError);
-    const method = await errorOf(retargetFtJob(deps, { ctx, id: rft.id, input: { provider: 'together' } }));
+    expect(await errorOf(retargetFtJob(deps, ctx, '01900000-0000-7000-8000-000000000000', { provider: 'together' }))).toBeInstanceOf(NotFoundError);
+    const method = await errorOf(retargetFtJob(deps, ctx, rft.id, { provider: 'together' }));
     expect(method).toBeInstanceOf(ValidationError);
     expect((method as ValidationError).message).toMatch(/together does not offer reinforcement fine-tuning/);
-    const unconfigured = await errorOf(retargetFtJob(deps, { ctx, id: original.id, input: { provider: 'azure_openai' } }));
+    const unconfigured = await errorOf(retargetFtJob(deps, ctx, original.id, { provider: 'azure_openai' }));
     expect(unconfigured).toBeInstanceOf(ConflictError);
     expect((unconfigured as ConflictError).code).toBe('provider_not_configured');
-    expect(await errorOf(retargetFtJob(deps, { ctx, id: original.id, input: { provider: 'together', temperature: 1 } }))).toBeInstanceOf(ValidationError);
+    expect(await errorOf(retargetFtJob(deps, ctx, original.id, { provider: 'together', temperature: 1 }))).toBeInstanceOf(ValidationError);
 
     const after = await deps.db.selectFrom('ft_jobs').select('id').where('tenant_id', '=', tenant.tenantId).execute();
     expect(after).toHaveLength(before.length);
@@ -149,14 +139,14 @@ describe('retargeting a fine-tuning job to another provider', () => {
   it('converts prompt/completion data to chat for OpenAI, completes, and the model version names the original job', async () => {
     const { clock, deps, tenant, ctx, uploads } = await setup();
     const datasetId = await seedDataset(deps, tenant, { format: 'jsonl_prompt_completion', examples: 3 });
-    const original = await createFtJob(deps, { ctx, input: { dataset_id: datasetId, provider: 'together', base_model: 'Qwen/Qwen2.5-7B-Instruct', hyperparameters: { learning_rate: 0.00003, warmup_ratio: 0.1 } } });
-    const job = await retargetFtJob(deps, { ctx, id: original.id, input: { provider: 'openai', base_model: 'gpt-4o-mini-2024-07-18' } });
+    const original = await createFtJob(deps, ctx, { dataset_id: datasetId, provider: 'together', base_model: 'Qwen/Qwen2.5-7B-Instruct', hyperparameters: { learning_rate: 0.00003, warmup_ratio: 0.1 } });
+    const job = await retargetFtJob(deps, ctx, original.id, { provider: 'openai', base_model: 'gpt-4o-mini-2024-07-18' });
     expect(job.hyperparameters).toEqual({ learning_rate_multiplier: 3 });
 
-    await submitFtJob(deps, { ctx, ftJobId: job.id });
+    await submitFtJob(deps, ctx, job.id);
     expect(uploads.at(-1)!.trim().split('\n').map((l) => JSON.parse(l))[0]).toEqual({ messages: [{ role: 'user', content: 'question 0' }, { role: 'assistant', content: 'answer 0' }] });
-    for (let i = 0; i < 20 && !(await pollFtJob(deps, { ctx, ftJobId: job.id })).terminal; i++) clock.advance(1_000);
-    const done = await getFtJob(deps, { ctx, id: job.id });
+    for (let i = 0; i < 20 && !(await pollFtJob(deps, ctx, job.id)).terminal; i++) clock.advance(1_000);
+    const done = await getFtJob(deps, ctx, job.id);
     expect(done).toMatchObject({ status: 'completed', retargeted_from: original.id });
     const version = await deps.db.selectFrom('model_versions').selectAll().where('id', '=', done.model_version_id!).executeTakeFirstOrThrow();
     expect(version).toMatchObject({ provider: 'openai', ft_job_id: job.id, dataset_id: datasetId });

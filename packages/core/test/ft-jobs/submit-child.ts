@@ -53,5 +53,5 @@ deps.queue.enqueue = async (name, payload, options) => {
   return enqueue(name, payload, options);
 };
 const ctx = testContext({ tenantId: env('FTM_TEST_TENANT_ID') });
-await submitFtJob({ ...deps, providers }, { ctx: { ...ctx, clock: systemClock }, ftJobId: env('FTM_TEST_FT_JOB_ID') });
+await submitFtJob({ ...deps, providers }, { ...ctx, clock: systemClock }, env('FTM_TEST_FT_JOB_ID'));
 await database.close();

@@ -98,11 +98,11 @@ describe('promotion lifecycle on the embedded default', () => {
 
     // 2. A fine-tune on the simulated provider → a candidate model version.
     const ftDeps = await makeDeps({ db, clock, blobRoot: root, timings: { validatingMs: 1_000, queuedMs: 1_000, runningMs: 5_000 } });
-    const job = await createFtJob(ftDeps, { ctx, input: { dataset_id: dataset.id, base_model: 'gpt-4o-mini-2024-07-18', suffix: 'settings', model_version_name: 'settings-ft' } });
-    await submitFtJob(ftDeps, { ctx, ftJobId: job.id });
+    const job = await createFtJob(ftDeps, ctx, { dataset_id: dataset.id, base_model: 'gpt-4o-mini-2024-07-18', suffix: 'settings', model_version_name: 'settings-ft' });
+    await submitFtJob(ftDeps, ctx, job.id);
     for (let i = 0; i < 30; i++) {
       clock.advance(1_000);
-      if ((await pollFtJob(ftDeps, { ctx, ftJobId: job.id })).terminal) break;
+      if ((await pollFtJob(ftDeps, ctx, job.id)).terminal) break;
     }
     const finished = await db.selectFrom('ft_jobs').select(['status', 'model_version_id']).where('id', '=', job.id).executeTakeFirstOrThrow();
     expect(finished.status).toBe('completed');

@@ -159,13 +159,13 @@ describe('scrape-time samples', () => {
     const tenant = await seedTenant(t.database);
     const ctx = testContext({ tenantId: tenant.tenantId, clock });
     const datasetId = await seedDataset(deps, tenant);
-    const created = await createFtJob(deps, { ctx, input: { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18', suffix: 'metrics' } });
-    await submitFtJob(deps, { ctx, ftJobId: created.id });
+    const created = await createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18', suffix: 'metrics' });
+    await submitFtJob(deps, ctx, created.id);
     const m = createFtmMetrics({ processMetrics: false });
     await sampleFtJobCosts(m, t.database.db);
     expect((await m.registry.metrics())).not.toContain('ftm_ft_job_cost_actual_usd{'); // still running: not counted
-    for (let i = 0; i < 30 && !(await pollFtJob(deps, { ctx, ftJobId: created.id })).terminal; i++) clock.advance(1_000);
-    const done = await getFtJob(deps, { ctx, id: created.id });
+    for (let i = 0; i < 30 && !(await pollFtJob(deps, ctx, created.id)).terminal; i++) clock.advance(1_000);
+    const done = await getFtJob(deps, ctx, created.id);
     expect(done.status).toBe('completed');
 
     await sampleFtJobCosts(m, t.database.db);

@@ -152,7 +152,7 @@ describe('promotions', () => {
     const again = await kit.service.createPromotion(ctx, { model_version_id: v, target: tgt, min_eval_score: 0.5, require_approval: true });
     expect(again.id).toBe(p.id);
 
-    await approveApproval({ db, hooks: kit.hooks }, { ctx: admin, id: p.approval_id!, input: { notes: 'go' } });
+    await approveApproval({ db, hooks: kit.hooks }, admin, p.approval_id!, { notes: 'go' });
     const decided = await kit.service.getPromotion(ctx, p.id);
     expect(decided).toMatchObject({ decision: 'promoted', pointer_id: expect.any(String) });
     expect(decided.gates.find((g) => g.gate === 'approval')?.verdict).toBe('pass');
@@ -162,7 +162,7 @@ describe('promotions', () => {
   it('blocks a promotion whose approval is rejected', async () => {
     const v = await scoredVersion(0.9);
     const p = await kit.service.createPromotion(ctx, { model_version_id: v, target: target(), min_eval_score: 0.5, require_approval: true });
-    await rejectApproval({ db, hooks: kit.hooks }, { ctx: admin, id: p.approval_id! });
+    await rejectApproval({ db, hooks: kit.hooks }, admin, p.approval_id!);
     const decided = await kit.service.getPromotion(ctx, p.id);
     expect(decided).toMatchObject({ decision: 'blocked', pointer_id: null });
     expect(decided.gates.find((g) => g.gate === 'approval')?.verdict).toBe('deny');
