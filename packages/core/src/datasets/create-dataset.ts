@@ -6,7 +6,7 @@ import type { ServiceContext } from '../shared/context.js';
 import { ConflictError, GateDeniedError, NotFoundError, PayloadTooLargeError, ValidationError } from '../shared/errors.js';
 import { parseInput } from '../shared/parse-input.js';
 import { resolveBaseModel } from './base-models.js';
-import { canonicalSha256 } from './canonical-json.js';
+import { canonicalSha256 } from '../shared/canonical-json.js';
 import { CreateDatasetInput, toDataset, type Dataset, type StoredDatasetSource } from './dataset.js';
 import { DATASET_BUILD_JOB, type DatasetDeps } from './dataset-deps.js';
 import { resolveDatasetProject } from './dataset-project.js';

@@ -4,7 +4,7 @@ import type { ChatExample } from '../genai-spans/conversation/read-conversation.
 import type { LangfuseFilterCondition, LangfuseObservation, LangfusePage, LangfuseScore } from '../langfuse/langfuse-client.js';
 import { generationToExample } from '../langfuse/langfuse-generation-example.js';
 import type { Sanitizer, SanitizeItem } from '../trism/sanitizer.js';
-import { canonicalSha256 } from './canonical-json.js';
+import { canonicalSha256 } from '../shared/canonical-json.js';
 import { LANGFUSE_PAGE_SIZE, type LangfuseFilters, type LangfusePreference, type LangfuseScoreFilter } from './langfuse-source-config.js';
 import type { SourceLine } from './build/line-reader.js';
 import { collectTextFields, applyTextFields } from './build/text-fields.js';

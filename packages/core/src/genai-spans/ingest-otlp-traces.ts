@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { canonicalSha256 } from '../datasets/canonical-json.js';
+import { canonicalSha256 } from '../shared/canonical-json.js';
 import type { DB } from '../db/schema.js';
 import type { ServiceContext } from '../shared/context.js';
 import type { Sanitizer } from '../trism/sanitizer.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, dedupForms, normalizeStrings, normalizeText } from '../../src/datasets/canonical-json.js';
+import { canonicalJson } from '../../src/shared/canonical-json.js';
+import { dedupForms, normalizeStrings, normalizeText } from '../../src/datasets/build/dedup-forms.js';
 
 // Strings that take every path of the one-scan normaliser: edge and double spaces, ASCII
 // whitespace controls, characters JSON escapes, DEL, non-ASCII needing NFKC, lone surrogates.

@@ -4,7 +4,7 @@ import { hash } from 'node:crypto';
 import { redactText, type FindingCounts } from '../../trism/pii-detector.js';
 import { FINDING_TYPES } from '../../trism/sanitizer.js';
 import type { TokenEncoding } from '../base-models.js';
-import { dedupForms } from '../canonical-json.js';
+import { dedupForms } from './dedup-forms.js';
 import type { DatasetFormat } from '../dataset-config.js';
 import { validateExample, type InvalidReason } from './example-validator.js';
 import { bandKeys, compactSignature, LSH_BANDS, minhashSignature, NUM_PERM, SIGNATURE_BYTES } from './minhash.js';

@@ -1,16 +1,6 @@
 import { createHash } from 'node:crypto';
-import { textUnits } from '../shared/text-units.js';
-
-/** JSON with object keys sorted at every depth: equal values always give equal text. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
-}
+import { canonicalJson } from '../../shared/canonical-json.js';
+import { textUnits } from '../../shared/text-units.js';
 
 const NON_ASCII = /[^\x00-\x7f]/;
 // An ASCII text that needs no whitespace folding: no tabs or line breaks, no double, leading or
@@ -167,9 +157,4 @@ export function normalizeStrings(value: unknown): unknown {
 /** SHA-256 (32 bytes) of the canonical JSON of the normalised example. */
 export function exampleDigest(example: unknown): Buffer {
   return createHash('sha256').update(canonicalJson(normalizeStrings(example))).digest();
-}
-
-/** SHA-256 hex of the canonical JSON of a value (config hashes). */
-export function canonicalSha256(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
 }
