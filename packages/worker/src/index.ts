@@ -17,4 +17,4 @@ export { webhookDeliverJob, webhookJobHandlers } from './jobs/webhook-jobs.js';
 export { ftJobSubmitJob, ftJobPollJob, ftJobSweepJob, ftJobHandlers, scheduleFtJobSweep, FT_JOB_SWEEP } from './jobs/ft-job-jobs.js';
 export { evalRunJob, evalRunJobHandlers } from './jobs/eval-run-job.js';
 export { datasetBuildJob, datasetJobHandlers, startDatasetSweeper, type DatasetSweeper } from './jobs/dataset-jobs.js';
-export { startReEvalScheduler, type StartReEvalSchedulerOptions } from './jobs/re-eval-scheduler.js';
+export { startReEvalScheduler, type StartReEvalSchedulerOptions } from './jobs/start-re-eval-scheduler.js';

@@ -1,4 +1,5 @@
 import { silentLogger, type Logger } from '../shared/logger.js';
+import { PeriodicTask } from '../shared/periodic-task.js';
 import { SchedulerLease } from './scheduler-lease.js';
 import type { MonitoringDeps } from './monitoring-deps.js';
 import { restartStrandedRuns, startDueReEvals } from './start-re-eval-runs.js';
@@ -43,27 +44,41 @@ export interface SchedulerTick {
 export class ReEvalScheduler {
   readonly #options: ReEvalSchedulerOptions;
   readonly #lease: SchedulerLease;
-  readonly #logger: Logger;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #stopped = true;
+  readonly #task: PeriodicTask;
   #lastRetirementCheck: number | null = null;
 
   constructor(options: ReEvalSchedulerOptions) {
     this.#options = options;
-    this.#logger = options.logger ?? options.deps.logger ?? silentLogger;
+    const logger = options.logger ?? options.deps.logger ?? silentLogger;
     const intervalMs = options.intervalMs ?? 5_000;
     this.#lease = new SchedulerLease({ db: options.deps.db, name: RE_EVAL_SCHEDULER_LEASE, owner: options.owner, ttlMs: options.leaseTtlMs ?? intervalMs * 3, clock: options.deps.clock });
+    this.#task = new PeriodicTask({
+      name: 're-eval scheduler',
+      intervalMs,
+      firstRunAfterMs: 0,
+      lease: this.#lease,
+      logger,
+      run: async () => {
+        const t = await this.#work();
+        if (t.started + t.finished + t.warned > 0) logger.info({ leader: true, ...t }, 're-eval scheduler tick');
+      },
+      onError: (error) => logger.error({ err: error }, 're-eval scheduler tick failed'),
+    });
   }
 
   /** One pass; safe to call directly (tests, a cron-driven deployment). */
   async tick(): Promise<SchedulerTick> {
     if (!(await this.#lease.acquire())) return { leader: false, started: 0, finished: 0, warned: 0 };
+    return { leader: true, ...(await this.#work()) };
+  }
+
+  /** The leader's work on a tick. */
+  async #work(): Promise<Omit<SchedulerTick, 'leader'>> {
     const { deps } = this.#options;
     const now = deps.clock.now();
     const started = (await startDueReEvals(deps, now)) + (await restartStrandedRuns(deps, now));
     const finished = await finishReEvalRuns(deps);
-    return { leader: true, started, finished, warned: await this.#watchRetirements(now) };
+    return { started, finished, warned: await this.#watchRetirements(now) };
   }
 
   /** The retirement watch rides on the leader's tick, at its own (much slower) pace. */
@@ -77,32 +92,13 @@ export class ReEvalScheduler {
     return warned;
   }
 
+  /** Runs a tick at once, then one every interval (the periodic loop holds the lease). */
   start(): void {
-    if (!this.#stopped) return;
-    this.#stopped = false;
-    this.#schedule(0);
+    this.#task.start();
   }
 
   /** Stops after the tick in progress and gives up the lease. */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#running;
-    await this.#lease.release().catch((error: unknown) => this.#logger.warn({ err: { message: (error as Error).message } }, 're-eval scheduler lease release failed'));
-  }
-
-  #schedule(delayMs: number): void {
-    this.#timer = setTimeout(() => {
-      this.#running = this.tick()
-        .then((t) => {
-          if (t.started + t.finished + t.warned > 0) this.#logger.info({ ...t }, 're-eval scheduler tick');
-        })
-        .catch((error: unknown) => this.#logger.error({ err: error }, 're-eval scheduler tick failed'))
-        .finally(() => {
-          this.#running = undefined;
-          if (!this.#stopped) this.#schedule(this.#options.intervalMs ?? 5_000);
-        });
-    }, delayMs);
-    this.#timer.unref?.();
+    await this.#task.stop();
   }
 }

@@ -32,5 +32,5 @@ export type * from './attempt-result.js';
 export * from './record-attempt-outcome.js';
 export * from './attempt-outcome-writer.js';
 export * from './sweep-webhook-deliveries.js';
-export * from './webhook-sweeper.js';
+export * from './webhook-sweep-loop.js';
 export * from './webhook-service.js';

@@ -4,7 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { storeAdapters, type TestDatabase } from '@ftm/test-support/databases';
 import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 import { recordAudit } from '../../src/audit/record-audit.js';
-import { AuditForwarder } from '../../src/audit/audit-forwarder.js';
+import { AuditForwarder } from '../../src/audit/audit-forwarding-loop.js';
 import { forwardAuditEvents } from '../../src/audit/forward-audit-events.js';
 import { OrchestratorAuditClient } from '../../src/adapters/orchestrator/audit-client.js';
 import { systemClock } from '../../src/shared/clock.js';

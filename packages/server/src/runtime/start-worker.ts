@@ -1,4 +1,4 @@
-import { AuditForwarder, defaultFtmMetrics, LazyRecordProcessor, OrchestratorAuditClient, WebhookSweeper, type Ftm, type FtmMetrics } from '@ftm/core';
+import { AuditForwarder, defaultFtmMetrics, LazyRecordProcessor, OrchestratorAuditClient, PeriodicTask, WebhookSweeper, type Ftm, type FtmMetrics } from '@ftm/core';
 import { createWorker, evalRunJob, evalRunJobHandlers, datasetBuildJob, datasetJobHandlers, ftJobHandlers, ftJobPollJob, ftJobSubmitJob, ftJobSweepJob, scheduleFtJobSweep, outboxDispatchJob, startDatasetSweeper, startReEvalScheduler, webhookDeliverJob, webhookJobHandlers, type FtmWorker } from '@ftm/worker';
 import type { Tracer } from '@opentelemetry/api';
 import type { FtmConfig } from '../config.js';
@@ -54,24 +54,32 @@ export function startWorker(ftm: Ftm, config: FtmConfig, metrics: FtmMetrics = d
   const reEvalScheduler = startReEvalScheduler(ftm.promotions, { logger: ftm.logger, retirementWarningDays: config.retirementWarningDays });
   // Runs whose job was lost (enqueue failed, worker died past its retries) go back on the queue;
   // a resumed run skips the cases it already finished.
-  const evalSweep = setInterval(() => {
-    ftm.evals.requeueStale(EVAL_STALE_AFTER_MS, ftm.clock.now()).catch((error: unknown) => ftm.logger.warn({ err: error }, 'eval run sweep failed'));
-  }, EVAL_SWEEP_EVERY_MS).unref();
+  const evalSweep = new PeriodicTask({
+    name: 'eval run sweep',
+    intervalMs: EVAL_SWEEP_EVERY_MS,
+    run: async () => {
+      await ftm.evals.requeueStale(EVAL_STALE_AFTER_MS, ftm.clock.now());
+    },
+    onError: (error) => ftm.logger.warn({ err: error }, 'eval run sweep failed'),
+  });
+  evalSweep.start();
   // Retention of received GenAI spans (FTM_OTLP_RETENTION_DAYS; 0 keeps them): an hourly purge.
-  const purgeSpans = (): void => {
-    if (config.otlp.retentionDays === 0) return;
-    const cutOff = new Date(ftm.clock.now().getTime() - config.otlp.retentionDays * DAY_MS);
-    ftm.genAiSpans
-      .purgeExpired(cutOff)
-      .then((deleted) => deleted > 0 && ftm.logger.info({ deleted, retention_days: config.otlp.retentionDays }, 'expired GenAI spans purged'))
-      .catch((error: unknown) => ftm.logger.warn({ err: error }, 'GenAI span purge failed'));
-  };
-  const spanPurge = setInterval(purgeSpans, SPAN_PURGE_EVERY_MS).unref();
+  const spanPurge = new PeriodicTask({
+    name: 'GenAI span purge',
+    intervalMs: SPAN_PURGE_EVERY_MS,
+    run: async () => {
+      const cutOff = new Date(ftm.clock.now().getTime() - config.otlp.retentionDays * DAY_MS);
+      const deleted = await ftm.genAiSpans.purgeExpired(cutOff);
+      if (deleted > 0) ftm.logger.info({ deleted, retention_days: config.otlp.retentionDays }, 'expired GenAI spans purged');
+    },
+    onError: (error) => ftm.logger.warn({ err: error }, 'GenAI span purge failed'),
+  });
+  if (config.otlp.retentionDays !== 0) spanPurge.start();
   return {
     start: () => worker.start(),
     stop: async (drainTimeoutMs) => {
-      clearInterval(evalSweep);
-      clearInterval(spanPurge);
+      await evalSweep.stop();
+      await spanPurge.stop();
       await datasetSweeper.stop();
       await webhookSweeper.stop();
       await auditForwarder?.stop();

@@ -1,4 +1,4 @@
-import { DATASET_BUILD_JOB, DatasetBuildJobPayload, type Datasets, type DatasetSweepOptions, type Logger, type RecordProcessor } from '@ftm/core';
+import { DATASET_BUILD_JOB, DatasetBuildJobPayload, PeriodicTask, type Datasets, type DatasetSweepOptions, type Logger, type RecordProcessor } from '@ftm/core';
 import { defineJob, type JobHandlerOf } from '../job-catalog.js';
 
 /**
@@ -39,30 +39,14 @@ export interface DatasetSweeper {
  * `building` are queued again (or failed); a failed sweep is logged and retried next tick.
  */
 export function startDatasetSweeper(datasets: Datasets, options: { intervalMs?: number; logger: Logger; sweep?: DatasetSweepOptions }): DatasetSweeper {
-  const intervalMs = options.intervalMs ?? 60_000;
-  let stopped = false;
-  let running: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const schedule = (): void => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = datasets
-        .sweep(options.sweep)
-        .then(() => undefined)
-        .catch((error: unknown) => options.logger.warn({ err: { message: (error as Error).message } }, 'dataset sweep failed'))
-        .finally(() => {
-          running = undefined;
-          schedule();
-        });
-    }, intervalMs);
-    timer.unref?.();
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+  const task = new PeriodicTask({
+    name: 'dataset sweep',
+    intervalMs: options.intervalMs ?? 60_000,
+    logger: options.logger,
+    run: async () => {
+      await datasets.sweep(options.sweep);
     },
-  };
+  });
+  task.start();
+  return { stop: () => task.stop() };
 }

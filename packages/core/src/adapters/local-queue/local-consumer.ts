@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
 import { FtmError, UnrecoverableError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
+import { WakeableSleep } from '../../shared/wakeable-sleep.js';
 import type { JobHandler, QueueJob } from '../../ports/queue.js';
 import { jitteredBackoffMs } from './backoff.js';
 import type { JobLease, JobQueueStore, JobRow } from './job-queue-store.js';
@@ -55,8 +56,7 @@ export class LocalConsumer {
   #loop: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #heartbeatBusy = false;
-  #wakePending = false;
-  #wakeSleeper: (() => void) | undefined;
+  readonly #sleep = new WakeableSleep();
   #unsubscribe: (() => Promise<void>) | undefined;
   #lastPrune = 0;
 
@@ -111,7 +111,7 @@ export class LocalConsumer {
 
   async #run(names: readonly string[]): Promise<void> {
     while (!this.#stopping) {
-      this.#wakePending = false;
+      this.#sleep.clear();
       const free = this.#o.concurrency - this.#inFlight.size;
       let claimed = 0;
       if (free > 0) {
@@ -125,7 +125,7 @@ export class LocalConsumer {
       }
       await this.#pruneNow();
       if (claimed > 0 && claimed === free) continue;
-      await this.#sleep(this.#o.pollIntervalMs);
+      await this.#sleep.sleep(this.#o.pollIntervalMs);
     }
   }
 
@@ -215,20 +215,6 @@ export class LocalConsumer {
   }
 
   #wake(): void {
-    this.#wakePending = true;
-    this.#wakeSleeper?.();
-  }
-
-  #sleep(ms: number): Promise<void> {
-    if (this.#wakePending || this.#stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#wakeSleeper = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#wakeSleeper = done;
-    });
+    this.#sleep.wake();
   }
 }

@@ -6,7 +6,7 @@ import { openPostgres } from '../../../src/db/open-database.js';
 import { openQueue } from '../../../src/adapters/open-queue.js';
 import { createWebhookDeps } from '../../../src/webhooks/webhook-deps.js';
 import { createWebhookService } from '../../../src/webhooks/webhook-service.js';
-import { WebhookSweeper } from '../../../src/webhooks/webhook-sweeper.js';
+import { WebhookSweeper } from '../../../src/webhooks/webhook-sweep-loop.js';
 import { createWorker, installSignalHandlers, outboxDispatchJob, webhookDeliverJob, webhookJobHandlers } from '../../../../worker/src/index.js';
 import { CHAOS_VISIBILITY_TIMEOUT_MS, CHAOS_WEBHOOK_SETTINGS } from './chaos-settings.js';
 
