@@ -1,3 +1,5 @@
+import type { Kysely as DeprecatedKysely, Selectable as DeprecatedSelectable, Transaction as DeprecatedTransaction } from 'kysely';
+import type { DB as SchemaDB, EvalCaseResultsTable, EvalRunsTable, EvalSuitesTable, ReEvalsTable } from './db/schema.js';
 export * from './shared/errors.js';
 export * from './shared/ids.js';
 export * from './shared/clock.js';
@@ -60,3 +62,30 @@ export * from './observability/index.js';
 export * from './secrets/index.js';
 export * from './genai-spans/index.js';
 export * from './langfuse/index.js';
+
+// Deprecated aliases: db/schema.ts now declares every migration's columns, so the eval and
+// monitoring overlays (evals/eval-tables.ts, monitoring/monitoring-tables.ts) are gone.
+/** @deprecated Use `EvalSuitesTable`. */
+export type EvalSuitesTable0008 = EvalSuitesTable;
+/** @deprecated Use `EvalRunsTable`. */
+export type EvalRunsTable0008 = EvalRunsTable;
+/** @deprecated Use `EvalCaseResultsTable`. */
+export type EvalCaseResultsTable0008 = EvalCaseResultsTable;
+/** @deprecated Use `ReEvalsTable`. */
+export type ReEvalsTable0009 = ReEvalsTable;
+/** @deprecated Use `DB`. */
+export type EvalDB = SchemaDB;
+/** @deprecated Use `DB`. */
+export type MonitoringDB = SchemaDB;
+/** @deprecated Use `Selectable<EvalCaseResultsTable>`. */
+export type EvalCaseResultRow = DeprecatedSelectable<EvalCaseResultsTable>;
+/** @deprecated The handle is already typed with every column; use it as it is. */
+export const evalDb = (db: DeprecatedKysely<SchemaDB>): DeprecatedKysely<SchemaDB> => db;
+/** @deprecated The handle is already typed with every column; use it as it is. */
+export const evalTrx = (trx: DeprecatedTransaction<SchemaDB>): DeprecatedTransaction<SchemaDB> => trx;
+/** @deprecated The handle is already typed with every column; use it as it is. */
+export const sharedTrx = (trx: DeprecatedTransaction<SchemaDB>): DeprecatedTransaction<SchemaDB> => trx;
+/** @deprecated The handle is already typed with every column; use it as it is. */
+export const monitoringDb = evalDb;
+/** @deprecated The handle is already typed with every column; use it as it is. */
+export const monitoringTrx = evalTrx;

@@ -645,6 +645,18 @@ export interface ModelRetirementWarningsTable {
   created_at: GeneratedTimestamp;
 }
 
+/**
+ * 0009: one row per singleton loop (the re-eval scheduler); the unexpired holder is the leader,
+ * takeovers bump the token.
+ */
+export interface SchedulerLeasesTable {
+  name: string;
+  owner: string;
+  fencing_token: Generated<number>;
+  acquired_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 /** Every table, by name. Domain migrations add theirs here. */
 export interface DB {
   ftm_migrations: FtmMigrationsTable;
@@ -680,15 +692,5 @@ export interface DB {
   webhook_attempts: WebhookAttemptsTable;
   secrets: SecretsTable;
   model_retirement_warnings: ModelRetirementWarningsTable;
-  /**
-   * 0009: one row per singleton loop; the unexpired holder is the leader, takeovers bump the
-   * token. Inline until monitoring-tables.ts stops exporting its own `SchedulerLeasesTable`.
-   */
-  scheduler_leases: {
-    name: string;
-    owner: string;
-    fencing_token: Generated<number>;
-    acquired_at: Timestamp;
-    expires_at: Timestamp;
-  };
+  scheduler_leases: SchedulerLeasesTable;
 }

@@ -6,7 +6,6 @@ import { recordAudit } from '../audit/record-audit.js';
 import type { EvalDeps } from './eval-deps.js';
 import { toEvalRun, type EvalRun } from './eval-run.js';
 import { nextEvalRunStatus } from './eval-run-state-machine.js';
-import { evalDb, sharedTrx } from './eval-tables.js';
 
 /**
  * `POST /eval-runs/{id}/cancel`: the worker stops starting cases at its next write; finished
@@ -14,7 +13,7 @@ import { evalDb, sharedTrx } from './eval-tables.js';
  */
 export async function cancelEvalRun(deps: Pick<EvalDeps, 'db'>, ctx: ServiceContext, id: string): Promise<EvalRun> {
   if (!isUuid(id)) throw new NotFoundError('eval_run', id);
-  return evalDb(deps.db)
+  return deps.db
     .transaction()
     .execute(async (trx) => {
       let q = trx.selectFrom('eval_runs').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', id);
@@ -31,8 +30,8 @@ export async function cancelEvalRun(deps: Pick<EvalDeps, 'db'>, ctx: ServiceCont
         .returningAll()
         .executeTakeFirstOrThrow();
       const run = toEvalRun(updated);
-      await recordEvent(sharedTrx(trx), ctx, { type: 'eval_run.canceled', resourceType: 'eval_run', resourceId: id, projectId: run.project_id, payload: { eval_run: run } });
-      await recordAudit(sharedTrx(trx), ctx, {
+      await recordEvent(trx, ctx, { type: 'eval_run.canceled', resourceType: 'eval_run', resourceId: id, projectId: run.project_id, payload: { eval_run: run } });
+      await recordAudit(trx, ctx, {
         action: 'eval_run.cancel',
         resourceType: 'eval_run',
         resourceId: id,

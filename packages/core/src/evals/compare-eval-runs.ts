@@ -6,7 +6,6 @@ import { ConflictError } from '../shared/errors.js';
 import { parseInput } from '../shared/parse-input.js';
 import { pairedBootstrapInterval, seedFrom, type ConfidenceInterval } from './bootstrap.js';
 import { toEvalRun } from './eval-run.js';
-import { evalDb } from './eval-tables.js';
 import { findEvalRunRow } from './get-eval-run.js';
 
 /** `GET /eval-runs/{id}/compare` (the contract's EvalComparison). */
@@ -36,7 +35,7 @@ const COMPARABLE = new Set(['completed', 'stopped']);
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 async function scores(db: Kysely<DB>, tenantId: string, runId: string): Promise<Map<string, { score: number; passed: boolean }>> {
-  const rows = await evalDb(db).selectFrom('eval_case_results').select(['case_id', 'score', 'passed']).where('tenant_id', '=', tenantId).where('eval_run_id', '=', runId).orderBy('case_id').execute();
+  const rows = await db.selectFrom('eval_case_results').select(['case_id', 'score', 'passed']).where('tenant_id', '=', tenantId).where('eval_run_id', '=', runId).orderBy('case_id').execute();
   return new Map(rows.map((r) => [r.case_id, { score: r.score, passed: r.passed }]));
 }
 

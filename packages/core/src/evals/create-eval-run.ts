@@ -6,7 +6,6 @@ import { recordAudit } from '../audit/record-audit.js';
 import { EVAL_RUN_JOB, EVAL_RUN_JOB_RETRY, type EvalDeps, type EvalRunJobPayload } from './eval-deps.js';
 import { CreateEvalRunInput, toEvalRun, type EvalRun } from './eval-run.js';
 import type { SelectionStrategy } from './eval-suite.js';
-import { evalDb, sharedTrx } from './eval-tables.js';
 import { findEvalSuiteRow } from './get-eval-suite.js';
 import { resolveModelRef } from './resolve-model-ref.js';
 import { selectCaseIds } from './select-cases.js';
@@ -42,7 +41,7 @@ export async function createEvalRun(deps: EvalDeps, ctx: ServiceContext, input: 
   const caseIds = await selectCaseIds(deps, ctx.tenantId, suite.id, suite.selection_strategy as unknown as SelectionStrategy);
   const id = ctx.ids.next();
   const now = ctx.clock.now();
-  const run = await evalDb(deps.db)
+  const run = await deps.db
     .transaction()
     .execute(async (trx) => {
       const row = await trx
@@ -68,8 +67,8 @@ export async function createEvalRun(deps: EvalDeps, ctx: ServiceContext, input: 
         .returningAll()
         .executeTakeFirstOrThrow();
       const created = toEvalRun(row);
-      await recordEvent(sharedTrx(trx), ctx, { type: 'eval_run.created', resourceType: 'eval_run', resourceId: id, projectId: created.project_id, payload: { eval_run: created } });
-      await recordAudit(sharedTrx(trx), ctx, {
+      await recordEvent(trx, ctx, { type: 'eval_run.created', resourceType: 'eval_run', resourceId: id, projectId: created.project_id, payload: { eval_run: created } });
+      await recordAudit(trx, ctx, {
         action: 'eval_run.create',
         resourceType: 'eval_run',
         resourceId: id,

@@ -5,7 +5,6 @@ import { parseInput } from '../shared/parse-input.js';
 import type { GraderConfig } from './graders/grader-config.js';
 import type { EvalDeps } from './eval-deps.js';
 import { CreateEvalSuiteVersionInput, type EvalCaseInput, type EvalSuite, type SelectionStrategy } from './eval-suite.js';
-import { evalDb } from './eval-tables.js';
 import { findEvalSuiteRow } from './get-eval-suite.js';
 import { insertSuiteVersion } from './insert-suite-version.js';
 import { loadSourceCases } from './create-eval-suite.js';
@@ -50,7 +49,7 @@ export async function createEvalSuiteVersion(deps: EvalDeps, ctx: ServiceContext
   checkSuiteGraders(graders, cases, body.cases?.type === 'inline' ? 'cases.cases' : 'cases');
   const newId = ctx.ids.next();
   const prepared = await prepareCases(deps, ctx, newId, cases, selection, embeddings);
-  return evalDb(deps.db)
+  return deps.db
     .transaction()
     .execute(async (trx) => {
       // Serialises concurrent versioning of one group: the second waits, then takes max + 1.

@@ -4,7 +4,6 @@ import { resolveDatasetProject } from '../datasets/dataset-project.js';
 import { casesFromDataset } from './dataset-cases.js';
 import type { EvalDeps } from './eval-deps.js';
 import { CreateEvalSuiteInput, type EvalCaseInput, type EvalCaseSource, type EvalSuite } from './eval-suite.js';
-import { evalDb } from './eval-tables.js';
 import { insertSuiteVersion } from './insert-suite-version.js';
 import { prepareCases } from './prepare-cases.js';
 import { checkSuiteGraders } from './suite-checks.js';
@@ -28,7 +27,7 @@ export async function createEvalSuite(deps: EvalDeps, ctx: ServiceContext, input
   checkSuiteGraders(body.graders, cases, body.cases.type === 'inline' ? 'cases.cases' : 'cases');
   const id = ctx.ids.next();
   const prepared = await prepareCases(deps, ctx, id, cases, body.selection_strategy);
-  return evalDb(deps.db)
+  return deps.db
     .transaction()
     .execute((trx) =>
       insertSuiteVersion(trx, ctx, {

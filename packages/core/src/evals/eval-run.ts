@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { PageParams } from '../db/pagination.js';
-import type { EvalRunStatus } from '../db/schema.js';
+import type { Selectable } from 'kysely';
+import type { EvalRunStatus, EvalRunsTable } from '../db/schema.js';
 import type { RunnerToolCall } from '../runners/model-runner.js';
 import type { GraderVerdict } from './graders/grader-types.js';
 import { ModelRef } from './model-ref.js';
-import type { EvalRunRow } from './eval-tables.js';
 
 export type { EvalRunStatus } from '../db/schema.js';
+
+/** An eval_runs row as Kysely selects it. */
+export type EvalRunRow = Selectable<EvalRunsTable>;
 
 /** Every run status. */
 export const EVAL_RUN_STATUSES = ['queued', 'running', 'completed', 'stopped', 'failed', 'canceled'] as const satisfies readonly EvalRunStatus[];

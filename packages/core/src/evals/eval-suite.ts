@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import type { Selectable } from 'kysely';
 import { PageParams } from '../db/pagination.js';
-import type { EvalCasesTable } from '../db/schema.js';
+import type { EvalCasesTable, EvalSuitesTable } from '../db/schema.js';
 import { GraderConfig } from './graders/grader-config.js';
 import { jsonSchemaProblem } from './graders/json-schema-compiler.js';
-import type { EvalSuiteRow } from './eval-tables.js';
+
+/** An eval_suites row as Kysely selects it. */
+export type EvalSuiteRow = Selectable<EvalSuitesTable>;
 
 const ToolCall = z.strictObject({
   id: z.string().min(1).max(200),

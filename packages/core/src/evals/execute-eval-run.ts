@@ -12,7 +12,8 @@ import type { GradeEnv, GraderVerdict } from './graders/grader-types.js';
 import type { EvalDeps, EvalRunJobPayload } from './eval-deps.js';
 import { toEvalRun, type EvalRun } from './eval-run.js';
 import { isFinishedEvalRun, nextEvalRunStatus } from './eval-run-state-machine.js';
-import { evalDb, sharedTrx, type EvalRunRow, type EvalSuiteRow } from './eval-tables.js';
+import type { EvalRunRow } from './eval-run.js';
+import type { EvalSuiteRow } from './eval-suite.js';
 import { finishEvalRun, writeResultsBlob } from './finish-eval-run.js';
 import { computeMetrics, type CaseOutcome } from './metrics.js';
 import type { ModelRef } from './model-ref.js';
@@ -37,7 +38,7 @@ const CAP_EPSILON = 1e-9;
 
 /** queued → running (or a resumed running run), recorded with its event and audit row. */
 async function markRunning(deps: EvalDeps, ctx: ServiceContext, runId: string, resolvedModel: string): Promise<EvalRunRow | null> {
-  return evalDb(deps.db)
+  return deps.db
     .transaction()
     .execute(async (trx) => {
       const row = await trx.selectFrom('eval_runs').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', runId).forUpdate().executeTakeFirstOrThrow();
@@ -52,8 +53,8 @@ async function markRunning(deps: EvalDeps, ctx: ServiceContext, runId: string, r
         .returningAll()
         .executeTakeFirstOrThrow();
       const run = toEvalRun(updated);
-      if (!resumed) await recordEvent(sharedTrx(trx), ctx, { type: 'eval_run.started', resourceType: 'eval_run', resourceId: runId, projectId: run.project_id, payload: { eval_run: run } });
-      await recordAudit(sharedTrx(trx), ctx, {
+      if (!resumed) await recordEvent(trx, ctx, { type: 'eval_run.started', resourceType: 'eval_run', resourceId: runId, projectId: run.project_id, payload: { eval_run: run } });
+      await recordAudit(trx, ctx, {
         action: resumed ? 'eval_run.resume' : 'eval_run.start',
         resourceType: 'eval_run',
         resourceId: runId,
@@ -85,7 +86,7 @@ async function loadCases(deps: EvalDeps, tenantId: string, run: EvalRunRow): Pro
 
 /** Results already stored for the run (a previous attempt's work), as metrics inputs. */
 async function loadDone(deps: EvalDeps, tenantId: string, runId: string, tagsOf: Map<string, readonly string[]>): Promise<Map<string, CaseOutcome & { failed: boolean }>> {
-  const rows = await evalDb(deps.db).selectFrom('eval_case_results').selectAll().where('tenant_id', '=', tenantId).where('eval_run_id', '=', runId).execute();
+  const rows = await deps.db.selectFrom('eval_case_results').selectAll().where('tenant_id', '=', tenantId).where('eval_run_id', '=', runId).execute();
   return new Map(rows.map((r) => [r.case_id, { ...outcomeOf({ ...r, verdicts: r.grader_results as unknown as GraderVerdict[] }, tagsOf.get(r.case_id) ?? []), failed: r.error !== null }]));
 }
 
@@ -131,7 +132,7 @@ function judgeEnv(deps: EvalDeps, scope: { readonly tenantId: string; readonly p
  */
 export async function executeEvalRun(deps: EvalDeps, ctx: ServiceContext, runId: string, attempt: EvalRunAttempt): Promise<EvalRun | null> {
   const signal = attempt.signal;
-  const db = evalDb(deps.db);
+  const db = deps.db;
   const first = await db.selectFrom('eval_runs').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', runId).executeTakeFirst();
   if (!first || isFinishedEvalRun(first.status)) return null;
   const suite: EvalSuiteRow = await db.selectFrom('eval_suites').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', first.eval_suite_id).executeTakeFirstOrThrow();
@@ -239,7 +240,7 @@ export async function executeEvalRun(deps: EvalDeps, ctx: ServiceContext, runId:
 
 /** "every case failed (n): <the most frequent case error>", for the run's error. */
 async function allFailedReason(deps: EvalDeps, tenantId: string, runId: string, failed: number): Promise<string> {
-  const top = await evalDb(deps.db)
+  const top = await deps.db
     .selectFrom('eval_case_results')
     .select(['error', (eb) => eb.fn.countAll<number>().as('n')])
     .where('tenant_id', '=', tenantId)
@@ -268,7 +269,7 @@ export async function runEvalRunJob(deps: EvalDeps, ctx: ServiceContext, payload
     ctx.logger.error({ err: error instanceof Error ? error.name : 'unknown', eval_run_id: payload.eval_run_id }, 'eval run failed');
     const code = error instanceof DependencyUnavailableError ? 'dependency_unavailable' : error instanceof FtmError ? 'eval_error' : 'internal_error';
     const message = error instanceof FtmError ? error.message.slice(0, 500) : 'the eval run failed unexpectedly';
-    const row = await evalDb(deps.db).selectFrom('eval_runs').select('status').where('tenant_id', '=', ctx.tenantId).where('id', '=', payload.eval_run_id).executeTakeFirst();
+    const row = await deps.db.selectFrom('eval_runs').select('status').where('tenant_id', '=', ctx.tenantId).where('id', '=', payload.eval_run_id).executeTakeFirst();
     if (!row || isFinishedEvalRun(row.status)) return;
     const outcomes = await loadDone(deps, ctx.tenantId, payload.eval_run_id, new Map());
     await finishEvalRun(deps.db, ctx, payload.eval_run_id, {

@@ -7,7 +7,6 @@ import type { BlobStore } from '../ports/blob-store.js';
 import type { EvalRunStatus } from '../db/schema.js';
 import { toEvalRun, type EvalMetrics, type EvalRun } from './eval-run.js';
 import { nextEvalRunStatus } from './eval-run-state-machine.js';
-import { evalDb, sharedTrx, type EvalDB } from './eval-tables.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { RunTotals } from './result-writer.js';
@@ -27,7 +26,7 @@ export const resultsBlobKey = (tenantId: string, runId: string): string => `eval
 
 /** Writes every case result of a run to blob storage as JSONL (case order); idempotent. */
 export async function writeResultsBlob(db: Kysely<DB>, blobs: BlobStore, tenantId: string, runId: string): Promise<string> {
-  const rows = await evalDb(db)
+  const rows = await db
     .selectFrom('eval_case_results as r')
     .innerJoin('eval_cases as c', (j) => j.onRef('c.id', '=', 'r.case_id').onRef('c.tenant_id', '=', 'r.tenant_id'))
     .select(['r.case_id', 'c.position', 'c.tags', 'r.passed', 'r.score', 'r.grader_results', 'r.output', 'r.error', 'r.latency_ms', 'r.input_tokens', 'r.output_tokens', 'r.cost_usd'])
@@ -61,7 +60,7 @@ export async function writeResultsBlob(db: Kysely<DB>, blobs: BlobStore, tenantI
  * (eval_summary), with `model_version.updated`. A run canceled meanwhile only keeps its metrics.
  */
 export async function finishEvalRun(db: Kysely<DB>, ctx: ServiceContext, runId: string, ending: RunEnding): Promise<EvalRun> {
-  return evalDb(db)
+  return db
     .transaction()
     .execute(async (trx) => {
       const row = await trx.selectFrom('eval_runs').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', runId).forUpdate().executeTakeFirstOrThrow();
@@ -94,9 +93,9 @@ export async function finishEvalRun(db: Kysely<DB>, ctx: ServiceContext, runId: 
         .returningAll()
         .executeTakeFirstOrThrow();
       const run = toEvalRun(updated);
-      await recordEvent(sharedTrx(trx), ctx, { type: 'eval.completed', resourceType: 'eval_run', resourceId: runId, projectId: run.project_id, payload: { eval_run: run } });
+      await recordEvent(trx, ctx, { type: 'eval.completed', resourceType: 'eval_run', resourceId: runId, projectId: run.project_id, payload: { eval_run: run } });
       const score = run.metrics ? ` score ${run.metrics.score}, pass rate ${run.metrics.pass_rate}` : '';
-      await recordAudit(sharedTrx(trx), ctx, {
+      await recordAudit(trx, ctx, {
         action: `eval_run.${ending.event}`,
         resourceType: 'eval_run',
         resourceId: runId,
@@ -110,7 +109,7 @@ export async function finishEvalRun(db: Kysely<DB>, ctx: ServiceContext, runId: 
 }
 
 /** The version's eval_summary[suite] ← this run, unless a later completed run is already there. */
-async function recordSummary(trx: Transaction<EvalDB>, ctx: ServiceContext, run: EvalRun): Promise<void> {
+async function recordSummary(trx: Transaction<DB>, ctx: ServiceContext, run: EvalRun): Promise<void> {
   const entry = { eval_run_id: run.id, score: run.metrics!.score, completed_at: run.completed_at! };
   const updated = await trx
     .updateTable('model_versions')
@@ -122,8 +121,8 @@ async function recordSummary(trx: Transaction<EvalDB>, ctx: ServiceContext, run:
     .executeTakeFirst();
   if (!updated) return;
   const version = toModelVersion(updated, ctx.clock.now());
-  await recordEvent(sharedTrx(trx), ctx, { type: 'model_version.updated', resourceType: 'model_version', resourceId: version.id, projectId: version.project_id, payload: { model_version: version } });
-  await recordAudit(sharedTrx(trx), ctx, {
+  await recordEvent(trx, ctx, { type: 'model_version.updated', resourceType: 'model_version', resourceId: version.id, projectId: version.project_id, payload: { model_version: version } });
+  await recordAudit(trx, ctx, {
     action: 'model_version.eval_summary',
     resourceType: 'model_version',
     resourceId: version.id,

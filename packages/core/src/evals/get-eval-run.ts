@@ -6,12 +6,12 @@ import { isUuid } from '../shared/ids.js';
 import { decodeIdCursor, toIdPage, type Page } from '../db/pagination.js';
 import { parseInput } from '../shared/parse-input.js';
 import { ListEvalRunsInput, toEvalRun, type EvalRun } from './eval-run.js';
-import { evalDb, type EvalRunRow } from './eval-tables.js';
+import type { EvalRunRow } from './eval-run.js';
 
 /** The run row the caller may see (tenant, and project for scoped keys), or NotFoundError. */
 export async function findEvalRunRow(db: Kysely<DB>, ctx: Pick<ServiceContext, 'tenantId' | 'projectId'>, id: string): Promise<EvalRunRow> {
   if (!isUuid(id)) throw new NotFoundError('eval_run', id);
-  let q = evalDb(db).selectFrom('eval_runs').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', id);
+  let q = db.selectFrom('eval_runs').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', id);
   if (ctx.projectId) q = q.where('project_id', '=', ctx.projectId);
   const row = await q.executeTakeFirst();
   if (!row) throw new NotFoundError('eval_run', id);
@@ -26,7 +26,7 @@ export async function getEvalRun(db: Kysely<DB>, ctx: ServiceContext, id: string
 /** `GET /eval-runs`: newest first, filtered by project, suite, model version and status. */
 export async function listEvalRuns(db: Kysely<DB>, ctx: ServiceContext, query: unknown): Promise<Page<EvalRun>> {
   const input = parseInput(ListEvalRunsInput, query, 'query');
-  let q = evalDb(db).selectFrom('eval_runs').selectAll().where('tenant_id', '=', ctx.tenantId);
+  let q = db.selectFrom('eval_runs').selectAll().where('tenant_id', '=', ctx.tenantId);
   if (ctx.projectId) q = q.where('project_id', '=', ctx.projectId);
   if (input.project_id) q = q.where('project_id', '=', input.project_id);
   if (input.eval_suite_id) q = q.where('eval_suite_id', '=', input.eval_suite_id);

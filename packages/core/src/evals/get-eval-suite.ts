@@ -7,12 +7,12 @@ import { decodeIdCursor, toPage, type Page } from '../db/pagination.js';
 import { parseInput } from '../shared/parse-input.js';
 import { PageParams } from '../db/pagination.js';
 import { toEvalCase, toEvalSuite, type EvalCase, type EvalSuite } from './eval-suite.js';
-import { evalDb, type EvalSuiteRow } from './eval-tables.js';
+import type { EvalSuiteRow } from './eval-suite.js';
 
 /** The suite row the caller may see (tenant, and project for scoped keys), or NotFoundError. */
 export async function findEvalSuiteRow(db: Kysely<DB>, ctx: ServiceContext, id: string): Promise<EvalSuiteRow> {
   if (!isUuid(id)) throw new NotFoundError('eval_suite', id);
-  let q = evalDb(db).selectFrom('eval_suites').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', id);
+  let q = db.selectFrom('eval_suites').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', id);
   if (ctx.projectId) q = q.where('project_id', '=', ctx.projectId);
   const row = await q.executeTakeFirst();
   if (!row) throw new NotFoundError('eval_suite', id);

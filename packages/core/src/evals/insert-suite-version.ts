@@ -4,7 +4,7 @@ import { recordEvent } from '../outbox/record-event.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { GraderConfig } from './graders/grader-config.js';
 import { toEvalSuite, type EvalCaseInput, type EvalSuite, type SelectionStrategy } from './eval-suite.js';
-import { sharedTrx, type EvalDB } from './eval-tables.js';
+import type { DB } from '../db/schema.js';
 
 /** A case about to be stored: its id (creation order = position order) and its vector, if any. */
 export interface PreparedCase {
@@ -33,7 +33,7 @@ export interface SuiteVersionSpec {
 const CASE_BATCH = 500;
 
 /** Inserts a suite version and its cases, with its event and audit row, in the caller's transaction. */
-export async function insertSuiteVersion(trx: Transaction<EvalDB>, ctx: ServiceContext, spec: SuiteVersionSpec): Promise<EvalSuite> {
+export async function insertSuiteVersion(trx: Transaction<DB>, ctx: ServiceContext, spec: SuiteVersionSpec): Promise<EvalSuite> {
   const row = await trx
     .insertInto('eval_suites')
     .values({
@@ -79,14 +79,14 @@ export async function insertSuiteVersion(trx: Transaction<EvalDB>, ctx: ServiceC
   }
   const suite = toEvalSuite(row);
   const first = spec.version === 1;
-  await recordEvent(sharedTrx(trx), ctx, {
+  await recordEvent(trx, ctx, {
     type: first ? 'eval_suite.created' : 'eval_suite.versioned',
     resourceType: 'eval_suite',
     resourceId: suite.id,
     projectId: suite.project_id,
     payload: { eval_suite: suite },
   });
-  await recordAudit(sharedTrx(trx), ctx, {
+  await recordAudit(trx, ctx, {
     action: first ? 'eval_suite.create' : 'eval_suite.version',
     resourceType: 'eval_suite',
     resourceId: suite.id,

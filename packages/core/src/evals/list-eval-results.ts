@@ -5,14 +5,13 @@ import { decodeIdCursor, toPage, type Page } from '../db/pagination.js';
 import { parseInput } from '../shared/parse-input.js';
 import { ListEvalResultsInput, type EvalCaseResult } from './eval-run.js';
 import type { GraderVerdict } from './graders/grader-types.js';
-import { evalDb } from './eval-tables.js';
 import { findEvalRunRow } from './get-eval-run.js';
 
 /** `GET /eval-runs/{id}/results`: case order, `passed=false` for failures only, `tag` to filter. */
 export async function listEvalRunResults(db: Kysely<DB>, ctx: ServiceContext, id: string, query: unknown): Promise<Page<EvalCaseResult>> {
   const input = parseInput(ListEvalResultsInput, query, 'query');
   const run = await findEvalRunRow(db, ctx, id);
-  let q = evalDb(db)
+  let q = db
     .selectFrom('eval_case_results as r')
     .innerJoin('eval_cases as c', (j) => j.onRef('c.id', '=', 'r.case_id').onRef('c.tenant_id', '=', 'r.tenant_id'))
     .select(['r.case_id', 'c.position', 'c.tags', 'r.passed', 'r.score', 'r.grader_results', 'r.output', 'r.error', 'r.latency_ms', 'r.input_tokens', 'r.output_tokens', 'r.cost_usd'])

@@ -1,5 +1,4 @@
 import { EVAL_RUN_JOB, EVAL_RUN_JOB_RETRY, type EvalDeps, type EvalRunJobPayload } from './eval-deps.js';
-import { evalDb } from './eval-tables.js';
 
 /**
  * The recovery sweep: runs still `queued` or `running` that nothing touched for `olderThanMs`
@@ -9,7 +8,7 @@ import { evalDb } from './eval-tables.js';
  */
 export async function requeueStaleEvalRuns(deps: Pick<EvalDeps, 'db' | 'queue'>, olderThanMs: number, now: Date = new Date()): Promise<number> {
   const before = new Date(now.getTime() - olderThanMs);
-  const rows = await evalDb(deps.db)
+  const rows = await deps.db
     .selectFrom('eval_runs')
     .select(['id', 'tenant_id'])
     .where('status', 'in', ['queued', 'running'])

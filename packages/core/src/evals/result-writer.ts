@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { EvalRunStatus } from '../db/schema.js';
 import type { CaseResultRecord } from './run-case.js';
-import type { EvalDB } from './eval-tables.js';
+import type { DB } from '../db/schema.js';
 
 const INSERT_BATCH = 500;
 
@@ -23,7 +23,7 @@ export interface RunTotals {
  * cancel reaches the worker.
  */
 export class ResultWriter {
-  readonly #db: Kysely<EvalDB>;
+  readonly #db: Kysely<DB>;
   readonly #tenantId: string;
   readonly #runId: string;
   readonly #ids: { next(): string };
@@ -35,7 +35,7 @@ export class ResultWriter {
   #failure: unknown = null;
 
   constructor(options: {
-    db: Kysely<EvalDB>;
+    db: Kysely<DB>;
     tenantId: string;
     runId: string;
     ids: { next(): string };

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { ModelRef } from '../evals/model-ref.js';
-import type { EvalRunRow } from '../evals/eval-tables.js';
+import type { EvalRunRow } from '../evals/eval-run.js';
 import { latestCompletedRun, runScore } from '../promotions/promotion-gates.js';
 import { baselineOf } from '../promotions/promotion.js';
 import type { Target } from '../pointers/target.js';

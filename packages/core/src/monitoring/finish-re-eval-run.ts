@@ -3,12 +3,11 @@ import { ConflictError } from '../shared/errors.js';
 import { recordEvent } from '../outbox/record-event.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { compareEvalRuns } from '../evals/compare-eval-runs.js';
-import { evalDb, type EvalRunRow } from '../evals/eval-tables.js';
+import type { EvalRunRow } from '../evals/eval-run.js';
 import type { ModelRef } from '../evals/model-ref.js';
 import { runScore } from '../promotions/promotion-gates.js';
 import { autoRollback, type AutoRollbackOutcome } from './auto-rollback.js';
 import { baselineFromRun, defaultBaseline, modelKey } from './baseline.js';
-import { monitoringDb, monitoringTrx } from './monitoring-tables.js';
 import { monitorContext, type MonitoringDeps } from './monitoring-deps.js';
 import { assessRegression, riskOf } from './regression.js';
 import { storedBaseline, toReEvalRun, type ReEvalPolicy, type ReEvalRegression, type ReEvalRow, type StoredBaseline } from './re-eval.js';
@@ -47,7 +46,7 @@ async function baselineFor(deps: MonitoringDeps, reEval: ReEvalRow, evalRun: Eva
 }
 
 async function measure(deps: MonitoringDeps, ctx: ServiceContext, evalRun: EvalRunRow, baseline: StoredBaseline, policy: ReEvalPolicy): Promise<ReEvalRegression> {
-  const base = baseline.eval_run_id ? await evalDb(deps.db).selectFrom('eval_runs').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', baseline.eval_run_id).executeTakeFirst() : undefined;
+  const base = baseline.eval_run_id ? await deps.db.selectFrom('eval_runs').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', baseline.eval_run_id).executeTakeFirst() : undefined;
   let comparison = null;
   if (base) {
     try {
@@ -81,12 +80,12 @@ export async function finishReEvalRun(deps: MonitoringDeps, runId: string): Prom
   const run = await deps.db.selectFrom('re_eval_runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow();
   if (run.completed_at || !run.eval_run_id) return false;
   const ctx = monitorContext(deps, run.tenant_id, `re-eval-${run.id}`);
-  const evalRun = await evalDb(deps.db).selectFrom('eval_runs').selectAll().where('tenant_id', '=', run.tenant_id).where('id', '=', run.eval_run_id).executeTakeFirstOrThrow();
+  const evalRun = await deps.db.selectFrom('eval_runs').selectAll().where('tenant_id', '=', run.tenant_id).where('id', '=', run.eval_run_id).executeTakeFirstOrThrow();
   if (evalRun.status === 'failed' || evalRun.status === 'canceled') {
     await completeReEvalRun(deps, ctx, run.id, { reasons: ['eval_failed'], message: `eval run ${evalRun.id} ${evalRun.status}` });
     return false;
   }
-  const reEval = await monitoringDb(deps.db).selectFrom('re_evals').selectAll().where('id', '=', run.re_eval_id).executeTakeFirstOrThrow();
+  const reEval = await deps.db.selectFrom('re_evals').selectAll().where('id', '=', run.re_eval_id).executeTakeFirstOrThrow();
   const policy = reEval.policy as ReEvalPolicy;
   const baseline = await baselineFor(deps, reEval, evalRun);
   const regression = baseline ? await measure(deps, ctx, evalRun, baseline, policy) : { ...NO_REGRESSION, score: runScore(evalRun), reasons: [] };
@@ -99,7 +98,7 @@ export async function finishReEvalRun(deps: MonitoringDeps, runId: string): Prom
     const now = ctx.clock.now();
     if (!baseline) {
       const first = baselineFromRun(evalRun, modelKey(evalRun.model_version_id, reEval.model_ref as ModelRef | null));
-      await monitoringTrx(trx).updateTable('re_evals').set({ baseline: JSON.stringify(first), updated_at: now }).where('id', '=', reEval.id).execute();
+      await trx.updateTable('re_evals').set({ baseline: JSON.stringify(first), updated_at: now }).where('id', '=', reEval.id).execute();
     }
     let outcome: AutoRollbackOutcome | null = null;
     if (detected && policy.auto_rollback) {
@@ -143,7 +142,7 @@ export async function finishReEvalRun(deps: MonitoringDeps, runId: string): Prom
 
 /** Judges every open run whose eval has finished (up to `limit`); returns how many. */
 export async function finishReEvalRuns(deps: MonitoringDeps, limit = 50): Promise<number> {
-  const ready = await evalDb(deps.db)
+  const ready = await deps.db
     .selectFrom('re_eval_runs as r')
     .innerJoin('eval_runs as e', (j) => j.onRef('e.id', '=', 'r.eval_run_id').onRef('e.tenant_id', '=', 'r.tenant_id'))
     .select('r.id')

@@ -5,7 +5,6 @@ import { NotFoundError } from '../shared/errors.js';
 import { isUuid } from '../shared/ids.js';
 import { decodeIdCursor, toIdPage, type Page } from '../db/pagination.js';
 import { parseInput } from '../shared/parse-input.js';
-import { monitoringDb } from './monitoring-tables.js';
 import { ListReEvalsInput, toReEval, type ReEval, type ReEvalRow, type ReEvalRunRow } from './re-eval.js';
 
 /** Runs kept on a re-eval's page: the contract shows the 50 most recent. */
@@ -14,7 +13,7 @@ export const RECENT_RUNS = 50;
 /** The re-eval row the caller may see, or NotFoundError; `forUpdate` inside a transaction. */
 export async function findReEvalRow(db: Kysely<DB> | Transaction<DB>, ctx: Pick<ServiceContext, 'tenantId' | 'projectId'>, id: string, forUpdate = false): Promise<ReEvalRow> {
   if (!isUuid(id)) throw new NotFoundError('re_eval', id);
-  let q = monitoringDb(db).selectFrom('re_evals').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', id);
+  let q = db.selectFrom('re_evals').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', id);
   if (ctx.projectId) q = q.where('project_id', '=', ctx.projectId);
   const row = await (forUpdate ? q.forUpdate() : q).executeTakeFirst();
   if (!row) throw new NotFoundError('re_eval', id);
@@ -46,7 +45,7 @@ export async function getReEval(db: Kysely<DB>, ctx: ServiceContext, id: string)
 /** `GET /monitoring/re-evals`: newest first, filtered by status and suite. */
 export async function listReEvals(db: Kysely<DB>, ctx: ServiceContext, query: unknown): Promise<Page<ReEval>> {
   const q = parseInput(ListReEvalsInput, query ?? {}, 're-eval list query');
-  let rows = monitoringDb(db).selectFrom('re_evals').selectAll().where('tenant_id', '=', ctx.tenantId);
+  let rows = db.selectFrom('re_evals').selectAll().where('tenant_id', '=', ctx.tenantId);
   if (ctx.projectId) rows = rows.where('project_id', '=', ctx.projectId);
   if (q.eval_suite_id) rows = rows.where('eval_suite_id', '=', q.eval_suite_id);
   if (q.status === 'completed') rows = rows.where('schedule', '=', 'immediate').where('next_run_at', 'is', null).where('last_run_at', 'is not', null);

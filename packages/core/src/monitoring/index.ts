@@ -1,4 +1,3 @@
-export * from './monitoring-tables.js';
 export * from './re-eval.js';
 export * from './cron-schedule.js';
 export * from './baseline.js';

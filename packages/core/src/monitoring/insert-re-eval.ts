@@ -7,7 +7,6 @@ import type { ModelRef } from '../evals/model-ref.js';
 import type { Target } from '../pointers/target.js';
 import { actorName } from '../pointers/production-pointer.js';
 import { nextCronRun } from './cron-schedule.js';
-import { monitoringTrx } from './monitoring-tables.js';
 import { toReEval, type ReEval, type ReEvalPolicy, type ReEvalSchedule, type StoredBaseline } from './re-eval.js';
 
 /** A re-eval to store. */
@@ -29,7 +28,7 @@ export interface NewReEval {
  */
 export async function insertReEval(trx: Transaction<DB>, ctx: ServiceContext, input: NewReEval): Promise<ReEval> {
   const now = ctx.clock.now();
-  const row = await monitoringTrx(trx)
+  const row = await trx
     .insertInto('re_evals')
     .values({
       id: ctx.ids.next(),

@@ -5,7 +5,6 @@ import { recordEvent } from '../outbox/record-event.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { nextCronRun } from './cron-schedule.js';
 import { findReEvalRow, recentRuns } from './get-re-eval.js';
-import { monitoringTrx } from './monitoring-tables.js';
 import { toReEval, type ReEval } from './re-eval.js';
 
 async function setStatus(db: Kysely<DB>, ctx: ServiceContext, id: string, status: 'active' | 'paused'): Promise<ReEval> {
@@ -17,7 +16,7 @@ async function setStatus(db: Kysely<DB>, ctx: ServiceContext, id: string, status
     // Resuming does not replay what was missed: a cron re-eval runs at its next firing, an
     // immediate one only if it never ran.
     const nextRunAt = status === 'paused' ? row.next_run_at : row.schedule === 'cron' ? nextCronRun(row.cron!, now) : row.last_run_at ? null : now;
-    const updated = await monitoringTrx(trx)
+    const updated = await trx
       .updateTable('re_evals')
       .set({ status, next_run_at: nextRunAt, updated_at: now })
       .where('tenant_id', '=', ctx.tenantId)

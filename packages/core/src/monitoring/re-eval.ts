@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { Selectable } from 'kysely';
-import type { ReEvalRunsTable } from '../db/schema.js';
+import type { ReEvalRunsTable, ReEvalsTable } from '../db/schema.js';
 import { PageParams } from '../db/pagination.js';
 import { ModelRef } from '../evals/model-ref.js';
 import { Target } from '../pointers/target.js';
-import type { ReEvalsTable0009 } from './monitoring-tables.js';
 
 /** When a re-eval runs: on a five-field UTC cron, or once, as soon as possible. */
 export const ReEvalSchedule = z.discriminatedUnion('type', [
@@ -101,7 +100,7 @@ export interface ReEval {
   readonly updated_at: string;
 }
 
-export type ReEvalRow = Selectable<ReEvalsTable0009>;
+export type ReEvalRow = Selectable<ReEvalsTable>;
 export type ReEvalRunRow = Selectable<ReEvalRunsTable>;
 
 const iso = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();

@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { Clock } from '../shared/clock.js';
-import { monitoringDb } from './monitoring-tables.js';
 
 /** Options of {@link SchedulerLease}. */
 export interface SchedulerLeaseOptions {
@@ -38,7 +37,7 @@ export class SchedulerLease {
     const { name, owner } = this.#options;
     const now = this.#options.clock.now();
     const expires = new Date(now.getTime() + (this.#options.ttlMs ?? 15_000));
-    const row = await monitoringDb(this.#options.db)
+    const row = await this.#options.db
       .insertInto('scheduler_leases')
       .values({ name, owner, fencing_token: 1, acquired_at: now, expires_at: expires })
       .onConflict((oc) =>
@@ -61,7 +60,7 @@ export class SchedulerLease {
   /** Gives the lease up (on shutdown), so another worker leads at once instead of after the TTL. */
   async release(): Promise<void> {
     this.#token = null;
-    await monitoringDb(this.#options.db)
+    await this.#options.db
       .updateTable('scheduler_leases')
       .set({ expires_at: new Date(0) })
       .where('name', '=', this.#options.name)

@@ -1,7 +1,6 @@
 import { FtmError } from '../shared/errors.js';
 import type { ModelRef } from '../evals/model-ref.js';
 import { nextCronRun } from './cron-schedule.js';
-import { monitoringDb } from './monitoring-tables.js';
 import { monitorContext, type MonitoringDeps } from './monitoring-deps.js';
 import { completeReEvalRun } from './finish-re-eval-run.js';
 import type { ReEvalRow, ReEvalRunRow } from './re-eval.js';
@@ -19,7 +18,7 @@ interface ClaimedRun {
  * starts the eval runs. Returns how many runs were started.
  */
 export async function startDueReEvals(deps: MonitoringDeps, now: Date, limit = 20): Promise<number> {
-  const claimed = await monitoringDb(deps.db)
+  const claimed = await deps.db
     .transaction()
     .execute(async (trx) => {
       const due = await trx
@@ -108,7 +107,7 @@ export async function restartStrandedRuns(deps: MonitoringDeps, now: Date, stale
     .limit(limit)
     .execute();
   for (const row of stranded) {
-    const reEval = await monitoringDb(deps.db).selectFrom('re_evals').selectAll().where('id', '=', row.re_eval_id).executeTakeFirstOrThrow();
+    const reEval = await deps.db.selectFrom('re_evals').selectAll().where('id', '=', row.re_eval_id).executeTakeFirstOrThrow();
     await startReEvalRun(deps, reEval, row);
   }
   return stranded.length;

@@ -3,12 +3,12 @@ import type { DB, GateVerdictRecord, ModelVersionStatus } from '../db/schema.js'
 import type { ServiceContext } from '../shared/context.js';
 import { ConflictError } from '../shared/errors.js';
 import type { Sanitizer } from '../trism/sanitizer.js';
-import { evalDb, type EvalRunRow } from '../evals/eval-tables.js';
+import type { EvalRunRow } from '../evals/eval-run.js';
 import { compareEvalRuns } from '../evals/compare-eval-runs.js';
 
 /** The latest completed eval run of a version (on one suite version, or on any when none is named). */
 export async function latestCompletedRun(db: Kysely<DB>, tenantId: string, modelVersionId: string, evalSuiteId?: string | null): Promise<EvalRunRow | undefined> {
-  let q = evalDb(db).selectFrom('eval_runs').selectAll().where('tenant_id', '=', tenantId).where('model_version_id', '=', modelVersionId).where('status', '=', 'completed');
+  let q = db.selectFrom('eval_runs').selectAll().where('tenant_id', '=', tenantId).where('model_version_id', '=', modelVersionId).where('status', '=', 'completed');
   if (evalSuiteId) q = q.where('eval_suite_id', '=', evalSuiteId);
   return q.orderBy('completed_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
 }

@@ -1,7 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { DB, GateVerdictRecord } from '../db/schema.js';
 import type { ServiceContext } from '../shared/context.js';
-import { evalDb } from '../evals/eval-tables.js';
 import { movePointer, type PointerMoved } from '../pointers/move-pointer.js';
 import type { PointerChangeBus } from '../pointers/pointer-change-bus.js';
 import type { PointerRow } from '../pointers/production-pointer.js';
@@ -24,7 +23,7 @@ export async function recheckServingGates(
   const version = await trx.selectFrom('model_versions').select(['id', 'status']).where('tenant_id', '=', ctx.tenantId).where('id', '=', promotion.model_version_id).executeTakeFirstOrThrow();
   let next = withGate(gates, versionStatusGate(version, servingModelVersionId));
   const runId = (promotion.baseline as { eval_run_id?: string }).eval_run_id;
-  const run = runId ? await evalDb(trx).selectFrom('eval_runs').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', runId).executeTakeFirst() : undefined;
+  const run = runId ? await trx.selectFrom('eval_runs').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', runId).executeTakeFirst() : undefined;
   next = withGate(next, await regressionGate(trx, ctx, run, servingModelVersionId, promotion.max_regression));
   return next;
 }

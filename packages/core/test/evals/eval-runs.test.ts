@@ -13,7 +13,6 @@ import { executeEvalRun, EvalRunInterruptedError } from '../../src/evals/execute
 import { listEvalRunResults } from '../../src/evals/list-eval-results.js';
 import { compareEvalRuns } from '../../src/evals/compare-eval-runs.js';
 import { resultsBlobKey } from '../../src/evals/finish-eval-run.js';
-import { evalDb } from '../../src/evals/eval-tables.js';
 import type { EvalDeps } from '../../src/evals/eval-deps.js';
 import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-support/fixtures';
 import { CountingRunner, createEvalHarness, type EvalHarness } from './support/eval-harness.js';
@@ -267,7 +266,7 @@ describe('eval runs', () => {
     const done = await executeEvalRun(h.deps({ runner: second }), ctx, run.id, { attempt: 2, maxAttempts: 3 });
     expect(second.calls).toBe(12 - finishedBefore);
     expect(done).toMatchObject({ status: 'completed', progress: { cases_done: 12 } });
-    const results = await evalDb(h.testDb.database.db).selectFrom('eval_case_results').select(['case_id', 'cost_usd']).where('eval_run_id', '=', run.id).execute();
+    const results = await h.testDb.database.db.selectFrom('eval_case_results').select(['case_id', 'cost_usd']).where('eval_run_id', '=', run.id).execute();
     expect(new Set(results.map((r) => r.case_id)).size).toBe(12);
     expect(done!.cost_usd).toBeCloseTo(results.reduce((s, r) => s + Number(r.cost_usd), 0), 6);
     expect((await auditActions(run.id))).toEqual(['eval_run.create', 'eval_run.start', 'eval_run.resume', 'eval_run.complete']);
