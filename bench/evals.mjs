@@ -23,7 +23,7 @@ const { BuiltinSanitizer } = await core('trism/builtin-sanitizer.ts');
 const { createModelRunnerRegistry } = await core('runners/runner-registry.ts');
 const { DEFAULT_INFERENCE_PRICES, inferenceCostUsd } = await core('runners/inference-prices.ts');
 const { LocalEmbedder } = await core('vectors/local-embedder.ts');
-const { createEvals } = await core('evals/evals-service.ts');
+const { createEvalsService } = await core('evals/evals-service.ts');
 const { executeEvalRun } = await core('evals/execute-eval-run.ts');
 const { GraderSet, gradeCase, GraderConfig } = await core('evals/graders/index.ts');
 const { uuidv7, uuidv7Generator } = await core('shared/ids.ts');
@@ -50,7 +50,7 @@ try {
     embedder: new LocalEmbedder(),
     vectorStore: null,
   };
-  const evals = createEvals(deps);
+  const evals = createEvalsService(deps);
   const graders = [
     { type: 'contains', values: ['documentation'] },
     { type: 'not_contains', values: ['error', 'sorry'], case_insensitive: true },

@@ -19,7 +19,7 @@ const queue =
   env.BENCH_QUEUE === 'redis'
     ? core.openQueue({ type: 'redis', url: env.BENCH_REDIS_URL, prefix: env.BENCH_PREFIX })
     : core.openQueue({ type: 'local', database, url, local: { pollIntervalMs: 100 } });
-const webhooks = core.createWebhookService(core.createWebhookDeps({ db: database.db, queue, settings: { destinationAllowlist: ['127.0.0.1'] } }));
+const webhooks = core.createWebhooksService(core.createWebhookDeps({ db: database.db, queue, settings: { destinationAllowlist: ['127.0.0.1'] } }));
 const worker = workerPkg.createWorker({
   queue,
   jobs: [workerPkg.outboxDispatchJob, workerPkg.webhookDeliverJob],

@@ -96,7 +96,7 @@ const ctx = {
   ids: core.uuidv7Generator,
   logger: core.silentLogger,
 };
-const admin2 = core.createWebhookService(core.createWebhookDeps({ db: database.db, queue: { enqueue: async () => 'x' }, settings: { destinationAllowlist: ['127.0.0.1'] } }));
+const admin2 = core.createWebhooksService(core.createWebhookDeps({ db: database.db, queue: { enqueue: async () => 'x' }, settings: { destinationAllowlist: ['127.0.0.1'] } }));
 const endpoint = await admin2.createEndpoint(ctx, { url: receiverUrl });
 secret = endpoint.secret;
 

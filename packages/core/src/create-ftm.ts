@@ -32,13 +32,13 @@ import { defaultPolicy } from './governance/governance-policy.js';
 import { BuiltinSanitizer } from './trism/builtin-sanitizer.js';
 import type { Sanitizer } from './trism/sanitizer.js';
 import type { TraceSource } from './datasets/trace-source.js';
-import { createDatasets, type Datasets } from './datasets/datasets-service.js';
+import { createDatasetsService, type DatasetsService } from './datasets/datasets-service.js';
 import { createEvalDeps, type EvalDepsConfig } from './evals/default-eval-deps.js';
-import { createEvals, type Evals } from './evals/evals-service.js';
+import { createEvalsService, type EvalsService } from './evals/evals-service.js';
 import { createWebhookDeps, type CreateWebhookDepsOptions } from './webhooks/webhook-deps.js';
-import { createWebhookService, type WebhookService } from './webhooks/webhook-service.js';
+import { createWebhooksService, type WebhooksService } from './webhooks/webhooks-service.js';
 import { createFineTuningService, type FineTuningConfig, type FineTuningService } from './ft-jobs/fine-tuning-service.js';
-import { createPromotions, type PromotionsService } from './promotions-service.js';
+import { createPromotionsService, type PromotionsService } from './promotions-service.js';
 import type { PointerChangeBus } from './pointers/pointer-change-bus.js';
 import { InProcessPointerChangeBus } from './adapters/local/in-process-pointer-change-bus.js';
 import { EncryptedSecretStore } from './secrets/encrypted-secret-store.js';
@@ -136,13 +136,13 @@ export interface Ftm {
     retireModelVersion(ctx: ServiceContext, id: string): Promise<ModelVersion>;
   };
   /** Uploads, datasets and the `dataset.build` job. */
-  readonly datasets: Datasets;
+  readonly datasets: DatasetsService;
   /** Fine-tuning jobs, approvals and provider webhooks. */
   readonly fineTuning: FineTuningService;
   /** Eval suites, runs, results and comparisons. */
-  readonly evals: Evals;
+  readonly evals: EvalsService;
   /** Webhook endpoints, fan-out, delivery, redelivery and replay. */
-  readonly webhooks: WebhookService;
+  readonly webhooks: WebhooksService;
   /** Promotions, production pointers (the cached resolve) and monitoring re-evals. */
   readonly promotions: PromotionsService;
   /** Encrypted secrets of tenants and projects (provider credentials, integration keys). */
@@ -225,7 +225,7 @@ export function createFtm(options: CreateFtmOptions): Ftm {
   const governance = options.governance ?? new LocalGovernanceEngine(defaultPolicy(options.fineTuning?.env ?? 'dev'));
   const secrets = new EncryptedSecretStore(options.secrets?.keyring ?? null);
   const langfuseAdmin = { db, secrets };
-  const datasets = createDatasets(
+  const datasets = createDatasetsService(
     {
       db,
       blobs,
@@ -245,13 +245,13 @@ export function createFtm(options: CreateFtmOptions): Ftm {
 
   // Credentials tenants store for providers, shared by fine-tuning and eval runners.
   const credentials = storedProviderCredentials(db, secrets);
-  const webhooks = createWebhookService(createWebhookDeps({ db, queue, clock, ids, logger, ...options.webhooks }));
-  const evals = createEvals(
+  const webhooks = createWebhooksService(createWebhookDeps({ db, queue, clock, ids, logger, ...options.webhooks }));
+  const evals = createEvalsService(
     createEvalDeps({ db, blobs, queue, governance, sanitizer: options.datasets?.sanitizer ?? new BuiltinSanitizer(), credentials, ...options.evals }),
   );
   const fineTuning = createFineTuningService({ db, queue, blobs, clock, ids, logger, governance }, { env: 'dev', credentials, ...options.fineTuning });
   const providerAdmin = { db, secrets, providers: fineTuning.providers };
-  const promotions = createPromotions({
+  const promotions = createPromotionsService({
     db,
     governance,
     sanitizer: options.datasets?.sanitizer ?? new BuiltinSanitizer(),

@@ -89,3 +89,36 @@ export const sharedTrx = (trx: DeprecatedTransaction<SchemaDB>): DeprecatedTrans
 export const monitoringDb = evalDb;
 /** @deprecated The handle is already typed with every column; use it as it is. */
 export const monitoringTrx = evalTrx;
+
+// Deprecated names, kept for embedders: services are `<Name>Service` built by `create<Name>Service`.
+import { createDatasetsService, type DatasetsService } from './datasets/datasets-service.js';
+import { createEvalsService, type EvalsService } from './evals/evals-service.js';
+import { createWebhooksService, type WebhooksService } from './webhooks/webhooks-service.js';
+import { createPromotionsService } from './promotions-service.js';
+import { createFineTuningService, type FineTuningConfig, type FineTuningPlatform, type FineTuningService } from './ft-jobs/fine-tuning-service.js';
+import { createGovernanceEngine } from './governance/create-governance-engine.js';
+/** @deprecated Use {@link DatasetsService}. */
+export type Datasets = DatasetsService;
+/** @deprecated Use {@link createDatasetsService}. */
+export const createDatasets = createDatasetsService;
+/** @deprecated Use {@link EvalsService}. */
+export type Evals = EvalsService;
+/** @deprecated Use {@link createEvalsService}. */
+export const createEvals = createEvalsService;
+/** @deprecated Use {@link WebhooksService}. */
+export type WebhookService = WebhooksService;
+/** @deprecated Use {@link createWebhooksService}. */
+export const createWebhookService = createWebhooksService;
+/** @deprecated Use {@link createPromotionsService}. */
+export const createPromotions = createPromotionsService;
+/** @deprecated Use {@link createGovernanceEngine}, then {@link createFineTuningService}. */
+export async function createFineTuning(platform: FineTuningPlatform, config: FineTuningConfig): Promise<FineTuningService> {
+  const governance =
+    platform.governance ??
+    (await createGovernanceEngine({
+      env: config.env,
+      orchestrator: config.orchestrator ? { baseUrl: config.orchestrator.url, apiKey: config.orchestrator.apiKey } : null,
+      policyFile: config.governancePolicyFile,
+    }));
+  return createFineTuningService({ ...platform, governance }, config);
+}

@@ -22,7 +22,7 @@ import { registerPromotionApprovalHook } from './promotions/promotion-approval-h
 import type { Promotion } from './promotions/promotion.js';
 import type { PromotionDeps } from './promotions/promotion-deps.js';
 
-/** What {@link createPromotions} wires: the promotion deps, the approval hooks to join, and the eval starter monitoring uses. */
+/** What {@link createPromotionsService} wires: the promotion deps, the approval hooks to join, and the eval starter monitoring uses. */
 export interface PromotionsConfig extends PromotionDeps {
   /** The process's approval hooks (the fine-tuning service's `deps.approvalHooks`): promotions register theirs. */
   readonly approvalHooks: ApprovalHooks;
@@ -62,7 +62,7 @@ export interface PromotionsService {
 }
 
 /** Binds the use cases to their dependencies and registers the promotion approval hook. */
-export function createPromotions(config: PromotionsConfig): PromotionsService {
+export function createPromotionsService(config: PromotionsConfig): PromotionsService {
   const deps: PromotionDeps = { db: config.db, governance: config.governance, sanitizer: config.sanitizer, prism: config.prism, bus: config.bus };
   const db: Kysely<DB> = config.db;
   registerPromotionApprovalHook(config.approvalHooks, deps);

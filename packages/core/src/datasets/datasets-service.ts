@@ -24,7 +24,7 @@ export interface DatasetBuildRun extends BuildJobAttempt {
 }
 
 /** Every dataset and upload use case bound to its dependencies: what routes and the worker call. */
-export interface Datasets {
+export interface DatasetsService {
   readonly deps: DatasetDeps;
   createUpload(ctx: ServiceContext, input: CreateUploadInput): Promise<Upload>;
   getUpload(ctx: ServiceContext, id: string): Promise<Upload>;
@@ -48,7 +48,7 @@ export interface DatasetsPlatform {
 }
 
 /** Binds the dataset use cases to `deps`. */
-export function createDatasets(deps: DatasetDeps, platform: DatasetsPlatform): Datasets {
+export function createDatasetsService(deps: DatasetDeps, platform: DatasetsPlatform): DatasetsService {
   return {
     deps,
     createUpload: (ctx, input) => createUpload(deps, ctx, input),

@@ -16,7 +16,7 @@ import { runEvalRunJob, type EvalRunAttempt } from './execute-eval-run.js';
 import { requeueStaleEvalRuns } from './requeue-stale-eval-runs.js';
 
 /** Every eval use case bound to its dependencies: what routes and the worker call. */
-export interface Evals {
+export interface EvalsService {
   createSuite(ctx: ServiceContext, input: unknown): Promise<EvalSuite>;
   createSuiteVersion(ctx: ServiceContext, id: string, input: unknown): Promise<EvalSuite>;
   getSuite(ctx: ServiceContext, id: string): Promise<EvalSuite>;
@@ -36,7 +36,7 @@ export interface Evals {
 }
 
 /** Binds the eval use cases to `deps`. */
-export function createEvals(deps: EvalDeps): Evals {
+export function createEvalsService(deps: EvalDeps): EvalsService {
   return {
     createSuite: (ctx, input) => createEvalSuite(deps, ctx, input),
     createSuiteVersion: (ctx, id, input) => createEvalSuiteVersion(deps, ctx, id, input),

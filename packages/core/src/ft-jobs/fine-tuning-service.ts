@@ -17,7 +17,6 @@ import { syncPrismApproval } from '../approvals/sync-prism-approval.js';
 import { PrismClient } from '../adapters/prism/prism-client.js';
 import type { WebhookHeaders } from '../webhooks/standard-webhooks.js';
 import type { SimulatedTimings } from '../adapters/simulated/simulated-progression.js';
-import { createGovernanceEngine } from '../governance/create-governance-engine.js';
 import { createProviderResolver, type FineTuneProviderResolver, type OpenAiEndpointConfig, type ProviderEndpoint } from '../providers/provider-resolver.js';
 import type { ProviderCredentialLookup } from '../providers/provider-credentials.js';
 import { DEFAULT_PRICE_TABLE, withPriceOverrides, type PriceTableOverride } from '../providers/price-table.js';
@@ -96,19 +95,7 @@ export interface FineTuningService {
   sweep(): Promise<number>;
 }
 
-/** Wires fine-tuning from configuration: providers, governance, PRISM or local approvals, price table. */
-export async function createFineTuning(platform: FineTuningPlatform, config: FineTuningConfig): Promise<FineTuningService> {
-  const governance =
-    platform.governance ??
-    (await createGovernanceEngine({
-      env: config.env,
-      orchestrator: config.orchestrator ? { baseUrl: config.orchestrator.url, apiKey: config.orchestrator.apiKey } : null,
-      policyFile: config.governancePolicyFile,
-    }));
-  return createFineTuningService({ ...platform, governance }, config);
-}
-
-/** The same as {@link createFineTuning} once the governance engine is chosen; no I/O happens here. */
+/** Fine-tuning wired from its platform (the governance engine already chosen, see createGovernanceEngine) and configuration; no I/O happens here. */
 export function createFineTuningService(platform: FineTuningPlatform & { readonly governance: GovernanceEngine }, config: FineTuningConfig): FineTuningService {
   const providers = createProviderResolver({
     openai: config.openai,

@@ -33,4 +33,4 @@ export * from './record-attempt-outcome.js';
 export * from './attempt-outcome-writer.js';
 export * from './sweep-webhook-deliveries.js';
 export * from './webhook-sweep-loop.js';
-export * from './webhook-service.js';
+export * from './webhooks-service.js';

@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataset } from '../../src/datasets/create-dataset.js';
 import { runDatasetBuildJob } from '../../src/datasets/build-dataset-job.js';
 import type { DatasetDeps } from '../../src/datasets/dataset-deps.js';
-import { createFineTuning } from '../../src/ft-jobs/fine-tuning-service.js';
+import { createFineTuningService } from '../../src/ft-jobs/fine-tuning-service.js';
 import { LocalGovernanceEngine } from '../../src/governance/local-governance-engine.js';
 import { BuiltinSanitizer } from '../../src/trism/builtin-sanitizer.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { uuidv7Generator } from '../../src/shared/ids.js';
 import { silentLogger } from '../../src/shared/logger.js';
-import { createEvals } from '../../src/evals/evals-service.js';
+import { createEvalsService } from '../../src/evals/evals-service.js';
 import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 import { createEvalHarness, type EvalHarness } from './support/eval-harness.js';
 import { RecordingQueue } from '../ft-jobs/ft-job-test-kit.js';
@@ -48,7 +48,7 @@ describe('offline: a fine-tuned model beats its base on a suite from its own dat
     await runDatasetBuildJob(datasetDeps, ctx, { tenant_id: tenantId, dataset_id: dataset.id }, { attempt: 1, maxAttempts: 1 });
 
     // The test drives submit and poll itself, so fine-tuning's jobs are only recorded.
-    const tuning = await createFineTuning(
+    const tuning = createFineTuningService(
       { db, queue: new RecordingQueue(), blobs: h.blobs, clock, ids: uuidv7Generator, logger: silentLogger, governance },
       { env: 'dev', simulatedTimings: { validatingMs: 1_000, queuedMs: 1_000, runningMs: 5_000 } },
     );
@@ -63,7 +63,7 @@ describe('offline: a fine-tuned model beats its base on a suite from its own dat
     const versionId = tuned.model_version_id!;
     expect(versionId).toEqual(expect.any(String));
 
-    const evals = createEvals(h.deps());
+    const evals = createEvalsService(h.deps());
     const suite = await evals.createSuite(ctx, {
       name: 'warranty answers',
       cases: { type: 'dataset', dataset_id: dataset.id, split: 'train' },

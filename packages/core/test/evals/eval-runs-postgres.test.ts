@@ -1,17 +1,17 @@
 /** The eval SQL (batched result inserts, version locking, eval_summary, result filters) on PostgreSQL too. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModelVersion } from '../../src/registry/create-model-version.js';
-import { createEvals, type Evals } from '../../src/evals/evals-service.js';
+import { createEvalsService, type EvalsService } from '../../src/evals/evals-service.js';
 import { createPostgresTestDatabase } from '@ftm/test-support/databases';
 import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-support/fixtures';
 import { createEvalHarness, type EvalHarness } from './support/eval-harness.js';
 
 let h: EvalHarness;
-let evals: Evals;
+let evals: EvalsService;
 let ctx: TestServiceContext;
 beforeAll(async () => {
   h = await createEvalHarness(createPostgresTestDatabase);
-  evals = createEvals(h.deps());
+  evals = createEvalsService(h.deps());
   ctx = testContext({ tenantId: (await seedTenant(h.testDb.database)).tenantId });
 });
 afterAll(async () => {

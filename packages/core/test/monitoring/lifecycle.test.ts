@@ -33,7 +33,7 @@ import { uuidv7Generator } from '../../src/shared/ids.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { ApprovalHooks } from '../../src/approvals/approval-hooks.js';
 import { InProcessPointerChangeBus } from '../../src/adapters/local/in-process-pointer-change-bus.js';
-import { createPromotions, type PromotionsService } from '../../src/promotions-service.js';
+import { createPromotionsService, type PromotionsService } from '../../src/promotions-service.js';
 import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-support/fixtures';
 import { makeDeps } from '../ft-jobs/ft-job-test-kit.js';
@@ -134,7 +134,7 @@ describe('promotion lifecycle on the embedded default', () => {
     expect(ftRun.metrics!.score).toBeGreaterThan(baseRun.metrics!.score);
 
     // 4. Promotions: the base model first, then the fine-tune through every gate.
-    service = createPromotions({
+    service = createPromotionsService({
       db,
       governance,
       sanitizer,

@@ -3,7 +3,7 @@ import { storeAdapters, type TestDatabase } from '@ftm/test-support/databases';
 import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 import { ManualClock } from '../../src/shared/clock.js';
 import { uuidv7 } from '../../src/shared/ids.js';
-import { createWebhookService, type WebhookService } from '../../src/webhooks/webhook-service.js';
+import { createWebhooksService, type WebhooksService } from '../../src/webhooks/webhooks-service.js';
 import { AttemptOutcomeWriter, type AttemptOutcomeWrite } from '../../src/webhooks/attempt-outcome-writer.js';
 import type { OutboxDispatchPayload } from '../../src/outbox/outbox-dispatch-job.js';
 import { RecordingQueue, emitEvent, testWebhookDeps } from './support/webhook-harness.js';
@@ -30,10 +30,10 @@ describe.each(storeAdapters)('batched webhook fan-out and attempt writes on $nam
   });
 
   /** A fresh tenant with a service over it; every test gets its own tenant so fan-outs do not mix. */
-  async function setup(): Promise<{ webhooks: WebhookService; ctx: ReturnType<typeof testContext>; emit: (n: number) => Promise<OutboxDispatchPayload[]> }> {
+  async function setup(): Promise<{ webhooks: WebhooksService; ctx: ReturnType<typeof testContext>; emit: (n: number) => Promise<OutboxDispatchPayload[]> }> {
     const tenant = await seedTenant(t.database);
     const ctx = testContext({ tenantId: tenant.tenantId, clock });
-    const webhooks = createWebhookService(testWebhookDeps(t.database, new RecordingQueue(), { clock, settings: { signingKey: SIGNING_KEY } }));
+    const webhooks = createWebhooksService(testWebhookDeps(t.database, new RecordingQueue(), { clock, settings: { signingKey: SIGNING_KEY } }));
     const emit = async (n: number) => {
       const events: OutboxDispatchPayload[] = [];
       for (let i = 0; i < n; i++) events.push(await emitEvent(t.database, ctx, 'eval.completed', { n: i }));

@@ -8,7 +8,7 @@ import type { ServiceContext } from '../../src/shared/context.js';
 import { recordEvent } from '../../src/outbox/record-event.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createWebhookDeps } from '../../src/webhooks/webhook-deps.js';
-import { createWebhookService } from '../../src/webhooks/webhook-service.js';
+import { createWebhooksService } from '../../src/webhooks/webhooks-service.js';
 import { startReceiver, type TestReceiver } from './support/receiver.js';
 import { CHAOS_WEBHOOK_SETTINGS } from './support/chaos-settings.js';
 import { RecordingQueue } from './support/webhook-harness.js';
@@ -82,7 +82,7 @@ describe('webhook delivery under chaos (PostgreSQL, local queue, child workers)'
       if (status === 200) acknowledged.add(String(req.headers['webhook-id']));
       return { status, body: status === 200 ? 'ok' : 'random failure' };
     });
-    const admin = createWebhookService(createWebhookDeps({ db: t.database.db, queue: new RecordingQueue(), settings: CHAOS_WEBHOOK_SETTINGS }));
+    const admin = createWebhooksService(createWebhookDeps({ db: t.database.db, queue: new RecordingQueue(), settings: CHAOS_WEBHOOK_SETTINGS }));
     const endpoint = await admin.createEndpoint(ctx, { url: receiver.url });
     verifier = new Webhook(endpoint.secret!);
 

@@ -3,7 +3,7 @@ import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/d
 import { seedTenant, testContext, type SeededTenant, type TestServiceContext } from '@ftm/test-support/fixtures';
 import { ManualClock } from '../../src/shared/clock.js';
 import { NotFoundError, ConflictError } from '../../src/shared/errors.js';
-import { createWebhookService, type WebhookService } from '../../src/webhooks/webhook-service.js';
+import { createWebhooksService, type WebhooksService } from '../../src/webhooks/webhooks-service.js';
 import type { WebhookSettingsInput } from '../../src/webhooks/webhook-settings.js';
 import type { HostResolver } from '../../src/webhooks/resolve-destination.js';
 import { RecordingQueue, emitEvent, testWebhookDeps } from './support/webhook-harness.js';
@@ -27,9 +27,9 @@ describe('webhook delivery', () => {
   };
 
   /** A service over a fresh tenant-wide test setup; every test gets its own tenant so fan-outs do not mix. */
-  const setup = async (settings: WebhookSettingsInput = {}): Promise<{ webhooks: WebhookService; ctx: TestServiceContext }> => {
+  const setup = async (settings: WebhookSettingsInput = {}): Promise<{ webhooks: WebhooksService; ctx: TestServiceContext }> => {
     const own = await seedTenant(t.database);
-    const webhooks = createWebhookService(testWebhookDeps(t.database, queue, { clock, resolver, settings: { signingKey: SIGNING_KEY, ...settings } }));
+    const webhooks = createWebhooksService(testWebhookDeps(t.database, queue, { clock, resolver, settings: { signingKey: SIGNING_KEY, ...settings } }));
     return { webhooks, ctx: testContext({ tenantId: own.tenantId, clock }) };
   };
   const deliveryRow = (id: string) => t.database.db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirstOrThrow();

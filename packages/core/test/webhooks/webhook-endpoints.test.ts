@@ -4,7 +4,7 @@ import { seedTenant, testContext, type SeededTenant, type TestServiceContext } f
 import { ManualClock } from '../../src/shared/clock.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/shared/errors.js';
 import { uuidv7 } from '../../src/shared/ids.js';
-import { createWebhookService, type WebhookService } from '../../src/webhooks/webhook-service.js';
+import { createWebhooksService, type WebhooksService } from '../../src/webhooks/webhooks-service.js';
 import { webhookSecretKey } from '../../src/webhooks/webhook-secret.js';
 import { RecordingQueue, testWebhookDeps } from './support/webhook-harness.js';
 
@@ -16,8 +16,8 @@ describe('webhook endpoints', () => {
   let other: SeededTenant;
   let ctx: TestServiceContext;
   let clock: ManualClock;
-  let webhooks: WebhookService;
-  let noKey: WebhookService;
+  let webhooks: WebhooksService;
+  let noKey: WebhooksService;
   const url = 'http://127.0.0.1:9/hook';
 
   beforeAll(async () => {
@@ -27,8 +27,8 @@ describe('webhook endpoints', () => {
     clock = new ManualClock(new Date());
     ctx = testContext({ tenantId: tenant.tenantId, clock });
     const queue = new RecordingQueue();
-    webhooks = createWebhookService(testWebhookDeps(t.database, queue, { clock, settings: { signingKey: SIGNING_KEY } }));
-    noKey = createWebhookService(testWebhookDeps(t.database, queue, { clock }));
+    webhooks = createWebhooksService(testWebhookDeps(t.database, queue, { clock, settings: { signingKey: SIGNING_KEY } }));
+    noKey = createWebhooksService(testWebhookDeps(t.database, queue, { clock }));
   });
   afterAll(async () => t?.dispose());
 

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 import { ManualClock } from '../../src/shared/clock.js';
-import { createWebhookService } from '../../src/webhooks/webhook-service.js';
+import { createWebhooksService } from '../../src/webhooks/webhooks-service.js';
 import type { WebhookSettingsInput } from '../../src/webhooks/webhook-settings.js';
 import type { HostResolver } from '../../src/webhooks/resolve-destination.js';
 import { RecordingQueue, emitEvent, testWebhookDeps } from './support/webhook-harness.js';
@@ -25,7 +25,7 @@ describe('webhook retry sequence', () => {
 
   const setup = async (settings: WebhookSettingsInput = {}) => {
     const own = await seedTenant(t.database);
-    const webhooks = createWebhookService(
+    const webhooks = createWebhooksService(
       testWebhookDeps(t.database, queue, { clock, resolver, settings: { signingKey: SIGNING_KEY, retryScheduleMs: SCHEDULE, retryJitter: 0, staleAfterMs: 35_000, ...settings } }),
     );
     const ctx = testContext({ tenantId: own.tenantId, clock });

@@ -1,4 +1,4 @@
-import { DATASET_BUILD_JOB, DatasetBuildJobPayload, PeriodicTask, type Datasets, type DatasetSweepOptions, type Logger, type RecordProcessor } from '@ftm/core';
+import { DATASET_BUILD_JOB, DatasetBuildJobPayload, PeriodicTask, type DatasetsService, type DatasetSweepOptions, type Logger, type RecordProcessor } from '@ftm/core';
 import { defineJob, type JobHandlerOf } from '../job-catalog.js';
 
 /**
@@ -18,7 +18,7 @@ export const datasetBuildJob = defineJob({
  * `dedupMemoryBytes` limits each build's dedup indexes (FTM_DATASET_DEDUP_MEMORY_MB).
  */
 export function datasetJobHandlers(
-  datasets: Datasets,
+  datasets: DatasetsService,
   processor: RecordProcessor,
   options: { readonly dedupMemoryBytes?: number } = {},
 ): { readonly [DATASET_BUILD_JOB]: JobHandlerOf<typeof datasetBuildJob> } {
@@ -38,7 +38,7 @@ export interface DatasetSweeper {
  * Runs `datasets.sweep()` every `intervalMs` (default 60 s) so builds a crash left `queued` or
  * `building` are queued again (or failed); a failed sweep is logged and retried next tick.
  */
-export function startDatasetSweeper(datasets: Datasets, options: { intervalMs?: number; logger: Logger; sweep?: DatasetSweepOptions }): DatasetSweeper {
+export function startDatasetSweeper(datasets: DatasetsService, options: { intervalMs?: number; logger: Logger; sweep?: DatasetSweepOptions }): DatasetSweeper {
   const task = new PeriodicTask({
     name: 'dataset sweep',
     intervalMs: options.intervalMs ?? 60_000,

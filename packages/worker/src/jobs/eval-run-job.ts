@@ -1,4 +1,4 @@
-import { EVAL_RUN_JOB, EVAL_RUN_JOB_RETRY, EvalRunJobPayload, type Evals, type ServiceContext } from '@ftm/core';
+import { EVAL_RUN_JOB, EVAL_RUN_JOB_RETRY, EvalRunJobPayload, type EvalsService, type ServiceContext } from '@ftm/core';
 import { defineJob, type JobHandlerOf } from '../job-catalog.js';
 
 /**
@@ -14,7 +14,7 @@ export const evalRunJob = defineJob({
 });
 
 /** The handler of `eval.run`: a platform context for the run's tenant, then the run use case. */
-export function evalRunJobHandlers(evals: Evals, systemContext: (tenantId: string) => ServiceContext): { readonly [EVAL_RUN_JOB]: JobHandlerOf<typeof evalRunJob> } {
+export function evalRunJobHandlers(evals: EvalsService, systemContext: (tenantId: string) => ServiceContext): { readonly [EVAL_RUN_JOB]: JobHandlerOf<typeof evalRunJob> } {
   return {
     [EVAL_RUN_JOB]: async (payload, { job, signal, logger }) => {
       const ctx = { ...systemContext(payload.tenant_id), logger };

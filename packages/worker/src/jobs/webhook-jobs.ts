@@ -1,4 +1,4 @@
-import { OUTBOX_DISPATCH_JOB, WEBHOOK_DELIVER_JOB, WebhookDeliverPayload, type WebhookService } from '@ftm/core';
+import { OUTBOX_DISPATCH_JOB, WEBHOOK_DELIVER_JOB, WebhookDeliverPayload, type WebhooksService } from '@ftm/core';
 import { defineJob, type JobHandlerOf } from '../job-catalog.js';
 import type { outboxDispatchJob } from './outbox-dispatch-job.js';
 
@@ -16,7 +16,7 @@ export const webhookDeliverJob = defineJob({
 });
 
 /** The webhook handlers of the catalog: fan-out of `outbox.dispatch` and `webhook.deliver`. */
-export function webhookJobHandlers(webhooks: WebhookService): {
+export function webhookJobHandlers(webhooks: WebhooksService): {
   readonly [OUTBOX_DISPATCH_JOB]: JobHandlerOf<typeof outboxDispatchJob>;
   readonly [WEBHOOK_DELIVER_JOB]: JobHandlerOf<typeof webhookDeliverJob>;
 } {

@@ -12,7 +12,7 @@ import type { GovernancePolicy } from '../../../src/governance/governance-policy
 import { BuiltinSanitizer } from '../../../src/trism/builtin-sanitizer.js';
 import type { PointerChangeBus } from '../../../src/pointers/pointer-change-bus.js';
 import { InProcessPointerChangeBus } from '../../../src/adapters/local/in-process-pointer-change-bus.js';
-import { createPromotions, type PromotionsService } from '../../../src/promotions-service.js';
+import { createPromotionsService, type PromotionsService } from '../../../src/promotions-service.js';
 import type { StartEvalRun } from '../../../src/monitoring/monitoring-deps.js';
 import { createModelVersion } from '../../../src/registry/create-model-version.js';
 import { ManualClock } from '../../../src/shared/clock.js';
@@ -45,7 +45,7 @@ export function promotionKit(options: PromotionKitOptions): PromotionKit {
   const clock = options.clock ?? new ManualClock(new Date('2026-03-01T00:00:00Z'));
   const hooks = new ApprovalHooks();
   const bus = options.bus ?? new InProcessPointerChangeBus();
-  const service = createPromotions({
+  const service = createPromotionsService({
     db: options.db,
     governance: new LocalGovernanceEngine(options.policy ?? { version: 1, default: 'allow', rules: [] }),
     sanitizer: new BuiltinSanitizer(),

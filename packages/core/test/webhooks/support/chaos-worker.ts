@@ -5,7 +5,7 @@
 import { openPostgres } from '../../../src/db/open-database.js';
 import { openQueue } from '../../../src/adapters/open-queue.js';
 import { createWebhookDeps } from '../../../src/webhooks/webhook-deps.js';
-import { createWebhookService } from '../../../src/webhooks/webhook-service.js';
+import { createWebhooksService } from '../../../src/webhooks/webhooks-service.js';
 import { WebhookSweeper } from '../../../src/webhooks/webhook-sweep-loop.js';
 import { createWorker, installSignalHandlers, outboxDispatchJob, webhookDeliverJob, webhookJobHandlers } from '../../../../worker/src/index.js';
 import { CHAOS_VISIBILITY_TIMEOUT_MS, CHAOS_WEBHOOK_SETTINGS } from './chaos-settings.js';
@@ -15,7 +15,7 @@ const url = process.env.FTM_CHAOS_DATABASE_URL!;
 // (see the report on relayOutbox), and it must not wait for a connection the relay needs too.
 const database = openPostgres({ connectionString: url, maxConnections: 30 });
 const queue = openQueue({ type: 'local', database, url, local: { pollIntervalMs: 50 } });
-const webhooks = createWebhookService(createWebhookDeps({ db: database.db, queue, settings: CHAOS_WEBHOOK_SETTINGS }));
+const webhooks = createWebhooksService(createWebhookDeps({ db: database.db, queue, settings: CHAOS_WEBHOOK_SETTINGS }));
 const sweeper = new WebhookSweeper(webhooks.deps, { intervalMs: 200 });
 
 const worker = createWorker({

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { createFtm, ManualClock, FsBlobStore, openQueue, recordEvent, toDispatchPayload, uuidv7, type Ftm, type WebhookService } from '@ftm/core';
+import { createFtm, ManualClock, FsBlobStore, openQueue, recordEvent, toDispatchPayload, uuidv7, type Ftm, type WebhooksService } from '@ftm/core';
 import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 import { startReceiver, type TestReceiver } from '../../../../core/test/webhooks/support/receiver.js';
@@ -19,7 +19,7 @@ interface Tenant {
 describe('webhook and audit routes', () => {
   let t: TestDatabase;
   let ftm: Ftm;
-  let webhooks: WebhookService;
+  let webhooks: WebhooksService;
   let app: FastifyInstance;
   let receiver: TestReceiver;
   let blobDir: string;

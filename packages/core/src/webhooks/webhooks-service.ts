@@ -19,7 +19,7 @@ import { deliverWebhook, type DeliverResult } from './deliver-webhook.js';
 import { sweepWebhookDeliveries, type SweepResult } from './sweep-webhook-deliveries.js';
 
 /** The webhook use cases bound to their dependencies: what routes and job handlers call. */
-export interface WebhookService {
+export interface WebhooksService {
   readonly deps: WebhookDeps;
   createEndpoint(ctx: ServiceContext, input: unknown): Promise<WebhookEndpointWithSecret>;
   listEndpoints(ctx: ServiceContext, query: unknown): Promise<Page<WebhookEndpoint>>;
@@ -42,7 +42,7 @@ export interface WebhookService {
 }
 
 /** Binds every webhook use case to `deps`. */
-export function createWebhookService(deps: WebhookDeps): WebhookService {
+export function createWebhooksService(deps: WebhookDeps): WebhooksService {
   return {
     deps,
     createEndpoint: (ctx, input) => createWebhookEndpoint(deps, ctx, input),
