@@ -1,5 +1,11 @@
 import type { Kysely as DeprecatedKysely, Selectable as DeprecatedSelectable, Transaction as DeprecatedTransaction } from 'kysely';
 import type { DB as SchemaDB, EvalCaseResultsTable, EvalRunsTable, EvalSuitesTable, ReEvalsTable } from './db/schema.js';
+import { createDatasetsService, type DatasetsService } from './datasets/datasets-service.js';
+import { createEvalsService, type EvalsService } from './evals/evals-service.js';
+import { createWebhooksService, type WebhooksService } from './webhooks/webhooks-service.js';
+import { createPromotionsService } from './promotions-service.js';
+import { createFineTuningService, type FineTuningConfig, type FineTuningPlatform, type FineTuningService } from './ft-jobs/fine-tuning-service.js';
+import { createGovernanceEngine } from './governance/create-governance-engine.js';
 export * from './shared/errors.js';
 export * from './shared/ids.js';
 export * from './shared/clock.js';
@@ -91,12 +97,6 @@ export const monitoringDb = evalDb;
 export const monitoringTrx = evalTrx;
 
 // Deprecated names, kept for embedders: services are `<Name>Service` built by `create<Name>Service`.
-import { createDatasetsService, type DatasetsService } from './datasets/datasets-service.js';
-import { createEvalsService, type EvalsService } from './evals/evals-service.js';
-import { createWebhooksService, type WebhooksService } from './webhooks/webhooks-service.js';
-import { createPromotionsService } from './promotions-service.js';
-import { createFineTuningService, type FineTuningConfig, type FineTuningPlatform, type FineTuningService } from './ft-jobs/fine-tuning-service.js';
-import { createGovernanceEngine } from './governance/create-governance-engine.js';
 /** @deprecated Use {@link DatasetsService}. */
 export type Datasets = DatasetsService;
 /** @deprecated Use {@link createDatasetsService}. */
