@@ -9,7 +9,7 @@ import { registerIdempotency } from './http/idempotency-hooks.js';
 import { registerRateLimits } from './http/rate-limits.js';
 import { metricsAuthHook } from './http/metrics-auth.js';
 import { operatorAuthHook } from './http/operator-auth.js';
-import { tenantRoutes } from './routes/tenants/index.js';
+import { tenantsRoutes } from './routes/tenants/index.js';
 import { problem, safeProblemFor } from './http/problem.js';
 import { registerEdgeInputRules, registerJsonBodyParser } from './http/edge-input.js';
 import { allowedMethodsFinder } from './http/method-not-allowed.js';
@@ -17,27 +17,27 @@ import type { RegisteredRoute } from './http/registered-route.js';
 import { loadContract, type OpenApiDocument } from './contract/load-contract.js';
 import { healthRoutes } from './routes/health/index.js';
 import { docsRoutes } from './routes/docs/index.js';
-import { modelVersionRoutes } from './routes/model-versions/index.js';
-import { projectRoutes } from './routes/projects/index.js';
-import { apiKeyRoutes } from './routes/api-keys/index.js';
+import { modelVersionsRoutes } from './routes/model-versions/index.js';
+import { projectsRoutes } from './routes/projects/index.js';
+import { apiKeysRoutes } from './routes/api-keys/index.js';
 import { eventsRoutes } from './routes/events/index.js';
-import { uploadRoutes } from './routes/uploads/index.js';
-import { datasetRoutes } from './routes/datasets/index.js';
-import { ftJobRoutes } from './routes/ft-jobs/index.js';
-import { approvalRoutes } from './routes/approvals/index.js';
-import { providerWebhookRoutes } from './routes/provider-webhooks/index.js';
-import { evalSuiteRoutes } from './routes/eval-suites/index.js';
-import { evalRunRoutes } from './routes/eval-runs/index.js';
-import { promotionRoutes } from './routes/promotions/index.js';
-import { productionPointerRoutes } from './routes/production-pointers/index.js';
-import { reEvalRoutes } from './routes/re-evals/index.js';
+import { uploadsRoutes } from './routes/uploads/index.js';
+import { datasetsRoutes } from './routes/datasets/index.js';
+import { ftJobsRoutes } from './routes/ft-jobs/index.js';
+import { approvalsRoutes } from './routes/approvals/index.js';
+import { providerWebhooksRoutes } from './routes/provider-webhooks/index.js';
+import { evalSuitesRoutes } from './routes/eval-suites/index.js';
+import { evalRunsRoutes } from './routes/eval-runs/index.js';
+import { promotionsRoutes } from './routes/promotions/index.js';
+import { productionPointersRoutes } from './routes/production-pointers/index.js';
+import { reEvalsRoutes } from './routes/re-evals/index.js';
 import { metricsRoutes } from './routes/metrics/index.js';
-import { webhookEndpointRoutes } from './routes/webhook-endpoints/index.js';
-import { webhookDeliveryRoutes } from './routes/webhook-deliveries/index.js';
-import { auditEventRoutes } from './routes/audit-events/index.js';
+import { webhookEndpointsRoutes } from './routes/webhook-endpoints/index.js';
+import { webhookDeliveriesRoutes } from './routes/webhook-deliveries/index.js';
+import { auditEventsRoutes } from './routes/audit-events/index.js';
 import { DEFAULT_OTLP_OPTIONS, otlpRoutes } from './routes/otlp/index.js';
-import { providerRoutes } from './routes/providers/index.js';
-import { integrationRoutes } from './routes/integrations/index.js';
+import { providersRoutes } from './routes/providers/index.js';
+import { integrationsRoutes } from './routes/integrations/index.js';
 import { consoleRoutes } from './routes/console/index.js';
 import './http/request-context.js';
 import { lazyChildLoggerFactory } from './http/lazy-request-logger.js';
@@ -75,24 +75,24 @@ const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Authenticated API routes; other engineers' resources are added through `options.routes`. */
 const API_ROUTES: readonly FastifyPluginAsync<{ ftm: Ftm }>[] = [
-  modelVersionRoutes,
-  projectRoutes,
-  apiKeyRoutes,
+  modelVersionsRoutes,
+  projectsRoutes,
+  apiKeysRoutes,
   eventsRoutes,
-  uploadRoutes,
-  datasetRoutes,
-  ftJobRoutes,
-  approvalRoutes,
-  evalSuiteRoutes,
-  evalRunRoutes,
-  promotionRoutes,
-  productionPointerRoutes,
-  reEvalRoutes,
-  webhookEndpointRoutes,
-  webhookDeliveryRoutes,
-  auditEventRoutes,
-  providerRoutes,
-  integrationRoutes,
+  uploadsRoutes,
+  datasetsRoutes,
+  ftJobsRoutes,
+  approvalsRoutes,
+  evalSuitesRoutes,
+  evalRunsRoutes,
+  promotionsRoutes,
+  productionPointersRoutes,
+  reEvalsRoutes,
+  webhookEndpointsRoutes,
+  webhookDeliveriesRoutes,
+  auditEventsRoutes,
+  providersRoutes,
+  integrationsRoutes,
 ];
 
 /**
@@ -186,13 +186,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     open.addHook('onRequest', requestIdHook);
     await open.register(healthRoutes, { ftm });
     await open.register(docsRoutes, { contract });
-    await open.register(providerWebhookRoutes, { ftm });
+    await open.register(providerWebhooksRoutes, { ftm });
     if (options.consoleDir) await open.register(consoleRoutes, { dir: options.consoleDir });
   });
   // Operator routes: tenants, with their own credential (FTM_OPERATOR_TOKEN).
   await app.register(async (operator) => {
     operator.addHook('onRequest', operatorAuthHook(config.operatorToken));
-    await operator.register(tenantRoutes, { ftm });
+    await operator.register(tenantsRoutes, { ftm });
   });
   // The scrape: its own credential (FTM_METRICS_TOKEN), not an API key, and no rate limit.
   await app.register(async (scrape) => {

@@ -3,7 +3,7 @@ import type { Ftm } from '@ftm/core';
 import { uuidParam } from '../../http/path-params.js';
 
 /** API key management (admin only; enforced by the use cases). */
-export async function apiKeyRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
+export async function apiKeysRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
   app.post('/api-keys', { config: { secretOnce: true } }, async (request, reply) => {
     const key = await ftm.auth.createApiKey(request.ctx, request.body);
     // The body carries the only copy of the secret: no cache may keep it.

@@ -3,7 +3,7 @@ import type { Ftm } from '@ftm/core';
 import { uuidParam } from '../../http/path-params.js';
 
 /** Local cost approvals: list, get, and admin decisions. Register among the authenticated routes. */
-export async function approvalRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
+export async function approvalsRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
   app.get('/approvals', async (request) => ftm.fineTuning.listApprovals(request.ctx, request.query));
 
   app.get('/approvals/:id', async (request) => ftm.fineTuning.getApproval(request.ctx, uuidParam(request.params)));

@@ -10,7 +10,7 @@ import '../../http/request-context.js';
 export const DATASET_BODY_LIMIT_BYTES = MAX_INLINE_BYTES + 1024 * 1024;
 
 /** Datasets: create (queues the build), list, get, rebuild, download the built file. */
-export async function datasetRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
+export async function datasetsRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
   app.post('/datasets', { bodyLimit: DATASET_BODY_LIMIT_BYTES }, async (request, reply) => {
     const dataset = await ftm.datasets.createDataset(request.ctx, request.body);
     return reply.code(201).header('location', `/datasets/${dataset.id}`).send(dataset);

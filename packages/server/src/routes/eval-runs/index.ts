@@ -3,7 +3,7 @@ import type { Ftm } from '@ftm/core';
 import { uuidParam } from '../../http/path-params.js';
 
 /** Eval runs: start (queued), list, get, cancel, per-case results, comparison with a baseline. */
-export async function evalRunRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
+export async function evalRunsRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
   app.post('/eval-runs', async (request, reply) => {
     const run = await ftm.evals.createRun(request.ctx, request.body);
     return reply.code(201).header('location', `/eval-runs/${run.id}`).send(run);

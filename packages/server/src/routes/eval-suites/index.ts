@@ -6,7 +6,7 @@ import { uuidParam } from '../../http/path-params.js';
 export const EVAL_SUITE_BODY_LIMIT = 64 * 1024 * 1024;
 
 /** Eval suites: create, list, get, new versions, cases. */
-export async function evalSuiteRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
+export async function evalSuitesRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
   app.post('/eval-suites', { bodyLimit: EVAL_SUITE_BODY_LIMIT }, async (request, reply) => {
     const suite = await ftm.evals.createSuite(request.ctx, request.body);
     return reply.code(201).header('location', `/eval-suites/${suite.id}`).send(suite);

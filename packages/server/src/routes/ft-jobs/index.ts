@@ -3,7 +3,7 @@ import type { Ftm } from '@ftm/core';
 import { uuidParam } from '../../http/path-params.js';
 
 /** Fine-tuning jobs: create (gated), list, get, cancel, retarget to another provider, timeline. Register among the authenticated routes. */
-export async function ftJobRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
+export async function ftJobsRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
   app.post('/ft-jobs', async (request, reply) => {
     const job = await ftm.fineTuning.createFtJob(request.ctx, request.body);
     return reply.code(201).header('location', `/ft-jobs/${job.id}`).send(job);

@@ -6,7 +6,7 @@ import type { Ftm } from '@ftm/core';
  * projects (admins): list, set or replace (`PUT`, 201 or 200), delete. Keys go in and never come
  * out; responses are not cached anywhere.
  */
-export async function integrationRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
+export async function integrationsRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
   app.get('/integrations/langfuse/credentials', async (request) => ftm.langfuse.listCredentials(request.ctx, request.query));
 
   app.put('/integrations/langfuse/credentials', async (request, reply) => {

@@ -3,7 +3,7 @@ import type { Ftm } from '@ftm/core';
 import { uuidParam } from '../../http/path-params.js';
 
 /** The model registry: register, list, get, approve, retire. */
-export async function modelVersionRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
+export async function modelVersionsRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
   app.post('/model-versions', async (request, reply) => {
     const version = await ftm.registry.createModelVersion(request.ctx, request.body);
     return reply.code(201).header('location', `/model-versions/${version.id}`).send(version);

@@ -6,7 +6,7 @@ import { uuidParam } from '../../http/path-params.js';
  * Production pointers: list, get, history, the admin override, and the hot path `resolve`, which
  * answers from the in-process cache with a strong ETag (304 on If-None-Match).
  */
-export async function productionPointerRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
+export async function productionPointersRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
   app.get('/production-pointers', async (request) => ftm.promotions.listPointers(request.ctx, request.query));
 
   // Not async: a cached answer is sent without a promise; a miss reads the database first.

@@ -3,7 +3,7 @@ import type { Ftm } from '@ftm/core';
 import { uuidParam } from '../../http/path-params.js';
 
 /** Promotions: create (every gate recorded; the decision is data, so always 201), list, get, roll back. */
-export async function promotionRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
+export async function promotionsRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
   app.post('/promotions', async (request, reply) => {
     const promotion = await ftm.promotions.createPromotion(request.ctx, request.body);
     return reply.code(201).header('location', `/promotions/${promotion.id}`).send(promotion);

@@ -13,7 +13,7 @@ function header(value: string | string[] | undefined): string | undefined {
  * so register it OUTSIDE the bearer-auth scope. The body is kept as the exact bytes received (a
  * Buffer, never decoded text), since the signature covers them.
  */
-export async function providerWebhookRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
+export async function providerWebhooksRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
   // Scoped to this plugin: the JSON body stays bytes for signature verification.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => done(null, body));

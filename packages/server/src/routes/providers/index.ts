@@ -15,7 +15,7 @@ function providerParam(params: unknown): string {
  * the tenant and its projects (admins): list, set or replace (`PUT`, 201 or 200), delete. Keys go
  * in and never come out; responses are not cached anywhere.
  */
-export async function providerRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
+export async function providersRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
   app.get('/providers', async (request) => ftm.providers.list(request.ctx, request.query));
 
   app.get('/providers/:provider/credentials', async (request) => ftm.providers.listCredentials(request.ctx, providerParam(request.params), request.query));

@@ -3,7 +3,7 @@ import type { Ftm } from '@ftm/core';
 import { uuidParam } from '../../http/path-params.js';
 
 /** Monitoring re-evals: schedule, list, get (with recent runs), pause, resume. */
-export async function reEvalRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
+export async function reEvalsRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
   app.post('/monitoring/re-evals', async (request, reply) => {
     const reEval = await ftm.promotions.createReEval(request.ctx, request.body);
     return reply.code(201).header('location', `/monitoring/re-evals/${reEval.id}`).send(reEval);

@@ -5,7 +5,7 @@ import { ValidationError, type Ftm } from '@ftm/core';
  * Operator routes (FTM_OPERATOR_TOKEN, http/operator-auth.ts): create and list tenants. The
  * create answers the first admin key's secret once; a retry is 409 `tenant_exists`.
  */
-export async function tenantRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
+export async function tenantsRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
   app.post('/tenants', async (request, reply) => {
     // Every POST carries an Idempotency-Key; here the tenant's unique name is what makes a retry safe.
     if (!request.headers['idempotency-key']) {

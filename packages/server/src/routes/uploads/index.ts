@@ -19,7 +19,7 @@ function declaredBytes(request: FastifyRequest): number | undefined {
 }
 
 /** `POST /uploads` (streamed JSONL, up to 512 MB) and `GET /uploads/{id}`. */
-export async function uploadRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
+export async function uploadsRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
   // Scoped to this plugin: the body passes through as a stream, never buffered or size-limited by
   // Fastify (the use case enforces the cap while streaming). What the idempotency hook sees in its
   // place describes the request, since the content itself is only known once it is stored.

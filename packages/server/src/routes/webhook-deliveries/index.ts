@@ -3,7 +3,7 @@ import type { Ftm } from '@ftm/core';
 import { uuidParam } from '../../http/path-params.js';
 
 /** Webhook deliveries: list, get with attempts, redeliver one, replay dead letters since a time. */
-export async function webhookDeliveryRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
+export async function webhookDeliveriesRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
   app.get('/webhooks/deliveries', async (request) => ftm.webhooks.listDeliveries(request.ctx, request.query));
 
   app.post('/webhooks/deliveries/replay', async (request) => ftm.webhooks.replayDeadLetters(request.ctx, request.body));

@@ -3,7 +3,7 @@ import type { Ftm } from '@ftm/core';
 import { uuidParam } from '../../http/path-params.js';
 
 /** Webhook endpoints: register (secret shown once), list, get, update, delete, rotate the secret. */
-export async function webhookEndpointRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
+export async function webhookEndpointsRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }): Promise<void> {
   app.post('/webhook-endpoints', async (request, reply) => {
     const endpoint = await ftm.webhooks.createEndpoint(request.ctx, request.body);
     return reply.code(201).header('location', `/webhook-endpoints/${endpoint.id}`).header('cache-control', 'no-store').send(endpoint);
