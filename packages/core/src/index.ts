@@ -6,6 +6,7 @@ import { createWebhooksService, type WebhooksService } from './webhooks/webhooks
 import { createPromotionsService } from './promotions-service.js';
 import { createFineTuningService, type FineTuningConfig, type FineTuningPlatform, type FineTuningService } from './ft-jobs/fine-tuning-service.js';
 import { createGovernanceEngine } from './governance/create-governance-engine.js';
+import { evalRunJob } from './evals/eval-jobs.js';
 export * from './shared/errors.js';
 export * from './shared/ids.js';
 export * from './shared/clock.js';
@@ -43,7 +44,7 @@ export * from './adapters/postgres/pg-notify-pointer-change-bus.js';
 export * from './adapters/open-pointer-change-bus.js';
 export * from './outbox/relay-outbox.js';
 export * from './outbox/outbox-relay-loop.js';
-export * from './outbox/outbox-dispatch-job.js';
+export * from './outbox/outbox-jobs.js';
 export * from './webhooks/index.js';
 export * from './audit/index.js';
 export { OrchestratorAuditClient, OrchestratorAuditReceipt, type OrchestratorAuditClientOptions } from './adapters/orchestrator/audit-client.js';
@@ -64,6 +65,8 @@ export * from './promotions-service.js';
 export * from './shared/parse-input.js';
 export * from './shared/json-limits.js';
 export { PeriodicTask, type PeriodicTaskLease, type PeriodicTaskOptions } from './shared/periodic-task.js';
+export * from './shared/job-definition.js';
+export * from './shared/enqueue-job.js';
 export * from './observability/index.js';
 export * from './secrets/index.js';
 export * from './genai-spans/index.js';
@@ -122,3 +125,5 @@ export async function createFineTuning(platform: FineTuningPlatform, config: Fin
     }));
   return createFineTuningService({ ...platform, governance }, config);
 }
+/** @deprecated The retry policy of `eval.run` is `evalRunJob.retry`. */
+export const EVAL_RUN_JOB_RETRY: { readonly maxAttempts: number; readonly backoffMs: number } = { ...evalRunJob.retry };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { LocalQueue, NotFoundError } from '@ftm/core';
-import { createWorker, defineJob, enqueueJob, type FtmWorker } from '@ftm/worker';
+import { enqueueJob, LocalQueue, NotFoundError } from '@ftm/core';
+import { createWorker, defineJob, type FtmWorker } from '@ftm/worker';
 import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 import { waitFor } from '../../core/test/queue/queue-harness.js';
 import { startTracing, type Tracing } from '../src/observability/tracing.js';

@@ -1,7 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
-import { FtmError, OutboxRelay, silentLogger, type FtmDatabase, type JobHandler, type Logger, type Queue } from '@ftm/core';
-import type { HandlersFor, JobDefinition, JobHandlerOf } from './job-catalog.js';
-import { outboxDispatchJob } from './jobs/outbox-dispatch-job.js';
+import { FtmError, OutboxRelay, silentLogger, type FtmDatabase, type HandlersFor, type JobDefinition, type JobHandler, type JobHandlerOf, type Logger, type Queue } from '@ftm/core';
 import { toQueueHandler, type JobFinished } from './run-job.js';
 import { traceJobHandler } from './job-tracing.js';
 
@@ -56,7 +54,6 @@ export function createWorker<const Jobs extends readonly JobDefinition[]>(option
         database: options.outbox.database,
         queue: options.queue,
         logger,
-        jobOptions: outboxDispatchJob.retry,
         ...(options.outbox.batchSize !== undefined ? { batchSize: options.outbox.batchSize } : {}),
         ...(options.outbox.intervalMs !== undefined ? { intervalMs: options.outbox.intervalMs } : {}),
       })

@@ -6,15 +6,22 @@ export {
   type JobPayload,
   type JobRetry,
   type HandlersFor,
-} from './job-catalog.js';
-export { enqueueJob } from './enqueue-job.js';
+  outboxDispatchJob,
+  webhookDeliverJob,
+  ftJobSubmitJob,
+  ftJobPollJob,
+  ftJobSweepJob,
+  scheduleFtJobSweep,
+  FT_JOB_SWEEP,
+  evalRunJob,
+  datasetBuildJob,
+} from '@ftm/core';
 export { createWorker, type CreateWorkerOptions, type FtmWorker, type WorkerOutboxOptions } from './create-worker.js';
 export { classifyJobError, JobTimeoutError, toQueueHandler, type JobFinished } from './run-job.js';
 export { traceJobHandler } from './job-tracing.js';
 export { installSignalHandlers, type SignalHandlerOptions } from './signal-handlers.js';
-export { outboxDispatchJob } from './jobs/outbox-dispatch-job.js';
-export { webhookDeliverJob, webhookJobHandlers } from './jobs/webhook-jobs.js';
-export { ftJobSubmitJob, ftJobPollJob, ftJobSweepJob, ftJobHandlers, scheduleFtJobSweep, FT_JOB_SWEEP } from './jobs/ft-job-jobs.js';
-export { evalRunJob, evalRunJobHandlers } from './jobs/eval-run-job.js';
-export { datasetBuildJob, datasetJobHandlers, startDatasetSweeper, type DatasetSweeper } from './jobs/dataset-jobs.js';
+export { webhookJobHandlers } from './jobs/webhook-job-handlers.js';
+export { ftJobHandlers } from './jobs/ft-job-handlers.js';
+export { evalRunJobHandlers } from './jobs/eval-job-handlers.js';
+export { datasetJobHandlers, startDatasetSweeper, type DatasetSweeper } from './jobs/dataset-job-handlers.js';
 export { startReEvalScheduler, type StartReEvalSchedulerOptions } from './jobs/start-re-eval-scheduler.js';

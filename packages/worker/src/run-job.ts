@@ -4,10 +4,11 @@ import {
   FtmError,
   RateLimitedError,
   UnrecoverableError,
+  type JobDefinition,
   type JobHandler,
+  type JobHandlerOf,
   type Logger,
 } from '@ftm/core';
-import type { JobDefinition, JobHandlerOf } from './job-catalog.js';
 
 /** The failure of an attempt that ran past its job's `timeoutMs`; it is retried like any other. */
 export class JobTimeoutError extends FtmError {

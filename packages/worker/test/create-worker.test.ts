@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   DependencyUnavailableError,
+  enqueueJob,
   LocalQueue,
   NotFoundError,
   ValidationError,
@@ -17,7 +18,6 @@ import { waitFor } from '../../core/test/queue/queue-harness.js';
 import {
   createWorker,
   defineJob,
-  enqueueJob,
   JobTimeoutError,
   outboxDispatchJob,
   type CreateWorkerOptions,

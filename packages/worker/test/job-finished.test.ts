@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { NotFoundError, silentLogger, UnrecoverableError, type QueueJob } from '@ftm/core';
-import { defineJob } from '../src/job-catalog.js';
+import { defineJob } from '@ftm/core';
 import { toQueueHandler, type JobFinished } from '../src/run-job.js';
 
 const echoJob = defineJob({ name: 'test.echo', schema: z.object({ n: z.number() }), retry: { maxAttempts: 3, backoffMs: 10 } });

@@ -2,10 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openQueue, type Queue } from '@ftm/core';
+import { enqueueJob, openQueue, type Queue } from '@ftm/core';
 import { createPostgresTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 import { startSqsEmulator, TEST_RABBIT_URL, TEST_REDIS_URL, TEST_SQS_CREDENTIALS, waitFor } from '../../core/test/queue/queue-harness.js';
-import { enqueueJob } from '../src/index.js';
 import { applyEffectJob, SIGKILL_TABLES_SQL } from './fixtures/effect-job.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));

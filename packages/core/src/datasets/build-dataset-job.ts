@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { recordAudit } from '../audit/record-audit.js';
 import type { ServiceContext } from '../shared/context.js';
 import { ConflictError, DependencyUnavailableError, FtmError, NotFoundError } from '../shared/errors.js';
@@ -15,10 +14,7 @@ import type { DatasetDeps } from './dataset-deps.js';
 import { isTerminalDatasetStatus, nextDatasetStatus, type DatasetEvent } from './dataset-state-machine.js';
 import { inlineRecordProcessor } from './build/record-processor-pool.js';
 import { runDatasetBuild, type DatasetBuildSource } from './build/run-dataset-build.js';
-
-/** Payload of the `dataset.build` job. */
-export const DatasetBuildJobPayload = z.object({ tenant_id: z.uuid(), dataset_id: z.uuid() });
-export type DatasetBuildJobPayload = z.infer<typeof DatasetBuildJobPayload>;
+import type { DatasetBuildJobPayload } from './dataset-jobs.js';
 
 export interface BuildJobAttempt {
   readonly attempt: number;

@@ -8,7 +8,9 @@ import { parseInput } from '../shared/parse-input.js';
 import { resolveBaseModel } from './base-models.js';
 import { canonicalSha256 } from '../shared/canonical-json.js';
 import { CreateDatasetInput, toDataset, type Dataset, type StoredDatasetSource } from './dataset.js';
-import { DATASET_BUILD_JOB, type DatasetDeps } from './dataset-deps.js';
+import type { DatasetDeps } from './dataset-deps.js';
+import { datasetBuildJob } from './dataset-jobs.js';
+import { enqueueJob } from '../shared/enqueue-job.js';
 import { resolveDatasetProject } from './dataset-project.js';
 
 /** Largest inline record body (bytes of JSON) a request may carry. */
@@ -104,7 +106,7 @@ export async function checkDatasetGovernance(deps: DatasetDeps, ctx: ServiceCont
 
 /** Queues the build; the job id is the dataset id, so a repeat is a no-op. */
 export async function enqueueDatasetBuild(deps: DatasetDeps, ctx: ServiceContext, datasetId: string): Promise<void> {
-  await deps.queue.enqueue(DATASET_BUILD_JOB, { tenant_id: ctx.tenantId, dataset_id: datasetId }, { jobId: datasetId, maxAttempts: 3 });
+  await enqueueJob(deps.queue, datasetBuildJob, { tenant_id: ctx.tenantId, dataset_id: datasetId }, { jobId: datasetId });
 }
 
 async function storeSource(deps: DatasetDeps, ctx: ServiceContext, input: CreateDatasetInput, projectId: string | null, id: string): Promise<StoredDatasetSource> {

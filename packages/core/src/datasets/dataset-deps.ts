@@ -13,9 +13,6 @@ export interface LangfuseConnector {
   open(scope: { readonly tenantId: string; readonly projectId: string | null }): Promise<LangfuseReader | null>;
 }
 
-/** The queue job that builds one dataset version; its job id is the dataset id. */
-export const DATASET_BUILD_JOB = 'dataset.build';
-
 /** What the dataset use cases need; the apps build it once per process. */
 export interface DatasetDeps {
   readonly db: Kysely<DB>;

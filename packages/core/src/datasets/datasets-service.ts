@@ -1,7 +1,8 @@
 import type { Page } from '../db/pagination.js';
 import type { ServiceContext } from '../shared/context.js';
 import type { Logger } from '../shared/logger.js';
-import { runDatasetBuildJob, type BuildJobAttempt, type DatasetBuildJobPayload } from './build-dataset-job.js';
+import { runDatasetBuildJob, type BuildJobAttempt } from './build-dataset-job.js';
+import type { DatasetBuildJobPayload } from './dataset-jobs.js';
 import { createDataset } from './create-dataset.js';
 import { createUpload, type CreateUploadInput, type Upload } from './create-upload.js';
 import type { Dataset } from './dataset.js';

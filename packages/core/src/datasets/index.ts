@@ -4,6 +4,7 @@ export * from './build/build-sources.js';
 export { DatasetFormat as DatasetFormatSchema, SanitizationConfig, DedupConfig, TraceFilters, DatasetBuildConfig } from './dataset-config.js';
 export * from './dataset.js';
 export * from './dataset-deps.js';
+export * from './dataset-jobs.js';
 export * from './dataset-state-machine.js';
 export * from './build/example-validator.js';
 export * from './build/line-reader.js';

@@ -1,7 +1,9 @@
 import type { ServiceContext } from '../shared/context.js';
 import type { Logger } from '../shared/logger.js';
 import { failDatasetBuild } from './build-dataset-job.js';
-import { DATASET_BUILD_JOB, type DatasetDeps } from './dataset-deps.js';
+import type { DatasetDeps } from './dataset-deps.js';
+import { datasetBuildJob } from './dataset-jobs.js';
+import { enqueueJob } from '../shared/enqueue-job.js';
 
 /** What one sweep did. */
 export interface DatasetSweepResult {
@@ -66,11 +68,7 @@ export async function sweepStuckDatasets(
       .where('updated_at', '=', row.updated_at)
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) === 0) continue;
-    await deps.queue.enqueue(
-      DATASET_BUILD_JOB,
-      { tenant_id: row.tenant_id, dataset_id: row.id },
-      { jobId: `${row.id}.sweep-${new Date(row.updated_at).getTime()}`, maxAttempts: 3 },
-    );
+    await enqueueJob(deps.queue, datasetBuildJob, { tenant_id: row.tenant_id, dataset_id: row.id }, { jobId: `${row.id}.sweep-${new Date(row.updated_at).getTime()}` });
     requeued += 1;
   }
   if (requeued + failed > 0) env.logger.info({ requeued, failed }, 'dataset sweep recovered stuck builds');

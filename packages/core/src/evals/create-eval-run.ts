@@ -3,7 +3,9 @@ import { GateDeniedError } from '../shared/errors.js';
 import { parseInput } from '../shared/parse-input.js';
 import { recordEvent } from '../outbox/record-event.js';
 import { recordAudit } from '../audit/record-audit.js';
-import { EVAL_RUN_JOB, EVAL_RUN_JOB_RETRY, type EvalDeps, type EvalRunJobPayload } from './eval-deps.js';
+import type { EvalDeps } from './eval-deps.js';
+import { evalRunJob } from './eval-jobs.js';
+import { enqueueJob } from '../shared/enqueue-job.js';
 import { CreateEvalRunInput, toEvalRun, type EvalRun } from './eval-run.js';
 import type { SelectionStrategy } from './eval-suite.js';
 import { findEvalSuiteRow } from './get-eval-suite.js';
@@ -78,7 +80,6 @@ export async function createEvalRun(deps: EvalDeps, ctx: ServiceContext, input: 
       });
       return created;
     });
-  const payload: EvalRunJobPayload = { tenant_id: ctx.tenantId, eval_run_id: id };
-  await deps.queue.enqueue(EVAL_RUN_JOB, payload, { jobId: id, ...EVAL_RUN_JOB_RETRY });
+  await enqueueJob(deps.queue, evalRunJob, { tenant_id: ctx.tenantId, eval_run_id: id }, { jobId: id });
   return run;
 }

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { BlobStore } from '../ports/blob-store.js';
@@ -9,16 +8,6 @@ import type { ModelRunnerRegistry } from '../runners/model-runner.js';
 import type { InferencePriceTable } from '../runners/inference-prices.js';
 import type { Embedder } from '../vectors/embedder.js';
 import type { VectorStore } from '../vectors/vector-store.js';
-
-/** The queue job that executes one eval run; its job id is the run id. */
-export const EVAL_RUN_JOB = 'eval.run';
-
-/** Payload of the `eval.run` job. */
-export const EvalRunJobPayload = z.object({ tenant_id: z.uuid(), eval_run_id: z.uuid() });
-export type EvalRunJobPayload = z.infer<typeof EvalRunJobPayload>;
-
-/** Retry policy of the `eval.run` job: a resumed attempt skips finished cases, so retries are cheap. */
-export const EVAL_RUN_JOB_RETRY = { maxAttempts: 5, backoffMs: 2_000 } as const;
 
 /** Tuning of the run engine; the defaults suit production. */
 export interface EvalEngineOptions {

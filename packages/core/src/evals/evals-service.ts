@@ -1,6 +1,7 @@
 import type { ServiceContext } from '../shared/context.js';
 import type { Page } from '../db/pagination.js';
-import type { EvalDeps, EvalRunJobPayload } from './eval-deps.js';
+import type { EvalDeps } from './eval-deps.js';
+import type { EvalRunJobPayload } from './eval-jobs.js';
 import type { EvalCase, EvalSuite } from './eval-suite.js';
 import type { EvalCaseResult, EvalRun } from './eval-run.js';
 import { createEvalSuite } from './create-eval-suite.js';

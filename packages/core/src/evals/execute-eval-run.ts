@@ -9,7 +9,8 @@ import type { CompletionParams, ModelRunner, RunnerMessage, RunnerModel } from '
 import { GraderSet } from './graders/compile-graders.js';
 import type { GraderConfig } from './graders/grader-config.js';
 import type { GradeEnv, GraderVerdict } from './graders/grader-types.js';
-import type { EvalDeps, EvalRunJobPayload } from './eval-deps.js';
+import type { EvalDeps } from './eval-deps.js';
+import type { EvalRunJobPayload } from './eval-jobs.js';
 import { toEvalRun, type EvalRun } from './eval-run.js';
 import { isFinishedEvalRun, nextEvalRunStatus } from './eval-run-state-machine.js';
 import type { EvalRunRow } from './eval-run.js';

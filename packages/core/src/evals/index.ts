@@ -4,6 +4,7 @@ export * from './eval-suite.js';
 export * from './eval-run.js';
 export * from './eval-run-state-machine.js';
 export * from './eval-deps.js';
+export * from './eval-jobs.js';
 export * from './dataset-cases.js';
 export * from './resolve-model-ref.js';
 export * from './select-cases.js';

@@ -1,4 +1,6 @@
-import { EVAL_RUN_JOB, EVAL_RUN_JOB_RETRY, type EvalDeps, type EvalRunJobPayload } from './eval-deps.js';
+import type { EvalDeps } from './eval-deps.js';
+import { evalRunJob } from './eval-jobs.js';
+import { enqueueJob } from '../shared/enqueue-job.js';
 
 /**
  * The recovery sweep: runs still `queued` or `running` that nothing touched for `olderThanMs`
@@ -17,8 +19,7 @@ export async function requeueStaleEvalRuns(deps: Pick<EvalDeps, 'db' | 'queue'>,
     .limit(500)
     .execute();
   for (const row of rows) {
-    const payload: EvalRunJobPayload = { tenant_id: row.tenant_id, eval_run_id: row.id };
-    await deps.queue.enqueue(EVAL_RUN_JOB, payload, { jobId: row.id, ...EVAL_RUN_JOB_RETRY });
+    await enqueueJob(deps.queue, evalRunJob, { tenant_id: row.tenant_id, eval_run_id: row.id }, { jobId: row.id });
   }
   return rows.length;
 }

@@ -9,7 +9,9 @@ import { estimateTrainingCost, type CostEstimate } from '../providers/estimate-c
 import type { FineTuneProvider } from '../providers/fine-tune-provider.js';
 import { checkJobRequest } from '../providers/check-job-request.js';
 import { CreateFtJobInput, metadataColumn, type FtCostEstimate, type FtJob } from './ft-job.js';
-import { FT_JOB_SUBMIT, type FtJobDeps } from './ft-job-deps.js';
+import type { FtJobDeps } from './ft-job-deps.js';
+import { FT_JOB_SUBMIT, ftJobSubmitJob } from './ft-job-jobs.js';
+import { enqueueJob } from '../shared/enqueue-job.js';
 import { appendTimeline, recordFtJobChange } from './ft-job-repository.js';
 import { queueJobId } from './submit-ft-job.js';
 
@@ -227,5 +229,5 @@ export async function createParsedFtJob(deps: FtJobDeps, ctx: ServiceContext, bo
 
 /** Hands a queued job to the worker; the queue job id makes a duplicate enqueue harmless. */
 export async function enqueueSubmission(deps: Pick<FtJobDeps, 'queue'>, ftJobId: string, tenantId: string, tag = 'first'): Promise<void> {
-  await deps.queue.enqueue(FT_JOB_SUBMIT, { ft_job_id: ftJobId, tenant_id: tenantId }, { jobId: queueJobId(FT_JOB_SUBMIT, ftJobId, tag), maxAttempts: 10, backoffMs: 2_000 });
+  await enqueueJob(deps.queue, ftJobSubmitJob, { ft_job_id: ftJobId, tenant_id: tenantId }, { jobId: queueJobId(FT_JOB_SUBMIT, ftJobId, tag) });
 }

@@ -8,10 +8,6 @@ import type { PrismGateway } from '../approvals/prism-gateway.js';
 import type { FineTuneProviderResolver } from '../providers/provider-resolver.js';
 import type { PriceTable } from '../providers/price-table.js';
 
-/** Queue job names of fine-tuning. */
-export const FT_JOB_SUBMIT = 'ft_job.submit';
-export const FT_JOB_POLL = 'ft_job.poll';
-
 /** How often a running job is polled: starts fast, backs off to the maximum. */
 export interface PollPolicy {
   readonly initialDelayMs: number;

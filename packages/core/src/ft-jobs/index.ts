@@ -1,6 +1,7 @@
 export * from './ft-job.js';
 export * from './ft-job-state-machine.js';
 export * from './ft-job-deps.js';
+export * from './ft-job-jobs.js';
 export * from './ft-job-repository.js';
 export * from './create-ft-job.js';
 export * from './get-ft-job.js';

@@ -5,7 +5,9 @@ import { ProviderRequestError } from '../providers/provider-errors.js';
 import { convertTrainingFile } from '../datasets/convert-training-file.js';
 import type { FineTuneMethod, FineTuneProvider, ProviderJob, ProviderPriceEstimate } from '../providers/fine-tune-provider.js';
 import { ftJobBookkeeping, metadataColumn, userMetadata, type FtJob, type FtJobRow } from './ft-job.js';
-import { DEFAULT_SUBMIT_LEASE_MS, FT_JOB_POLL, type FtJobDeps } from './ft-job-deps.js';
+import { DEFAULT_SUBMIT_LEASE_MS, type FtJobDeps } from './ft-job-deps.js';
+import { FT_JOB_POLL, ftJobPollJob } from './ft-job-jobs.js';
+import { enqueueJob } from '../shared/enqueue-job.js';
 import { findFtJobRow, recordFtJobChange, updateFtJobRow } from './ft-job-repository.js';
 import { nextFtJobStatus } from './ft-job-state-machine.js';
 import { markFtJobFailed } from './mark-ft-job-failed.js';
@@ -22,7 +24,7 @@ export function queueJobId(name: string, ftJobId: string, tag: string): string {
 
 /** Enqueues the next poll of a running job. */
 export async function enqueuePoll(deps: Pick<FtJobDeps, 'queue'>, job: Pick<FtJobRow, 'id' | 'tenant_id' | 'poll_attempts'>, delayMs: number, tag = String(job.poll_attempts)): Promise<void> {
-  await deps.queue.enqueue(FT_JOB_POLL, { ft_job_id: job.id, tenant_id: job.tenant_id }, { jobId: queueJobId(FT_JOB_POLL, job.id, tag), delayMs, maxAttempts: 10, backoffMs: 5_000 });
+  await enqueueJob(deps.queue, ftJobPollJob, { ft_job_id: job.id, tenant_id: job.tenant_id }, { jobId: queueJobId(FT_JOB_POLL, job.id, tag), delayMs });
 }
 
 function methodOf(row: FtJobRow): FineTuneMethod {

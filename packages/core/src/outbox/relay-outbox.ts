@@ -1,18 +1,17 @@
 import { sql, type Selectable, type Transaction } from 'kysely';
 import type { FtmDatabase } from '../db/open-database.js';
 import type { DB, OutboxEventsTable } from '../db/schema.js';
-import type { EnqueueOptions, Queue } from '../ports/queue.js';
+import type { Queue } from '../ports/queue.js';
+import { enqueueJob } from '../shared/enqueue-job.js';
 import { FtmError } from '../shared/errors.js';
-import { dispatchBatchJobId, OUTBOX_DISPATCH_JOB, type OutboxDispatchBatch, type OutboxDispatchPayload } from './outbox-dispatch-job.js';
+import { dispatchBatchJobId, outboxDispatchJob, type OutboxDispatchBatch, type OutboxDispatchPayload } from './outbox-jobs.js';
 
 /** Where a relay pass reads events from and enqueues them to. */
 export interface RelayOutboxOptions {
   readonly database: FtmDatabase;
   readonly queue: Queue;
-  /** Events per pass (default 100). */
+  /** Events per pass (default 100). The dispatch jobs' attempts and backoff are those of `outboxDispatchJob`. */
   readonly batchSize?: number;
-  /** Attempts and backoff of the dispatch jobs (the queue's defaults otherwise). */
-  readonly jobOptions?: Pick<EnqueueOptions, 'maxAttempts' | 'backoffMs'>;
 }
 
 type OutboxRow = Selectable<OutboxEventsTable>;
@@ -95,7 +94,7 @@ async function enqueueAndMark(
   const ids = events.map((e) => e.id);
   const batch: OutboxDispatchBatch = { events: events.map(toDispatchPayload) };
   try {
-    await options.queue.enqueue(OUTBOX_DISPATCH_JOB, batch, { ...options.jobOptions, jobId: dispatchBatchJobId(ids) });
+    await enqueueJob(options.queue, outboxDispatchJob, batch, { jobId: dispatchBatchJobId(ids) });
   } catch (error) {
     return { dispatched: 0, error };
   }

@@ -1,4 +1,4 @@
-import type { OutboxDispatchPayload } from '../outbox/outbox-dispatch-job.js';
+import type { OutboxDispatchPayload } from '../outbox/outbox-jobs.js';
 
 /** The endpoint columns that decide which events an endpoint receives. */
 export interface MatchableEndpoint {

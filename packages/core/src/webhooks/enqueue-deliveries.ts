@@ -1,5 +1,6 @@
 import type { WebhookDeps } from './webhook-deps.js';
-import { deliverJobId, WEBHOOK_DELIVER_JOB } from './webhook-jobs.js';
+import { deliverJobId, webhookDeliverJob } from './webhook-jobs.js';
+import { enqueueJob } from '../shared/enqueue-job.js';
 
 /**
  * Queues the next attempt of each delivery, after the transaction that scheduled it committed.
@@ -14,11 +15,7 @@ export async function enqueueDeliveries(
 ): Promise<void> {
   for (const d of deliveries) {
     try {
-      await deps.queue.enqueue(
-        WEBHOOK_DELIVER_JOB,
-        { deliveryId: d.id },
-        { jobId: deliverJobId(d.id, d.attempt_count + 1, tag), delayMs: Math.max(0, Math.round(delayMs)), maxAttempts: 5 },
-      );
+      await enqueueJob(deps.queue, webhookDeliverJob, { deliveryId: d.id }, { jobId: deliverJobId(d.id, d.attempt_count + 1, tag), delayMs: Math.max(0, Math.round(delayMs)) });
     } catch (error) {
       deps.logger.warn({ deliveryId: d.id, err: { message: (error as Error).message } }, 'could not enqueue a webhook attempt; the sweeper will');
     }

@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import type { OutboxDispatchPayload } from '../outbox/outbox-dispatch-job.js';
+import type { OutboxDispatchPayload } from '../outbox/outbox-jobs.js';
 import type { WebhookDeps } from './webhook-deps.js';
 import { isDeliverableEventType } from './webhook-event-types.js';
 import { endpointReceives } from './endpoint-matching.js';

@@ -1,5 +1,6 @@
 import type { WebhookDeps } from './webhook-deps.js';
-import { deliverJobId, WEBHOOK_DELIVER_JOB } from './webhook-jobs.js';
+import { deliverJobId, webhookDeliverJob } from './webhook-jobs.js';
+import { enqueueJob } from '../shared/enqueue-job.js';
 
 /** What one sweep found. */
 export interface SweepResult {
@@ -39,7 +40,7 @@ export async function sweepWebhookDeliveries(deps: WebhookDeps, options: { limit
     ...stale.map((d) => ({ id: d.id, jobId: deliverJobId(d.id, d.attempt_count, `stale${new Date(d.updated_at).getTime()}`) })),
   ];
   for (const job of jobs) {
-    await deps.queue.enqueue(WEBHOOK_DELIVER_JOB, { deliveryId: job.id }, { jobId: job.jobId, maxAttempts: 5 });
+    await enqueueJob(deps.queue, webhookDeliverJob, { deliveryId: job.id }, { jobId: job.jobId });
   }
   if (jobs.length > 0) deps.logger.info({ overdue: overdue.length, stale: stale.length }, 'webhook sweeper re-enqueued deliveries');
   return { overdue: overdue.length, stale: stale.length };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defineJob } from '../shared/job-definition.js';
 
 /** Queue job: make the next attempt of one delivery (retries, redeliveries, sweeps). */
 export const WEBHOOK_DELIVER_JOB = 'webhook.deliver';
@@ -16,3 +17,16 @@ export function deliverJobId(deliveryId: string, attempt: number, tag?: string):
   // No ':' (BullMQ's key separator, refused by every queue adapter).
   return tag ? `webhook.${deliveryId}.${attempt}.${tag}` : `webhook.${deliveryId}.${attempt}`;
 }
+
+/**
+ * A retry, redelivery or sweep of one webhook delivery. The attempt itself never throws for a
+ * receiver's failure (that is recorded and rescheduled on the delivery row); the queue retries only
+ * when the database failed around it.
+ */
+export const webhookDeliverJob = defineJob({
+  name: WEBHOOK_DELIVER_JOB,
+  schema: WebhookDeliverPayload,
+  retry: { maxAttempts: 5, backoffMs: 1_000 },
+  // Above the longest attempt (the per-attempt deadline is 15 s by default).
+  timeoutMs: 120_000,
+});

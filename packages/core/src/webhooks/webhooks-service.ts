@@ -1,6 +1,6 @@
 import type { ServiceContext } from '../shared/context.js';
 import type { Page } from '../db/pagination.js';
-import type { OutboxDispatchPayload } from '../outbox/outbox-dispatch-job.js';
+import type { OutboxDispatchPayload } from '../outbox/outbox-jobs.js';
 import type { WebhookDeps } from './webhook-deps.js';
 import type { WebhookEndpoint, WebhookEndpointWithSecret } from './webhook-endpoint.js';
 import type { ReplayWebhookDeliveriesResult, WebhookDelivery } from './webhook-delivery.js';

@@ -12,7 +12,7 @@ import { cancelFtJob } from '../../src/ft-jobs/cancel-ft-job.js';
 import { getFtJob } from '../../src/ft-jobs/get-ft-job.js';
 import { listFtJobs } from '../../src/ft-jobs/list-ft-jobs.js';
 import { listFtJobEvents } from '../../src/ft-jobs/list-ft-job-events.js';
-import { FT_JOB_POLL, FT_JOB_SUBMIT } from '../../src/ft-jobs/ft-job-deps.js';
+import { FT_JOB_POLL, FT_JOB_SUBMIT } from '../../src/ft-jobs/ft-job-jobs.js';
 import { approveApproval, rejectApproval } from '../../src/approvals/decide-approval.js';
 import { SimulatedFineTuneProvider } from '../../src/adapters/simulated/simulated-fine-tune-provider.js';
 import type { ServiceContext } from '../../src/shared/context.js';

@@ -8,7 +8,7 @@ import { uuidv7 } from '../../src/shared/ids.js';
 import { createFtJob } from '../../src/ft-jobs/create-ft-job.js';
 import { submitFtJob } from '../../src/ft-jobs/submit-ft-job.js';
 import { ingestProviderWebhook } from '../../src/ft-jobs/ingest-provider-webhook.js';
-import { FT_JOB_POLL } from '../../src/ft-jobs/ft-job-deps.js';
+import { FT_JOB_POLL } from '../../src/ft-jobs/ft-job-jobs.js';
 import type { EnqueueOptions } from '../../src/ports/queue.js';
 import { signStandardWebhook } from '../../src/webhooks/standard-webhooks.js';
 

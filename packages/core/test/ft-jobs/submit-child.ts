@@ -5,7 +5,7 @@
 import { openPostgres } from '../../src/db/open-database.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { submitFtJob } from '../../src/ft-jobs/submit-ft-job.js';
-import { FT_JOB_POLL } from '../../src/ft-jobs/ft-job-deps.js';
+import { FT_JOB_POLL } from '../../src/ft-jobs/ft-job-jobs.js';
 import type { FineTuneProvider } from '../../src/providers/fine-tune-provider.js';
 import { makeDeps } from './ft-job-test-kit.js';
 import { testContext } from '@ftm/test-support/fixtures';

@@ -3,7 +3,7 @@ import { LocalQueue } from '../../src/adapters/local-queue/local-queue.js';
 import { recordEvent } from '../../src/outbox/record-event.js';
 import { relayOutbox, toDispatchPayload } from '../../src/outbox/relay-outbox.js';
 import { OutboxRelay } from '../../src/outbox/outbox-relay-loop.js';
-import { dispatchBatchJobId, OUTBOX_DISPATCH_JOB, OutboxDispatchBatch, OutboxDispatchJobPayload } from '../../src/outbox/outbox-dispatch-job.js';
+import { dispatchBatchJobId, OUTBOX_DISPATCH_JOB, OutboxDispatchBatch, OutboxDispatchJobPayload } from '../../src/outbox/outbox-jobs.js';
 import type { EnqueueOptions, Queue } from '../../src/ports/queue.js';
 import { uuidv7 } from '../../src/shared/ids.js';
 import { storeAdapters, type TestDatabase } from '@ftm/test-support/databases';

@@ -5,7 +5,7 @@ import { ManualClock } from '../../src/shared/clock.js';
 import { uuidv7 } from '../../src/shared/ids.js';
 import { createWebhooksService, type WebhooksService } from '../../src/webhooks/webhooks-service.js';
 import { AttemptOutcomeWriter, type AttemptOutcomeWrite } from '../../src/webhooks/attempt-outcome-writer.js';
-import type { OutboxDispatchPayload } from '../../src/outbox/outbox-dispatch-job.js';
+import type { OutboxDispatchPayload } from '../../src/outbox/outbox-jobs.js';
 import { RecordingQueue, emitEvent, testWebhookDeps } from './support/webhook-harness.js';
 import { startReceiver, type TestReceiver } from './support/receiver.js';
 

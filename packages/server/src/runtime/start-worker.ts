@@ -1,5 +1,5 @@
-import { AuditForwarder, defaultFtmMetrics, LazyRecordProcessor, OrchestratorAuditClient, PeriodicTask, WebhookSweeper, type Ftm, type FtmMetrics } from '@ftm/core';
-import { createWorker, evalRunJob, evalRunJobHandlers, datasetBuildJob, datasetJobHandlers, ftJobHandlers, ftJobPollJob, ftJobSubmitJob, ftJobSweepJob, scheduleFtJobSweep, outboxDispatchJob, startDatasetSweeper, startReEvalScheduler, webhookDeliverJob, webhookJobHandlers, type FtmWorker } from '@ftm/worker';
+import { AuditForwarder, datasetBuildJob, defaultFtmMetrics, evalRunJob, ftJobPollJob, ftJobSubmitJob, ftJobSweepJob, LazyRecordProcessor, OrchestratorAuditClient, outboxDispatchJob, PeriodicTask, scheduleFtJobSweep, WebhookSweeper, webhookDeliverJob, type Ftm, type FtmMetrics } from '@ftm/core';
+import { createWorker, evalRunJobHandlers, datasetJobHandlers, ftJobHandlers, startDatasetSweeper, startReEvalScheduler, webhookJobHandlers, type FtmWorker } from '@ftm/worker';
 import type { Tracer } from '@opentelemetry/api';
 import type { FtmConfig } from '../config.js';
 

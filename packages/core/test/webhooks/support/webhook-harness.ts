@@ -1,7 +1,7 @@
 import type { FtmDatabase } from '../../../src/db/open-database.js';
 import { recordEvent } from '../../../src/outbox/record-event.js';
 import { toDispatchPayload } from '../../../src/outbox/relay-outbox.js';
-import type { OutboxDispatchPayload } from '../../../src/outbox/outbox-dispatch-job.js';
+import type { OutboxDispatchPayload } from '../../../src/outbox/outbox-jobs.js';
 import type { EnqueueOptions, Queue } from '../../../src/ports/queue.js';
 import { resolveEnqueueOptions } from '../../../src/adapters/local-queue/enqueue-options.js';
 import type { ServiceContext } from '../../../src/shared/context.js';

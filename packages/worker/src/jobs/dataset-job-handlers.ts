@@ -1,17 +1,4 @@
-import { DATASET_BUILD_JOB, DatasetBuildJobPayload, PeriodicTask, type DatasetsService, type DatasetSweepOptions, type Logger, type RecordProcessor } from '@ftm/core';
-import { defineJob, type JobHandlerOf } from '../job-catalog.js';
-
-/**
- * Builds one dataset version (job id: the dataset id). Dependency outages are retried; on the last
- * attempt, and for data problems, the use case ends the dataset `failed` with reasons itself.
- */
-export const datasetBuildJob = defineJob({
-  name: DATASET_BUILD_JOB,
-  schema: DatasetBuildJobPayload,
-  retry: { maxAttempts: 3, backoffMs: 5_000 },
-  // A 512 MB upload builds in a few minutes; a trace source pages through a remote API.
-  timeoutMs: 60 * 60_000,
-});
+import { DATASET_BUILD_JOB, PeriodicTask, type datasetBuildJob, type DatasetsService, type DatasetSweepOptions, type JobHandlerOf, type Logger, type RecordProcessor } from '@ftm/core';
 
 /**
  * The dataset handlers of the catalog; `processor` is the process's one shared thread pool, and

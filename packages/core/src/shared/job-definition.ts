@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { Logger, QueueJob } from '@ftm/core';
+import type { Logger } from './logger.js';
+import type { QueueJob } from '../ports/queue.js';
 
 /** How a job is retried: attempts in total, and the base of its jittered exponential backoff. */
 export interface JobRetry {
@@ -7,7 +8,11 @@ export interface JobRetry {
   readonly backoffMs: number;
 }
 
-/** One entry of the job catalog: its name, payload schema, retry policy and time limit. */
+/**
+ * One queue job, declared once next to its feature (`<area>/<area>-jobs.ts`): its name, payload
+ * schema, retry policy and time limit. Producers enqueue it with {@link enqueueJob}; the worker
+ * binds a handler to it.
+ */
 export interface JobDefinition<N extends string = string, S extends z.ZodType = z.ZodType> {
   readonly name: N;
   readonly schema: S;

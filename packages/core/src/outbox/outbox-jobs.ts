@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { defineJob } from '../shared/job-definition.js';
 
 /** The queue job the relay enqueues for every batch of outbox events it takes in one pass. */
 export const OUTBOX_DISPATCH_JOB = 'outbox.dispatch';
@@ -40,3 +41,18 @@ export function dispatchBatchJobId(eventIds: readonly string[]): string {
   const digest = createHash('sha256').update(eventIds.join(',')).digest('base64url').slice(0, 32);
   return `outbox.${digest}`;
 }
+
+/**
+ * The job the outbox relay enqueues for every batch of events (a single-event payload from an
+ * earlier release parses to a batch of one). Its handler fans the events out (webhook
+ * deliveries); it must be idempotent on each `eventId`, since delivery is at least once.
+ */
+export const outboxDispatchJob = defineJob({
+  name: OUTBOX_DISPATCH_JOB,
+  schema: OutboxDispatchJobPayload,
+  retry: { maxAttempts: 10, backoffMs: 1_000 },
+  // A batch's first attempts run `fanOutConcurrency` (64) at a time, each within the 15 s attempt
+  // deadline: a batch of 100 events to a receiver that never answers takes two rounds (30 s).
+  // Past this limit the job is retried and creates nothing, and the sweeper covers the rest.
+  timeoutMs: 120_000,
+});

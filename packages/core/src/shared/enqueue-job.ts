@@ -1,10 +1,12 @@
-import { ValidationError, type EnqueueOptions, type Queue } from '@ftm/core';
 import type { z } from 'zod';
-import type { JobDefinition } from './job-catalog.js';
+import type { EnqueueOptions, Queue } from '../ports/queue.js';
+import { ValidationError } from './errors.js';
+import type { JobDefinition } from './job-definition.js';
 
 /**
- * Enqueues a catalog job: the payload is checked against its schema first (a bad payload is a
- * ValidationError for the caller, not a dead letter later) and the job's retry policy applies.
+ * The one way FTM enqueues a job: the payload is checked against the definition's schema first
+ * (a bad payload is a ValidationError for the caller, not a dead letter later) and the
+ * definition's retry policy applies, so it is written nowhere else.
  */
 export async function enqueueJob<S extends z.ZodType>(
   queue: Queue,
