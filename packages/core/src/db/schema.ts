@@ -1,5 +1,7 @@
 /**
- * Kysely table types for the schema in `migrations/`. Keep in step with the SQL files.
+ * Kysely table types for the schema in `migrations/`: every table and column the SQL files create.
+ * packages/core/test/store/schema.test.ts fails when this file and a migrated database differ
+ * (after a new migration: `pnpm gen:schema-spec`, then fix what it reports).
  * Generated<T> marks columns with database defaults.
  */
 import type { ColumnType, Generated } from 'kysely';
@@ -657,7 +659,43 @@ export interface SchedulerLeasesTable {
   expires_at: Timestamp;
 }
 
-/** Every table, by name. Domain migrations add theirs here. */
+// ---------------------------------------------------------------------------------------------
+// The simulated fine-tuning provider's own schema `ftm_simulated` (migrations/0005_simulated_provider.sql),
+// read and written only by adapters/simulated/.
+
+export interface SimulatedFilesTable {
+  id: string;
+  filename: string;
+  bytes: number;
+  example_count: number;
+  token_count: number;
+  created_at: GeneratedTimestamp;
+}
+
+export interface SimulatedJobsTable {
+  id: string;
+  idempotency_key: string;
+  model: string;
+  training_file: string;
+  validation_file: string | null;
+  method: string;
+  hyperparameters: GeneratedJson<Record<string, unknown>>;
+  suffix: string | null;
+  seed: number | null;
+  metadata: GeneratedJson<Record<string, string>>;
+  n_epochs: number;
+  example_count: number;
+  token_count: number;
+  /** The provider status at whose end the job fails (injected failure). */
+  fail_at: 'validating_files' | 'queued' | 'running' | null;
+  created_at: Timestamp;
+  cancelled_at: Timestamp | null;
+}
+
+/**
+ * Every table of every migration, by name (`schema.table` outside `public`). Checked against a
+ * migrated database by packages/core/test/store/schema.test.ts.
+ */
 export interface DB {
   ftm_migrations: FtmMigrationsTable;
   tenants: TenantsTable;
@@ -693,4 +731,6 @@ export interface DB {
   secrets: SecretsTable;
   model_retirement_warnings: ModelRetirementWarningsTable;
   scheduler_leases: SchedulerLeasesTable;
+  'ftm_simulated.files': SimulatedFilesTable;
+  'ftm_simulated.jobs': SimulatedJobsTable;
 }

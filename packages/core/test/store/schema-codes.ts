@@ -50,16 +50,20 @@ const KIND_OF_DATA_TYPE: Record<string, string> = {
   ARRAY: 'array',
 };
 
-/** The code of every column of every table in the public schema, as the database has them. */
+/**
+ * The code of every column of every table the migrations create, as the database has them: the
+ * public schema's tables by name, the simulated provider's (schema `ftm_simulated`) as `ftm_simulated.<table>`.
+ */
 export async function readColumnCodes(db: Kysely<DB>): Promise<Record<string, Record<string, string>>> {
-  const result = await sql<{ table_name: string; column_name: string; data_type: string; is_nullable: string; column_default: string | null }>`
-    select table_name, column_name, data_type, is_nullable, column_default
-    from information_schema.columns where table_schema = 'public'
-    order by table_name, ordinal_position`.execute(db);
+  const result = await sql<{ table_schema: string; table_name: string; column_name: string; data_type: string; is_nullable: string; column_default: string | null }>`
+    select table_schema, table_name, column_name, data_type, is_nullable, column_default
+    from information_schema.columns where table_schema in ('public', 'ftm_simulated')
+    order by table_schema, table_name, ordinal_position`.execute(db);
   const codes: Record<string, Record<string, string>> = {};
   for (const c of result.rows) {
     const kind = KIND_OF_DATA_TYPE[c.data_type] ?? `unmapped:${c.data_type}`;
-    (codes[c.table_name] ??= {})[c.column_name] = `${kind}${c.is_nullable === 'YES' ? '?' : ''}${c.column_default !== null ? '+' : ''}`;
+    const table = c.table_schema === 'public' ? c.table_name : `${c.table_schema}.${c.table_name}`;
+    (codes[table] ??= {})[c.column_name] = `${kind}${c.is_nullable === 'YES' ? '?' : ''}${c.column_default !== null ? '+' : ''}`;
   }
   return codes;
 }

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { DB, Timestamp, Json } from '../../db/schema.js';
+import type { DB, SimulatedJobsTable } from '../../db/schema.js';
 import type { Clock } from '../../shared/clock.js';
 import { systemClock } from '../../shared/clock.js';
 import { NotFoundError, RateLimitedError } from '../../shared/errors.js';
@@ -23,29 +23,7 @@ import { DEFAULT_SIMULATED_TIMINGS, simulateJob, type SimulatedJobFacts, type Si
 
 type FailPhase = 'validating_files' | 'queued' | 'running';
 
-/** Tables of the `ftm_simulated` schema (migration 0005), private to this adapter. */
-type SimulatedTables = {
-  'ftm_simulated.files': { id: string; filename: string; bytes: number; example_count: number; token_count: number; created_at: Timestamp };
-  'ftm_simulated.jobs': {
-    id: string;
-    idempotency_key: string;
-    model: string;
-    training_file: string;
-    validation_file: string | null;
-    method: string;
-    hyperparameters: Json<Record<string, unknown>>;
-    suffix: string | null;
-    seed: number | null;
-    metadata: Json<Record<string, string>>;
-    n_epochs: number;
-    example_count: number;
-    token_count: number;
-    fail_at: FailPhase | null;
-    created_at: Timestamp;
-    cancelled_at: Timestamp | null;
-  };
-};
-type JobRow = Selectable<SimulatedTables['ftm_simulated.jobs']>;
+type JobRow = Selectable<SimulatedJobsTable>;
 
 /** Failures a test or a demo can inject. */
 export interface SimulatedFailures {
@@ -84,14 +62,14 @@ const PHASES: readonly FailPhase[] = ['validating_files', 'queued', 'running'];
 export class SimulatedFineTuneProvider implements FineTuneProvider {
   readonly name = 'simulated';
   readonly simulated = true;
-  readonly #db: Kysely<DB & SimulatedTables>;
+  readonly #db: Kysely<DB>;
   readonly #clock: Clock;
   readonly #timings: SimulatedTimings;
   readonly #failures: SimulatedFailures;
   #rateLimitedCalls: number;
 
   constructor(options: SimulatedProviderOptions) {
-    this.#db = options.db.withTables<SimulatedTables>();
+    this.#db = options.db;
     this.#clock = options.clock ?? systemClock;
     this.#timings = { ...DEFAULT_SIMULATED_TIMINGS, ...options.timings };
     this.#failures = options.failures ?? {};
