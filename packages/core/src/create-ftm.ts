@@ -21,6 +21,9 @@ import { listProjects } from './auth/list-projects.js';
 import type { ApiKey, CreatedApiKey } from './auth/api-key.js';
 import type { Project } from './auth/project.js';
 import { IdempotencyService } from './idempotency/idempotency-service.js';
+import { getAuditEvent } from './audit/get-audit-event.js';
+import { listAuditEvents } from './audit/list-audit-events.js';
+import type { AuditEvent } from './audit/audit-event.js';
 import { createModelVersion } from './registry/create-model-version.js';
 import { batchedModelVersionReader } from './registry/get-model-version.js';
 import { listModelVersions } from './registry/list-model-versions.js';
@@ -147,6 +150,11 @@ export interface Ftm {
   readonly promotions: PromotionsService;
   /** Encrypted secrets of tenants and projects (provider credentials, integration keys). */
   readonly secrets: EncryptedSecretStore;
+  /** The audit trail of the tenant (`GET /audit-events`). */
+  readonly audit: {
+    listEvents(ctx: ServiceContext, query: unknown): Promise<Page<AuditEvent>>;
+    getEvent(ctx: ServiceContext, id: string): Promise<AuditEvent>;
+  };
   /** GenAI inference spans received over OTLP/HTTP, the `otel_spans` dataset source's input. */
   readonly genAiSpans: {
     ingest(ctx: ServiceContext, input: IngestOtlpTracesInput): Promise<IngestOtlpTracesResult>;
@@ -284,6 +292,10 @@ export function createFtm(options: CreateFtmOptions): Ftm {
     webhooks,
     promotions,
     secrets,
+    audit: {
+      listEvents: (ctx, query) => listAuditEvents(db, ctx, query),
+      getEvent: (ctx, id) => getAuditEvent(db, ctx, id),
+    },
     langfuse: {
       setCredential: (ctx, input) => setLangfuseCredential(langfuseAdmin, ctx, input),
       deleteCredential: (ctx, query) => deleteLangfuseCredential(langfuseAdmin, ctx, query),
