@@ -7,6 +7,7 @@ import { createPromotionsService } from './promotions-service.js';
 import { createFineTuningService, type FineTuningConfig, type FineTuningPlatform, type FineTuningService } from './ft-jobs/fine-tuning-service.js';
 import { createGovernanceEngine } from './governance/create-governance-engine.js';
 import { evalRunJob } from './evals/eval-jobs.js';
+import { nextWebhookDeliveryStatus } from './webhooks/webhook-delivery-state-machine.js';
 export * from './shared/errors.js';
 export * from './shared/ids.js';
 export * from './shared/clock.js';
@@ -127,3 +128,5 @@ export async function createFineTuning(platform: FineTuningPlatform, config: Fin
 }
 /** @deprecated The retry policy of `eval.run` is `evalRunJob.retry`. */
 export const EVAL_RUN_JOB_RETRY: { readonly maxAttempts: number; readonly backoffMs: number } = { ...evalRunJob.retry };
+/** @deprecated Use {@link nextWebhookDeliveryStatus}. */
+export const nextDeliveryStatus = nextWebhookDeliveryStatus;

@@ -11,7 +11,7 @@ import { listEvalSuites } from './list-eval-suites.js';
 import { createEvalRun } from './create-eval-run.js';
 import { getEvalRun, listEvalRuns } from './get-eval-run.js';
 import { cancelEvalRun } from './cancel-eval-run.js';
-import { listEvalRunResults } from './list-eval-results.js';
+import { listEvalRunResults } from './list-eval-run-results.js';
 import { compareEvalRuns, type EvalComparison } from './compare-eval-runs.js';
 import { runEvalRunJob, type EvalRunAttempt } from './execute-eval-run.js';
 import { requeueStaleEvalRuns } from './requeue-stale-eval-runs.js';

@@ -16,7 +16,7 @@ export * from './list-eval-suites.js';
 export * from './create-eval-run.js';
 export * from './get-eval-run.js';
 export * from './cancel-eval-run.js';
-export * from './list-eval-results.js';
+export * from './list-eval-run-results.js';
 export * from './metrics.js';
 export * from './bootstrap.js';
 export * from './compare-eval-runs.js';

@@ -9,7 +9,7 @@ export * from './list-ft-jobs.js';
 export * from './list-ft-job-events.js';
 export * from './cancel-ft-job.js';
 export * from './retarget-ft-job.js';
-export * from './retarget-mapping.js';
+export * from './plan-retarget.js';
 export * from './submit-ft-job.js';
 export * from './poll-ft-job.js';
 export * from './mark-ft-job-failed.js';

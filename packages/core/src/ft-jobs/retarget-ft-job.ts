@@ -7,7 +7,7 @@ import { CreateFtJobInput, FtHyperparameters, ftJobBookkeeping, type FtJob } fro
 import type { FtJobDeps } from './ft-job-deps.js';
 import { appendTimeline, findFtJobRow } from './ft-job-repository.js';
 import { createParsedFtJob } from './create-ft-job.js';
-import { planRetarget, RetargetRefusal } from './retarget-mapping.js';
+import { planRetarget, RetargetRefusal } from './plan-retarget.js';
 
 /** Body of `POST /ft-jobs/{id}/retarget` (docs/openapi.yaml `RetargetFtJobRequest`). */
 export const RetargetFtJobInput = z

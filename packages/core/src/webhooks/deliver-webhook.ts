@@ -3,7 +3,7 @@ import type { WebhookDeps } from './webhook-deps.js';
 import type { AttemptTarget } from './perform-attempt.js';
 import { runAttempt } from './run-attempt.js';
 import type { AttemptResult } from './attempt-result.js';
-import { nextDeliveryStatus } from './webhook-delivery-state-machine.js';
+import { nextWebhookDeliveryStatus } from './webhook-delivery-state-machine.js';
 
 /** Scheduled times are compared with some slack: the queue's clock and ours may differ a little. */
 const DUE_TOLERANCE_MS = 250;
@@ -81,7 +81,7 @@ export async function deliverWebhook(deps: WebhookDeps, deliveryId: string): Pro
     if (row.deleted_at !== null) {
       await trx
         .updateTable('webhook_deliveries')
-        .set({ status: nextDeliveryStatus(row.status, 'give_up'), next_attempt_at: null, last_error: 'endpoint_deleted', updated_at: now })
+        .set({ status: nextWebhookDeliveryStatus(row.status, 'give_up'), next_attempt_at: null, last_error: 'endpoint_deleted', updated_at: now })
         .where('id', '=', row.id)
         .execute();
       return 'endpoint_deleted';
@@ -97,7 +97,7 @@ export async function deliverWebhook(deps: WebhookDeps, deliveryId: string): Pro
     const retryFromAttempt = row.retry_from_attempt + (stale ? 1 : 0);
     await trx
       .updateTable('webhook_deliveries')
-      .set({ status: nextDeliveryStatus(row.status, 'claim'), attempt_count: attempt, retry_from_attempt: retryFromAttempt, last_attempt_at: now, next_attempt_at: null, updated_at: now })
+      .set({ status: nextWebhookDeliveryStatus(row.status, 'claim'), attempt_count: attempt, retry_from_attempt: retryFromAttempt, last_attempt_at: now, next_attempt_at: null, updated_at: now })
       .where('id', '=', row.id)
       .execute();
     return {

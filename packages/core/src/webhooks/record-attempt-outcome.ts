@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/record-audit.js';
 import type { WebhookDeps } from './webhook-deps.js';
 import type { AttemptOutcome, AttemptTarget } from './perform-attempt.js';
 import { nextRetry } from './retry-schedule.js';
-import { nextDeliveryStatus, type WebhookDeliveryEvent } from './webhook-delivery-state-machine.js';
+import { nextWebhookDeliveryStatus, type WebhookDeliveryEvent } from './webhook-delivery-state-machine.js';
 import { toWebhookDelivery, type WebhookDeliveryRow } from './webhook-delivery.js';
 import { WEBHOOK_DEAD_LETTERED } from './webhook-event-types.js';
 import { enqueueDeliveries } from './enqueue-deliveries.js';
@@ -53,7 +53,7 @@ const EVENT_OF: Record<Exclude<AttemptResult['kind'], 'superseded'>, WebhookDeli
 export async function recordAttemptOutcome(deps: WebhookDeps, target: AttemptTarget, outcome: AttemptOutcome): Promise<AttemptResult> {
   const result = decide(deps, target, outcome);
   const now = deps.clock.now();
-  const status = nextDeliveryStatus('delivering', EVENT_OF[result.kind]);
+  const status = nextWebhookDeliveryStatus('delivering', EVENT_OF[result.kind]);
   const lastError = result.kind === 'succeeded' ? null : (outcome.error ?? `HTTP ${outcome.statusCode}`);
   const nextAttemptAt = result.kind === 'retry' ? new Date(now.getTime() + result.delayMs) : null;
   const changes: Updateable<WebhookDeliveriesTable> = {

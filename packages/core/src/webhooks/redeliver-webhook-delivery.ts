@@ -4,7 +4,7 @@ import { recordEvent } from '../outbox/record-event.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { WebhookDeps } from './webhook-deps.js';
 import { toWebhookDelivery, type WebhookDelivery } from './webhook-delivery.js';
-import { nextDeliveryStatus } from './webhook-delivery-state-machine.js';
+import { nextWebhookDeliveryStatus } from './webhook-delivery-state-machine.js';
 import { attemptsOf, findDelivery } from './delivery-scope.js';
 import { enqueueDeliveries } from './enqueue-deliveries.js';
 
@@ -29,7 +29,7 @@ export async function redeliverWebhookDelivery(deps: WebhookDeps, ctx: ServiceCo
       .updateTable('webhook_deliveries')
       // A fresh, short sequence from the next attempt on, wherever the delivery was in its schedule.
       .set({
-        status: nextDeliveryStatus(before.status, 'redeliver'),
+        status: nextWebhookDeliveryStatus(before.status, 'redeliver'),
         retry_from_attempt: before.attempt_count,
         retry_steps: deps.settings.redeliverRetrySteps,
         next_attempt_at: now,

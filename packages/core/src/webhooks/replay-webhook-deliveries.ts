@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/record-audit.js';
 import { parseInput } from '../shared/parse-input.js';
 import type { WebhookDeps } from './webhook-deps.js';
 import { ReplayWebhookDeliveriesInput, type ReplayWebhookDeliveriesResult } from './webhook-delivery.js';
-import { nextDeliveryStatus } from './webhook-delivery-state-machine.js';
+import { nextWebhookDeliveryStatus } from './webhook-delivery-state-machine.js';
 import { scopedDeliveries } from './delivery-scope.js';
 import { enqueueDeliveries } from './enqueue-deliveries.js';
 
@@ -44,7 +44,7 @@ export async function replayWebhookDeliveries(deps: WebhookDeps, ctx: ServiceCon
       if (ids.length === 0) break;
       const rows = await trx
         .updateTable('webhook_deliveries')
-        .set((eb) => ({ status: nextDeliveryStatus('dead_letter', 'replay'), retry_from_attempt: eb.ref('attempt_count'), retry_steps: null, next_attempt_at: now, updated_at: now }))
+        .set((eb) => ({ status: nextWebhookDeliveryStatus('dead_letter', 'replay'), retry_from_attempt: eb.ref('attempt_count'), retry_steps: null, next_attempt_at: now, updated_at: now }))
         .where('id', 'in', ids)
         .returning(['id', 'attempt_count'])
         .execute();

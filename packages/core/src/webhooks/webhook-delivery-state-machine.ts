@@ -31,7 +31,7 @@ const TRANSITIONS: Readonly<Record<WebhookDeliveryEvent, Partial<Record<WebhookD
 };
 
 /** The status after `event`, or InvalidTransitionError. */
-export function nextDeliveryStatus(from: WebhookDeliveryStatus, event: WebhookDeliveryEvent): WebhookDeliveryStatus {
+export function nextWebhookDeliveryStatus(from: WebhookDeliveryStatus, event: WebhookDeliveryEvent): WebhookDeliveryStatus {
   const to = TRANSITIONS[event][from];
   if (!to) throw new InvalidTransitionError('webhook delivery', from, event);
   return to;

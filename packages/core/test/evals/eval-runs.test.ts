@@ -10,7 +10,7 @@ import { createEvalRun } from '../../src/evals/create-eval-run.js';
 import { getEvalRun, listEvalRuns } from '../../src/evals/get-eval-run.js';
 import { cancelEvalRun } from '../../src/evals/cancel-eval-run.js';
 import { executeEvalRun, EvalRunInterruptedError } from '../../src/evals/execute-eval-run.js';
-import { listEvalRunResults } from '../../src/evals/list-eval-results.js';
+import { listEvalRunResults } from '../../src/evals/list-eval-run-results.js';
 import { compareEvalRuns } from '../../src/evals/compare-eval-runs.js';
 import { resultsBlobKey } from '../../src/evals/finish-eval-run.js';
 import type { EvalDeps } from '../../src/evals/eval-deps.js';

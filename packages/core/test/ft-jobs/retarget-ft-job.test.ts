@@ -12,7 +12,7 @@ import type { FineTuneProvider } from '../../src/providers/fine-tune-provider.js
 import type { ProviderEndpoint } from '../../src/providers/provider-resolver.js';
 import { createFtJob } from '../../src/ft-jobs/create-ft-job.js';
 import { retargetFtJob } from '../../src/ft-jobs/retarget-ft-job.js';
-import { planRetarget, RetargetRefusal, type RetargetPlan } from '../../src/ft-jobs/retarget-mapping.js';
+import { planRetarget, RetargetRefusal, type RetargetPlan } from '../../src/ft-jobs/plan-retarget.js';
 import { submitFtJob } from '../../src/ft-jobs/submit-ft-job.js';
 import { pollFtJob } from '../../src/ft-jobs/poll-ft-job.js';
 import { getFtJob } from '../../src/ft-jobs/get-ft-job.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_SCHEDULE_MS, nextRetry } from '../../src/webhooks/retry-schedule.js';
-import { nextDeliveryStatus, type WebhookDeliveryEvent, type WebhookDeliveryStatus } from '../../src/webhooks/webhook-delivery-state-machine.js';
+import { nextWebhookDeliveryStatus, type WebhookDeliveryEvent, type WebhookDeliveryStatus } from '../../src/webhooks/webhook-delivery-state-machine.js';
 import { InvalidTransitionError } from '../../src/shared/errors.js';
 
 const base = { schedule: DEFAULT_RETRY_SCHEDULE_MS, jitter: 0, retryAfterMs: null, maxRetryAfterMs: 86_400_000 };
@@ -49,11 +49,11 @@ describe('webhook delivery state machine', () => {
   const events: WebhookDeliveryEvent[] = ['claim', 'succeed', 'retry', 'exhaust', 'give_up', 'redeliver', 'replay'];
 
   it.each(allowed)('goes from %s by %s to %s', (from, event, to) => {
-    expect(nextDeliveryStatus(from, event)).toBe(to);
+    expect(nextWebhookDeliveryStatus(from, event)).toBe(to);
   });
 
   const forbidden = statuses.flatMap((from) => events.map((event) => [from, event] as const)).filter(([from, event]) => !allowed.some(([f, e]) => f === from && e === event));
   it.each(forbidden)('refuses to go from %s by %s', (from, event) => {
-    expect(() => nextDeliveryStatus(from, event)).toThrow(InvalidTransitionError);
+    expect(() => nextWebhookDeliveryStatus(from, event)).toThrow(InvalidTransitionError);
   });
 });
