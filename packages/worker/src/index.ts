@@ -11,7 +11,6 @@ export {
   ftJobSubmitJob,
   ftJobPollJob,
   ftJobSweepJob,
-  scheduleFtJobSweep,
   FT_JOB_SWEEP,
   evalRunJob,
   datasetBuildJob,
@@ -21,7 +20,7 @@ export { classifyJobError, JobTimeoutError, toQueueHandler, type JobFinished } f
 export { traceJobHandler } from './job-tracing.js';
 export { installSignalHandlers, type SignalHandlerOptions } from './signal-handlers.js';
 export { webhookJobHandlers } from './jobs/webhook-job-handlers.js';
-export { ftJobHandlers } from './jobs/ft-job-handlers.js';
+export { ftJobHandlers, startFtJobSweeper, type FtJobSweeper, type StartFtJobSweeperOptions } from './jobs/ft-job-handlers.js';
 export { evalRunJobHandlers } from './jobs/eval-job-handlers.js';
 export { datasetJobHandlers, startDatasetSweeper, type DatasetSweeper } from './jobs/dataset-job-handlers.js';
 export { startReEvalScheduler, type StartReEvalSchedulerOptions } from './jobs/start-re-eval-scheduler.js';

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import type { Queue } from '../ports/queue.js';
-import { enqueueJob } from '../shared/enqueue-job.js';
 import { defineJob } from '../shared/job-definition.js';
 
 /** Queue job names of fine-tuning. */
@@ -32,19 +30,20 @@ export const ftJobPollJob = defineJob({
   timeoutMs: 120_000,
 });
 
-/** How often the fine-tuning sweep runs. */
+/** How often the fine-tuning sweep runs (a `PeriodicTask` of the worker, on the holder of `FT_JOB_SWEEP_LEASE`). */
 export const FT_JOB_SWEEP_EVERY_MS = 60_000;
 
-/** Re-enqueues lost submissions and polls and syncs pending PRISM approvals, once a minute. */
+/** The lease that makes one worker run the fine-tuning sweep. */
+export const FT_JOB_SWEEP_LEASE = 'ft_job_sweep';
+
+/**
+ * One fine-tuning sweep as a queue job. Earlier releases ran the sweep as a chain of these jobs,
+ * each enqueuing the next; the worker still handles the ones left in a queue after an upgrade (one
+ * sweep, no next link). Nothing enqueues it any more: the sweep is a periodic task.
+ */
 export const ftJobSweepJob = defineJob({
   name: FT_JOB_SWEEP,
   schema: z.object({}).passthrough(),
   retry: { maxAttempts: 3, backoffMs: 5_000 },
   timeoutMs: 120_000,
 });
-
-/** Starts (or continues) the sweep chain; the minute-bucketed job id keeps one chain however many workers start it. */
-export async function scheduleFtJobSweep(queue: Queue, nowMs: number = Date.now(), delayMs = 0): Promise<void> {
-  const bucket = Math.floor((nowMs + delayMs) / FT_JOB_SWEEP_EVERY_MS);
-  await enqueueJob(queue, ftJobSweepJob, {}, { jobId: `${FT_JOB_SWEEP}/${bucket}`, delayMs });
-}

@@ -7,7 +7,7 @@ import { silentLogger } from '../../src/shared/logger.js';
 import type { EnqueueOptions, Queue } from '../../src/ports/queue.js';
 import { enqueueSubmission } from '../../src/ft-jobs/create-ft-job.js';
 import { enqueuePoll } from '../../src/ft-jobs/submit-ft-job.js';
-import { ftJobPollJob, ftJobSubmitJob, ftJobSweepJob, scheduleFtJobSweep } from '../../src/ft-jobs/ft-job-jobs.js';
+import { ftJobPollJob, ftJobSubmitJob } from '../../src/ft-jobs/ft-job-jobs.js';
 import { enqueueDatasetBuild } from '../../src/datasets/create-dataset.js';
 import { datasetBuildJob } from '../../src/datasets/dataset-jobs.js';
 import { enqueueDeliveries } from '../../src/webhooks/enqueue-deliveries.js';
@@ -74,15 +74,13 @@ describe('enqueueJob', () => {
 describe('producers enqueue through their job definitions', () => {
   const policy = (job: { retry: { maxAttempts: number; backoffMs: number } }) => ({ maxAttempts: job.retry.maxAttempts, backoffMs: job.retry.backoffMs });
 
-  it('fine-tuning submission, poll and sweep take the policies of ftJobSubmitJob, ftJobPollJob and ftJobSweepJob', async () => {
+  it('a fine-tuning submission and poll take the policies of ftJobSubmitJob and ftJobPollJob', async () => {
     const queue = recordingQueue();
     await enqueueSubmission({ queue }, ID, TENANT);
     await enqueuePoll({ queue }, { id: ID, tenant_id: TENANT, poll_attempts: 2 }, 1_000);
-    await scheduleFtJobSweep(queue, 120_000, 60_000);
     expect(queue.enqueued.map((e) => [e.name, e.options])).toEqual([
       ['ft_job.submit', { jobId: `ft_job.submit/${ID}/first`, ...policy(ftJobSubmitJob) }],
       ['ft_job.poll', { jobId: `ft_job.poll/${ID}/2`, delayMs: 1_000, ...policy(ftJobPollJob) }],
-      ['ft_job.sweep', { jobId: 'ft_job.sweep/3', delayMs: 60_000, ...policy(ftJobSweepJob) }],
     ]);
   });
 

@@ -1,5 +1,5 @@
-import { AuditForwarder, datasetBuildJob, defaultFtmMetrics, evalRunJob, ftJobPollJob, ftJobSubmitJob, ftJobSweepJob, LazyRecordProcessor, OrchestratorAuditClient, outboxDispatchJob, PeriodicTask, scheduleFtJobSweep, WebhookSweeper, webhookDeliverJob, type Ftm, type FtmMetrics } from '@ftm/core';
-import { createWorker, evalRunJobHandlers, datasetJobHandlers, ftJobHandlers, startDatasetSweeper, startReEvalScheduler, webhookJobHandlers, type FtmWorker } from '@ftm/worker';
+import { AuditForwarder, datasetBuildJob, defaultFtmMetrics, evalRunJob, ftJobPollJob, ftJobSubmitJob, ftJobSweepJob, LazyRecordProcessor, OrchestratorAuditClient, outboxDispatchJob, PeriodicTask, WebhookSweeper, webhookDeliverJob, type Ftm, type FtmMetrics } from '@ftm/core';
+import { createWorker, evalRunJobHandlers, datasetJobHandlers, ftJobHandlers, startDatasetSweeper, startFtJobSweeper, startReEvalScheduler, webhookJobHandlers, type FtmWorker } from '@ftm/worker';
 import type { Tracer } from '@opentelemetry/api';
 import type { FtmConfig } from '../config.js';
 
@@ -24,7 +24,7 @@ export function startWorker(ftm: Ftm, config: FtmConfig, metrics: FtmMetrics = d
   const worker = createWorker({
     queue: ftm.queue,
     jobs: WORKER_JOBS,
-    handlers: { ...webhookJobHandlers(ftm.webhooks), ...datasetJobHandlers(ftm.datasets, recordProcessor, { dedupMemoryBytes: config.datasetDedupMemoryBytes }), ...ftJobHandlers(ftm.fineTuning, ftm.queue), ...evalRunJobHandlers(ftm.evals, (tenantId) => ftm.systemContext(tenantId)) },
+    handlers: { ...webhookJobHandlers(ftm.webhooks), ...datasetJobHandlers(ftm.datasets, recordProcessor, { dedupMemoryBytes: config.datasetDedupMemoryBytes }), ...ftJobHandlers(ftm.fineTuning), ...evalRunJobHandlers(ftm.evals, (tenantId) => ftm.systemContext(tenantId)) },
     outbox: { database: ftm.database },
     logger: ftm.logger,
     onJobFinished: (e) => {
@@ -38,8 +38,8 @@ export function startWorker(ftm: Ftm, config: FtmConfig, metrics: FtmMetrics = d
     concurrency: config.workerConcurrency,
   });
   worker.start();
-  // The sweep re-enqueues itself; one seed per start is deduplicated by its time-bucketed job id.
-  void scheduleFtJobSweep(ftm.queue).catch((error: unknown) => ftm.logger.warn({ err: error }, 'could not schedule the fine-tuning sweep'));
+  // Lost fine-tuning submissions and polls, pending PRISM approvals: once a minute, on the holder of the ft_job_sweep lease.
+  const ftJobSweeper = startFtJobSweeper(ftm.fineTuning, { database: ftm.database, clock: ftm.clock, logger: ftm.logger });
   const datasetSweeper = startDatasetSweeper(ftm.datasets, { logger: ftm.logger });
   // Deliveries whose queue job or worker was lost are picked up again.
   const webhookSweeper = new WebhookSweeper(ftm.webhooks.deps);
@@ -80,6 +80,7 @@ export function startWorker(ftm: Ftm, config: FtmConfig, metrics: FtmMetrics = d
     stop: async (drainTimeoutMs) => {
       await evalSweep.stop();
       await spanPurge.stop();
+      await ftJobSweeper.stop();
       await datasetSweeper.stop();
       await webhookSweeper.stop();
       await auditForwarder?.stop();
