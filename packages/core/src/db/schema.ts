@@ -420,7 +420,12 @@ export interface FtJobsTable {
   approval_id: string | null;
   error: Json<Record<string, unknown>> | null;
   simulated: Generated<boolean>;
-  metadata: GeneratedJson<Record<string, unknown>>;
+  /** The caller's labels, nothing else (0017 moved FTM's bookkeeping out). */
+  metadata: GeneratedJson<Record<string, string>>;
+  /** 0017: FTM's own bookkeeping of the job (ft-jobs/ft-job.ts `FtJobBookkeeping`). */
+  ftm_state: GeneratedJson<Record<string, unknown>>;
+  /** 0017: the job this one was retargeted from (`POST /ft-jobs/{id}/retarget`). */
+  retargeted_from: string | null;
   next_poll_at: Timestamp | null;
   poll_attempts: Generated<number>;
   cancel_requested_at: Timestamp | null;

@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../shared/context.js';
 import { InvalidTransitionError } from '../shared/errors.js';
 import { ProviderRequestError } from '../providers/provider-errors.js';
-import { ftJobBookkeeping, metadataColumn, userMetadata, type FtJob } from './ft-job.js';
+import { ftJobBookkeeping, ftmStateColumn, type FtJob } from './ft-job.js';
 import type { FtJobDeps } from './ft-job-deps.js';
 import { findFtJobRow, recordFtJobChange, updateFtJobRow } from './ft-job-repository.js';
 import { isTerminalFtJobStatus, nextFtJobStatus } from './ft-job-state-machine.js';
@@ -39,7 +39,7 @@ export async function cancelFtJob(deps: FtJobDeps, ctx: ServiceContext, id: stri
       finished_at: now,
       next_poll_at: null,
       provider_status: row.provider_job_id ? 'cancelled' : row.provider_status,
-      metadata: metadataColumn(userMetadata(row), { ...ftJobBookkeeping(row), status_reason: `canceled by ${ctx.actor.type}:${ctx.actor.id}` }),
+      ftm_state: ftmStateColumn({ ...ftJobBookkeeping(row), status_reason: `canceled by ${ctx.actor.type}:${ctx.actor.id}` }),
       updated_at: now,
     });
     return recordFtJobChange(trx, ctx, { previousStatus: row.status, row: updated, action: 'ft_job.cancel', summary: `canceled fine-tuning job${row.provider_job_id ? ` and provider job ${row.provider_job_id}` : ''}` });

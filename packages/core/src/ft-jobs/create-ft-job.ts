@@ -8,7 +8,7 @@ import { askPrism, requestApproval, type ApprovalRequestInput } from '../approva
 import { estimateTrainingCost, type CostEstimate } from '../providers/estimate-cost.js';
 import type { FineTuneProvider } from '../providers/fine-tune-provider.js';
 import { checkJobRequest } from '../providers/check-job-request.js';
-import { CreateFtJobInput, metadataColumn, type FtCostEstimate, type FtJob } from './ft-job.js';
+import { CreateFtJobInput, ftmStateColumn, type FtCostEstimate, type FtJob } from './ft-job.js';
 import type { FtJobDeps } from './ft-job-deps.js';
 import { FT_JOB_SUBMIT, ftJobSubmitJob } from './ft-job-jobs.js';
 import { enqueueJob } from '../shared/enqueue-job.js';
@@ -183,7 +183,9 @@ export async function createParsedFtJob(deps: FtJobDeps, ctx: ServiceContext, bo
         estimated_tokens: estimate.estimatedTrainedTokens,
         approval_id: approval?.id ?? null,
         simulated: provider.simulated,
-        metadata: metadataColumn(body.metadata ?? {}, {
+        metadata: JSON.stringify(body.metadata ?? {}),
+        retargeted_from: origin?.retargetedFrom ?? null,
+        ftm_state: ftmStateColumn({
           cost_estimate: costEstimate,
           cost_threshold_usd: threshold,
           prism_pre_approval: body.prism_pre_approval,
@@ -193,7 +195,6 @@ export async function createParsedFtJob(deps: FtJobDeps, ctx: ServiceContext, bo
           progress: null,
           last_provider_event_id: null,
           submit_lease_until: null,
-          retargeted_from: origin?.retargetedFrom ?? null,
           training_format: trainingFormat === dataset.format ? null : trainingFormat,
         }),
         created_by: `${ctx.actor.type}:${ctx.actor.id}`,

@@ -1,6 +1,6 @@
 import type { GateVerdictRecord } from '../db/schema.js';
 import type { ApprovalHooks } from '../approvals/approval-hooks.js';
-import { ftJobBookkeeping, metadataColumn, userMetadata } from './ft-job.js';
+import { ftJobBookkeeping, ftmStateColumn } from './ft-job.js';
 import type { FtJobDeps } from './ft-job-deps.js';
 import { recordFtJobChange, updateFtJobRow } from './ft-job-repository.js';
 import { nextFtJobStatus } from './ft-job-state-machine.js';
@@ -23,7 +23,7 @@ export function registerFtJobApprovalHook(hooks: ApprovalHooks, deps: Pick<FtJob
       status: nextFtJobStatus('awaiting_approval', approved ? 'approve' : 'reject'),
       gates: JSON.stringify(gates),
       finished_at: approved ? null : now,
-      metadata: metadataColumn(userMetadata(row), { ...ftJobBookkeeping(row), status_reason: approved ? null : `cost approval ${approval.id} was rejected` }),
+      ftm_state: ftmStateColumn({ ...ftJobBookkeeping(row), status_reason: approved ? null : `cost approval ${approval.id} was rejected` }),
       updated_at: now,
     });
     await recordFtJobChange(trx, ctx, {

@@ -33,7 +33,10 @@ export const FtHyperparameters = z
   .strict();
 export type FtHyperparameters = z.infer<typeof FtHyperparameters>;
 
-/** Key prefix reserved for FTM's own bookkeeping inside the job's metadata column. */
+/**
+ * Key prefix callers may not use in a job's metadata. FTM's bookkeeping lived under `_ftm` there
+ * until migration 0017 moved it to its own column; the prefix stays reserved, as the API has always answered.
+ */
 export const RESERVED_METADATA_KEY = '_ftm';
 
 const Metadata = z
@@ -96,8 +99,8 @@ export interface FtCostEstimate {
 }
 
 /**
- * FTM's bookkeeping that has no column of its own yet, kept under `metadata._ftm`. Only
- * toFtJob/ftJobBookkeeping read it, so moving it to columns later touches two functions.
+ * FTM's bookkeeping of a job, in the `ftm_state` column (migration 0017), apart from the caller's
+ * metadata. {@link ftJobBookkeeping} reads it, {@link ftmStateColumn} writes it.
  */
 export interface FtJobBookkeeping {
   readonly cost_estimate: FtCostEstimate | null;
@@ -110,8 +113,6 @@ export interface FtJobBookkeeping {
   readonly last_provider_event_id: string | null;
   /** Until when one worker holds the right to submit; see submitFtJob. */
   readonly submit_lease_until: string | null;
-  /** The job this one was retargeted from (`POST /ft-jobs/{id}/retarget`). */
-  readonly retargeted_from?: string | null;
   /** The format the provider receives when it differs from the dataset's (converted at upload). */
   readonly training_format?: DatasetFormat | null;
 }
@@ -185,25 +186,17 @@ const EMPTY_BOOKKEEPING: FtJobBookkeeping = {
   progress: null,
   last_provider_event_id: null,
   submit_lease_until: null,
-  retargeted_from: null,
   training_format: null,
 };
 
 /** FTM's bookkeeping of a row. */
-export function ftJobBookkeeping(row: Pick<FtJobRow, 'metadata'>): FtJobBookkeeping {
-  const stored = (row.metadata as Record<string, unknown>)[RESERVED_METADATA_KEY] as Partial<FtJobBookkeeping> | undefined;
-  return { ...EMPTY_BOOKKEEPING, ...stored };
+export function ftJobBookkeeping(row: Pick<FtJobRow, 'ftm_state'>): FtJobBookkeeping {
+  return { ...EMPTY_BOOKKEEPING, ...(row.ftm_state as Partial<FtJobBookkeeping>) };
 }
 
-/** The caller's metadata of a row, without FTM's bookkeeping. */
-export function userMetadata(row: Pick<FtJobRow, 'metadata'>): Record<string, string> {
-  const { [RESERVED_METADATA_KEY]: _ignored, ...rest } = row.metadata as Record<string, unknown>;
-  return rest as Record<string, string>;
-}
-
-/** The metadata column value for user metadata plus bookkeeping. */
-export function metadataColumn(user: Record<string, string>, bookkeeping: FtJobBookkeeping): string {
-  return JSON.stringify({ ...user, [RESERVED_METADATA_KEY]: bookkeeping });
+/** The ftm_state column value for FTM's bookkeeping. */
+export function ftmStateColumn(bookkeeping: FtJobBookkeeping): string {
+  return JSON.stringify(bookkeeping);
 }
 
 /** Row → public shape. */
@@ -229,7 +222,7 @@ export function toFtJob(row: FtJobRow): FtJob {
     progress: b.progress,
     fine_tuned_model: row.fine_tuned_model,
     model_version_id: row.model_version_id,
-    retargeted_from: b.retargeted_from ?? null,
+    retargeted_from: row.retargeted_from,
     cost_estimate: b.cost_estimate,
     estimated_tokens: row.estimated_tokens === null ? null : Number(row.estimated_tokens),
     estimated_cost_usd: num(row.estimated_cost_usd),
@@ -241,7 +234,7 @@ export function toFtJob(row: FtJobRow): FtJob {
     gates,
     governance_decision_id: gates.find((g) => g.gate === 'governance')?.decision_id ?? null,
     error: error ? { code: String(error.code ?? 'error'), message: String(error.message ?? '') } : null,
-    metadata: userMetadata(row),
+    metadata: row.metadata,
     created_by: row.created_by,
     cancel_requested_at: row.cancel_requested_at ? iso(row.cancel_requested_at) : null,
     created_at: iso(row.created_at),

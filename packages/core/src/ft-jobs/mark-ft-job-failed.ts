@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../shared/context.js';
-import { ftJobBookkeeping, metadataColumn, userMetadata, type FtJob } from './ft-job.js';
+import { ftJobBookkeeping, ftmStateColumn, type FtJob } from './ft-job.js';
 import type { FtJobDeps } from './ft-job-deps.js';
 import { findFtJobRow, recordFtJobChange, updateFtJobRow } from './ft-job-repository.js';
 import { isTerminalFtJobStatus, nextFtJobStatus } from './ft-job-state-machine.js';
@@ -15,7 +15,7 @@ export async function markFtJobFailed(deps: Pick<FtJobDeps, 'db'>, ctx: ServiceC
       error: JSON.stringify(error),
       finished_at: now,
       next_poll_at: null,
-      metadata: metadataColumn(userMetadata(row), { ...ftJobBookkeeping(row), status_reason: error.message, submit_lease_until: null }),
+      ftm_state: ftmStateColumn({ ...ftJobBookkeeping(row), status_reason: error.message, submit_lease_until: null }),
       updated_at: now,
     });
     return recordFtJobChange(trx, ctx, { previousStatus: row.status, row: updated, action: 'ft_job.fail', summary: `fine-tuning job failed: ${error.code}`, details: { error } });

@@ -5,7 +5,7 @@ import { NotFoundError } from '../shared/errors.js';
 import { actualTrainingCost } from '../providers/estimate-cost.js';
 import type { ProviderEvent, ProviderJob } from '../providers/fine-tune-provider.js';
 import { insertModelVersion } from '../registry/create-model-version.js';
-import { ftJobBookkeeping, metadataColumn, userMetadata, type FtJobBookkeeping, type FtJobRow } from './ft-job.js';
+import { ftJobBookkeeping, ftmStateColumn, type FtJobBookkeeping, type FtJobRow } from './ft-job.js';
 import { DEFAULT_POLL_POLICY, type FtJobDeps } from './ft-job-deps.js';
 import { findFtJobRow, recordFtJobChange, updateFtJobRow } from './ft-job-repository.js';
 import { nextFtJobStatus } from './ft-job-state-machine.js';
@@ -107,7 +107,7 @@ export async function pollFtJob(deps: FtJobDeps, ctx: ServiceContext, ftJobId: s
           provider_job_id: providerJob.id,
           trained_tokens: String(providerJob.trainedTokens ?? ''),
           // Lineage of a retarget: the registry names the job this model's job was retargeted from.
-          ...(b.retargeted_from ? { retargeted_from_ft_job_id: b.retargeted_from } : {}),
+          ...(current.retargeted_from ? { retargeted_from_ft_job_id: current.retargeted_from } : {}),
         },
       });
       modelVersionId = version.id;
@@ -125,7 +125,7 @@ export async function pollFtJob(deps: FtJobDeps, ctx: ServiceContext, ftJobId: s
       finished_at: terminal ? (providerJob.finishedAt ?? now) : null,
       next_poll_at: delay === null ? null : new Date(now.getTime() + delay),
       poll_attempts: current.poll_attempts + 1,
-      metadata: metadataColumn(userMetadata(current), { ...b, progress, status_reason: reason ?? b.status_reason, last_provider_event_id: lastEvent }),
+      ftm_state: ftmStateColumn({ ...b, progress, status_reason: reason ?? b.status_reason, last_provider_event_id: lastEvent }),
       updated_at: now,
     });
     const changed = status !== current.status || providerJob.status !== current.provider_status || JSON.stringify(progress) !== JSON.stringify(b.progress);

@@ -4,7 +4,7 @@ import { backoffDelayMs, defaultSleep } from '../shared/http-client.js';
 import { ProviderRequestError } from '../providers/provider-errors.js';
 import { convertTrainingFile } from '../datasets/convert-training-file.js';
 import type { FineTuneMethod, FineTuneProvider, ProviderJob, ProviderPriceEstimate } from '../providers/fine-tune-provider.js';
-import { ftJobBookkeeping, metadataColumn, userMetadata, type FtJob, type FtJobRow } from './ft-job.js';
+import { ftJobBookkeeping, ftmStateColumn, type FtJob, type FtJobRow } from './ft-job.js';
 import { DEFAULT_SUBMIT_LEASE_MS, type FtJobDeps } from './ft-job-deps.js';
 import { FT_JOB_POLL, ftJobPollJob } from './ft-job-jobs.js';
 import { enqueueJob } from '../shared/enqueue-job.js';
@@ -50,7 +50,7 @@ async function claim(deps: FtJobDeps, ctx: ServiceContext, id: string): Promise<
     const status = row.status === 'queued' ? nextFtJobStatus('queued', 'start_submission') : row.status;
     const updated = await updateFtJobRow(trx, ctx.tenantId, id, {
       status,
-      metadata: metadataColumn(userMetadata(row), { ...b, status_reason: null, submit_lease_until: new Date(now.getTime() + leaseMs).toISOString() }),
+      ftm_state: ftmStateColumn({ ...b, status_reason: null, submit_lease_until: new Date(now.getTime() + leaseMs).toISOString() }),
       updated_at: now,
     });
     if (row.status === 'queued') {
@@ -105,7 +105,7 @@ async function recordProviderJob(deps: FtJobDeps, ctx: ServiceContext, id: strin
       provider_status: providerJob.status,
       submitted_at: row.submitted_at ?? now,
       next_poll_at: new Date(now.getTime() + pollMs),
-      metadata: metadataColumn(userMetadata(row), { ...b, submit_lease_until: null }),
+      ftm_state: ftmStateColumn({ ...b, submit_lease_until: null }),
       updated_at: now,
     });
     const job = await recordFtJobChange(trx, ctx, {
@@ -227,7 +227,7 @@ async function releaseLease(deps: FtJobDeps, ctx: ServiceContext, id: string): P
     const row = await findFtJobRow(trx, ctx, id, true);
     if (row.status !== 'submitting') return;
     const b = ftJobBookkeeping(row);
-    await updateFtJobRow(trx, ctx.tenantId, id, { metadata: metadataColumn(userMetadata(row), { ...b, submit_lease_until: null }), updated_at: ctx.clock.now() });
+    await updateFtJobRow(trx, ctx.tenantId, id, { ftm_state: ftmStateColumn({ ...b, submit_lease_until: null }), updated_at: ctx.clock.now() });
   });
 }
 
@@ -247,6 +247,6 @@ async function create(provider: FineTuneProvider, row: FtJobRow, files: { traini
 /** OpenAI accepts at most 16 metadata pairs: ours always go, the caller's only when they fit. */
 function providerMetadata(row: FtJobRow): Record<string, string> {
   const ours = { ftm_tenant_id: row.tenant_id, ftm_dataset_id: row.dataset_id };
-  const user = userMetadata(row);
+  const user = row.metadata;
   return Object.keys(user).length + Object.keys(ours).length + 1 <= 16 ? { ...user, ...ours } : ours;
 }

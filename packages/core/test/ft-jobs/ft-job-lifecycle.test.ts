@@ -109,7 +109,7 @@ describe('fine-tuning end to end on the simulated provider', () => {
     clock.advance(5_000);
     await pollFtJob(deps, ctx, job.id);
     // forget the cursor, as a crash between storing events and saving it would
-    await deps.db.updateTable('ft_jobs').set({ metadata: JSON.stringify({ _ftm: {} }) }).where('id', '=', job.id).execute();
+    await deps.db.updateTable('ft_jobs').set({ ftm_state: JSON.stringify({}) }).where('id', '=', job.id).execute();
     await pollFtJob(deps, ctx, job.id);
     const rows = await deps.db.selectFrom('ft_job_events').select('provider_event_id').where('ft_job_id', '=', job.id).where('source', '=', 'provider').execute();
     expect(rows.length).toBeGreaterThan(3);

@@ -238,6 +238,8 @@ export const schemaSpec: SchemaSpec = {
     updated_at: 'date+',
     submitted_at: 'date?',
     finished_at: 'date?',
+    ftm_state: 'json+',
+    retargeted_from: 'string?',
   },
   ftm_migrations: {
     id: 'string',
