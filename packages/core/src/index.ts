@@ -130,3 +130,5 @@ export async function createFineTuning(platform: FineTuningPlatform, config: Fin
 export const EVAL_RUN_JOB_RETRY: { readonly maxAttempts: number; readonly backoffMs: number } = { ...evalRunJob.retry };
 /** @deprecated Use {@link nextWebhookDeliveryStatus}. */
 export const nextDeliveryStatus = nextWebhookDeliveryStatus;
+/** @deprecated `ft_jobs.metadata` holds only the caller's labels since migration 0017; read `row.metadata`. */
+export const userMetadata = (row: { readonly metadata: Record<string, string> }): Record<string, string> => row.metadata;
