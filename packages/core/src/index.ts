@@ -8,6 +8,8 @@ import { createFineTuningService, type FineTuningConfig, type FineTuningPlatform
 import { createGovernanceEngine } from './governance/create-governance-engine.js';
 import { evalRunJob } from './evals/eval-jobs.js';
 import { nextWebhookDeliveryStatus } from './webhooks/webhook-delivery-state-machine.js';
+import { backoffMs as sharedBackoffMs } from './shared/backoff.js';
+import { queueRetryDelayMs } from './ports/queue.js';
 export * from './shared/errors.js';
 export * from './shared/ids.js';
 export * from './shared/clock.js';
@@ -19,6 +21,11 @@ export * from './db/migrator.js';
 export type * from './db/sql-session.js';
 export type * from './db/schema.js';
 export * from './shared/http-client.js';
+export { backoffMs, jitterMs, retry, type BackoffPolicy, type Jitter, type RetryOptions } from './shared/backoff.js';
+/** @deprecated Use `backoffMs(attempt, { baseMs, maxMs })` (full jitter, the same delays). */
+export const backoffDelayMs = (attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number => sharedBackoffMs(attempt, { baseMs, maxMs }, random);
+/** @deprecated The queues' retry delay: `backoffMs(attempt, { baseMs, maxMs: 3_600_000, jitter: 'equal' })`. */
+export const jitteredBackoffMs = queueRetryDelayMs;
 export type * from './shared/context.js';
 export * from './outbox/record-event.js';
 export * from './audit/record-audit.js';

@@ -1,5 +1,6 @@
 import type { FtmDatabase } from '../db/open-database.js';
 import type { Clock } from '../shared/clock.js';
+import { backoffMs } from '../shared/backoff.js';
 import { DependencyUnavailableError } from '../shared/errors.js';
 import { HttpStatusError } from '../shared/http-client.js';
 import type { Logger } from '../shared/logger.js';
@@ -108,7 +109,7 @@ async function forwardBatch(options: ForwardAuditEventsOptions): Promise<Forward
         return { forwarded, refused, unavailable: true, skipped: false };
       }
       refused += 1;
-      const delay = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.min(row.forward_attempts, 16));
+      const delay = backoffMs(Math.min(row.forward_attempts, 16) + 1, { ...backoff, jitter: 'none' });
       refusedUntil.set(row.id, clock.now().getTime() + delay);
       logger.warn({ auditEventId: row.id, status: (error as HttpStatusError).status }, 'the audit sink refused a row; it is retried later');
       continue;

@@ -1,5 +1,5 @@
 import { DependencyUnavailableError, FtmError, RateLimitedError } from '../shared/errors.js';
-import { backoffDelayMs } from '../shared/http-client.js';
+import { backoffMs } from '../shared/backoff.js';
 import { inferenceCostUsd, roundUsd, type InferencePriceTable } from '../runners/inference-prices.js';
 import type { CompletionParams, ModelRunner, RunnerMessage, RunnerModel, RunnerToolCall } from '../runners/model-runner.js';
 import { gradeCase, type GraderSet } from './graders/compile-graders.js';
@@ -101,7 +101,7 @@ export async function runCase(spec: CaseSpec, rc: CaseRunContext): Promise<CaseR
       if (rc.signal?.aborted) return null;
       lastError = error;
       if (!isTransient(error) || attempt === rc.attempts) break;
-      const wait = error instanceof RateLimitedError ? Math.min(MAX_RATE_LIMIT_WAIT_MS, error.retryAfterSec * 1000) : backoffDelayMs(attempt, rc.retryBaseMs, rc.retryBaseMs * 16);
+      const wait = error instanceof RateLimitedError ? Math.min(MAX_RATE_LIMIT_WAIT_MS, error.retryAfterSec * 1000) : backoffMs(attempt, { baseMs: rc.retryBaseMs, maxMs: rc.retryBaseMs * 16 });
       await rc.sleep(wait);
     }
   }

@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { DB, FtJobStatus } from '../db/schema.js';
+import { backoffMs } from '../shared/backoff.js';
 import type { ServiceContext } from '../shared/context.js';
 import { NotFoundError } from '../shared/errors.js';
 import { actualTrainingCost } from '../providers/estimate-cost.js';
@@ -18,7 +19,7 @@ export interface PollOutcome {
 
 /** Exponential from the initial delay to the maximum, by how many polls already ran. */
 export function pollDelayMs(attempts: number, policy = DEFAULT_POLL_POLICY): number {
-  return Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(attempts, 20));
+  return backoffMs(Math.min(attempts, 20) + 1, { baseMs: policy.initialDelayMs, maxMs: policy.maxDelayMs, jitter: 'none' });
 }
 
 /** Provider events into the timeline; a provider event already stored is skipped by its id. */

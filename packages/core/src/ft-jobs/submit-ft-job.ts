@@ -1,6 +1,7 @@
 import type { ServiceContext } from '../shared/context.js';
 import { ConflictError, DependencyUnavailableError, FtmError, NotFoundError, RateLimitedError } from '../shared/errors.js';
-import { backoffDelayMs, defaultSleep } from '../shared/http-client.js';
+import { backoffMs } from '../shared/backoff.js';
+import { defaultSleep } from '../shared/http-client.js';
 import { ProviderRequestError } from '../providers/provider-errors.js';
 import { convertTrainingFile } from '../datasets/convert-training-file.js';
 import type { FineTuneMethod, FineTuneProvider, ProviderJob, ProviderPriceEstimate } from '../providers/fine-tune-provider.js';
@@ -195,7 +196,7 @@ async function findOrCreate(deps: FtJobDeps, ctx: ServiceContext, provider: Fine
     } catch (error) {
       const transient = error instanceof RateLimitedError || error instanceof DependencyUnavailableError;
       if (!transient || attempt >= CREATE_ATTEMPTS) throw error;
-      const waitMs = error instanceof RateLimitedError ? error.retryAfterSec * 1000 : backoffDelayMs(attempt, 250, 2_000);
+      const waitMs = error instanceof RateLimitedError ? error.retryAfterSec * 1000 : backoffMs(attempt, { baseMs: 250, maxMs: 2_000 });
       if (waitMs > MAX_IN_DELIVERY_WAIT_MS) throw error;
       await (deps.sleep ?? defaultSleep)(waitMs);
     }

@@ -1,4 +1,5 @@
 import { ConflictError, DependencyUnavailableError } from '../shared/errors.js';
+import { backoffMs, sleep } from '../shared/backoff.js';
 
 /** Where a Langfuse project's public API is and the key pair that reads it (Basic auth). */
 export interface LangfuseConnection {
@@ -140,14 +141,7 @@ export class LangfuseClient {
 
   async #wait(attempt: number, retryAfter: string | null, signal?: AbortSignal): Promise<void> {
     const seconds = retryAfter !== null ? Number(retryAfter) : Number.NaN;
-    const base = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : this.#backoffMs * 2 ** attempt * (0.5 + Math.random() / 2);
-    const ms = Math.min(base, this.#maxBackoffMs);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, ms);
-      signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      }, { once: true });
-    });
+    const base = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : backoffMs(attempt + 1, { baseMs: this.#backoffMs, maxMs: Infinity, jitter: 'equal' });
+    await sleep(Math.min(base, this.#maxBackoffMs), signal);
   }
 }

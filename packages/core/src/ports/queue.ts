@@ -1,3 +1,5 @@
+import { backoffMs } from '../shared/backoff.js';
+
 /** One job as a handler sees it. `attempt` starts at 1. */
 export interface QueueJob<P = unknown> {
   readonly id: string;
@@ -68,4 +70,17 @@ export interface Queue {
   replayDeadLetters(options: { since?: Date; ids?: readonly string[] }): Promise<number>;
   check(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Upper bound of one wait between attempts, so a long retry chain still comes back within the hour. */
+export const MAX_QUEUE_BACKOFF_MS = 60 * 60 * 1000;
+
+/**
+ * The wait before a failed job's next attempt, the same in every Queue adapter: exponential from
+ * the job's `backoffMs`, capped at an hour, with equal jitter (half fixed, half random), so retries
+ * of many jobs failing together spread out yet never come back at once. `attempt` is the one that
+ * just failed (1 for the first).
+ */
+export function queueRetryDelayMs(baseMs: number, attempt: number, random: () => number = Math.random): number {
+  return backoffMs(attempt, { baseMs, maxMs: MAX_QUEUE_BACKOFF_MS, jitter: 'equal' }, random);
 }

@@ -1,4 +1,5 @@
 import { DependencyUnavailableError, FtmError } from './errors.js';
+import { backoffMs } from './backoff.js';
 
 /** Raised for a non-2xx answer that retrying will not fix (4xx other than 408/429). */
 export class HttpStatusError extends FtmError {
@@ -98,11 +99,6 @@ export function parseRetryAfterMs(value: string | null, now: number = Date.now()
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** Full-jitter exponential backoff: uniform in [0, min(max, base·2^(attempt-1))]. */
-export function backoffDelayMs(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
-  return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1)));
-}
-
 /**
  * JSON over HTTP to a dependency, with a per-attempt timeout, bounded retries on network errors,
  * 408/409/425/429/5xx (honouring Retry-After, capped), and a circuit breaker that fails fast with
@@ -174,7 +170,7 @@ export class HttpClient {
         lastError = error;
       }
       if (attempt < maxAttempts) {
-        const delay = retryAfterMs !== undefined ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : backoffDelayMs(attempt, baseDelayMs, maxDelayMs);
+        const delay = retryAfterMs !== undefined ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : backoffMs(attempt, { baseMs: baseDelayMs, maxMs: maxDelayMs });
         await this.#o.sleep(delay);
       }
     }

@@ -1,3 +1,5 @@
+import { jitterMs } from '../shared/backoff.js';
+
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
@@ -39,9 +41,7 @@ export function nextRetry(input: NextRetryInput): RetryDecision {
   const { schedule } = input;
   const next = positionInRound(input.attemptCount, schedule.length) + 1;
   if (next >= schedule.length) return { kind: 'dead_letter' };
-  const random = input.random ?? Math.random;
-  const base = schedule[next]!;
-  let delayMs = Math.round(base * (1 + input.jitter * (2 * random() - 1)));
+  let delayMs = jitterMs(schedule[next]!, input.jitter, input.random);
   if (input.retryAfterMs !== null) delayMs = Math.max(delayMs, Math.min(input.retryAfterMs, input.maxRetryAfterMs));
   return { kind: 'retry', delayMs: Math.max(0, delayMs) };
 }

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
-import { HttpClient, HttpStatusError, backoffDelayMs, parseRetryAfterMs } from '../../src/shared/http-client.js';
+import { backoffMs } from '../../src/shared/backoff.js';
+import { HttpClient, HttpStatusError, parseRetryAfterMs } from '../../src/shared/http-client.js';
 import { DependencyUnavailableError } from '../../src/shared/errors.js';
 
 const BASE = 'http://dependency.test';
@@ -238,7 +239,7 @@ describe('Retry-After and backoff helpers', () => {
   });
 
   it('never exceeds the exponential cap', () => {
-    expect(backoffDelayMs(10, 100, 1000, () => 0.9999)).toBeLessThanOrEqual(1000);
-    expect(backoffDelayMs(2, 100, 1000, () => 0.5)).toBe(100);
+    expect(backoffMs(10, { baseMs: 100, maxMs: 1000 }, () => 0.9999)).toBeLessThanOrEqual(1000);
+    expect(backoffMs(2, { baseMs: 100, maxMs: 1000 }, () => 0.5)).toBe(100);
   });
 });

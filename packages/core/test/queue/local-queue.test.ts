@@ -4,24 +4,24 @@ import { LocalQueue, type LocalQueueOptions } from '../../src/adapters/local-que
 import { JobQueueStore } from '../../src/adapters/local-queue/job-queue-store.js';
 import { LeaseLostError } from '../../src/adapters/local-queue/local-consumer.js';
 import { PgListenWakeUps } from '../../src/adapters/local-queue/pg-listen-wake-ups.js';
-import { jitteredBackoffMs, MAX_BACKOFF_MS } from '../../src/adapters/local-queue/backoff.js';
+import { MAX_QUEUE_BACKOFF_MS, queueRetryDelayMs } from '../../src/ports/queue.js';
 import { openQueue } from '../../src/adapters/open-queue.js';
 import { BullMqQueue } from '../../src/adapters/redis/bullmq-queue.js';
 import { ValidationError } from '../../src/shared/errors.js';
 import { createPostgresTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 import { sleep, waitFor } from './queue-harness.js';
 
-describe('jitteredBackoffMs', () => {
+describe('queueRetryDelayMs', () => {
   it('waits between half and all of the exponential delay for the attempt', () => {
-    expect(jitteredBackoffMs(100, 1, () => 0)).toBe(50);
-    expect(jitteredBackoffMs(100, 1, () => 1)).toBe(100);
-    expect(jitteredBackoffMs(100, 3, () => 0)).toBe(200);
-    expect(jitteredBackoffMs(100, 3, () => 1)).toBe(400);
+    expect(queueRetryDelayMs(100, 1, () => 0)).toBe(50);
+    expect(queueRetryDelayMs(100, 1, () => 1)).toBe(100);
+    expect(queueRetryDelayMs(100, 3, () => 0)).toBe(200);
+    expect(queueRetryDelayMs(100, 3, () => 1)).toBe(400);
   });
 
   it('never waits longer than the cap, and not at all with a zero base', () => {
-    expect(jitteredBackoffMs(1_000, 40, () => 1)).toBe(MAX_BACKOFF_MS);
-    expect(jitteredBackoffMs(0, 3, () => 1)).toBe(0);
+    expect(queueRetryDelayMs(1_000, 40, () => 1)).toBe(MAX_QUEUE_BACKOFF_MS);
+    expect(queueRetryDelayMs(0, 3, () => 1)).toBe(0);
   });
 });
 

@@ -1,8 +1,7 @@
 import { UnrecoverableError } from '../../shared/errors.js';
 import { uuidv7 } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
-import type { JobHandler } from '../../ports/queue.js';
-import { jitteredBackoffMs } from '../local-queue/backoff.js';
+import { queueRetryDelayMs, type JobHandler } from '../../ports/queue.js';
 import { LeaseLostError, ShutdownAbortError } from '../local-queue/local-consumer.js';
 import { decodeEnvelope, encodeEnvelope, type JobEnvelope } from './job-envelope.js';
 import type { JobLedger, LedgerJob } from './job-ledger.js';
@@ -178,7 +177,7 @@ export class BrokerConsumer {
         log.warn({ err: { message } }, 'job dead-lettered');
         return;
       }
-      const retryInMs = jitteredBackoffMs(envelope.backoffMs, attempt);
+      const retryInMs = queueRetryDelayMs(envelope.backoffMs, attempt);
       await this.#settle(held, () => this.#o.ledger.scheduleRetry(job, message, retryInMs));
       this.#o.onRetryScheduled(retryInMs);
       log.info({ err: { message }, retryInMs }, 'job failed; retrying');

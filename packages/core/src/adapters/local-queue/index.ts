@@ -2,5 +2,4 @@ export { LocalQueue, LOCAL_QUEUE_DEFAULTS, type LocalQueueOptions } from './loca
 export { PgListenWakeUps, type PgListenWakeUpsOptions, type WakeUpSource } from './pg-listen-wake-ups.js';
 export { LeaseLostError, ShutdownAbortError } from './local-consumer.js';
 export { JobQueueStore, JOB_QUEUE_CHANNEL, type JobLease } from './job-queue-store.js';
-export { jitteredBackoffMs } from './backoff.js';
 export { resolveEnqueueOptions, type ResolvedEnqueueOptions } from './enqueue-options.js';

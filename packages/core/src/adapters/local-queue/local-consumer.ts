@@ -2,8 +2,7 @@ import PQueue from 'p-queue';
 import { FtmError, UnrecoverableError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { WakeableSleep } from '../../shared/wakeable-sleep.js';
-import type { JobHandler, QueueJob } from '../../ports/queue.js';
-import { jitteredBackoffMs } from './backoff.js';
+import { queueRetryDelayMs, type JobHandler, type QueueJob } from '../../ports/queue.js';
 import type { JobLease, JobQueueStore, JobRow } from './job-queue-store.js';
 import type { WakeUpSource } from './pg-listen-wake-ups.js';
 
@@ -176,7 +175,7 @@ export class LocalConsumer {
       log.warn({ err: { message } }, 'job dead-lettered');
       return;
     }
-    const retryInMs = jitteredBackoffMs(row.backoff_ms, row.attempt);
+    const retryInMs = queueRetryDelayMs(row.backoff_ms, row.attempt);
     await this.#o.store.retry(lease, message, retryInMs);
     log.info({ err: { message }, retryInMs }, 'job failed; retrying');
   }

@@ -1,5 +1,6 @@
 import OpenAI, { APIConnectionError, APIError, AzureOpenAI } from 'openai';
-import { backoffDelayMs, defaultSleep, notifyHttpAttempt, parseRetryAfterMs, type RetryPolicy } from '../../shared/http-client.js';
+import { retry } from '../../shared/backoff.js';
+import { notifyHttpAttempt, parseRetryAfterMs, type RetryPolicy } from '../../shared/http-client.js';
 import { DependencyUnavailableError, NotFoundError, RateLimitedError } from '../../shared/errors.js';
 import { ProviderRequestError } from '../../providers/provider-errors.js';
 
@@ -50,16 +51,17 @@ const MAX_RETRY_AFTER_MS = 60_000;
 
 /** FTM's bounded retry around one SDK call: 408/409/425/429/5xx and connection errors, honouring Retry-After (capped). */
 export async function withRetries<T>(call: () => Promise<T>, policy: RetryPolicy & { readonly sleep?: (ms: number) => Promise<void> }): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      const retryable = error instanceof APIConnectionError || (error instanceof APIError && error.status !== undefined && RETRYABLE.has(error.status));
-      if (!retryable || attempt >= policy.maxAttempts) throw error;
+  return retry(call, {
+    attempts: policy.maxAttempts,
+    baseMs: policy.baseDelayMs,
+    maxMs: policy.maxDelayMs,
+    isRetryable: (error) => error instanceof APIConnectionError || (error instanceof APIError && error.status !== undefined && RETRYABLE.has(error.status)),
+    delayMs: (error) => {
       const retryAfterMs = error instanceof APIError ? parseRetryAfterMs(error.headers?.get('retry-after') ?? null) : undefined;
-      await (policy.sleep ?? defaultSleep)(retryAfterMs !== undefined ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : backoffDelayMs(attempt, policy.baseDelayMs, policy.maxDelayMs));
-    }
-  }
+      return retryAfterMs !== undefined ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : undefined;
+    },
+    ...(policy.sleep ? { sleep: policy.sleep } : {}),
+  });
 }
 
 const SECRET_LIKE = /\b(sk-[A-Za-z0-9_*.-]{4,}|[A-Fa-f0-9]{32})\b/g;
