@@ -1,4 +1,5 @@
-import { loopBackoffMs, PeriodicTask } from '../shared/periodic-task.js';
+import { backoffMs } from '../shared/backoff.js';
+import { PeriodicTask } from '../shared/periodic-task.js';
 import { forwardAuditEvents, type ForwardAuditEventsOptions } from './forward-audit-events.js';
 
 /** Options of {@link AuditForwarder}. */
@@ -33,7 +34,7 @@ export class AuditForwarder {
         const pass = await forwardAuditEvents({ ...options, refused });
         if (pass.unavailable) {
           outages += 1;
-          return loopBackoffMs(interval, outages, maxBackoff);
+          return backoffMs(outages + 1, { baseMs: interval, maxMs: maxBackoff, jitter: 'equal' });
         }
         outages = 0;
         return pass.forwarded + pass.refused >= batch ? 0 : interval;

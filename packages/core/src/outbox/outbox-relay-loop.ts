@@ -1,5 +1,6 @@
 import { silentLogger, type Logger } from '../shared/logger.js';
-import { loopBackoffMs, PeriodicTask } from '../shared/periodic-task.js';
+import { backoffMs } from '../shared/backoff.js';
+import { PeriodicTask } from '../shared/periodic-task.js';
 import { relayOutbox, type RelayOutboxOptions } from './relay-outbox.js';
 
 /** A relay pass plus the pacing of the runner. */
@@ -42,7 +43,7 @@ export class OutboxRelay {
         return dispatched > 0 ? busyIntervalMs : intervalMs;
       },
       onError: (error, failures) => {
-        const pause = loopBackoffMs(intervalMs, failures, maxBackoffMs);
+        const pause = backoffMs(failures + 1, { baseMs: intervalMs, maxMs: maxBackoffMs, jitter: 'equal' });
         logger.warn({ err: { message: (error as Error).message }, failures, retryInMs: pause }, 'outbox relay pass failed');
         return pause;
       },

@@ -120,9 +120,3 @@ export class PeriodicTask {
     return jitter === 0 ? ms : Math.round(ms * (1 - jitter + Math.random() * 2 * jitter));
   }
 }
-
-/** Jittered exponential backoff for a failing loop: `baseMs × 2^failures`, capped at `maxMs`, drawn from its upper half. */
-export function loopBackoffMs(baseMs: number, failures: number, maxMs: number): number {
-  const exponential = Math.min(maxMs, baseMs * 2 ** failures);
-  return Math.round(exponential / 2 + (Math.random() * exponential) / 2);
-}
