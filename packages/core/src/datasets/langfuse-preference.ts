@@ -2,29 +2,9 @@ import { sql } from 'kysely';
 import type { LangfusePreference } from './langfuse-source-config.js';
 import { readLangfuseGenerations, type LangfuseRead } from './langfuse-source.js';
 import type { SourceLine } from './build/line-reader.js';
-
-type Message = Record<string, unknown>;
-interface Example {
-  readonly messages: Message[];
-  readonly tools?: unknown[];
-}
+import { addCounts, bestAndWorstPerPrompt, preferenceLine, replyOf, type PreferenceExample } from './preference-pairs.js';
 
 const PAGE = 500;
-
-/** A preference record from a prompt and two replies, OpenAI's DPO format (as the otel_spans source writes it). */
-function preferenceLine(example: Example, preferred: Message, nonPreferred: Message): string {
-  const input: Record<string, unknown> = { messages: example.messages.slice(0, -1) };
-  if (example.tools && example.tools.length > 0) input.tools = example.tools;
-  return JSON.stringify({ input, preferred_output: [preferred], non_preferred_output: [nonPreferred] });
-}
-
-const reply = (example: Example): Message => example.messages[example.messages.length - 1]!;
-
-function addCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> {
-  const out: Record<string, number> = { ...a };
-  for (const [type, count] of Object.entries(b)) out[type] = (out[type] ?? 0) + count;
-  return out;
-}
 
 /**
  * Preference pairs from Langfuse feedback, with the otel_spans source's rules: the whole read is
@@ -51,8 +31,8 @@ export async function* langfusePreferenceLines(read: LangfuseRead, preference: L
         .execute();
       for (const row of rows) {
         if (line >= max) return;
-        const example = JSON.parse(row.example) as Example;
-        const original = reply(example);
+        const example = JSON.parse(row.example) as PreferenceExample;
+        const original = replyOf(example);
         if (row.correction === original.content) continue;
         line += 1;
         const lineage = { trace_id: row.trace_id, observation_id: row.observation_id, kind: 'correction' };
@@ -67,36 +47,18 @@ export async function* langfusePreferenceLines(read: LangfuseRead, preference: L
     signal?.throwIfAborted();
     let scored = db.selectFrom('langfuse_read_records').select(['seq', 'trace_id', 'observation_id', 'prompt_sha256', 'example', 'findings', 'score']).where('dataset_id', '=', datasetId).where('score', 'is not', null);
     if (afterPrompt !== null) scored = scored.where('prompt_sha256', '>', afterPrompt);
-    const rows = await db
-      .with('scored', () => scored)
-      .with('ranked', (qc) =>
-        qc
-          .selectFrom('scored')
-          .selectAll()
-          .select([
-            sql<number>`row_number() over (partition by prompt_sha256 order by score desc, seq)`.as('best'),
-            sql<number>`row_number() over (partition by prompt_sha256 order by score asc, seq)`.as('worst'),
-            sql<number>`count(*) over (partition by prompt_sha256)`.as('replies'),
-          ]),
-      )
-      .selectFrom('ranked')
-      .selectAll()
-      .where((eb) => eb.and([eb('replies', '>=', 2), eb.or([eb('best', '=', 1), eb('worst', '=', 1)])]))
-      .orderBy('prompt_sha256')
-      .orderBy('best')
-      .limit(PAGE * 2)
-      .execute();
+    const rows = await bestAndWorstPerPrompt(db, scored, sql`seq`, PAGE * 2);
     // Two rows per prompt, best first: an even limit never splits a pair across pages.
     for (let i = 0; i + 1 < rows.length; i += 2) {
       if (line >= max) return;
       const best = rows[i]!;
       const worst = rows[i + 1]!;
       if (Number(best.score) - Number(worst.score) < preference.min_score_gap) continue;
-      const bestExample = JSON.parse(best.example) as Example;
+      const bestExample = JSON.parse(best.example) as PreferenceExample;
       line += 1;
       yield {
         line,
-        text: preferenceLine(bestExample, reply(bestExample), reply(JSON.parse(worst.example) as Example)),
+        text: preferenceLine(bestExample, replyOf(bestExample), replyOf(JSON.parse(worst.example) as PreferenceExample)),
         ref: {
           lineage: { trace_id: best.trace_id, observation_id: best.observation_id, non_preferred_trace_id: worst.trace_id, non_preferred_observation_id: worst.observation_id, kind: 'scores' },
           findings: addCounts(best.findings as Record<string, number>, worst.findings as Record<string, number>),

@@ -3,15 +3,10 @@ import type { DB } from '../db/schema.js';
 import type { SourceLine } from './build/line-reader.js';
 import type { PreferenceFromFeedback } from './otel-span-source-config.js';
 import { spansInScope, type OtelSpanScope } from './otel-span-query.js';
+import { addCounts, bestAndWorstPerPrompt, preferenceLine, replyOf, type PreferenceExample } from './preference-pairs.js';
 
 /** Rows read per query while walking the spans (keyset pages, so memory stays flat). */
 const PAGE = 500;
-
-type Message = Record<string, unknown>;
-interface Example {
-  readonly messages: Message[];
-  readonly tools?: unknown[];
-}
 
 /**
  * The spans of a dataset's scope as `jsonl_chat` lines, oldest first: each span's stored
@@ -40,21 +35,6 @@ export async function* otelSpanChatLines(db: Kysely<DB>, scope: OtelSpanScope, s
   }
 }
 
-/** A preference record from a prompt and two replies, OpenAI's DPO format. */
-function preferenceLine(example: Example, preferred: Message, nonPreferred: Message): string {
-  const input: Record<string, unknown> = { messages: example.messages.slice(0, -1) };
-  if (example.tools && example.tools.length > 0) input.tools = example.tools;
-  return JSON.stringify({ input, preferred_output: [preferred], non_preferred_output: [nonPreferred] });
-}
-
-const reply = (example: Example): Message => example.messages[example.messages.length - 1]!;
-
-function addCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> {
-  const out: Record<string, number> = { ...a };
-  for (const [type, count] of Object.entries(b)) out[type] = (out[type] ?? 0) + count;
-  return out;
-}
-
 /**
  * Preference pairs from the spans of a dataset's scope: first every span carrying a correction
  * (`correction_attribute`, a non-empty string other than the reply) as correction ≻ reply, then,
@@ -81,8 +61,8 @@ export async function* otelSpanPreferenceLines(db: Kysely<DB>, scope: OtelSpanSc
       const rows = await q.orderBy('trace_id').orderBy('span_id').limit(PAGE).execute();
       for (const row of rows) {
         if (line >= max) return;
-        const example = JSON.parse(row.example) as Example;
-        const original = reply(example);
+        const example = JSON.parse(row.example) as PreferenceExample;
+        const original = replyOf(example);
         if (row.correction.trim() === '' || row.correction === original.content) continue;
         line += 1;
         yield { line, text: preferenceLine(example, { role: 'assistant', content: row.correction }, original), ref: { lineage: { trace_id: row.trace_id, span_id: row.span_id, kind: 'correction' }, findings: row.findings } };
@@ -103,36 +83,18 @@ export async function* otelSpanPreferenceLines(db: Kysely<DB>, scope: OtelSpanSc
       .select(sql<string>`cast(attributes ->> ${key} as numeric)`.as('score'))
       .where(sql`jsonb_typeof(attributes -> ${key})`, '=', 'number');
     if (afterPrompt !== null) scored = scored.where('prompt_sha256', '>', afterPrompt);
-    const rows = await db
-      .with('scored', () => scored)
-      .with('ranked', (qc) =>
-        qc
-          .selectFrom('scored')
-          .selectAll()
-          .select([
-            sql<number>`row_number() over (partition by prompt_sha256 order by score desc, trace_id, span_id)`.as('best'),
-            sql<number>`row_number() over (partition by prompt_sha256 order by score asc, trace_id, span_id)`.as('worst'),
-            sql<number>`count(*) over (partition by prompt_sha256)`.as('replies'),
-          ]),
-      )
-      .selectFrom('ranked')
-      .selectAll()
-      .where((eb) => eb.and([eb('replies', '>=', 2), eb.or([eb('best', '=', 1), eb('worst', '=', 1)])]))
-      .orderBy('prompt_sha256')
-      .orderBy('best')
-      .limit(PAGE * 2)
-      .execute();
+    const rows = await bestAndWorstPerPrompt(db, scored, sql`trace_id, span_id`, PAGE * 2);
     // Two rows per prompt, best first: an even limit never splits a pair across pages.
     for (let i = 0; i + 1 < rows.length; i += 2) {
       if (line >= max) return;
       const best = rows[i]!;
       const worst = rows[i + 1]!;
       if (Number(best.score) - Number(worst.score) < preference.min_score_gap) continue;
-      const bestExample = JSON.parse(best.example) as Example;
+      const bestExample = JSON.parse(best.example) as PreferenceExample;
       line += 1;
       yield {
         line,
-        text: preferenceLine(bestExample, reply(bestExample), reply(JSON.parse(worst.example) as Example)),
+        text: preferenceLine(bestExample, replyOf(bestExample), replyOf(JSON.parse(worst.example) as PreferenceExample)),
         ref: {
           lineage: { trace_id: best.trace_id, span_id: best.span_id, non_preferred_trace_id: worst.trace_id, non_preferred_span_id: worst.span_id, kind: 'scores' },
           findings: addCounts(best.findings, worst.findings),
