@@ -63,6 +63,7 @@ export * from './evals/index.js';
 export * from './runners/index.js';
 export * from './vectors/index.js';
 export * from './providers/index.js';
+export * from './adapters/index.js';
 export * from './governance/index.js';
 export * from './approvals/index.js';
 export * from './ft-jobs/index.js';

@@ -7,4 +7,3 @@ export * from './get-approval.js';
 export * from './list-approvals.js';
 export * from './decide-approval.js';
 export * from './sync-prism-approval.js';
-export * from '../adapters/prism/prism-client.js';

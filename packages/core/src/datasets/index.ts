@@ -23,7 +23,6 @@ export * from './build-dataset-job.js';
 export * from './get-upload.js';
 export * from './sweep-stuck-datasets.js';
 export * from './datasets-service.js';
-export * from './dataset-integrations.js';
 export * from './otel-span-source-config.js';
 export * from './otel-span-query.js';
 export * from './otel-span-source.js';

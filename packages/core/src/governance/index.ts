@@ -2,4 +2,3 @@ export * from './governance-policy.js';
 export * from './load-policy-file.js';
 export * from './local-governance-engine.js';
 export * from './create-governance-engine.js';
-export * from '../adapters/orchestrator/governance-client.js';

@@ -2,4 +2,3 @@ export * from './sanitizer.js';
 export * from './checksums.js';
 export * from './pii-detector.js';
 export * from './builtin-sanitizer.js';
-export * from './remote-trism-sanitizer.js';

@@ -1,8 +1,8 @@
-import { OrchestratorTraceClient } from '../adapters/orchestrator/trace-client.js';
+import { OrchestratorTraceClient } from './orchestrator/trace-client.js';
 import { BuiltinSanitizer } from '../trism/builtin-sanitizer.js';
-import { RemoteTrismSanitizer } from '../trism/remote-trism-sanitizer.js';
+import { RemoteTrismSanitizer } from './trism/remote-trism-sanitizer.js';
 import type { Sanitizer } from '../trism/sanitizer.js';
-import type { TraceSource } from './trace-source.js';
+import type { TraceSource } from '../datasets/trace-source.js';
 
 /** The integration settings datasets depend on, as the apps read them from the environment. */
 export interface DatasetIntegrationsConfig {
