@@ -5,7 +5,7 @@ import type { GovernanceEngine } from '../ports/governance.js';
 import type { Queue } from '../ports/queue.js';
 import type { ApprovalHooks } from '../approvals/approval-hooks.js';
 import type { PrismGateway } from '../approvals/prism-gateway.js';
-import type { FineTuneProviderResolver } from '../providers/provider-resolver.js';
+import type { FineTuneProviderResolver } from '../providers/fine-tune-provider-resolver.js';
 import type { PriceTable } from '../providers/price-table.js';
 
 /** How often a running job is polled: starts fast, backs off to the maximum. */

@@ -6,7 +6,7 @@ export * from './model-retirement.js';
 export * from './provider-errors.js';
 export * from './price-table.js';
 export * from './estimate-cost.js';
-export * from './provider-resolver.js';
+export * from './fine-tune-provider-resolver.js';
 export * from './provider-credentials.js';
 export * from './provider-credential-info.js';
 export * from './provider-info.js';

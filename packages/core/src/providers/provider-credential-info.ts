@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { PageParams } from '../db/pagination.js';
 import type { EncryptedSecretStore, SecretInfo } from '../secrets/encrypted-secret-store.js';
-import type { FineTuneProviderResolver } from './provider-resolver.js';
+import type { FineTuneProviderResolver } from './fine-tune-provider-resolver.js';
 
 /** What the provider routes need: the database, the secret store and the registered providers. */
 export interface ProviderAdminDeps {

@@ -1,6 +1,6 @@
 import type { BaseModelOffer, FineTuneMethodType, HyperparameterLimit, ProviderRetirement, TrainingPrice } from './provider-capabilities.js';
 import type { CredentialField, CredentialSource } from './provider-credentials.js';
-import type { ProviderDescription } from './provider-resolver.js';
+import type { ProviderDescription } from './fine-tune-provider-resolver.js';
 
 /** A hyperparameter's accepted values, as the API shows them (`HyperparameterLimit`). */
 export type HyperparameterLimitInfo =

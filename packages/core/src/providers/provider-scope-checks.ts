@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../shared/context.js';
 import { NotFoundError } from '../shared/errors.js';
 import type { ProviderAdminDeps } from './provider-credential-info.js';
-import type { ProviderDescription } from './provider-resolver.js';
+import type { ProviderDescription } from './fine-tune-provider-resolver.js';
 
 /** The registered provider named in the path; an unknown name is a 404 like any unknown resource. */
 export function registeredProvider(deps: Pick<ProviderAdminDeps, 'providers'>, name: string): ProviderDescription {

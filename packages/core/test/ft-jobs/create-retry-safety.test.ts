@@ -12,7 +12,7 @@ import { ManualClock } from '../../src/shared/clock.js';
 import { createFtJob } from '../../src/ft-jobs/create-ft-job.js';
 import { submitFtJob, SubmissionBusyError } from '../../src/ft-jobs/submit-ft-job.js';
 import { getFtJob } from '../../src/ft-jobs/get-ft-job.js';
-import { createProviderResolver } from '../../src/providers/provider-resolver.js';
+import { createProviderResolver } from '../../src/adapters/provider-resolver.js';
 import { togetherEndpoint } from '../../src/adapters/together/together-endpoint.js';
 
 const noSleep = async () => {};

@@ -11,7 +11,8 @@ import { resolveEnqueueOptions } from '../../src/adapters/local-queue/enqueue-op
 import { ApprovalHooks } from '../../src/approvals/approval-hooks.js';
 import type { PrismGateway } from '../../src/approvals/prism-gateway.js';
 import { LocalGovernanceEngine } from '../../src/governance/local-governance-engine.js';
-import { createProviderResolver, type ProviderEndpoint } from '../../src/providers/provider-resolver.js';
+import { createProviderResolver } from '../../src/adapters/provider-resolver.js';
+import type { ProviderEndpoint } from '../../src/providers/fine-tune-provider-resolver.js';
 import { DEFAULT_PRICE_TABLE } from '../../src/providers/price-table.js';
 import type { SimulatedFailures } from '../../src/adapters/simulated/simulated-fine-tune-provider.js';
 import type { FtJobDeps } from '../../src/ft-jobs/ft-job-deps.js';

@@ -9,7 +9,7 @@ import { defineCapabilities, type CapabilityDeclaration } from '../../src/provid
 import { OPENAI_CAPABILITIES } from '../../src/providers/catalog/openai-catalog.js';
 import { TOGETHER_CAPABILITIES } from '../../src/providers/catalog/together-catalog.js';
 import type { FineTuneProvider } from '../../src/providers/fine-tune-provider.js';
-import type { ProviderEndpoint } from '../../src/providers/provider-resolver.js';
+import type { ProviderEndpoint } from '../../src/providers/fine-tune-provider-resolver.js';
 import { createFtJob } from '../../src/ft-jobs/create-ft-job.js';
 import { retargetFtJob } from '../../src/ft-jobs/retarget-ft-job.js';
 import { planRetarget, RetargetRefusal, type RetargetPlan } from '../../src/ft-jobs/plan-retarget.js';

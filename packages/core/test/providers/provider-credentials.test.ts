@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OpenAiChatRunner } from '../../src/adapters/openai/chat-runner.js';
 import { createModelRunnerRegistry } from '../../src/runners/runner-registry.js';
-import { createProviderResolver } from '../../src/providers/provider-resolver.js';
+import { createProviderResolver } from '../../src/adapters/provider-resolver.js';
 import { AdapterCache, type ProviderCredentialLookup, type ScopedCredential } from '../../src/providers/provider-credentials.js';
 import type { ModelRunner } from '../../src/runners/model-runner.js';
 import { Kysely, PostgresDialect } from 'kysely';

@@ -1,4 +1,4 @@
-import type { ProviderEndpoint } from '../../providers/provider-resolver.js';
+import type { ProviderEndpoint } from '../../providers/fine-tune-provider-resolver.js';
 import type { RunnerEndpoint } from '../../runners/model-runner.js';
 import { createTogetherChatRunner } from './together-chat-runner.js';
 import { TogetherFineTuneProvider, togetherCapabilities, type TogetherProviderConfig } from './together-fine-tune-provider.js';

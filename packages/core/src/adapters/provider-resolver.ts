@@ -1,7 +1,8 @@
-import { OpenAiFineTuneProvider, openAiEndpointCapabilities, type OpenAiProviderConfig } from '../adapters/openai/openai-fine-tune-provider.js';
-import { SimulatedFineTuneProvider, type SimulatedProviderOptions } from '../adapters/simulated/simulated-fine-tune-provider.js';
+import { OpenAiFineTuneProvider, openAiEndpointCapabilities, type OpenAiProviderConfig } from './openai/openai-fine-tune-provider.js';
+import { SimulatedFineTuneProvider, type SimulatedProviderOptions } from './simulated/simulated-fine-tune-provider.js';
 import { ValidationError } from '../shared/errors.js';
-import type { FineTuneProvider, ProviderCapabilities } from './fine-tune-provider.js';
+import type { FineTuneProviderResolver, ProviderDescription, ProviderEndpoint } from '../providers/fine-tune-provider-resolver.js';
+import type { FineTuneProvider, ProviderCapabilities } from '../providers/fine-tune-provider.js';
 import {
   AdapterCache,
   resolveCredential,
@@ -10,51 +11,7 @@ import {
   type ProviderCredentialLookup,
   type ProviderScope,
   type ScopedCredential,
-} from './provider-credentials.js';
-
-export type { ProviderScope } from './provider-credentials.js';
-
-/**
- * One provider the resolver hands out: what it offers (known without a credential), the server's
- * default credential, which credential fields a tenant may store, and how to build an adapter for
- * a credential. Adding a provider is adding one of these.
- */
-export interface ProviderEndpoint {
-  readonly name: string;
-  readonly capabilities: ProviderCapabilities;
-  /** FTM_<PROVIDER>_API_KEY (and its organization/project), used when the scope stored none. */
-  readonly defaultCredential: ProviderCredential | null;
-  /** What `PUT /providers/{name}/credentials` takes besides `api_key`. */
-  readonly credentialFields: readonly CredentialField[];
-  create(credential: ProviderCredential): FineTuneProvider;
-}
-
-/** What the API shows of a registered provider. */
-export interface ProviderDescription {
-  readonly name: string;
-  readonly simulated: boolean;
-  readonly capabilities: ProviderCapabilities;
-  /** Empty for providers that need no credential (simulated). */
-  readonly credentialFields: readonly CredentialField[];
-  readonly hasServerCredential: boolean;
-}
-
-/** Picks the provider adapter (and its credential) for a job. */
-export interface FineTuneProviderResolver {
-  /** `openai` when a default OpenAI key is configured, else `simulated`. */
-  readonly defaultProvider: string;
-  names(): readonly string[];
-  /** Every registered provider, `simulated` first. */
-  describe(): readonly ProviderDescription[];
-  /** One registered provider; ValidationError for an unknown name. */
-  describe(name: string): ProviderDescription;
-  /**
-   * The adapter with the scope's credential (stored for the project, else the tenant, else the
-   * server's). ValidationError for an unknown name; ConflictError `provider_not_configured` when
-   * there is no credential at all.
-   */
-  resolve(name: string, scope: ProviderScope): Promise<FineTuneProvider>;
-}
+} from '../providers/provider-credentials.js';
 
 /** An OpenAI-compatible endpoint: the adapter's settings, a server key, and optional per-tenant/per-project keys. */
 export interface OpenAiEndpointConfig extends Omit<OpenAiProviderConfig, 'apiKey' | 'name'> {
