@@ -6,4 +6,4 @@ export { FsBlobStore } from '../../packages/core/src/adapters/fs/fs-blob-store.t
 export { RecordProcessorPool } from '../../packages/core/src/datasets/build/record-processor-pool.ts';
 export { runDatasetBuild } from '../../packages/core/src/datasets/build/run-dataset-build.ts';
 export { DatasetBuildConfig } from '../../packages/core/src/datasets/dataset-config.ts';
-export { BuiltinSanitizer } from '../../packages/core/src/trism/builtin-sanitizer.ts';
+export { BuiltinSanitizer } from '../../packages/core/src/sanitization/builtin-sanitizer.ts';

@@ -57,7 +57,7 @@ export * from './webhooks/index.js';
 export * from './audit/index.js';
 export { OrchestratorAuditClient, OrchestratorAuditReceipt, type OrchestratorAuditClientOptions } from './adapters/orchestrator/audit-client.js';
 export * from './datasets/index.js';
-export * from './trism/index.js';
+export * from './sanitization/index.js';
 export { OrchestratorTraceClient, type OrchestratorTraceClientConfig } from './adapters/orchestrator/trace-client.js';
 export * from './evals/index.js';
 export * from './runners/index.js';

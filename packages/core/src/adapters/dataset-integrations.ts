@@ -1,7 +1,7 @@
 import { OrchestratorTraceClient } from './orchestrator/trace-client.js';
-import { BuiltinSanitizer } from '../trism/builtin-sanitizer.js';
-import { RemoteTrismSanitizer } from './trism/remote-trism-sanitizer.js';
-import type { Sanitizer } from '../trism/sanitizer.js';
+import { BuiltinSanitizer } from '../sanitization/builtin-sanitizer.js';
+import { RemoteTrismSanitizer } from './trism-sanitizer/remote-trism-sanitizer.js';
+import type { Sanitizer } from '../sanitization/sanitizer.js';
 import type { TraceSource } from '../datasets/trace-source.js';
 
 /** The integration settings datasets depend on, as the apps read them from the environment. */

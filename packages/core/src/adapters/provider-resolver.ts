@@ -2,7 +2,7 @@ import { OpenAiFineTuneProvider, openAiEndpointCapabilities, type OpenAiProvider
 import { SimulatedFineTuneProvider, type SimulatedProviderOptions } from './simulated/simulated-fine-tune-provider.js';
 import { ValidationError } from '../shared/errors.js';
 import type { FineTuneProviderResolver, ProviderDescription, ProviderEndpoint } from '../providers/fine-tune-provider-resolver.js';
-import type { FineTuneProvider, ProviderCapabilities } from '../providers/fine-tune-provider.js';
+import type { FineTuneProvider } from '../providers/fine-tune-provider.js';
 import {
   AdapterCache,
   resolveCredential,

@@ -3,7 +3,7 @@ import type { DB } from '../db/schema.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { GovernanceEngine } from '../ports/governance.js';
 import type { Queue } from '../ports/queue.js';
-import type { Sanitizer } from '../trism/sanitizer.js';
+import type { Sanitizer } from '../sanitization/sanitizer.js';
 import type { RecordProcessor } from './build/record-processor-pool.js';
 import type { TraceSource } from './trace-source.js';
 import type { LangfuseReader } from './langfuse-source.js';

@@ -3,7 +3,7 @@ import type { DB } from '../db/schema.js';
 import type { ChatExample } from '../genai-spans/conversation/read-conversation.js';
 import type { LangfuseFilterCondition, LangfuseObservation, LangfusePage, LangfuseScore } from '../langfuse/langfuse-client.js';
 import { generationToExample } from '../langfuse/langfuse-generation-example.js';
-import type { Sanitizer, SanitizeItem } from '../trism/sanitizer.js';
+import type { Sanitizer, SanitizeItem } from '../sanitization/sanitizer.js';
 import { canonicalSha256 } from '../shared/canonical-json.js';
 import { LANGFUSE_PAGE_SIZE, type LangfuseFilters, type LangfusePreference, type LangfuseScoreFilter } from './langfuse-source-config.js';
 import type { SourceLine } from './build/line-reader.js';

@@ -3,7 +3,7 @@ import type { DB } from '../db/schema.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { GovernanceEngine } from '../ports/governance.js';
 import type { Queue } from '../ports/queue.js';
-import type { Sanitizer } from '../trism/sanitizer.js';
+import type { Sanitizer } from '../sanitization/sanitizer.js';
 import { OpenAiChatRunner, type OpenAiChatRunnerConfig } from '../adapters/openai/chat-runner.js';
 import { SimulatedRunner } from '../adapters/simulated/simulated-runner.js';
 import { createModelRunnerRegistry } from '../runners/runner-registry.js';

@@ -3,7 +3,7 @@ import type { DB } from '../db/schema.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { GovernanceEngine } from '../ports/governance.js';
 import type { Queue } from '../ports/queue.js';
-import type { Sanitizer } from '../trism/sanitizer.js';
+import type { Sanitizer } from '../sanitization/sanitizer.js';
 import type { ModelRunnerRegistry } from '../runners/model-runner.js';
 import type { InferencePriceTable } from '../runners/inference-prices.js';
 import type { Embedder } from '../vectors/embedder.js';

@@ -14,7 +14,7 @@ import { approveApproval, rejectApproval } from '../approvals/decide-approval.js
 import { getApproval } from '../approvals/get-approval.js';
 import { listApprovals } from '../approvals/list-approvals.js';
 import { syncPrismApproval } from '../approvals/sync-prism-approval.js';
-import { PrismClient } from '../adapters/prism/prism-client.js';
+import { PrismClient } from '../adapters/prism-approvals/prism-client.js';
 import type { WebhookHeaders } from '../webhooks/standard-webhooks.js';
 import type { SimulatedTimings } from '../adapters/simulated/simulated-progression.js';
 import { createProviderResolver, type OpenAiEndpointConfig } from '../adapters/provider-resolver.js';

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { canonicalSha256 } from '../shared/canonical-json.js';
 import type { DB } from '../db/schema.js';
 import type { ServiceContext } from '../shared/context.js';
-import type { Sanitizer } from '../trism/sanitizer.js';
+import type { Sanitizer } from '../sanitization/sanitizer.js';
 import { extractGenAiSpan, REJECTION_MESSAGES, type GenAiSpanRecord, type SpanRejection } from './genai-span-record.js';
 import { isInferenceSpan } from './inference-operation.js';
 import { decodeJsonTraceRequest } from './otlp/decode-json-trace-request.js';

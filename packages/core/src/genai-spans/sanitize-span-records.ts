@@ -1,5 +1,5 @@
 import { collectTextFields, applyTextFields } from '../datasets/build/text-fields.js';
-import type { Sanitizer, SanitizeItem } from '../trism/sanitizer.js';
+import type { Sanitizer, SanitizeItem } from '../sanitization/sanitizer.js';
 import type { GenAiSpanRecord, SpanAttributeValue } from './genai-span-record.js';
 
 /** A record after sanitization, with what was found in it (counts per type). */

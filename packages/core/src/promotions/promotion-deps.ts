@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { GovernanceEngine } from '../ports/governance.js';
-import type { Sanitizer } from '../trism/sanitizer.js';
+import type { Sanitizer } from '../sanitization/sanitizer.js';
 import type { PrismGateway } from '../approvals/prism-gateway.js';
 import type { PointerChangeBus } from '../pointers/pointer-change-bus.js';
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB, GateVerdictRecord, ModelVersionStatus } from '../db/schema.js';
 import type { ServiceContext } from '../shared/context.js';
 import { ConflictError } from '../shared/errors.js';
-import type { Sanitizer } from '../trism/sanitizer.js';
+import type { Sanitizer } from '../sanitization/sanitizer.js';
 import type { EvalRunRow } from '../evals/eval-run.js';
 import { compareEvalRuns } from '../evals/compare-eval-runs.js';
 

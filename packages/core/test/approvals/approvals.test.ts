@@ -9,7 +9,7 @@ import { listApprovals } from '../../src/approvals/list-approvals.js';
 import { getApproval } from '../../src/approvals/get-approval.js';
 import { approveApproval, rejectApproval } from '../../src/approvals/decide-approval.js';
 import { syncPrismApproval } from '../../src/approvals/sync-prism-approval.js';
-import { PrismClient } from '../../src/adapters/prism/prism-client.js';
+import { PrismClient } from '../../src/adapters/prism-approvals/prism-client.js';
 import { ConflictError, DependencyUnavailableError, ForbiddenError, NotFoundError } from '../../src/shared/errors.js';
 import { uuidv7 } from '../../src/shared/ids.js';
 import type { ServiceContext } from '../../src/shared/context.js';

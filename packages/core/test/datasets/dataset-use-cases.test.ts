@@ -17,7 +17,7 @@ import { rebuildDataset } from '../../src/datasets/rebuild-dataset.js';
 import { LocalGovernanceEngine } from '../../src/governance/local-governance-engine.js';
 import type { BlobStore } from '../../src/ports/blob-store.js';
 import { ConflictError, GateDeniedError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../src/shared/errors.js';
-import { BuiltinSanitizer } from '../../src/trism/builtin-sanitizer.js';
+import { BuiltinSanitizer } from '../../src/sanitization/builtin-sanitizer.js';
 import { createPgliteTestDatabase, createPostgresTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-support/fixtures';
 import { startS3Server, type TestS3Server } from '@ftm/test-support/s3-server';

@@ -15,7 +15,7 @@ import { setLangfuseCredential } from '../../src/langfuse/set-langfuse-credentia
 import { EncryptedSecretStore } from '../../src/secrets/encrypted-secret-store.js';
 import { SecretKeyring, generateSecretsKey } from '../../src/secrets/secret-keyring.js';
 import { ConflictError, DependencyUnavailableError, ValidationError } from '../../src/shared/errors.js';
-import { BuiltinSanitizer } from '../../src/trism/builtin-sanitizer.js';
+import { BuiltinSanitizer } from '../../src/sanitization/builtin-sanitizer.js';
 import { storeAdapters, type TestDatabase } from '@ftm/test-support/databases';
 import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-support/fixtures';
 import { startLangfuseStub, type LangfuseStub, type StubGeneration, type StubScore } from '../langfuse/support/langfuse-stub.js';

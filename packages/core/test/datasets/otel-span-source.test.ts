@@ -16,7 +16,7 @@ import type { OtelSpanFilters } from '../../src/datasets/otel-span-source-config
 import { ingestOtlpTraces } from '../../src/genai-spans/ingest-otlp-traces.js';
 import { LocalGovernanceEngine } from '../../src/governance/local-governance-engine.js';
 import { ValidationError } from '../../src/shared/errors.js';
-import { BuiltinSanitizer } from '../../src/trism/builtin-sanitizer.js';
+import { BuiltinSanitizer } from '../../src/sanitization/builtin-sanitizer.js';
 import { storeAdapters, type TestDatabase } from '@ftm/test-support/databases';
 import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-support/fixtures';
 import { recordGenAiTraffic } from '../genai-spans/support/genai-traffic.js';

@@ -7,7 +7,7 @@ import { DatasetBuildConfig } from '../../src/datasets/dataset-config.js';
 import { readJsonLines } from '../../src/datasets/build/line-reader.js';
 import { inlineRecordProcessor, LazyRecordProcessor, RecordProcessorPool, type RecordProcessor } from '../../src/datasets/build/record-processor-pool.js';
 import { runDatasetBuild, type RunDatasetBuildInput } from '../../src/datasets/build/run-dataset-build.js';
-import { BuiltinSanitizer } from '../../src/trism/builtin-sanitizer.js';
+import { BuiltinSanitizer } from '../../src/sanitization/builtin-sanitizer.js';
 import { chatFixtureJsonl, EXPECTED, EXPECTED_FINDINGS, INVALID_LINES, plantedValues, RECORDS_WITH_FINDINGS } from './support/chat-fixture.js';
 
 let root: string;

@@ -9,7 +9,7 @@ import { runDatasetBuildJob } from '../../src/datasets/build-dataset-job.js';
 import type { DatasetDeps } from '../../src/datasets/dataset-deps.js';
 import { createFineTuningService } from '../../src/ft-jobs/fine-tuning-service.js';
 import { LocalGovernanceEngine } from '../../src/governance/local-governance-engine.js';
-import { BuiltinSanitizer } from '../../src/trism/builtin-sanitizer.js';
+import { BuiltinSanitizer } from '../../src/sanitization/builtin-sanitizer.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { uuidv7Generator } from '../../src/shared/ids.js';
 import { silentLogger } from '../../src/shared/logger.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraderConfig, compileGrader, gradeCase, type GradeEnv, type GradeSubject } from '../../src/evals/graders/index.js';
-import { BuiltinSanitizer } from '../../src/trism/builtin-sanitizer.js';
+import { BuiltinSanitizer } from '../../src/sanitization/builtin-sanitizer.js';
 import type { RunnerToolCall } from '../../src/runners/model-runner.js';
 
 const env = (judgeContent: string | null = '{"score":0.6,"reasoning":"mostly right"}', judgeCost = 0.001): GradeEnv => ({

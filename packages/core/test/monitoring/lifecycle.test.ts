@@ -26,7 +26,7 @@ import { DEFAULT_INFERENCE_PRICES } from '../../src/runners/inference-prices.js'
 import type { ModelRunner } from '../../src/runners/model-runner.js';
 import { LocalEmbedder } from '../../src/vectors/local-embedder.js';
 import { LocalGovernanceEngine } from '../../src/governance/local-governance-engine.js';
-import { BuiltinSanitizer } from '../../src/trism/builtin-sanitizer.js';
+import { BuiltinSanitizer } from '../../src/sanitization/builtin-sanitizer.js';
 import { createModelVersion } from '../../src/registry/create-model-version.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { uuidv7Generator } from '../../src/shared/ids.js';

@@ -16,7 +16,7 @@ import { DEFAULT_INFERENCE_PRICES } from '../../src/runners/inference-prices.js'
 import type { Completion, ModelRunner, RunnerModel } from '../../src/runners/model-runner.js';
 import { LocalEmbedder } from '../../src/vectors/local-embedder.js';
 import { LocalGovernanceEngine } from '../../src/governance/local-governance-engine.js';
-import { BuiltinSanitizer } from '../../src/trism/builtin-sanitizer.js';
+import { BuiltinSanitizer } from '../../src/sanitization/builtin-sanitizer.js';
 import { FsBlobStore } from '../../src/adapters/fs/fs-blob-store.js';
 import { LocalQueue } from '../../src/adapters/local-queue/local-queue.js';
 import { tmpdir } from 'node:os';

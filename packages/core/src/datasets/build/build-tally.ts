@@ -1,4 +1,4 @@
-import { FINDING_TYPES } from '../../trism/sanitizer.js';
+import { FINDING_TYPES } from '../../sanitization/sanitizer.js';
 import type { BaseModelSpec } from '../base-models.js';
 import type { BuildProgress, BuildReport } from './build-report.js';
 import type { DatasetBuildConfig } from '../dataset-config.js';

@@ -1,8 +1,8 @@
 import { exceedsJsonDepth } from '../../shared/json-limits.js';
 import { isAscii } from 'node:buffer';
 import { hash } from 'node:crypto';
-import { redactText, type FindingCounts } from '../../trism/pii-detector.js';
-import { FINDING_TYPES } from '../../trism/sanitizer.js';
+import { redactText, type FindingCounts } from '../../sanitization/pii-detector.js';
+import { FINDING_TYPES } from '../../sanitization/sanitizer.js';
 import type { TokenEncoding } from '../base-models.js';
 import { dedupForms } from './dedup-forms.js';
 import type { DatasetFormat } from '../dataset-config.js';

@@ -1,4 +1,4 @@
-import type { SanitizePolicy, Sanitizer } from '../../trism/sanitizer.js';
+import type { SanitizePolicy, Sanitizer } from '../../sanitization/sanitizer.js';
 import type { DatasetFormat } from '../dataset-config.js';
 import { parseRecord } from './record-processor.js';
 import { applyTextFields, collectTextFields } from './text-fields.js';

@@ -1,7 +1,7 @@
 import type { BlobStore } from '../../ports/blob-store.js';
 import { ValidationError } from '../../shared/errors.js';
-import { BuiltinSanitizer } from '../../trism/builtin-sanitizer.js';
-import { FINDING_TYPES, type Sanitizer } from '../../trism/sanitizer.js';
+import { BuiltinSanitizer } from '../../sanitization/builtin-sanitizer.js';
+import { FINDING_TYPES, type Sanitizer } from '../../sanitization/sanitizer.js';
 import { resolveBaseModel } from '../base-models.js';
 import { BlobLineWriter } from './blob-line-writer.js';
 import type { BuildProgress, BuildReason, BuiltFile, DatasetBuildResult } from './build-report.js';

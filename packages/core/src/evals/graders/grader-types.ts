@@ -1,5 +1,5 @@
 import type { CompletionRequest, RunnerMessage, RunnerToolCall } from '../../runners/model-runner.js';
-import type { Sanitizer } from '../../trism/sanitizer.js';
+import type { Sanitizer } from '../../sanitization/sanitizer.js';
 import type { ModelRef } from '../model-ref.js';
 
 /** What a grader judges: the model's answer to one case, and what the case expected. */

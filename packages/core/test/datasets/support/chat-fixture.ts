@@ -3,7 +3,7 @@
  * and near duplicates, one record for every kind of invalid input, and blank lines. Every count
  * a build report must show is derived here from how the fixture was made.
  */
-import { CONTEXT_SECRETS, PLANTED } from '../../trism/pii-fixtures.js';
+import { CONTEXT_SECRETS, PLANTED } from '../../sanitization/pii-fixtures.js';
 
 const TOPICS = [
   'How do I reset my router when the status light keeps blinking orange after a firmware update?',

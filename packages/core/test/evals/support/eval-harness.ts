@@ -9,7 +9,7 @@ import { FsBlobStore } from '../../../src/adapters/fs/fs-blob-store.js';
 import { LocalQueue } from '../../../src/adapters/local-queue/local-queue.js';
 import { SimulatedRunner } from '../../../src/adapters/simulated/simulated-runner.js';
 import { LocalGovernanceEngine } from '../../../src/governance/local-governance-engine.js';
-import { BuiltinSanitizer } from '../../../src/trism/builtin-sanitizer.js';
+import { BuiltinSanitizer } from '../../../src/sanitization/builtin-sanitizer.js';
 import { createModelRunnerRegistry } from '../../../src/runners/runner-registry.js';
 import { DEFAULT_INFERENCE_PRICES } from '../../../src/runners/inference-prices.js';
 import type { ModelRunner } from '../../../src/runners/model-runner.js';

@@ -9,7 +9,7 @@ import { ApprovalHooks } from '../../../src/approvals/approval-hooks.js';
 import type { PrismGateway } from '../../../src/approvals/prism-gateway.js';
 import { LocalGovernanceEngine } from '../../../src/governance/local-governance-engine.js';
 import type { GovernancePolicy } from '../../../src/governance/governance-policy.js';
-import { BuiltinSanitizer } from '../../../src/trism/builtin-sanitizer.js';
+import { BuiltinSanitizer } from '../../../src/sanitization/builtin-sanitizer.js';
 import type { PointerChangeBus } from '../../../src/pointers/pointer-change-bus.js';
 import { InProcessPointerChangeBus } from '../../../src/adapters/local/in-process-pointer-change-bus.js';
 import { createPromotionsService, type PromotionsService } from '../../../src/promotions-service.js';

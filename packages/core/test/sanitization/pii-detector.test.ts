@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BuiltinSanitizer, riskScore } from '../../src/trism/builtin-sanitizer.js';
-import { cardPrefixPlausible, ibanValid, luhnValid, ssnValid } from '../../src/trism/checksums.js';
-import { PLACEHOLDERS, redactText } from '../../src/trism/pii-detector.js';
-import type { FindingType } from '../../src/trism/sanitizer.js';
+import { BuiltinSanitizer, riskScore } from '../../src/sanitization/builtin-sanitizer.js';
+import { cardPrefixPlausible, ibanValid, luhnValid, ssnValid } from '../../src/sanitization/checksums.js';
+import { PLACEHOLDERS, redactText } from '../../src/sanitization/pii-detector.js';
+import type { FindingType } from '../../src/sanitization/sanitizer.js';
 import { BENIGN, CONTEXT_SECRETS, PLANTED } from './pii-fixtures.js';
 
 describe('checksums', () => {

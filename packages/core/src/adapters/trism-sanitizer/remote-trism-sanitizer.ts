@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DependencyUnavailableError } from '../../shared/errors.js';
 import { HttpClient, type HttpClientOptions } from '../../shared/http-client.js';
-import type { SanitizedItem, SanitizeItem, SanitizePolicy, Sanitizer, ScanResult } from '../../trism/sanitizer.js';
+import type { SanitizedItem, SanitizeItem, SanitizePolicy, Sanitizer, ScanResult } from '../../sanitization/sanitizer.js';
 
 const FindingBody = z.object({ type: z.string().min(1), count: z.number().int().nonnegative() });
 

@@ -2,7 +2,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DependencyUnavailableError } from '../../src/shared/errors.js';
-import { RemoteTrismSanitizer } from '../../src/adapters/trism/remote-trism-sanitizer.js';
+import { RemoteTrismSanitizer } from '../../src/adapters/trism-sanitizer/remote-trism-sanitizer.js';
 
 const BASE = 'https://trism.test';
 const server = setupServer();
