@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { defaultFtmMetrics, HttpClient, recordProviderCalls } from '@ftm/core';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { createTestApp, type TestApp } from '@ftm/test-support/server-app';
 
 // The SLO alerts of examples/self-host/prometheus, checked by promtool (Debian's prometheus
 // package; `pnpm test` installs it through scripts/ensure-services.mjs) and against a real scrape.

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '@ftm/core';
-import { createTestApp, modelVersionBody, type TestApp } from './support/test-app.js';
+import { createTestApp, modelVersionBody, type TestApp } from '@ftm/test-support/server-app';
 
 let t: TestApp;
 let mvId: string;
 
 beforeAll(async () => {
-  t = await createTestApp({ bodyLimitBytes: 64 * 1024 });
+  t = await createTestApp({ config: { bodyLimitBytes: 64 * 1024 } });
   mvId = (await t.request(t.a.memberKey, { method: 'POST', url: '/model-versions', payload: modelVersionBody() })).json().id;
 });
 afterAll(async () => t?.close());

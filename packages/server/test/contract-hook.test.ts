@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '@ftm/core';
 import { contractCheckHook } from './support/contract-hook.js';
 import { takeContractViolations } from './support/contract-setup.js';
-import { createTestApp, modelVersionBody, type TestApp } from './support/test-app.js';
+import { createTestApp, modelVersionBody, type TestApp } from '@ftm/test-support/server-app';
 
 /** A bare app answering one contract route with whatever the test gives it. */
 async function answering(method: 'GET' | 'POST', url: string, statusCode: number, body: unknown) {

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { uuidv7 } from '@ftm/core';
-import { createTestApp, modelVersionBody, type TestApp } from './support/test-app.js';
+import { createTestApp, modelVersionBody, type TestApp } from '@ftm/test-support/server-app';
 import { ContractValidator } from './support/contract-validator.js';
 import { UNIMPLEMENTED_OPERATIONS } from '../src/contract/unimplemented-operations.js';
 
@@ -24,7 +24,7 @@ async function call(key: string | null, route: string, options: InjectOptions): 
 }
 
 beforeAll(async () => {
-  t = await createTestApp({ bodyLimitBytes: 64 * 1024 });
+  t = await createTestApp({ config: { bodyLimitBytes: 64 * 1024 } });
 });
 afterAll(async () => t?.close());
 

@@ -8,7 +8,7 @@ import { uuidv7 } from '@ftm/core';
 import type { LightMyRequestResponse } from 'fastify';
 import { seedDataset } from '../../core/test/ft-jobs/ft-job-test-kit.js';
 import { ContractValidator } from './support/contract-validator.js';
-import { createTestApp, modelVersionBody, type TestApp } from './support/test-app.js';
+import { createTestApp, modelVersionBody, type TestApp } from '@ftm/test-support/server-app';
 
 let t: TestApp;
 const contract = new ContractValidator();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '@ftm/core';
 import { createPostgresTestDatabase } from '@ftm/test-support/databases';
-import { createTestApp, modelVersionBody, type TestApp } from './support/test-app.js';
+import { createTestApp, modelVersionBody, type TestApp } from '@ftm/test-support/server-app';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContractValidator } from './support/contract-validator.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { createTestApp, type TestApp } from '@ftm/test-support/server-app';
 
 const contract = new ContractValidator();
 let t: TestApp;

@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/http/logger.js';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../src/http/rate-limits.js';
 import { ContractValidator } from './support/contract-validator.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { createTestApp, type TestApp } from '@ftm/test-support/server-app';
 
 const contract = new ContractValidator();
 const REDIS_URL = 'redis://127.0.0.1:6379';

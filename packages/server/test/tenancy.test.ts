@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, modelVersionBody, type TestApp } from './support/test-app.js';
+import { createTestApp, modelVersionBody, type TestApp } from '@ftm/test-support/server-app';
 
 let t: TestApp;
 let mv: { id: string; name: string; provider_model_id: string };

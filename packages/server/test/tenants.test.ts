@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.js';
 import { tenantsCommand } from '../src/commands/admin.js';
 import { createLogger } from '../src/http/logger.js';
 import { ContractValidator } from './support/contract-validator.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { createTestApp, type TestApp } from '@ftm/test-support/server-app';
 
 const OPERATOR_TOKEN = 'operator-token-0123456789abcdef0123456789abcdef';
 const contract = new ContractValidator();

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '../src/http/logger.js';
 import { otlpTracesUrl, startTracing, type Tracing } from '../src/observability/tracing.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { createTestApp, type TestApp } from '@ftm/test-support/server-app';
 import { OTLP_SPAN_KIND, OTLP_STATUS, startOtlpCollector, type OtlpCollector, type ReceivedSpan } from './support/otlp-collector.js';
 
 /** A pino destination that keeps every line, parsed. */

@@ -4,8 +4,8 @@
  * Tenant B's names carry a marker so a response showing any of B's data is easy to spot.
  */
 import { uuidv7 } from '@ftm/core';
-import type { TestApp, TestTenant } from '../support/test-app.js';
-import { modelVersionBody } from '../support/test-app.js';
+import type { TestApp, TestTenant } from '@ftm/test-support/server-app';
+import { modelVersionBody } from '@ftm/test-support/server-app';
 
 /** Resource kinds a path or body id can name. */
 export type Kind =

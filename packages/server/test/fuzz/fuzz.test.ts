@@ -18,7 +18,7 @@ import { uuidv7 } from '@ftm/core';
 import { contractOperations, loadContract } from '../../src/contract/load-contract.js';
 import { UNIMPLEMENTED_OPERATIONS } from '../../src/contract/unimplemented-operations.js';
 import { takeContractViolations } from '../support/contract-setup.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createTestApp, type TestApp } from '@ftm/test-support/server-app';
 import { DEEP_MARKER, mutate, mutationArb, ODD_STRINGS, validValue, type Mutation } from './schema-arbitrary.js';
 import { kindOfName, kindOfPath, seedTenantResources, type Pools, type SeededTenant } from './fuzz-world.js';
 
@@ -274,7 +274,7 @@ function build(op: Operation, d: Draft) {
 }
 
 beforeAll(async () => {
-  t = await createTestApp({ bodyLimitBytes: 256 * 1024 });
+  t = await createTestApp({ config: { bodyLimitBytes: 256 * 1024 } });
   A = await seedTenantResources(t, t.a, 'tenanta');
   B = await seedTenantResources(t, t.b, 'tenantb-private-marker');
   takeContractViolations(); // seeding is checked by the other tests; start from here

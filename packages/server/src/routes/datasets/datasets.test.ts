@@ -5,7 +5,7 @@ import { testContext } from '@ftm/test-support/fixtures';
 import { startS3Server, type TestS3Server } from '@ftm/test-support/s3-server';
 import { buildApp } from '../../app.js';
 import { createLogger } from '../../http/logger.js';
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js';
+import { createTestApp, type TestApp } from '@ftm/test-support/server-app';
 
 const example = (i: number) => ({ messages: [{ role: 'user', content: `What is ${i} + ${i}?` }, { role: 'assistant', content: `${i} + ${i} = ${2 * i}.` }] });
 const records = Array.from({ length: 30 }, (_, i) => example(i));

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecretsKey, SecretKeyring, uuidv7 } from '@ftm/core';
 import { createLogger } from '../../http/logger.js';
 import { ContractValidator } from '../../../test/support/contract-validator.js';
-import { createTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app.js';
+import { createTestApp, type TestApp, type TestTenant } from '@ftm/test-support/server-app';
 import { createPostgresTestDatabase } from '@ftm/test-support/databases';
 
 const contract = new ContractValidator();

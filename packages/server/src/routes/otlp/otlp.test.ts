@@ -4,7 +4,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { ProtobufReader } from '@ftm/core';
 import { recordGenAiTraffic, TRAFFIC_PER_CALL } from '../../../../core/test/genai-spans/support/genai-traffic.js';
 import { otlpBodies, recordSpans } from '../../../../core/test/genai-spans/support/otlp-bodies.js';
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js';
+import { createTestApp, type TestApp } from '@ftm/test-support/server-app';
 
 const LIMIT = 256 * 1024;
 
@@ -30,7 +30,7 @@ describe('POST /otlp/v1/traces', () => {
   const spansOf = (tenantId: string) => t.ftm.database.db.selectFrom('genai_spans').selectAll().where('tenant_id', '=', tenantId).execute();
 
   beforeAll(async () => {
-    t = await createTestApp({ otlp: { pathPrefix: '/otlp', maxBodyBytes: LIMIT } });
+    t = await createTestApp({ config: { otlp: { pathPrefix: '/otlp', maxBodyBytes: LIMIT } } });
     bodies = otlpBodies(await recordSpans((tracer) => recordGenAiTraffic(tracer, 3)));
   });
   afterAll(async () => t?.close());

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { generateSecretsKey, SecretKeyring, uuidv7 } from '@ftm/core';
 import { createLogger } from '../../http/logger.js';
-import { createTestApp, seedKeys, type TestApp, type TestTenant } from '../../../test/support/test-app.js';
+import { createTestApp, seedKeys, type TestApp, type TestTenant } from '@ftm/test-support/server-app';
 import { ContractValidator } from '../../../test/support/contract-validator.js';
 import { createPostgresTestDatabase } from '@ftm/test-support/databases';
 import { startRecordingOpenAiStub, type RecordingOpenAiStub } from '../../../test/support/recording-openai-stub.js';

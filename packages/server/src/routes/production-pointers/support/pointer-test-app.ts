@@ -4,16 +4,11 @@
  * tenants with admin, member and project-scoped keys, and every response checked against the
  * contract.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { createFtm, FsBlobStore, openQueue, uuidv7, type ApprovalHooks, type Ftm, type PointerChangeBus, type PromotionsService } from '@ftm/core';
-import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
+import type { ApprovalHooks, Ftm, PointerChangeBus, PromotionsService } from '@ftm/core';
+import type { TestDatabase } from '@ftm/test-support/databases';
 import { ContractValidator } from '../../../../test/support/contract-validator.js';
-import { seedKeys, type TestTenant } from '../../../../test/support/test-app.js';
-import { buildApp } from '../../../app.js';
-import { createLogger } from '../../../http/logger.js';
+import { createTestApp, type TestTenant } from '@ftm/test-support/server-app';
 
 /** A seeded tenant and its keys. */
 export type RouteTenant = TestTenant;
@@ -35,48 +30,28 @@ export interface PointerTestApp {
 
 /** Builds the app (which serves these routes from `ftm.promotions`) on a fresh database. */
 export async function createPointerTestApp(options: { database?: TestDatabase; bus?: PointerChangeBus } = {}): Promise<PointerTestApp> {
-  const testDb = options.database ?? (await createPgliteTestDatabase());
-  const blobDir = await mkdtemp(join(tmpdir(), 'ftm-pointer-routes-'));
-  const ftm = createFtm({
-    database: testDb.database,
-    blobs: new FsBlobStore({ root: blobDir }),
-    queue: openQueue({ type: 'local', database: testDb.database }),
-    ...(options.bus ? { promotions: { bus: options.bus } } : {}),
+  const t = await createTestApp({
+    ...(options.database ? { database: options.database } : {}),
+    ...(options.bus ? { ftm: { promotions: { bus: options.bus } } } : {}),
+    config: { bodyLimitBytes: 64 * 1024 },
   });
-  const promotions = ftm.promotions;
-  const hooks = ftm.fineTuning.deps.approvalHooks;
-  const app = await buildApp({
-    config: { corsOrigins: ['https://app.example.com'], bodyLimitBytes: 64 * 1024 },
-    ftm,
-    logger: createLogger({ level: 'silent' }),
-  });
-  await app.ready();
-  const [a, b] = [await seedKeys(ftm), await seedKeys(ftm)];
   const contract = new ContractValidator();
   const problems: string[] = [];
   return {
-    app,
-    ftm,
-    promotions,
-    hooks,
-    a,
-    b,
-    testDb,
+    app: t.app,
+    ftm: t.ftm,
+    promotions: t.ftm.promotions,
+    hooks: t.ftm.fineTuning.deps.approvalHooks,
+    a: t.a,
+    b: t.b,
+    testDb: t.database,
     problems,
     call: async (key, route, o) => {
-      const headers: Record<string, string> = { ...(o.headers as Record<string, string> | undefined) };
-      if (key) headers.authorization = `Bearer ${key}`;
       const method = (o.method ?? 'GET').toUpperCase();
-      if ((method === 'POST' || method === 'PATCH') && !('idempotency-key' in headers)) headers['idempotency-key'] = uuidv7();
-      const res = await app.inject({ ...o, method: method as InjectOptions['method'], headers });
+      const res = await t.request(key, { ...o, method: method as InjectOptions['method'] });
       problems.push(...contract.check(method, route, res));
       return res;
     },
-    close: async () => {
-      await app.close();
-      await ftm.close().catch(() => undefined);
-      await testDb.dispose().catch(() => undefined);
-      await rm(blobDir, { recursive: true, force: true });
-    },
+    close: () => t.close(),
   };
 }
