@@ -14,7 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { bundleCore } from './datasets/bundle.mjs';
 import { generateChatDataset } from './datasets/generate.mjs';
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const counts = sizes.length > 0 ? sizes : [50_000, 200_000];
 const phaseScript = fileURLToPath(new URL('./datasets/phase.mjs', import.meta.url));
 const dir = await mkdtemp(join(tmpdir(), 'ftm-bench-data-'));
@@ -29,7 +32,12 @@ const warmUpFile = join(dir, 'warm-up.jsonl');
 if (warmUp) await generateChatDataset(warmUpFile, 5_000, 7);
 const env = { ...process.env, ...(warmUp ? { BENCH_WARM_UP_FILE: warmUpFile } : {}) };
 const run = (phase, file) =>
-  JSON.parse(execFileSync(process.execPath, [phaseScript, phase, file, ...(bundleDir ? [bundleDir] : [])], { encoding: 'utf8', env, maxBuffer: 1 << 20 }).trim().split('\n').at(-1));
+  JSON.parse(
+    execFileSync(process.execPath, [phaseScript, phase, file, ...(bundleDir ? [bundleDir] : [])], { encoding: 'utf8', env, maxBuffer: 1 << 20 })
+      .trim()
+      .split('\n')
+      .at(-1),
+  );
 const fmt = (n, d = 1) => n.toFixed(d);
 const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 1));
 const median = (results) => {
@@ -38,7 +46,11 @@ const median = (results) => {
 };
 
 try {
-  console.log(`@ftm/core ${fromSource ? 'from source (tsx)' : 'compiled (esbuild, as tsup ships it)'}; ${availableParallelism()} cores; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `@ftm/core ${fromSource ? 'from source (tsx)' : 'compiled (esbuild, as tsup ships it)'}; ${availableParallelism()} cores; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(warmUp ? 'steady state: each phase first processes 5,000 other records, untimed' : 'cold: each phase timed from its first record in a fresh process');
   const rows = [];
   for (const n of counts) {
@@ -52,21 +64,33 @@ try {
     const [floor, tokenizer, pipeline] = Object.values(runs).map(median);
     rows.push({ n, mb, floor, tokenizer, pipeline });
     console.log(`\n${n} records, ${fmt(mb)} MB`);
-    for (const [name, r] of [['floor (parse+stringify+write)', floor], ['tokenizer only (1 thread)', tokenizer], ['pipeline (full build)', pipeline]]) {
-      console.log(`  ${name.padEnd(32)} ${fmt(mb / r.seconds, 2).padStart(7)} MB/s ${fmt(r.records / r.seconds, 0).padStart(8)} records/s  ${fmt(r.seconds, 2).padStart(6)} s  CPU ${fmt(r.cpu_seconds, 2).padStart(6)} s  peak RSS ${String(r.peak_rss_mb).padStart(4)} MB`);
+    for (const [name, r] of [
+      ['floor (parse+stringify+write)', floor],
+      ['tokenizer only (1 thread)', tokenizer],
+      ['pipeline (full build)', pipeline],
+    ]) {
+      console.log(
+        `  ${name.padEnd(32)} ${fmt(mb / r.seconds, 2).padStart(7)} MB/s ${fmt(r.records / r.seconds, 0).padStart(8)} records/s  ${fmt(r.seconds, 2).padStart(6)} s  CPU ${fmt(r.cpu_seconds, 2).padStart(6)} s  peak RSS ${String(r.peak_rss_mb).padStart(4)} MB`,
+      );
     }
     console.log(`  pipeline / tokenizer-only: ${fmt(tokenizer.seconds / pipeline.seconds, 2)}x   pipeline / floor: ${fmt(floor.seconds / pipeline.seconds, 2)}x`);
     if (pipeline.threads) {
       const { main, workers, helpers } = pipeline.threads;
       console.log(`  pipeline CPU by thread: main ${fmt(main, 2)} s, workers ${workers.map((w) => fmt(w, 2)).join(' + ')} s, V8 helpers ${fmt(helpers, 2)} s`);
     }
-    console.log(`  build: ${pipeline.status}, ${pipeline.written} written, ${pipeline.exact_removed} exact and ${pipeline.near_removed} near duplicates removed (dedup indexes ${pipeline.dedup_index_mb} MB), findings ${JSON.stringify(pipeline.findings)}, train.jsonl sha256 ${pipeline.sha256}`);
+    console.log(
+      `  build: ${pipeline.status}, ${pipeline.written} written, ${pipeline.exact_removed} exact and ${pipeline.near_removed} near duplicates removed (dedup indexes ${pipeline.dedup_index_mb} MB), findings ${JSON.stringify(pipeline.findings)}, train.jsonl sha256 ${pipeline.sha256}`,
+    );
   }
   if (rows.length > 1) {
     const [a, b] = [rows[0], rows.at(-1)];
     console.log(`\npeak RSS of the pipeline: ${a.pipeline.peak_rss_mb} MB at ${a.n} records, ${b.pipeline.peak_rss_mb} MB at ${b.n} records`);
   }
-  console.log(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average at the end ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 } finally {
   await rm(dir, { recursive: true, force: true });
   if (bundleDir) await rm(bundleDir, { recursive: true, force: true });

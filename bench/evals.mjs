@@ -59,7 +59,10 @@ try {
     { type: 'latency_ceiling', max_ms: 1000 },
     { type: 'cost_ceiling', max_usd: 0.01 },
   ];
-  const cases = Array.from({ length: N }, (_, i) => ({ input: { messages: [{ role: 'user', content: `Question ${i}: where do I find the setup guide for device ${i % 97}?` }] }, tags: [`t${i % 5}`] }));
+  const cases = Array.from({ length: N }, (_, i) => ({
+    input: { messages: [{ role: 'user', content: `Question ${i}: where do I find the setup guide for device ${i % 97}?` }] },
+    tags: [`t${i % 5}`],
+  }));
 
   let t = performance.now();
   const suite = await evals.createSuite(ctx, { name: 'bench', cases: { type: 'inline', cases }, graders, pass_threshold: 0.7 });
@@ -74,7 +77,12 @@ try {
   for (const c of cases) {
     const out = await runner.complete(model, { messages: c.input.messages });
     const costUsd = inferenceCostUsd(DEFAULT_INFERENCE_PRICES, model.id, out.usage);
-    await gradeCase(set.forCase(null), { input: c.input.messages, content: out.content, toolCalls: out.toolCalls, expectedOutput: null, expectedToolCall: null, jsonSchema: null, latencyMs: out.latencyMs, costUsd }, env, 0.7);
+    await gradeCase(
+      set.forCase(null),
+      { input: c.input.messages, content: out.content, toolCalls: out.toolCalls, expectedOutput: null, expectedToolCall: null, jsonSchema: null, latencyMs: out.latencyMs, costUsd },
+      env,
+      0.7,
+    );
   }
   const baselineSeconds = (performance.now() - t) / 1000;
 

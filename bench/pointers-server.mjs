@@ -16,8 +16,24 @@ const caseId = ftm.ids.next();
 const runId = ftm.ids.next();
 const db = database.db;
 await db.insertInto('eval_suites').values({ id: suiteId, tenant_id: boot.tenantId, suite_group_id: suiteId, name: 'bench', case_count: 1, created_by: 'bench' }).execute();
-await db.insertInto('eval_cases').values({ id: caseId, tenant_id: boot.tenantId, eval_suite_id: suiteId, position: 0, input: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }) }).execute();
-await db.insertInto('eval_runs').values({ id: runId, tenant_id: boot.tenantId, eval_suite_id: suiteId, model_ref: JSON.stringify({ type: 'ft_model_version', value: version.id }), model_version_id: version.id, status: 'completed', metrics: JSON.stringify({ score: 1 }), created_by: 'bench', completed_at: new Date() }).execute();
+await db
+  .insertInto('eval_cases')
+  .values({ id: caseId, tenant_id: boot.tenantId, eval_suite_id: suiteId, position: 0, input: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }) })
+  .execute();
+await db
+  .insertInto('eval_runs')
+  .values({
+    id: runId,
+    tenant_id: boot.tenantId,
+    eval_suite_id: suiteId,
+    model_ref: JSON.stringify({ type: 'ft_model_version', value: version.id }),
+    model_version_id: version.id,
+    status: 'completed',
+    metrics: JSON.stringify({ score: 1 }),
+    created_by: 'bench',
+    completed_at: new Date(),
+  })
+  .execute();
 await db.insertInto('eval_case_results').values({ id: ftm.ids.next(), tenant_id: boot.tenantId, eval_run_id: runId, case_id: caseId, passed: true, score: 1 }).execute();
 const assistant = 'bench-assistant';
 const promotion = await ftm.promotions.createPromotion(ctx, { model_version_id: version.id, target: { type: 'assistant', value: assistant }, min_eval_score: 0.5 });

@@ -204,10 +204,9 @@ function rawSqs(endpoint) {
           continue;
         }
         try {
-          const { Messages = [] } = await client.send(
-            new sqs.ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: Math.min(10, CONCURRENCY - held), WaitTimeSeconds: 20, VisibilityTimeout: 30 }),
-            { abortSignal: controller.signal },
-          );
+          const { Messages = [] } = await client.send(new sqs.ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: Math.min(10, CONCURRENCY - held), WaitTimeSeconds: 20, VisibilityTimeout: 30 }), {
+            abortSignal: controller.signal,
+          });
           for (const m of Messages) {
             held += 1;
             const work = handle(m);
@@ -244,7 +243,11 @@ const pairs = {
   redis: { raw: rawBullmq, adapter: () => adapterRun(() => new core.BullMqQueue({ url: REDIS_URL, prefix: prefix() })) },
   rabbit: {
     raw: rawRabbit,
-    adapter: () => adapterRun(() => { const p = prefix(); return new core.BrokerQueue(new core.RabbitBroker({ url: RABBIT_URL, prefix: p }), database, { name: p }); }),
+    adapter: () =>
+      adapterRun(() => {
+        const p = prefix();
+        return new core.BrokerQueue(new core.RabbitBroker({ url: RABBIT_URL, prefix: p }), database, { name: p });
+      }),
   },
   sqs: {
     raw: () => rawSqs(emulator.address),

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const entry = (pkg) => (!process.env.BENCH_FROM_SOURCE && existsSync(join(ROOT, `packages/${pkg}/dist/index.js`)) ? join(ROOT, `packages/${pkg}/dist/index.js`) : join(ROOT, `packages/${pkg}/src/index.ts`));
+const entry = (pkg) =>
+  !process.env.BENCH_FROM_SOURCE && existsSync(join(ROOT, `packages/${pkg}/dist/index.js`)) ? join(ROOT, `packages/${pkg}/dist/index.js`) : join(ROOT, `packages/${pkg}/src/index.ts`);
 const core = await import(entry('core'));
 const workerPkg = await import(entry('worker'));
 

@@ -228,7 +228,10 @@ async function latency(queueType) {
   const total = RATE * SECONDS;
   const { committed, offeredRate } = await produceAtRate(total);
   await waitUntil(() => [...committed.keys()].every((id) => received.has(id)), 120_000).catch(() => {});
-  const lat = [...committed].filter(([id]) => received.has(id)).map(([id, at]) => received.get(id) - at).sort((a, b) => a - b);
+  const lat = [...committed]
+    .filter(([id]) => received.has(id))
+    .map(([id, at]) => received.get(id) - at)
+    .sort((a, b) => a - b);
   await stopWorkers(workers);
   if (queueType === 'redis') await clearRedis(prefix);
   return { p50: percentile(lat, 50), p99: percentile(lat, 99), delivered: lat.length, total, offeredRate };

@@ -48,7 +48,10 @@ function threadCpuSince(before) {
   const after = threadCpu();
   const spent = [...after].map(([tid, seconds]) => [tid, seconds - (before.get(tid) ?? 0)]).filter(([, s]) => s >= 0.01);
   const main = spent.find(([tid]) => tid === String(process.pid))?.[1] ?? 0;
-  const others = spent.filter(([tid]) => tid !== String(process.pid)).map(([, s]) => s).sort((a, b) => b - a);
+  const others = spent
+    .filter(([tid]) => tid !== String(process.pid))
+    .map(([, s]) => s)
+    .sort((a, b) => b - a);
   result.threads = { main, workers: others.slice(0, 2), helpers: others.slice(2).reduce((a, b) => a + b, 0) };
 }
 // Each phase is a function of its input file, so that with BENCH_WARM_UP_FILE it first runs,

@@ -67,6 +67,8 @@ export async function withChild(script, fn) {
 
 export function printRows(rows) {
   for (const r of rows) {
-    console.log(`${r.label.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   (${r.total} requests, ${CONNECTIONS} connections, ${DURATION} s)`);
+    console.log(
+      `${r.label.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   (${r.total} requests, ${CONNECTIONS} connections, ${DURATION} s)`,
+    );
   }
 }

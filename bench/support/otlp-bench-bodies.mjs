@@ -21,7 +21,10 @@ async function recordTemplate() {
   const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'bench-app' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const tracer = provider.getTracer('bench', '1.0.0');
   for (let n = 0; n < CALLS_PER_REQUEST; n++) {
-    const server = tracer.startSpan('POST /chat', { kind: api.SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'http.route': '/chat', 'http.response.status_code': 200, 'url.path': '/chat', 'user_agent.original': 'bench/1.0' } });
+    const server = tracer.startSpan('POST /chat', {
+      kind: api.SpanKind.SERVER,
+      attributes: { 'http.request.method': 'POST', 'http.route': '/chat', 'http.response.status_code': 200, 'url.path': '/chat', 'user_agent.original': 'bench/1.0' },
+    });
     tracer
       .startSpan(
         'chat gpt-4o-mini',
@@ -37,7 +40,9 @@ async function recordTemplate() {
             'gen_ai.response.finish_reasons': ['stop'],
             'gen_ai.system_instructions': JSON.stringify([{ type: 'text', content: 'You are a support assistant for an online shop.' }]),
             'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: `Order ${n} has not arrived; write to me at jane.doe${n}@example.com.` }] }]),
-            'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: `Sorry about order ${n}: it ships tomorrow, and we will e-mail you the tracking number.` }], finish_reason: 'stop' }]),
+            'gen_ai.output.messages': JSON.stringify([
+              { role: 'assistant', parts: [{ type: 'text', content: `Sorry about order ${n}: it ships tomorrow, and we will e-mail you the tracking number.` }], finish_reason: 'stop' },
+            ]),
           },
         },
         api.trace.setSpan(api.context.active(), server),

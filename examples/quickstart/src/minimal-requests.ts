@@ -64,7 +64,12 @@ async function main(): Promise<void> {
 
   const endpoint = await ftm.webhookEndpoints.create({ url: 'http://localhost:3000/webhooks' });
   console.log(`webhook endpoint enabled=${endpoint.enabled} secret=${endpoint.secret?.startsWith('whsec_') ? 'whsec_…' : '?'}`);
-  const reEval = await ftm.reEvals.create({ eval_suite_id: suite.id, target: { type: 'assistant', value: assistant }, schedule: { type: 'cron', cron: '0 3 * * *' }, policy: { max_score_drop: 0.05 } });
+  const reEval = await ftm.reEvals.create({
+    eval_suite_id: suite.id,
+    target: { type: 'assistant', value: assistant },
+    schedule: { type: 'cron', cron: '0 3 * * *' },
+    policy: { max_score_drop: 0.05 },
+  });
   console.log(`re-eval ${reEval.status} (auto_rollback ${reEval.policy.auto_rollback})`);
 
   const key = `minimal-project-${run}`;

@@ -49,7 +49,10 @@ describe.skipIf(!existsSync(CLI))('quickstart example', () => {
     for (;;) {
       if (ftm.exitCode !== null) throw new Error(`ftm start exited with ${ftm.exitCode}:\n${serverOutput}`);
       const key = KEY_RE.exec(serverOutput)?.[0];
-      const healthy = await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
+      const healthy = await fetch(`${baseUrl}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (key && healthy) {
         apiKey = key;
         break;

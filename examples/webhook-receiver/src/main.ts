@@ -5,7 +5,10 @@
  */
 import { createWebhookReceiver } from './receiver.js';
 
-const secrets = (process.env.FTM_WEBHOOK_SECRET ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const secrets = (process.env.FTM_WEBHOOK_SECRET ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 if (secrets.length === 0) {
   console.error('Set FTM_WEBHOOK_SECRET to the whsec_ secret FTM returned when the endpoint was created.');
   process.exit(1);

@@ -40,7 +40,9 @@ describe('the built console', () => {
   });
 
   it('never asks for markup from a string in its own code (the CSP makes Trusted Types forbid it at run time too)', () => {
-    const offenders = sourceFiles(join(CONSOLE_PACKAGE, 'src')).filter((file) => /dangerouslySetInnerHTML|\.innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function\(/.test(readFileSync(file, 'utf8')));
+    const offenders = sourceFiles(join(CONSOLE_PACKAGE, 'src')).filter((file) =>
+      /dangerouslySetInnerHTML|\.innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function\(/.test(readFileSync(file, 'utf8')),
+    );
     expect(offenders).toEqual([]);
   });
 });

@@ -118,13 +118,38 @@ describe('the console in Chromium against ftm start', () => {
 
   it('builds a dataset from pasted records and reads its report, histogram and records as text', async () => {
     const records = [
-      { messages: [{ role: 'user', content: 'hello' }, { role: 'assistant', content: 'Hi! How can I help?' }] },
-      { messages: [{ role: 'user', content: '<script>window.__pwned = 1</script>' }, { role: 'assistant', content: '<img src=x onerror="window.__pwned = 2">' }] },
-      { messages: [{ role: 'user', content: 'Mail me at jane@example.com about the invoice for order 1234' }, { role: 'assistant', content: 'Sure, I will send the details now.' }] },
-      { messages: [{ role: 'user', content: 'hello' }, { role: 'assistant', content: 'Hi! How can I help?' }] },
+      {
+        messages: [
+          { role: 'user', content: 'hello' },
+          { role: 'assistant', content: 'Hi! How can I help?' },
+        ],
+      },
+      {
+        messages: [
+          { role: 'user', content: '<script>window.__pwned = 1</script>' },
+          { role: 'assistant', content: '<img src=x onerror="window.__pwned = 2">' },
+        ],
+      },
+      {
+        messages: [
+          { role: 'user', content: 'Mail me at jane@example.com about the invoice for order 1234' },
+          { role: 'assistant', content: 'Sure, I will send the details now.' },
+        ],
+      },
+      {
+        messages: [
+          { role: 'user', content: 'hello' },
+          { role: 'assistant', content: 'Hi! How can I help?' },
+        ],
+      },
       { not_messages: true },
       // Builds keep at least 10 examples by default.
-      ...Array.from({ length: 10 }, (_, i) => ({ messages: [{ role: 'user', content: `What is ${i} + ${i}?` }, { role: 'assistant', content: `${'It is '.repeat(i + 1)}${i + i}.` }] })),
+      ...Array.from({ length: 10 }, (_, i) => ({
+        messages: [
+          { role: 'user', content: `What is ${i} + ${i}?` },
+          { role: 'assistant', content: `${'It is '.repeat(i + 1)}${i + i}.` },
+        ],
+      })),
     ];
     await page.getByRole('link', { name: 'Datasets' }).click();
     await page.getByRole('heading', { name: 'Datasets' }).waitFor();
@@ -281,7 +306,10 @@ describe('the console in Chromium against ftm start', () => {
     await table.getByRole('row').nth(1).waitFor();
     await expect.poll(() => table.getByText(/1 attempt, last 200/).count()).toBeGreaterThan(0);
     const before = received;
-    await table.getByRole('button', { name: /^Redeliver / }).first().click();
+    await table
+      .getByRole('button', { name: /^Redeliver / })
+      .first()
+      .click();
     await page.getByText(/Redelivery \w+ queued\./).waitFor();
     await expect.poll(() => received).toBeGreaterThan(before);
     await shot('webhooks');
@@ -297,7 +325,11 @@ describe('the console in Chromium against ftm start', () => {
     expect(chrome.pageErrors).toEqual([]);
   });
   it('pages through more rows than fit on one page by cursor, and a page link reopens that page', async () => {
-    await Promise.all(Array.from({ length: 55 }, (_, i) => ftm.modelVersions.create({ name: `paged-${String(i).padStart(2, '0')}`, provider: 'simulated', provider_model_id: `ft:gpt-4o-mini:sim::paged-${i}`, base_model: 'gpt-4o-mini-2024-07-18' })));
+    await Promise.all(
+      Array.from({ length: 55 }, (_, i) =>
+        ftm.modelVersions.create({ name: `paged-${String(i).padStart(2, '0')}`, provider: 'simulated', provider_model_id: `ft:gpt-4o-mini:sim::paged-${i}`, base_model: 'gpt-4o-mini-2024-07-18' }),
+      ),
+    );
     await open('models/versions');
     const table = page.getByRole('table', { name: 'Model versions' });
     await expect.poll(() => table.locator('tbody tr').count()).toBe(50);

@@ -254,9 +254,7 @@ export function createFtm(options: CreateFtmOptions): Ftm {
   // Credentials tenants store for providers, shared by fine-tuning and eval runners.
   const credentials = storedProviderCredentials(db, secrets);
   const webhooks = createWebhooksService(createWebhookDeps({ db, queue, clock, ids, logger, ...options.webhooks }));
-  const evals = createEvalsService(
-    createEvalDeps({ db, blobs, queue, governance, sanitizer: options.datasets?.sanitizer ?? new BuiltinSanitizer(), credentials, ...options.evals }),
-  );
+  const evals = createEvalsService(createEvalDeps({ db, blobs, queue, governance, sanitizer: options.datasets?.sanitizer ?? new BuiltinSanitizer(), credentials, ...options.evals }));
   const fineTuning = createFineTuningService({ db, queue, blobs, clock, ids, logger, governance }, { env: 'dev', credentials, ...options.fineTuning });
   const providerAdmin = { db, secrets, providers: fineTuning.providers };
   const promotions = createPromotionsService({

@@ -57,10 +57,7 @@ export async function generateRequestTypes() {
       return ts.factory.updatePropertySignature(property, property.modifiers, property.name, property.questionToken, type);
     },
   });
-  return (
-    BANNER.replace('openapi-typescript from', 'openapi-typescript (request bodies only) from') +
-    astToString(ast)
-  );
+  return BANNER.replace('openapi-typescript from', 'openapi-typescript (request bodies only) from') + astToString(ast);
 }
 
 const firstLine = (schema) => (typeof schema?.description === 'string' ? schema.description.split('\n')[0].replaceAll('*/', '*\\/') : undefined);
@@ -74,13 +71,7 @@ export async function generateAliases() {
   const { spec } = await readSpec();
   const schemas = spec.components?.schemas ?? {};
   const { requestSchemas, responseSchemas } = closures(spec);
-  const lines = [
-    BANNER.trimEnd(),
-    '',
-    "import type { components } from './openapi.js';",
-    "import type { components as requestComponents } from './request-types.js';",
-    '',
-  ];
+  const lines = [BANNER.trimEnd(), '', "import type { components } from './openapi.js';", "import type { components as requestComponents } from './request-types.js';", ''];
   for (const [name, schema] of Object.entries(schemas)) {
     const description = firstLine(schema) ?? `The \`${name}\` schema of the API contract.`;
     const requestOnly = requestSchemas.has(name) && !responseSchemas.has(name);

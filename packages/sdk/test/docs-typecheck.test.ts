@@ -60,7 +60,12 @@ declare const request: Request;
 
 /** Imports a snippet needs but does not write: public names of either entry it mentions. */
 function autoImports(snippet: Snippet): string {
-  const imported = new Set(snippet.code.match(/^import[^;]*;/gms)?.join(' ').match(/\b\w+\b/g) ?? []);
+  const imported = new Set(
+    snippet.code
+      .match(/^import[^;]*;/gms)
+      ?.join(' ')
+      .match(/\b\w+\b/g) ?? [],
+  );
   const used = (name: string) => new RegExp(`\\b${name}\\b`).test(snippet.code) && !imported.has(name);
   const lines: string[] = [];
   const fromMain = Object.keys(sdk).filter((n) => n !== 'default' && used(n) && !(n in webhooks));
@@ -122,11 +127,7 @@ async function diagnostics(): Promise<string[]> {
     expect(examples.length).toBeGreaterThan(50);
     expect(exampleFiles.length).toBeGreaterThan(0);
     return typecheck(
-      [
-        ...readme.map((snippet) => ({ snippet, prelude: README_PRELUDE })),
-        ...examples.map((snippet) => ({ snippet, prelude: EXAMPLE_PRELUDE })),
-        { snippet: CANARY, prelude: EXAMPLE_PRELUDE },
-      ],
+      [...readme.map((snippet) => ({ snippet, prelude: README_PRELUDE })), ...examples.map((snippet) => ({ snippet, prelude: EXAMPLE_PRELUDE })), { snippet: CANARY, prelude: EXAMPLE_PRELUDE }],
       exampleFiles,
     );
   })();

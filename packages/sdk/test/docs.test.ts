@@ -6,7 +6,20 @@ import { describe, expect, it } from 'vitest';
 const SRC = fileURLToPath(new URL('../src', import.meta.url));
 const PUBLIC_DIRS = ['', 'resources', 'core', 'webhooks'];
 // Plumbing the package index does not export, or exports only as types.
-const INTERNAL_FILES = new Set(['core/api-client.ts', 'core/api-resource.ts', 'core/backoff.ts', 'core/query-string.ts', 'core/etag-cache.ts', 'core/wait.ts', 'core/env.ts', 'core/request-id.ts', 'webhooks/event-shape.ts', 'webhooks/encoding.ts', 'webhooks/signing-key.ts', 'webhooks/webhook-headers.ts']);
+const INTERNAL_FILES = new Set([
+  'core/api-client.ts',
+  'core/api-resource.ts',
+  'core/backoff.ts',
+  'core/query-string.ts',
+  'core/etag-cache.ts',
+  'core/wait.ts',
+  'core/env.ts',
+  'core/request-id.ts',
+  'webhooks/event-shape.ts',
+  'webhooks/encoding.ts',
+  'webhooks/signing-key.ts',
+  'webhooks/webhook-headers.ts',
+]);
 
 /** Public methods and functions of a source file that lack an `@example` in their JSDoc. */
 function undocumented(file: string, text: string): string[] {

@@ -30,7 +30,10 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'ftm-sdk-pack-'));
   run(['--filter', '@ftm/sdk', 'build'], ROOT);
   run(['pack', '--pack-destination', work], PACKAGE);
-  tarball = join(work, (await readdir(work)).find((f) => f.endsWith('.tgz'))!);
+  tarball = join(
+    work,
+    (await readdir(work)).find((f) => f.endsWith('.tgz'))!,
+  );
   // An app that depends on the tarball: its files under node_modules/@ftm/sdk, its dependencies
   // linked from the workspace.
   app = join(work, 'app');

@@ -44,7 +44,9 @@ import { lazyChildLoggerFactory } from './http/lazy-request-logger.js';
 
 /** What {@link buildApp} needs: parsed config, the services, and the process logger. */
 export interface BuildAppOptions {
-  readonly config: Pick<FtmConfig, 'corsOrigins' | 'bodyLimitBytes'> & { readonly otlp?: Pick<FtmConfig['otlp'], 'pathPrefix' | 'maxBodyBytes'> } & Partial<Pick<FtmConfig, 'rateLimit' | 'trustProxy' | 'metricsToken' | 'operatorToken' | 'testCrashAfterCommit'>>;
+  readonly config: Pick<FtmConfig, 'corsOrigins' | 'bodyLimitBytes'> & { readonly otlp?: Pick<FtmConfig['otlp'], 'pathPrefix' | 'maxBodyBytes'> } & Partial<
+      Pick<FtmConfig, 'rateLimit' | 'trustProxy' | 'metricsToken' | 'operatorToken' | 'testCrashAfterCommit'>
+    >;
   readonly ftm: Ftm;
   readonly logger: Logger;
   /** The OpenAPI document served at /openapi.json and /docs (default: docs/openapi.yaml). */
@@ -176,7 +178,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     reply.header('x-request-id', request.id).type('application/problem+json');
     if (allow.length > 0) {
       const detail = `${request.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`;
-      return reply.code(405).header('allow', allow.join(', ')).send(problem(405, 'method_not_allowed', 'Method not allowed', detail, request.id));
+      return reply
+        .code(405)
+        .header('allow', allow.join(', '))
+        .send(problem(405, 'method_not_allowed', 'Method not allowed', detail, request.id));
     }
     return reply.code(404).send(problem(404, 'not_found', 'Not found', `no route for ${request.method} ${path}`, request.id));
   });

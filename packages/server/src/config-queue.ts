@@ -2,17 +2,24 @@ import { parseSqsUrl, ValidationError } from '@ftm/core';
 import { z } from 'zod';
 
 /** The queue the processes open: the local queue, or a broker at a URL. */
-export type QueueConfig =
-  | { readonly type: 'local' }
-  | { readonly type: 'redis' | 'rabbit' | 'sqs'; readonly url: string; readonly prefix?: string };
+export type QueueConfig = { readonly type: 'local' } | { readonly type: 'redis' | 'rabbit' | 'sqs'; readonly url: string; readonly prefix?: string };
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 /** The FTM_QUEUE_* variables, merged into the config schema. */
 export const QueueEnv = {
-  FTM_QUEUE_URL: z.preprocess(blankToUndefined, z.url({ error: 'must be a URL (redis://host:6379, amqp://user:password@host:5672, https://sqs.<region>.amazonaws.com/<account>/<prefix>)' }).optional()),
+  FTM_QUEUE_URL: z.preprocess(
+    blankToUndefined,
+    z.url({ error: 'must be a URL (redis://host:6379, amqp://user:password@host:5672, https://sqs.<region>.amazonaws.com/<account>/<prefix>)' }).optional(),
+  ),
   FTM_QUEUE_TYPE: z.preprocess(blankToUndefined, z.enum(['local', 'redis', 'sqs', 'rabbit'], { error: 'must be redis, sqs or rabbit (or local)' }).optional()),
-  FTM_QUEUE_PREFIX: z.preprocess(blankToUndefined, z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1 to 40 of A-Z a-z 0-9 _ -').optional()),
+  FTM_QUEUE_PREFIX: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1 to 40 of A-Z a-z 0-9 _ -')
+      .optional(),
+  ),
 };
 
 type QueueEnvValues = { [K in keyof typeof QueueEnv]?: z.infer<(typeof QueueEnv)[K]> };

@@ -3,7 +3,15 @@ import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './http/rate-limits.
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const count = (what: string) =>
-  z.preprocess(blankToUndefined, z.coerce.number({ error: `must be a whole number of ${what}` }).int(`must be a whole number of ${what}`).min(1, 'must be at least 1').max(10_000_000, 'must be at most 10000000').optional());
+  z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: `must be a whole number of ${what}` })
+      .int(`must be a whole number of ${what}`)
+      .min(1, 'must be at least 1')
+      .max(10_000_000, 'must be at most 10000000')
+      .optional(),
+  );
 
 /** The FTM_RATE_LIMIT_* variables, merged into the config schema. */
 export const RateLimitEnv = {
@@ -15,7 +23,13 @@ export const RateLimitEnv = {
   FTM_RATE_LIMIT_PER_KEY: count('requests'),
   FTM_RATE_LIMIT_RESOLVE_PER_KEY: count('requests'),
   FTM_RATE_LIMIT_AUTH_FAILURES: count('failed authentications'),
-  FTM_TRUST_PROXY: z.preprocess(blankToUndefined, z.string().regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'must be true, false, a hop count, or comma-separated proxy addresses/CIDRs').optional()),
+  FTM_TRUST_PROXY: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'must be true, false, a hop count, or comma-separated proxy addresses/CIDRs')
+      .optional(),
+  ),
 };
 
 /** Fastify's trustProxy from FTM_TRUST_PROXY: whose X-Forwarded-For names the client address. */

@@ -91,7 +91,13 @@ const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 // whsec_ + base64 of 24..64 bytes (32..88 base64 characters); the webhook module checks the bytes.
 const WHSEC_RE = /^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/;
-const commaList = (raw: string | undefined): string[] => (raw ? raw.split(',').map((v) => v.trim()).filter(Boolean) : []);
+const commaList = (raw: string | undefined): string[] =>
+  raw
+    ? raw
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : [];
 const MB = 1024 * 1024;
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -122,11 +128,27 @@ const EnvSchema = z.object({
   FTM_CORS_ORIGINS: optional(z.string()),
   FTM_WORKER_CONCURRENCY: optional(z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(256, 'must be at most 256')),
   FTM_AUTH_CACHE_TTL_MS: optional(z.coerce.number({ error: 'must be milliseconds' }).int().min(0).max(300_000, 'must be at most 300000 (5 minutes)')),
-  FTM_DATASET_DEDUP_MEMORY_MB: optional(z.coerce.number({ error: 'must be a whole number of MB' }).int('must be a whole number of MB').min(16, 'must be at least 16').max(65_536, 'must be at most 65536')),
-  FTM_BODY_LIMIT_BYTES: optional(z.coerce.number({ error: 'must be a byte count' }).int().min(1024).max(100 * 1024 * 1024)),
+  FTM_DATASET_DEDUP_MEMORY_MB: optional(
+    z.coerce.number({ error: 'must be a whole number of MB' }).int('must be a whole number of MB').min(16, 'must be at least 16').max(65_536, 'must be at most 65536'),
+  ),
+  FTM_BODY_LIMIT_BYTES: optional(
+    z.coerce
+      .number({ error: 'must be a byte count' })
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024),
+  ),
   FTM_OTLP_PATH_PREFIX: optional(z.string().regex(/^\/$|^(\/[A-Za-z0-9._~-]+)+$/, 'must be / or a path such as /otlp (no trailing slash)')),
-  FTM_OTLP_MAX_BODY_BYTES: optional(z.coerce.number({ error: 'must be a byte count' }).int('must be a byte count').min(64 * 1024, 'must be at least 65536').max(256 * 1024 * 1024, 'must be at most 268435456')),
-  FTM_OTLP_RETENTION_DAYS: optional(z.coerce.number({ error: 'must be a whole number of days' }).int('must be a whole number of days').min(0, 'must be 0 (keep forever) or more').max(3650, 'must be at most 3650')),
+  FTM_OTLP_MAX_BODY_BYTES: optional(
+    z.coerce
+      .number({ error: 'must be a byte count' })
+      .int('must be a byte count')
+      .min(64 * 1024, 'must be at least 65536')
+      .max(256 * 1024 * 1024, 'must be at most 268435456'),
+  ),
+  FTM_OTLP_RETENTION_DAYS: optional(
+    z.coerce.number({ error: 'must be a whole number of days' }).int('must be a whole number of days').min(0, 'must be 0 (keep forever) or more').max(3650, 'must be at most 3650'),
+  ),
   FTM_RETIREMENT_WARNING_DAYS: optional(z.string().regex(/^(none|\d{1,4}( *, *\d{1,4})*)$/, 'must be whole days before the date separated by commas (e.g. 30,7), or none')),
   FTM_METRICS_TOKEN: optional(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')),
   FTM_OPERATOR_TOKEN: optional(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')),
@@ -138,7 +160,9 @@ const EnvSchema = z.object({
       .transform((text) => text.split(',').map(durationMs))
       .refine((delays) => delays.every((d) => d <= 7 * DAY_MS), 'each delay must be at most 7d'),
   ),
-  FTM_SIMULATED_FT_SECONDS: optional(z.coerce.number({ error: 'must be a whole number of seconds' }).int('must be a whole number of seconds').min(4, 'must be at least 4').max(3600, 'must be at most 3600')),
+  FTM_SIMULATED_FT_SECONDS: optional(
+    z.coerce.number({ error: 'must be a whole number of seconds' }).int('must be a whole number of seconds').min(4, 'must be at least 4').max(3600, 'must be at most 3600'),
+  ),
   FTM_TEST_CRASH_AFTER_COMMIT: optional(z.string().regex(/^(POST|PUT|PATCH) \/\S*$/, 'must be METHOD /route, e.g. POST /model-versions')),
   ...RateLimitEnv,
 });
@@ -170,7 +194,10 @@ function retirementWarningDays(raw: string | undefined): number[] {
 
 function parseOrigins(raw: string | undefined, problems: string[]): string[] {
   if (!raw) return [];
-  const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const o of origins) {
     if (o === '*') continue;
     let ok = false;

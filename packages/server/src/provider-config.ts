@@ -40,16 +40,20 @@ export const ProviderEnvSchema = {
   FTM_OPENAI_WEBHOOK_SECRET: optional(z.string()),
   FTM_AZURE_OPENAI_ENDPOINT: optional(z.url({ protocol: /^https?$/, error: 'must be the https URL of an Azure OpenAI resource (https://<resource>.openai.azure.com)' })),
   FTM_AZURE_OPENAI_API_KEY: optional(apiKey),
-  FTM_AZURE_OPENAI_API_VERSION: optional(
-    z.string().regex(/^(\d{4}-\d{2}-\d{2}(-preview)?|v1|preview|latest)$/, 'must be an Azure OpenAI api-version such as 2025-04-01-preview'),
-  ),
+  FTM_AZURE_OPENAI_API_VERSION: optional(z.string().regex(/^(\d{4}-\d{2}-\d{2}(-preview)?|v1|preview|latest)$/, 'must be an Azure OpenAI api-version such as 2025-04-01-preview')),
   FTM_TOGETHER_API_KEY: optional(apiKey),
   FTM_TOGETHER_BASE_URL: optional(httpUrl),
 };
 
 type ProviderEnv = { [K in keyof typeof ProviderEnvSchema]?: z.infer<(typeof ProviderEnvSchema)[K]> };
 
-const commaList = (raw: string | undefined): string[] => (raw ? raw.split(',').map((v) => v.trim()).filter(Boolean) : []);
+const commaList = (raw: string | undefined): string[] =>
+  raw
+    ? raw
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : [];
 /** A base URL without its trailing slash, so paths join one way. */
 const base = (url: string): string => url.replace(/\/+$/, '');
 

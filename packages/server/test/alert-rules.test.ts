@@ -62,12 +62,20 @@ describe('examples/self-host/prometheus/alerts.yaml', () => {
   });
 
   it('has the seed SLO alerts plus outbox lag and provider error rate, each with a runbook section in docs/operations.md', () => {
-    expect(rules.map((r) => r.alert)).toEqual(expect.arrayContaining(['FtmApiLatencyHigh', 'FtmApiErrorRateHigh', 'FtmQueueBacklog', 'FtmWebhookDeadLetters', 'FtmOutboxLag', 'FtmProviderErrorRateHigh']));
+    expect(rules.map((r) => r.alert)).toEqual(
+      expect.arrayContaining(['FtmApiLatencyHigh', 'FtmApiErrorRateHigh', 'FtmQueueBacklog', 'FtmWebhookDeadLetters', 'FtmOutboxLag', 'FtmProviderErrorRateHigh']),
+    );
     const headings = new Set(
       readFileSync(join(root, 'docs/operations.md'), 'utf8')
         .split('\n')
         .filter((l) => l.startsWith('#'))
-        .map((l) => l.replace(/^#+\s*/, '').toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')),
+        .map((l) =>
+          l
+            .replace(/^#+\s*/, '')
+            .toLowerCase()
+            .replace(/[^a-z0-9 -]/g, '')
+            .replace(/ /g, '-'),
+        ),
     );
     for (const { alert, annotations } of rules) {
       expect(annotations.runbook_url, alert).toMatch(/^https:\/\/ftm\.dev\/docs\/operations\.md#[a-z0-9-]+$/);
@@ -129,7 +137,9 @@ describe('the series the alerts read', () => {
     // The dashboard reads FTM families that exist (some have no sample until something happens,
     // e.g. a dataset build, so only the family's declaration is checked).
     const dashboard = JSON.parse(readFileSync(join(root, 'examples/self-host/grafana/ftm-slo.json'), 'utf8')) as { panels: { title: string; targets?: { expr: string }[] }[] };
-    const families = dashboard.panels.flatMap((p) => (p.targets ?? []).flatMap((t) => [...t.expr.matchAll(/ftm_\w+/g)].map((m) => ({ panel: p.title, family: m[0].replace(/_(bucket|sum|count)$/, '') }))));
+    const families = dashboard.panels.flatMap((p) =>
+      (p.targets ?? []).flatMap((t) => [...t.expr.matchAll(/ftm_\w+/g)].map((m) => ({ panel: p.title, family: m[0].replace(/_(bucket|sum|count)$/, '') }))),
+    );
     expect(families.length).toBeGreaterThan(10);
     for (const { panel, family } of families) expect(declared.has(family), `dashboard panel "${panel}" reads ${family}, which /metrics does not declare`).toBe(true);
     for (const { alert, metric, labels } of used) {

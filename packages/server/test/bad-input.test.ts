@@ -14,7 +14,14 @@ afterAll(async () => t?.close());
 async function rowCounts(): Promise<Record<string, number>> {
   const db = t.ftm.database.db;
   const count = async (table: 'model_versions' | 'projects' | 'api_keys' | 'outbox_events' | 'audit_events' | 'idempotency_records') =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return {
     model_versions: await count('model_versions'),
     projects: await count('projects'),
@@ -70,7 +77,12 @@ describe('bad input', () => {
   it('reports each offending field of a 400', async () => {
     const res = await t.request(t.a.memberKey, { method: 'POST', url: '/model-versions', payload: { name: '', provider: 7, extra: true } });
     expect(res.statusCode).toBe(400);
-    expect(res.json().errors.map((e: { path: string }) => e.path).sort()).toEqual(['base_model', 'extra', 'name', 'provider', 'provider_model_id']);
+    expect(
+      res
+        .json()
+        .errors.map((e: { path: string }) => e.path)
+        .sort(),
+    ).toEqual(['base_model', 'extra', 'name', 'provider', 'provider_model_id']);
   });
 
   it('answers 413 for an oversized body', async () => {

@@ -130,7 +130,19 @@ describe.each(['rabbit', 'sqs'] as const)('ftm api + ftm worker on PostgreSQL wi
     const deadAt = new Date();
     await t.database.db
       .insertInto('broker_jobs')
-      .values({ queue: prefix, id: 'e2e-dead-1', name: 'ft_job.sweep', status: 'dead_letter', token: 'e2e', payload: '{}', attempt: 3, max_attempts: 3, backoff_ms: 10, last_error: 'Error: planted', failed_at: deadAt })
+      .values({
+        queue: prefix,
+        id: 'e2e-dead-1',
+        name: 'ft_job.sweep',
+        status: 'dead_letter',
+        token: 'e2e',
+        payload: '{}',
+        attempt: 3,
+        max_attempts: 3,
+        backoff_ms: 10,
+        last_error: 'Error: planted',
+        failed_at: deadAt,
+      })
       .execute();
     // The `ftm queue-replay` command, run in this process (a third process start would only cost time).
     const lines: string[] = [];
@@ -141,7 +153,10 @@ describe.each(['rabbit', 'sqs'] as const)('ftm api + ftm worker on PostgreSQL wi
     try {
       await queueReplayCommand(since, loadConfig({ ...env, FTM_LOG_LEVEL: 'silent' }), createLogger({ level: 'silent' }), (line) => lines.push(line));
     } finally {
-      for (const [name, value] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+      for (const [name, value] of [
+        ['AWS_ACCESS_KEY_ID', saved.id],
+        ['AWS_SECRET_ACCESS_KEY', saved.secret],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }

@@ -19,10 +19,12 @@ function ftm(args: string[], env: Record<string, string>, until?: RegExp) {
   });
   running.add(child);
   let output = '';
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => {
-    running.delete(child);
-    done(code);
-  }));
+  const exited = new Promise<number | null>((done) =>
+    child.on('exit', (code) => {
+      running.delete(child);
+      done(code);
+    }),
+  );
   const ready = new Promise<string>((done, fail) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();

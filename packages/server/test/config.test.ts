@@ -73,13 +73,7 @@ describe('config', () => {
 
   it('refuses embedded defaults, a missing signing key and wildcard CORS in prod, listing each', () => {
     const problems = fail({ FTM_ENV: 'prod', FTM_CORS_ORIGINS: '*' });
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
-      'FTM_CORS_ORIGINS',
-      'FTM_DATABASE_URL',
-      'FTM_QUEUE_URL',
-      'FTM_STORAGE_URI',
-      'FTM_WEBHOOK_SIGNING_KEY',
-    ]);
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['FTM_CORS_ORIGINS', 'FTM_DATABASE_URL', 'FTM_QUEUE_URL', 'FTM_STORAGE_URI', 'FTM_WEBHOOK_SIGNING_KEY']);
   });
 
   it('reads FTM_WEBHOOK_RETRY_SCHEDULE as delays with units and refuses a bad one', () => {
@@ -90,7 +84,8 @@ describe('config', () => {
 
   it('accepts the test-only crash injection in dev only', () => {
     expect(loadConfig({ FTM_TEST_CRASH_AFTER_COMMIT: 'POST /model-versions' }).testCrashAfterCommit).toBe('POST /model-versions');
-    for (const env of ['stage', 'prod']) expect(fail({ FTM_ENV: env, FTM_TEST_CRASH_AFTER_COMMIT: 'POST /model-versions' })).toContainEqual(expect.stringMatching(/^FTM_TEST_CRASH_AFTER_COMMIT: .*refused unless FTM_ENV=dev/));
+    for (const env of ['stage', 'prod'])
+      expect(fail({ FTM_ENV: env, FTM_TEST_CRASH_AFTER_COMMIT: 'POST /model-versions' })).toContainEqual(expect.stringMatching(/^FTM_TEST_CRASH_AFTER_COMMIT: .*refused unless FTM_ENV=dev/));
     expect(fail({ FTM_TEST_CRASH_AFTER_COMMIT: 'rm -rf /' })).toContainEqual(expect.stringMatching(/^FTM_TEST_CRASH_AFTER_COMMIT: /));
   });
 
@@ -197,7 +192,10 @@ describe('config', () => {
     expect(fail({ FTM_AZURE_OPENAI_API_KEY: 'azure-key-1' })).toEqual(['FTM_AZURE_OPENAI_ENDPOINT: required when FTM_AZURE_OPENAI_API_KEY is set']);
     expect(fail({ FTM_AZURE_OPENAI_ENDPOINT: 'https://acme.openai.azure.com' })).toEqual([expect.stringMatching(/^FTM_AZURE_OPENAI_API_VERSION: required when FTM_AZURE_OPENAI_ENDPOINT is set/)]);
     // Without a server key the endpoint is still registered: tenants bring their own credential.
-    expect(loadConfig({ FTM_AZURE_OPENAI_ENDPOINT: 'https://acme.openai.azure.com', FTM_AZURE_OPENAI_API_VERSION: 'v1' }).providers.azureOpenai).toEqual({ endpoint: 'https://acme.openai.azure.com', apiVersion: 'v1' });
+    expect(loadConfig({ FTM_AZURE_OPENAI_ENDPOINT: 'https://acme.openai.azure.com', FTM_AZURE_OPENAI_API_VERSION: 'v1' }).providers.azureOpenai).toEqual({
+      endpoint: 'https://acme.openai.azure.com',
+      apiVersion: 'v1',
+    });
   });
 
   it('takes a 32-byte secrets key (and earlier ones during a rotation) and refuses anything else', () => {

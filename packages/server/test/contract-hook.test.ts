@@ -17,8 +17,20 @@ async function answering(method: 'GET' | 'POST', url: string, statusCode: number
 }
 
 const modelVersion = {
-  id: uuidv7(), tenant_id: uuidv7(), project_id: uuidv7(), name: 'bot', version: 1, status: 'candidate', provider: 'openai',
-  provider_model_id: 'ft:x', base_model: 'gpt-4o-mini', ft_job_id: null, dataset_id: null, metadata: {}, created_at: '2026-12-08T00:00:00Z', updated_at: '2026-12-08T00:00:00Z',
+  id: uuidv7(),
+  tenant_id: uuidv7(),
+  project_id: uuidv7(),
+  name: 'bot',
+  version: 1,
+  status: 'candidate',
+  provider: 'openai',
+  provider_model_id: 'ft:x',
+  base_model: 'gpt-4o-mini',
+  ft_job_id: null,
+  dataset_id: null,
+  metadata: {},
+  created_at: '2026-12-08T00:00:00Z',
+  updated_at: '2026-12-08T00:00:00Z',
 };
 
 describe('the contract check on every response', () => {

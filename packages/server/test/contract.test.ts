@@ -120,12 +120,25 @@ describe('contract', () => {
     await call(a.memberKey, '/uploads/:id', { url: `/uploads/${upload.id}` });
     await call(b.memberKey, '/uploads/:id', { url: `/uploads/${upload.id}` }); // 404
     await call(a.memberKey, '/uploads/:id', { url: '/uploads/nope' }); // 400
-    const records = [{ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] }];
-    const dataset = (await call(a.memberKey, '/datasets', { method: 'POST', url: '/datasets', payload: { name: 'd', format: 'jsonl_chat', source: { type: 'upload', upload_id: upload.id }, min_examples: 1 } })).json();
+    const records = [
+      {
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: 'hello' },
+        ],
+      },
+    ];
+    const dataset = (
+      await call(a.memberKey, '/datasets', { method: 'POST', url: '/datasets', payload: { name: 'd', format: 'jsonl_chat', source: { type: 'upload', upload_id: upload.id }, min_examples: 1 } })
+    ).json();
     await call(a.memberKey, '/datasets', { method: 'POST', url: '/datasets', payload: { name: 'd', format: 'jsonl_chat', source: { type: 'orchestrator_traces', filters: {} } } }); // 409
     await call(a.memberKey, '/datasets', { method: 'POST', url: '/datasets', payload: { name: 'd', format: 'csv', source: { type: 'inline', records } } }); // 400
     await call(b.memberKey, '/datasets', { method: 'POST', url: '/datasets', payload: { name: 'd', format: 'jsonl_chat', source: { type: 'upload', upload_id: upload.id } } }); // 404
-    await call(a.memberKey, '/datasets', { method: 'POST', url: '/datasets', payload: { name: 'd', format: 'jsonl_chat', source: { type: 'inline', records: Array.from({ length: 2100 }, () => ({ text: 'x'.repeat(5000) })) } } }); // 413
+    await call(a.memberKey, '/datasets', {
+      method: 'POST',
+      url: '/datasets',
+      payload: { name: 'd', format: 'jsonl_chat', source: { type: 'inline', records: Array.from({ length: 2100 }, () => ({ text: 'x'.repeat(5000) })) } },
+    }); // 413
     await call(a.memberKey, '/datasets/:id/content', { url: `/datasets/${dataset.id}/content` }); // 409 not ready
     await t.ftm.datasets.runBuildJob({ tenant_id: a.tenantId, dataset_id: dataset.id }, { attempt: 1, maxAttempts: 1 });
     await call(a.memberKey, '/datasets/:id/content', { url: `/datasets/${dataset.id}/content` });
@@ -139,7 +152,11 @@ describe('contract', () => {
     await call(b.memberKey, '/datasets/:id/rebuild', { method: 'POST', url: `/datasets/${dataset.id}/rebuild` }); // 404
 
     // fine-tuning jobs, approvals, provider webhooks (full flows live in the ft-jobs route tests)
-    const created = await call(a.memberKey, '/ft-jobs', { method: 'POST', url: '/ft-jobs', payload: { dataset_id: dataset.id, base_model: 'gpt-4o-mini-2024-07-18', method: 'supervised', cost_threshold_usd: 0 } });
+    const created = await call(a.memberKey, '/ft-jobs', {
+      method: 'POST',
+      url: '/ft-jobs',
+      payload: { dataset_id: dataset.id, base_model: 'gpt-4o-mini-2024-07-18', method: 'supervised', cost_threshold_usd: 0 },
+    });
     expect(created.statusCode).toBe(201);
     await call(a.memberKey, '/ft-jobs', { method: 'POST', url: '/ft-jobs', payload: { dataset_id: 'x' } }); // 400
     await call(b.memberKey, '/ft-jobs', { method: 'POST', url: '/ft-jobs', payload: { dataset_id: dataset.id, base_model: 'gpt-4o-mini-2024-07-18' } }); // 404
@@ -159,7 +176,12 @@ describe('contract', () => {
     await call(b.adminKey, '/approvals/:id', { url: `/approvals/${approvalId}` }); // 404
     await call(a.memberKey, '/approvals/:id/approve', { method: 'POST', url: `/approvals/${approvalId}/approve`, payload: {} }); // 403 or 404
     await call(a.memberKey, '/approvals/:id/reject', { method: 'POST', url: `/approvals/${approvalId}/reject`, payload: {} }); // 403 or 404
-    await call(null, '/provider-webhooks/:provider', { method: 'POST', url: '/provider-webhooks/openai', payload: '{}', headers: { 'content-type': 'application/json', 'webhook-id': 'msg_1', 'webhook-timestamp': '1', 'webhook-signature': 'v1,AAAA' } }); // 400
+    await call(null, '/provider-webhooks/:provider', {
+      method: 'POST',
+      url: '/provider-webhooks/openai',
+      payload: '{}',
+      headers: { 'content-type': 'application/json', 'webhook-id': 'msg_1', 'webhook-timestamp': '1', 'webhook-signature': 'v1,AAAA' },
+    }); // 400
 
     // the OTLP receiver (its flows: routes/otlp/otlp.test.ts)
     const otlp = (key: string | null, payload: string | Buffer, headers: Record<string, string>) => call(key, '/otlp/v1/traces', { method: 'POST', url: '/otlp/v1/traces', payload, headers });
@@ -182,9 +204,19 @@ describe('contract', () => {
     };
     await otlp(a.memberKey, JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [withContent] }] }] }), { 'content-type': 'application/json' }); // 200
     const spanFilters = { models: ['gpt-4o-mini'], attributes: [{ key: 'app.feedback.score', op: 'gte', value: 4 }], sample_rate: 1, max_records: 10 };
-    await call(a.memberKey, '/datasets', { method: 'POST', url: '/datasets', payload: { name: 'p', format: 'jsonl_preference', source: { type: 'otel_spans', filters: spanFilters, preference: { score_attribute: 'app.feedback.score' } }, min_examples: 1 } });
-    await call(a.memberKey, '/datasets', { method: 'POST', url: '/datasets', payload: { name: 's', format: 'jsonl_chat', source: { type: 'otel_spans', filters: { attributes: [{ key: 'x', op: 'gte', value: 'high' }] } } } }); // 400
-    const fromSpans = (await call(a.memberKey, '/datasets', { method: 'POST', url: '/datasets', payload: { name: 's', format: 'jsonl_chat', source: { type: 'otel_spans' }, min_examples: 1 } })).json();
+    await call(a.memberKey, '/datasets', {
+      method: 'POST',
+      url: '/datasets',
+      payload: { name: 'p', format: 'jsonl_preference', source: { type: 'otel_spans', filters: spanFilters, preference: { score_attribute: 'app.feedback.score' } }, min_examples: 1 },
+    });
+    await call(a.memberKey, '/datasets', {
+      method: 'POST',
+      url: '/datasets',
+      payload: { name: 's', format: 'jsonl_chat', source: { type: 'otel_spans', filters: { attributes: [{ key: 'x', op: 'gte', value: 'high' }] } } },
+    }); // 400
+    const fromSpans = (
+      await call(a.memberKey, '/datasets', { method: 'POST', url: '/datasets', payload: { name: 's', format: 'jsonl_chat', source: { type: 'otel_spans' }, min_examples: 1 } })
+    ).json();
     await t.ftm.datasets.runBuildJob({ tenant_id: a.tenantId, dataset_id: fromSpans.id }, { attempt: 1, maxAttempts: 1 });
     await call(a.memberKey, '/datasets/:id', { url: `/datasets/${fromSpans.id}` });
     await call(a.memberKey, '/datasets/:id/content', { url: `/datasets/${fromSpans.id}/content?split=lineage` });
@@ -214,7 +246,9 @@ describe('contract', () => {
     await call(a.memberKey, '/eval-runs/:id/cancel', { method: 'POST', url: `/eval-runs/${run.id}/cancel` });
 
     // promotions, pointers and monitoring (swaps, resolve hits and overrides: the pointer route tests)
-    const promotion = (await call(a.memberKey, '/promotions', { method: 'POST', url: '/promotions', payload: { model_version_id: mv.id, target: { type: 'assistant', value: 'contract-bot' }, min_eval_score: 0.5 } })).json(); // 201 rejected (retired)
+    const promotion = (
+      await call(a.memberKey, '/promotions', { method: 'POST', url: '/promotions', payload: { model_version_id: mv.id, target: { type: 'assistant', value: 'contract-bot' }, min_eval_score: 0.5 } })
+    ).json(); // 201 rejected (retired)
     await call(a.memberKey, '/promotions', { method: 'POST', url: '/promotions', payload: { model_version_id: mv.id, target: { type: 'global', value: 'all' }, min_eval_score: 0.5 } }); // 400
     await call(b.memberKey, '/promotions', { method: 'POST', url: '/promotions', payload: { model_version_id: mv.id, target: { type: 'global', value: '*' }, min_eval_score: 0.5 } }); // 404
     await call(a.memberKey, '/promotions', { url: '/promotions?decision=rejected&limit=1' });
@@ -228,8 +262,18 @@ describe('contract', () => {
     await call(a.memberKey, '/production-pointers/:id', { method: 'PATCH', url: `/production-pointers/${uuidv7()}`, payload: { model_version_id: mv.id, notes: 'x' } }); // 403
     await call(a.adminKey, '/production-pointers/:id', { method: 'PATCH', url: `/production-pointers/${uuidv7()}`, payload: { model_version_id: mv.id } }); // 400
     await call(a.memberKey, '/production-pointers/:id/history', { url: `/production-pointers/${uuidv7()}/history` }); // 404
-    const reEval = (await call(a.memberKey, '/monitoring/re-evals', { method: 'POST', url: '/monitoring/re-evals', payload: { eval_suite_id: suite.id, target: { type: 'assistant', value: 'contract-bot' }, schedule: { type: 'cron', cron: '0 3 * * *' }, policy: { max_score_drop: 0.05 } } })).json();
-    await call(a.memberKey, '/monitoring/re-evals', { method: 'POST', url: '/monitoring/re-evals', payload: { eval_suite_id: suite.id, schedule: { type: 'immediate' }, policy: { max_score_drop: 0.05 } } }); // 400
+    const reEval = (
+      await call(a.memberKey, '/monitoring/re-evals', {
+        method: 'POST',
+        url: '/monitoring/re-evals',
+        payload: { eval_suite_id: suite.id, target: { type: 'assistant', value: 'contract-bot' }, schedule: { type: 'cron', cron: '0 3 * * *' }, policy: { max_score_drop: 0.05 } },
+      })
+    ).json();
+    await call(a.memberKey, '/monitoring/re-evals', {
+      method: 'POST',
+      url: '/monitoring/re-evals',
+      payload: { eval_suite_id: suite.id, schedule: { type: 'immediate' }, policy: { max_score_drop: 0.05 } },
+    }); // 400
     await call(a.memberKey, '/monitoring/re-evals', { url: '/monitoring/re-evals?status=active' });
     await call(a.memberKey, '/monitoring/re-evals/:id', { url: `/monitoring/re-evals/${reEval.id}` });
     await call(b.memberKey, '/monitoring/re-evals/:id', { url: `/monitoring/re-evals/${reEval.id}` }); // 404

@@ -24,7 +24,14 @@ async function writes(options: { idempotency?: boolean } = {}): Promise<number> 
   let total = 0;
   const tables = ['model_versions', 'projects', 'api_keys', 'outbox_events', 'audit_events', 'ft_jobs', 'approvals', 'datasets'] as const;
   for (const table of options.idempotency === false ? tables : [...tables, 'idempotency_records' as const]) {
-    total += Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    total += Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   }
   return total;
 }
@@ -148,7 +155,12 @@ describe('input rules at the edge', () => {
 
   it('accepts 64 levels and refuses 65', async () => {
     const at = (levels: number) =>
-      t.request(t.a.memberKey, { method: 'POST', url: '/model-versions', payload: JSON.stringify(modelVersionBody()).replace(/}$/, `,"metadata":${deep(levels - 1)}}`), headers: { 'content-type': 'application/json' } });
+      t.request(t.a.memberKey, {
+        method: 'POST',
+        url: '/model-versions',
+        payload: JSON.stringify(modelVersionBody()).replace(/}$/, `,"metadata":${deep(levels - 1)}}`),
+        headers: { 'content-type': 'application/json' },
+      });
     // The body itself is level 1; metadata's chain fills the rest. A nested metadata value is a 400 of its own schema, not of depth.
     expect((await at(64)).json().detail).not.toMatch(/deeper than/);
     expect((await at(65)).json().detail).toMatch(/deeper than 64/);

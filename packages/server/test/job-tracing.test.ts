@@ -39,11 +39,15 @@ describe('worker job spans', () => {
     worker.start();
     ids.greet = await enqueueJob(queue, greet, { name: PERSONAL });
     ids.lookup = await enqueueJob(queue, lookup, { datasetId: PERSONAL });
-    spans = await waitFor(async () => {
-      await tracing.forceFlush();
-      const seen = collector.spans();
-      return seen.length >= 2 ? seen : undefined;
-    }, 15_000, 'two job spans');
+    spans = await waitFor(
+      async () => {
+        await tracing.forceFlush();
+        const seen = collector.spans();
+        return seen.length >= 2 ? seen : undefined;
+      },
+      15_000,
+      'two job spans',
+    );
   });
   afterAll(async () => {
     await worker?.stop(1_000);

@@ -38,7 +38,14 @@ describe("a tenant's last admin key", () => {
     const ids = await keyIds(t.b.adminKey);
     const expiring = await t.ftm.database.db
       .insertInto('api_keys')
-      .values({ ...(await t.ftm.database.db.selectFrom('api_keys').selectAll().where('id', '=', ids.get('admin')!.id).executeTakeFirstOrThrow()), id: '0193a8f2-5b7c-7d3e-9a41-2f6c8e1d4b91', name: 'expired admin', key_hash: 'expired-admin-hash', prefix: 'ftm_sk_expired', expires_at: new Date('2020-01-01T00:00:00Z') })
+      .values({
+        ...(await t.ftm.database.db.selectFrom('api_keys').selectAll().where('id', '=', ids.get('admin')!.id).executeTakeFirstOrThrow()),
+        id: '0193a8f2-5b7c-7d3e-9a41-2f6c8e1d4b91',
+        name: 'expired admin',
+        key_hash: 'expired-admin-hash',
+        prefix: 'ftm_sk_expired',
+        expires_at: new Date('2020-01-01T00:00:00Z'),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     expect(expiring.id).toBeDefined();

@@ -103,7 +103,7 @@ describe('errors and logs', () => {
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
-  it("lets a browser send every header @ftm/sdk sends, before auth", async () => {
+  it('lets a browser send every header @ftm/sdk sends, before auth', async () => {
     const sdkHeaders = ['authorization', 'content-type', 'idempotency-key', 'x-ftm-sdk', 'if-none-match', 'last-event-id'];
     const preflight = await app.inject({
       method: 'OPTIONS',
@@ -111,14 +111,18 @@ describe('errors and logs', () => {
       headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET', 'access-control-request-headers': sdkHeaders.join(',') },
     });
     expect(preflight.statusCode).toBe(204);
-    const allowed = String(preflight.headers['access-control-allow-headers']).split(',').map((h) => h.trim());
+    const allowed = String(preflight.headers['access-control-allow-headers'])
+      .split(',')
+      .map((h) => h.trim());
     expect(sdkHeaders.filter((h) => !allowed.includes(h))).toEqual([]);
     expect(String(preflight.headers['access-control-allow-methods'])).toContain('PATCH');
   });
 
   it('exposes the response headers @ftm/sdk reads to browser scripts', async () => {
     const res = await app.inject({ url: '/healthz', headers: { origin: 'https://app.example.com' } });
-    const exposed = String(res.headers['access-control-expose-headers']).split(',').map((h) => h.trim());
+    const exposed = String(res.headers['access-control-expose-headers'])
+      .split(',')
+      .map((h) => h.trim());
     expect(['etag', 'idempotent-replayed', 'x-request-id', 'retry-after'].filter((h) => !exposed.includes(h))).toEqual([]);
   });
 });

@@ -154,7 +154,21 @@ describe('GET /metrics', () => {
   });
 
   it('counts a 409 gate denial under the gate that denied it', async () => {
-    const body = { name: 'd', format: 'jsonl_chat', source: { type: 'inline', records: [{ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] }] } };
+    const body = {
+      name: 'd',
+      format: 'jsonl_chat',
+      source: {
+        type: 'inline',
+        records: [
+          {
+            messages: [
+              { role: 'user', content: 'hi' },
+              { role: 'assistant', content: 'hello' },
+            ],
+          },
+        ],
+      },
+    };
     const denied = await request(memberKey, { method: 'POST', url: '/datasets', payload: body });
     expect(denied.statusCode).toBe(409);
     expect(denied.json().gates).toEqual([expect.objectContaining({ gate: 'governance', verdict: 'deny' })]);

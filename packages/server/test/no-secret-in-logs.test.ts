@@ -82,7 +82,11 @@ describe('secrets and log lines', () => {
     const adminKey = (await until(/(ftm_sk_[A-Za-z0-9_-]{43})/))[1]!;
     const get = (path: string, bearer?: string) => fetch(`${url}${path}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
     const post = (path: string, body: unknown, bearer: string) =>
-      fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json', 'idempotency-key': randomBytes(8).toString('hex') }, body: JSON.stringify(body) });
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json', 'idempotency-key': randomBytes(8).toString('hex') },
+        body: JSON.stringify(body),
+      });
 
     expect((await get('/healthz')).status).toBe(200);
     await get('/readyz');
@@ -92,9 +96,29 @@ describe('secrets and log lines', () => {
     expect((await get('/metrics', secrets.operatorToken)).status).toBe(401);
     expect((await post('/tenants', { name: `tenant-${mark}` }, secrets.operatorToken)).status).toBe(201);
     expect((await get('/projects', adminKey)).status).toBe(200);
-    expect((await fetch(`${url}/projects`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json', 'idempotency-key': 'x' }, body: '{not json' })).status).toBe(400);
+    expect(
+      (await fetch(`${url}/projects`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json', 'idempotency-key': 'x' }, body: '{not json' })).status,
+    ).toBe(400);
     // A dataset build whose TRiSM is unreachable: retries and failures in the worker's log.
-    const dataset = await post('/datasets', { name: 'leaky', format: 'jsonl_chat', source: { type: 'inline', records: [{ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] }] } }, adminKey);
+    const dataset = await post(
+      '/datasets',
+      {
+        name: 'leaky',
+        format: 'jsonl_chat',
+        source: {
+          type: 'inline',
+          records: [
+            {
+              messages: [
+                { role: 'user', content: 'hi' },
+                { role: 'assistant', content: 'hello' },
+              ],
+            },
+          ],
+        },
+      },
+      adminKey,
+    );
     expect([201, 202, 503]).toContain(dataset.status);
     await until(/trism|dependency|failed/i, 60_000);
 
@@ -103,7 +127,11 @@ describe('secrets and log lines', () => {
     const logLines = output.split('\n').filter((l) => l.startsWith('{'));
     expect(logLines.length).toBeGreaterThan(10);
     expect(output).toContain('"level":20'); // debug lines were written and scanned too
-    const leaks = logLines.flatMap((line) => Object.entries(secrets).filter(([, value]) => line.includes(value)).map(([name]) => `${name}: ${line.slice(0, 200)}`));
+    const leaks = logLines.flatMap((line) =>
+      Object.entries(secrets)
+        .filter(([, value]) => line.includes(value))
+        .map(([name]) => `${name}: ${line.slice(0, 200)}`),
+    );
     expect(leaks).toEqual([]);
     // The dev admin key is printed once on its own line (not a log line), never in a log line.
     expect(logLines.filter((l) => l.includes(adminKey))).toEqual([]);

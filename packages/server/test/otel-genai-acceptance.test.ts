@@ -86,7 +86,14 @@ describe('GenAI spans from an OpenTelemetry-instrumented app to a ready dataset'
     expect(json.results.length).toBeGreaterThan(0);
     expect(proto.results.length).toBeGreaterThan(0);
 
-    const created = JSON.parse((await api('/datasets', { method: 'POST', body: { name: 'support traffic', format: 'jsonl_chat', source: { type: 'otel_spans', filters: { service_names: ['support-bot'] } }, dedup: { near: false }, min_examples: 1 } })).text) as { id: string };
+    const created = JSON.parse(
+      (
+        await api('/datasets', {
+          method: 'POST',
+          body: { name: 'support traffic', format: 'jsonl_chat', source: { type: 'otel_spans', filters: { service_names: ['support-bot'] } }, dedup: { near: false }, min_examples: 1 },
+        })
+      ).text,
+    ) as { id: string };
     let dataset: { status: string; record_count: number; report: { sanitization: { findings: Record<string, number> }; lineage: { records: number } } } | undefined;
     for (let i = 0; i < 600; i++) {
       dataset = JSON.parse((await api(`/datasets/${created.id}`)).text);
@@ -101,7 +108,10 @@ describe('GenAI spans from an OpenTelemetry-instrumented app to a ready dataset'
 
     const content = (await api(`/datasets/${created.id}/content`)).text;
     expect(content).not.toMatch(/jane\.doe\d@example\.com|219-09-9999|415 555 0132/);
-    const records = content.trim().split('\n').map((l) => JSON.parse(l) as { messages: { role: string; tool_calls?: { function: { name: string } }[] }[]; tools?: unknown[] });
+    const records = content
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { messages: { role: string; tool_calls?: { function: { name: string } }[] }[]; tools?: unknown[] });
     const called = records.flatMap((r) => r.messages.flatMap((m) => (m.tool_calls ?? []).map((c) => c.function.name)));
     expect(called.filter((n) => n === 'get_weather')).toHaveLength(calls);
     expect(called.filter((n) => n === 'book_table')).toHaveLength(calls);
@@ -110,7 +120,11 @@ describe('GenAI spans from an OpenTelemetry-instrumented app to a ready dataset'
 
   it('answers malformed exports as the OTLP specification says', { timeout: 120_000 }, async () => {
     const post = (body: string | Buffer, headers: Record<string, string>, apiKey: string | null = key) =>
-      fetch(`${url}/otlp/v1/traces`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...headers } });
+      fetch(`${url}/otlp/v1/traces`, {
+        method: 'POST',
+        body: typeof body === 'string' ? body : new Uint8Array(body),
+        headers: { ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...headers },
+      });
     const badJson = await post('{"resourceSpans": 3}', { 'content-type': 'application/json' });
     expect([badJson.status, badJson.headers.get('content-type')]).toEqual([400, 'application/json']);
     expect(await badJson.json()).toMatchObject({ code: 3, details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'resourceSpans' }] }] });

@@ -81,7 +81,12 @@ describe('provider settings as ftm start wires them', () => {
   it('verifies OpenAI webhooks with FTM_OPENAI_WEBHOOK_SECRET instead of answering 404', async () => {
     const body = JSON.stringify({ id: 'evt_1', object: 'event', type: 'fine_tuning.job.succeeded', created_at: 1_765_000_000, data: { id: 'ftjob-unknown' } });
     const headers = { 'content-type': 'application/json', 'webhook-id': 'msg_1', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)) };
-    const signed = await app.inject({ method: 'POST', url: '/provider-webhooks/openai', payload: body, headers: { ...headers, 'webhook-signature': new Webhook(WHSEC).sign('msg_1', new Date(), body) } });
+    const signed = await app.inject({
+      method: 'POST',
+      url: '/provider-webhooks/openai',
+      payload: body,
+      headers: { ...headers, 'webhook-signature': new Webhook(WHSEC).sign('msg_1', new Date(), body) },
+    });
     expect([signed.statusCode, signed.json()]).toEqual([200, { received: true }]);
     const forged = await app.inject({ method: 'POST', url: '/provider-webhooks/openai', payload: body, headers: { ...headers, 'webhook-signature': `v1,${Buffer.alloc(32).toString('base64')}` } });
     expect(forged.statusCode).toBe(400);
@@ -144,7 +149,12 @@ describe('provider settings as ftm start wires them', () => {
     const suite = await api({
       method: 'POST',
       url: '/eval-suites',
-      payload: { name: `together-${uuidv7()}`, cases: { type: 'inline', cases: [{ input: { messages: [{ role: 'user', content: 'Say ok' }] } }] }, graders: [{ type: 'contains', values: ['ok'] }], pass_threshold: 1 },
+      payload: {
+        name: `together-${uuidv7()}`,
+        cases: { type: 'inline', cases: [{ input: { messages: [{ role: 'user', content: 'Say ok' }] } }] },
+        graders: [{ type: 'contains', values: ['ok'] }],
+        pass_threshold: 1,
+      },
     });
     expect(suite.statusCode, suite.body).toBe(201);
     const model = { type: 'provider_model_id', value: 'stub-user/Meta-Llama-3.1-8B-Instruct-Reference-ftm-1', provider: 'together' };

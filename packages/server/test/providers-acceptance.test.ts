@@ -51,7 +51,12 @@ async function until<T extends Json>(path: string, done: (body: T) => boolean): 
   }
 }
 
-const chat = (i: number) => ({ messages: [{ role: 'user', content: `question ${i}` }, { role: 'assistant', content: `answer ${i}` }] });
+const chat = (i: number) => ({
+  messages: [
+    { role: 'user', content: `question ${i}` },
+    { role: 'assistant', content: `answer ${i}` },
+  ],
+});
 const preference = (i: number) => ({
   input: { messages: [{ role: 'user', content: `question ${i}` }] },
   preferred_output: [{ role: 'assistant', content: `answer ${i}` }],

@@ -152,7 +152,8 @@ describe('FTM_RATE_LIMIT_* settings', () => {
     expect(loadConfig({}).rateLimit).toEqual({ enabled: true, windowMs: 60_000, perKey: 3_000, resolvePerKey: 60_000, authFailuresPerAddress: 30 });
     expect(loadConfig({ FTM_QUEUE_URL: 'redis://cache:6379' }).rateLimit.redis).toEqual({ url: 'redis://cache:6379' });
     expect(
-      loadConfig({ FTM_RATE_LIMIT_ENABLED: 'false', FTM_RATE_LIMIT_WINDOW_SECONDS: '10', FTM_RATE_LIMIT_PER_KEY: '50', FTM_RATE_LIMIT_RESOLVE_PER_KEY: '500', FTM_RATE_LIMIT_AUTH_FAILURES: '5' }).rateLimit,
+      loadConfig({ FTM_RATE_LIMIT_ENABLED: 'false', FTM_RATE_LIMIT_WINDOW_SECONDS: '10', FTM_RATE_LIMIT_PER_KEY: '50', FTM_RATE_LIMIT_RESOLVE_PER_KEY: '500', FTM_RATE_LIMIT_AUTH_FAILURES: '5' })
+        .rateLimit,
     ).toEqual({ enabled: false, windowMs: 10_000, perKey: 50, resolvePerKey: 500, authFailuresPerAddress: 5 });
     expect([loadConfig({}).trustProxy, loadConfig({ FTM_TRUST_PROXY: 'true' }).trustProxy, loadConfig({ FTM_TRUST_PROXY: '2' }).trustProxy]).toEqual([false, true, 2]);
     expect(loadConfig({ FTM_TRUST_PROXY: '10.0.0.0/8, 192.168.1.1' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.1']);

@@ -54,7 +54,10 @@ function norm(root: Schema, node: Schema): Schema {
   const union = (n.oneOf ?? n.anyOf) as Schema[] | undefined;
   if (union) {
     // A union of unions is one union: `a | (b | c)` is `a | b | c`.
-    const branches = union.map((b) => norm(root, b)).flatMap((b) => (b.oneOf && !b.properties ? (b.oneOf as Schema[]) : [b])).filter((b) => !isNull(b));
+    const branches = union
+      .map((b) => norm(root, b))
+      .flatMap((b) => (b.oneOf && !b.properties ? (b.oneOf as Schema[]) : [b]))
+      .filter((b) => !isNull(b));
     if (branches.length === 1 && !n.properties) return branches[0]!;
     n = { ...n, oneOf: branches, anyOf: undefined };
   }

@@ -37,11 +37,17 @@ describe("another tenant's key", () => {
   });
 
   it("gets 404 when registering into or scoping a key to the other tenant's project, and nothing is written", async () => {
-    const before = await t.ftm.database.db.selectFrom('model_versions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const before = await t.ftm.database.db
+      .selectFrom('model_versions')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     const mvRes = await t.request(t.b.memberKey, { method: 'POST', url: '/model-versions', payload: modelVersionBody({ project_id: t.a.projectId }) });
     const keyRes = await t.request(t.b.adminKey, { method: 'POST', url: '/api-keys', payload: { name: 'x', project_id: t.a.projectId } });
     expect([mvRes.statusCode, keyRes.statusCode]).toEqual([404, 404]);
-    const after = await t.ftm.database.db.selectFrom('model_versions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const after = await t.ftm.database.db
+      .selectFrom('model_versions')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 

@@ -17,7 +17,10 @@ export async function seedTenant(db: Kysely<DB> | FtmDatabase, name?: string): P
   const tenantId = uuidv7();
   const projectId = uuidv7();
   await kysely.transaction().execute(async (trx) => {
-    await trx.insertInto('tenants').values({ id: tenantId, name: name ?? `tenant-${tenantId}` }).execute();
+    await trx
+      .insertInto('tenants')
+      .values({ id: tenantId, name: name ?? `tenant-${tenantId}` })
+      .execute();
     await trx.insertInto('projects').values({ id: projectId, tenant_id: tenantId, name: 'default' }).execute();
   });
   return { tenantId, projectId };

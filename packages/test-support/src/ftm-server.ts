@@ -61,7 +61,10 @@ export async function startFtmServer(env: Record<string, string> = {}): Promise<
     for (;;) {
       if (child.exitCode !== null) throw new Error(`ftm start exited with ${child.exitCode}:\n${output}`);
       const key = KEY_RE.exec(output)?.[0];
-      const healthy = await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
+      const healthy = await fetch(`${baseUrl}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (key && healthy) return { baseUrl, apiKey: key, stop };
       if (Date.now() > deadline) throw new Error(`ftm start did not print a key and answer /healthz in time:\n${output}`);
       await new Promise((r) => setTimeout(r, 250));

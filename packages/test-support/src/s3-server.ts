@@ -14,13 +14,7 @@ interface S3rverInstance {
   run(): Promise<AddressInfo>;
   readonly httpServer?: Server;
 }
-type S3rverConstructor = new (options: {
-  address: string;
-  port: number;
-  directory: string;
-  silent: boolean;
-  configureBuckets: { name: string }[];
-}) => S3rverInstance;
+type S3rverConstructor = new (options: { address: string; port: number; directory: string; silent: boolean; configureBuckets: { name: string }[] }) => S3rverInstance;
 
 /** A running s3rver for tests: point an S3 client (path-style) at `endpoint`. */
 export interface TestS3Server {

@@ -67,8 +67,31 @@ const ROUTE_INFRASTRUCTURE = backticked(NOT_FEATURES.slice(NOT_FEATURES.indexOf(
 
 /** Use-case verbs: a file `<verb>-<noun>.ts` whose function is `<verb><Noun>` acts for a caller. */
 const CALLER_VERBS = [
-  'approve', 'cancel', 'compare', 'create', 'delete', 'get', 'ingest', 'list', 'override', 'pause', 'poll', 'rebuild',
-  'redeliver', 'reject', 'replay', 'resume', 'retarget', 'retire', 'revoke', 'rollback', 'rotate', 'set', 'submit', 'sync', 'update',
+  'approve',
+  'cancel',
+  'compare',
+  'create',
+  'delete',
+  'get',
+  'ingest',
+  'list',
+  'override',
+  'pause',
+  'poll',
+  'rebuild',
+  'redeliver',
+  'reject',
+  'replay',
+  'resume',
+  'retarget',
+  'retire',
+  'revoke',
+  'rollback',
+  'rotate',
+  'set',
+  'submit',
+  'sync',
+  'update',
 ];
 /** Use cases that act for no tenant, so they have no ServiceContext to take (operator work). */
 const WITHOUT_CALLER = new Set(['listTenants']);

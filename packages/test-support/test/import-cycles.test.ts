@@ -44,18 +44,25 @@ describe('import cycles', () => {
   it.each(PACKAGES)('finds none in packages/%s/src', async (name) => {
     const graph = await importGraph(name);
     const read = graph.obj();
-    expect(sourceFiles(join(ROOT, 'packages', name, 'src')).filter((file) => !(file in read)), 'source files madge did not read').toEqual([]);
+    expect(
+      sourceFiles(join(ROOT, 'packages', name, 'src')).filter((file) => !(file in read)),
+      'source files madge did not read',
+    ).toEqual([]);
     // An import madge cannot resolve would hide its edges: only packages may be skipped.
-    expect(graph.warnings().skipped.filter((path) => path.startsWith('.')), 'relative imports madge could not resolve').toEqual([]);
-    expect(graph.circular().map((cycle) => cycle.join(' -> ')), 'import cycles (a -> b -> … -> back to a)').toEqual([]);
+    expect(
+      graph.warnings().skipped.filter((path) => path.startsWith('.')),
+      'relative imports madge could not resolve',
+    ).toEqual([]);
+    expect(
+      graph.circular().map((cycle) => cycle.join(' -> ')),
+      'import cycles (a -> b -> … -> back to a)',
+    ).toEqual([]);
   });
 
   it('keeps pointers <- promotions <- monitoring in @ftm/core', async () => {
     const graph = (await importGraph('core')).obj();
     const layer = (file: string) => CORE_LAYERS.indexOf(file.split('/')[0] as (typeof CORE_LAYERS)[number]);
-    const upward = Object.entries(graph).flatMap(([file, imports]) =>
-      layer(file) < 0 ? [] : imports.filter((imported) => layer(imported) > layer(file)).map((imported) => `${file} -> ${imported}`),
-    );
+    const upward = Object.entries(graph).flatMap(([file, imports]) => (layer(file) < 0 ? [] : imports.filter((imported) => layer(imported) > layer(file)).map((imported) => `${file} -> ${imported}`)));
     expect(Object.keys(graph).filter((file) => layer(file) >= 0).length).toBeGreaterThan(30);
     expect(upward, 'imports from a lower layer to a higher one').toEqual([]);
   });

@@ -1,14 +1,4 @@
-import {
-  DependencyUnavailableError,
-  DomainError,
-  FtmError,
-  RateLimitedError,
-  UnrecoverableError,
-  type JobDefinition,
-  type JobHandler,
-  type JobHandlerOf,
-  type Logger,
-} from '@ftm/core';
+import { DependencyUnavailableError, DomainError, FtmError, RateLimitedError, UnrecoverableError, type JobDefinition, type JobHandler, type JobHandlerOf, type Logger } from '@ftm/core';
 
 /** The failure of an attempt that ran past its job's `timeoutMs`; it is retried like any other. */
 export class JobTimeoutError extends FtmError {
@@ -49,12 +39,7 @@ export function toQueueHandler(definition: JobDefinition, handler: JobHandlerOf<
     }
     const timeout = new AbortController();
     const timer =
-      definition.timeoutMs === undefined
-        ? undefined
-        : setTimeout(
-            () => timeout.abort(new JobTimeoutError(`job ${definition.name} ran longer than ${definition.timeoutMs} ms`)),
-            definition.timeoutMs,
-          );
+      definition.timeoutMs === undefined ? undefined : setTimeout(() => timeout.abort(new JobTimeoutError(`job ${definition.name} ran longer than ${definition.timeoutMs} ms`)), definition.timeoutMs);
     const signal = AbortSignal.any([queueSignal, timeout.signal]);
     // The attempt ends when the signal aborts even if the handler ignores it, so a hung handler
     // cannot hold a concurrency slot forever.

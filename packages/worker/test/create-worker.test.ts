@@ -1,29 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  DependencyUnavailableError,
-  enqueueJob,
-  LocalQueue,
-  NotFoundError,
-  ValidationError,
-  recordEvent,
-  uuidv7Generator,
-  silentLogger,
-  systemClock,
-  type OutboxDispatchPayload,
-} from '@ftm/core';
+import { DependencyUnavailableError, enqueueJob, LocalQueue, NotFoundError, ValidationError, recordEvent, uuidv7Generator, silentLogger, systemClock, type OutboxDispatchPayload } from '@ftm/core';
 import { createPostgresTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 import { seedTenant } from '@ftm/test-support/fixtures';
 import { waitFor } from '../../core/test/queue/queue-harness.js';
-import {
-  createWorker,
-  defineJob,
-  JobTimeoutError,
-  outboxDispatchJob,
-  type CreateWorkerOptions,
-  type FtmWorker,
-  type JobDefinition,
-} from '../src/index.js';
+import { createWorker, defineJob, JobTimeoutError, outboxDispatchJob, type CreateWorkerOptions, type FtmWorker, type JobDefinition } from '../src/index.js';
 
 const greet = defineJob({
   name: 'test.greet',

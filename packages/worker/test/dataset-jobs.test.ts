@@ -8,7 +8,12 @@ import { seedTenant, testContext, type TestServiceContext } from '@ftm/test-supp
 import { waitFor } from '../../core/test/queue/queue-harness.js';
 import { createWorker, datasetBuildJob, datasetJobHandlers, startDatasetSweeper, type FtmWorker } from '../src/index.js';
 
-const records = Array.from({ length: 20 }, (_, i) => ({ messages: [{ role: 'user', content: `ping ${i}` }, { role: 'assistant', content: `pong ${i}` }] }));
+const records = Array.from({ length: 20 }, (_, i) => ({
+  messages: [
+    { role: 'user', content: `ping ${i}` },
+    { role: 'assistant', content: `pong ${i}` },
+  ],
+}));
 
 describe('dataset jobs', () => {
   let t: TestDatabase;

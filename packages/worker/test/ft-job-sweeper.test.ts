@@ -43,7 +43,10 @@ describe('fine-tuning sweeper', () => {
 
   it('runs one sweep for an ft_job.sweep job left in a queue by an earlier release', async () => {
     const ft = countingFineTuning();
-    await ftJobHandlers(ft.service)['ft_job.sweep']({}, { job: { id: 'ft_job.sweep/1', name: 'ft_job.sweep', payload: {}, attempt: 1, maxAttempts: 3 }, signal: new AbortController().signal, logger: silentLogger });
+    await ftJobHandlers(ft.service)['ft_job.sweep'](
+      {},
+      { job: { id: 'ft_job.sweep/1', name: 'ft_job.sweep', payload: {}, attempt: 1, maxAttempts: 3 }, signal: new AbortController().signal, logger: silentLogger },
+    );
     expect(ft.sweeps()).toBe(1);
   });
 });

@@ -31,13 +31,23 @@ describe('onJobFinished', () => {
   });
 
   it('does not let a throwing observer change what happened to the job', async () => {
-    const run = toQueueHandler(echoJob, async () => {}, silentLogger, () => {
-      throw new Error('observer bug');
-    });
+    const run = toQueueHandler(
+      echoJob,
+      async () => {},
+      silentLogger,
+      () => {
+        throw new Error('observer bug');
+      },
+    );
     await expect(run(job, signal)).resolves.toBeUndefined();
-    const failing = toQueueHandler(echoJob, async () => Promise.reject(new NotFoundError('dataset', 'x')), silentLogger, () => {
-      throw new Error('observer bug');
-    });
+    const failing = toQueueHandler(
+      echoJob,
+      async () => Promise.reject(new NotFoundError('dataset', 'x')),
+      silentLogger,
+      () => {
+        throw new Error('observer bug');
+      },
+    );
     await expect(failing(job, signal)).rejects.toBeInstanceOf(UnrecoverableError);
   });
 });

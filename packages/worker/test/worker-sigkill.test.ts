@@ -25,9 +25,7 @@ function spawnWorker(env: Record<string, string>): Child {
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   return { process: child, exited, output: () => output };
 }
 
@@ -62,10 +60,7 @@ describe.each(['local', 'redis', 'rabbit', 'sqs'] as const)('a %s-queue worker k
     } else {
       queueUrl = queueType === 'rabbit' ? TEST_RABBIT_URL : TEST_REDIS_URL;
     }
-    queue =
-      queueType === 'local'
-        ? openQueue({ type: 'local', database: t.database })
-        : openQueue({ type: queueType, url: queueUrl, prefix, database: t.database, credentials: TEST_SQS_CREDENTIALS });
+    queue = queueType === 'local' ? openQueue({ type: 'local', database: t.database }) : openQueue({ type: queueType, url: queueUrl, prefix, database: t.database, credentials: TEST_SQS_CREDENTIALS });
   });
   afterAll(async () => {
     for (const c of children) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
@@ -81,11 +76,7 @@ describe.each(['local', 'redis', 'rabbit', 'sqs'] as const)('a %s-queue worker k
 
     const first = start(true);
     // The first attempt applied its effect and now hangs before acknowledging the job.
-    await waitFor(
-      async () => (await query<{ n: number }>('select count(*)::int as n from sigkill_effects'))[0]!.n === 1,
-      60_000,
-      `the first worker to apply the effect (output: ${first.output()})`,
-    );
+    await waitFor(async () => (await query<{ n: number }>('select count(*)::int as n from sigkill_effects'))[0]!.n === 1, 60_000, `the first worker to apply the effect (output: ${first.output()})`);
     first.process.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
     if (queueType === 'rabbit') {
@@ -107,15 +98,11 @@ describe.each(['local', 'redis', 'rabbit', 'sqs'] as const)('a %s-queue worker k
       `the second worker to finish the job (output: ${second.output()})`,
     );
 
-    const attempts = await query<{ job_id: string; attempt: number; pid: number }>(
-      'select job_id, attempt, pid from sigkill_attempts order by id',
-    );
+    const attempts = await query<{ job_id: string; attempt: number; pid: number }>('select job_id, attempt, pid from sigkill_attempts order by id');
     expect(attempts.map((a) => a.job_id)).toEqual([jobId, jobId]);
     expect(attempts.map((a) => a.pid)).toEqual([first.process.pid, second.process.pid]);
     expect(attempts[1]!.attempt).toBeGreaterThanOrEqual(2);
-    expect(await query('select effect_key, applied_by_attempt from sigkill_effects')).toEqual([
-      { effect_key: 'effect-1', applied_by_attempt: 1 },
-    ]);
+    expect(await query('select effect_key, applied_by_attempt from sigkill_effects')).toEqual([{ effect_key: 'effect-1', applied_by_attempt: 1 }]);
     expect(await queue.depth()).toEqual({ waiting: 0, active: 0, delayed: 0, deadLetter: 0 });
     if (queueType === 'local') {
       const [row] = await query<{ status: string; attempt: number }>('select status, attempt from job_queue where id = $1', [jobId]);

@@ -37,7 +37,11 @@ export function AuditPage({ route }: { route: Route }) {
         {FILTERS.map(([key, label, placeholder]) => (
           <label key={key}>
             {label}
-            {key === 'since' || key === 'until' ? <input name={key} type="datetime-local" value={filters[key].slice(0, 16)} /> : <input name={key} type="text" value={filters[key]} placeholder={placeholder} />}
+            {key === 'since' || key === 'until' ? (
+              <input name={key} type="datetime-local" value={filters[key].slice(0, 16)} />
+            ) : (
+              <input name={key} type="text" value={filters[key]} placeholder={placeholder} />
+            )}
           </label>
         ))}
         <button type="submit">Filter</button>

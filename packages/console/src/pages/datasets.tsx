@@ -54,13 +54,16 @@ function NewDataset() {
     const text = String(form.get('records') ?? '');
     let records: unknown[];
     try {
-      records = text.split('\n').filter((l) => l.trim() !== '').map((l, i) => {
-        try {
-          return JSON.parse(l) as unknown;
-        } catch {
-          throw new Error(`line ${i + 1} is not JSON`);
-        }
-      });
+      records = text
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l, i) => {
+          try {
+            return JSON.parse(l) as unknown;
+          } catch {
+            throw new Error(`line ${i + 1} is not JSON`);
+          }
+        });
     } catch (err) {
       return setError(errorText(err));
     }

@@ -170,7 +170,10 @@ function Compare({ id, baseline }: { id: string; baseline: string }) {
               items={[
                 ['Score', `${c.aggregate.score.toFixed(3)} vs ${c.aggregate.baseline_score.toFixed(3)}`],
                 ['Score difference', delta(c.aggregate.delta)],
-                ['Confidence interval', `${Math.round(c.aggregate.confidence_interval.level * 100)}%: [${c.aggregate.confidence_interval.lower.toFixed(3)}, ${c.aggregate.confidence_interval.upper.toFixed(3)}]`],
+                [
+                  'Confidence interval',
+                  `${Math.round(c.aggregate.confidence_interval.level * 100)}%: [${c.aggregate.confidence_interval.lower.toFixed(3)}, ${c.aggregate.confidence_interval.upper.toFixed(3)}]`,
+                ],
                 ['Significant', c.aggregate.significant ? 'yes (the interval excludes 0)' : 'no (the interval includes 0)'],
                 ['Pass rate', `${c.aggregate.pass_rate.toFixed(3)} vs ${c.aggregate.baseline_pass_rate.toFixed(3)}`],
                 ['Cost difference', `${c.aggregate.cost_usd_delta >= 0 ? '+' : ''}${usd(c.aggregate.cost_usd_delta)}`],

@@ -212,7 +212,8 @@ function JobDetail({ id }: { id: string }) {
             <ol class="timeline" aria-label="Job timeline">
               {events.map((e) => (
                 <li key={e.id}>
-                  <span class="muted">{when(e.created_at)}</span> · <span class="mono">{e.source}</span> · <span class="mono">{e.type}</span> {e.level !== 'info' ? <Status value={e.level} /> : null} — {e.message}
+                  <span class="muted">{when(e.created_at)}</span> · <span class="mono">{e.source}</span> · <span class="mono">{e.type}</span> {e.level !== 'info' ? <Status value={e.level} /> : null} —{' '}
+                  {e.message}
                 </li>
               ))}
             </ol>

@@ -267,7 +267,8 @@ function PointerDetail({ id }: { id: string }) {
                   }}
                 >
                   <p>
-                    Undoes promotion <span class="mono">{shortId(promotionId)}</span>: the pointer goes back from model version <span class="mono">{shortId(p.model_version_id)}</span> to the version it served before. Apps resolving {p.target.type} {p.target.value} get the previous model at once.
+                    Undoes promotion <span class="mono">{shortId(promotionId)}</span>: the pointer goes back from model version <span class="mono">{shortId(p.model_version_id)}</span> to the version
+                    it served before. Apps resolving {p.target.type} {p.target.value} get the previous model at once.
                   </p>
                 </ConfirmButton>
               ) : null
@@ -303,7 +304,8 @@ function PointerDetail({ id }: { id: string }) {
                 }}
               >
                 <p>
-                  {p.target.type} {p.target.value} will serve model version <span class="mono">{override}</span> instead of <span class="mono">{p.model_version_id}</span>, skipping the promotion gates. The change is audited, kept in the pointer history with your reason, and a regression eval is scheduled. Admins only.
+                  {p.target.type} {p.target.value} will serve model version <span class="mono">{override}</span> instead of <span class="mono">{p.model_version_id}</span>, skipping the promotion
+                  gates. The change is audited, kept in the pointer history with your reason, and a regression eval is scheduled. Admins only.
                 </p>
               </ConfirmButton>
             </div>
@@ -312,7 +314,8 @@ function PointerDetail({ id }: { id: string }) {
             <ol class="timeline" aria-label="Pointer history">
               {history.map((h) => (
                 <li key={h.id}>
-                  <span class="muted">{when(h.created_at)}</span> · <Status value={h.cause} /> {h.from_model_version_id ? shortId(h.from_model_version_id) : 'none'} → {shortId(h.to_model_version_id)} by <span class="mono">{h.actor}</span>
+                  <span class="muted">{when(h.created_at)}</span> · <Status value={h.cause} /> {h.from_model_version_id ? shortId(h.from_model_version_id) : 'none'} → {shortId(h.to_model_version_id)}{' '}
+                  by <span class="mono">{h.actor}</span>
                   {h.notes ? <> — “{h.notes}”</> : null}
                   {h.promotion_id ? (
                     <>
@@ -361,7 +364,8 @@ function PromotionDetail({ id }: { id: string }) {
                   }}
                 >
                   <p>
-                    {p.target.type} {p.target.value} goes back from <span class="mono">{shortId(p.model_version_id)}</span> to <span class="mono">{p.previous_model_version_id ? shortId(p.previous_model_version_id) : 'no model'}</span>.
+                    {p.target.type} {p.target.value} goes back from <span class="mono">{shortId(p.model_version_id)}</span> to{' '}
+                    <span class="mono">{p.previous_model_version_id ? shortId(p.previous_model_version_id) : 'no model'}</span>.
                   </p>
                 </ConfirmButton>
               ) : null

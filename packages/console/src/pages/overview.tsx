@@ -29,7 +29,10 @@ async function loadOverview() {
   const ftm = api();
   const [pointers, reEvals, approvals, failing, endpoints] = await Promise.all([
     ftm.productionPointers.list({ limit: SHOWN }),
-    ftm.reEvals.list({ limit: 100 }).then((p) => p.data, () => [] as ReEval[]),
+    ftm.reEvals.list({ limit: 100 }).then(
+      (p) => p.data,
+      () => [] as ReEval[],
+    ),
     ftm.approvals.list({ status: 'pending', limit: SHOWN }),
     Promise.all([ftm.webhookDeliveries.list({ status: 'dead_letter', limit: 100 }), ftm.webhookDeliveries.list({ status: 'failed', limit: 100 })]).then(([a, b]) => [...a.data, ...b.data]),
     ftm.webhookEndpoints.list({ limit: 100 }).then((p) => p.data),
@@ -37,7 +40,10 @@ async function loadOverview() {
   const rows: PointerRow[] = await Promise.all(
     pointers.data.map(async (pointer) => ({
       pointer,
-      version: await ftm.modelVersions.get(pointer.model_version_id).then((v) => v, () => null),
+      version: await ftm.modelVersions.get(pointer.model_version_id).then(
+        (v) => v,
+        () => null,
+      ),
       reEval: lastReEval(reEvals, pointer),
       retirement: pointer.retirement ? retirementText(pointer.retirement) : null,
     })),
@@ -47,9 +53,7 @@ async function loadOverview() {
 
 /** Endpoints that are disabled, or whose recent deliveries failed or were dead-lettered. */
 function failingEndpoints(endpoints: readonly WebhookEndpoint[], failing: readonly WebhookDelivery[]) {
-  return endpoints
-    .map((endpoint) => ({ endpoint, failures: failing.filter((d) => d.endpoint_id === endpoint.id) }))
-    .filter(({ endpoint, failures }) => failures.length > 0 || !endpoint.enabled);
+  return endpoints.map((endpoint) => ({ endpoint, failures: failing.filter((d) => d.endpoint_id === endpoint.id) })).filter(({ endpoint, failures }) => failures.length > 0 || !endpoint.enabled);
 }
 
 /** Overview: production pointers and their health, what waits for a person, what is failing. */

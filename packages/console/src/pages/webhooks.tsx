@@ -140,7 +140,9 @@ function Deliveries({ status, path, endpointId }: { status: string; path: string
         label="Webhook deliveries"
         liveTypes={['webhook_delivery', 'webhook']}
         filterKey={`${status}|${endpointId ?? ''}|${version}`}
-        load={(cursor, limit) => api().webhookDeliveries.list({ cursor, limit, ...(endpointId ? { endpoint_id: endpointId } : {}), ...(status !== 'all' ? { status: status as WebhookDelivery['status'] } : {}) })}
+        load={(cursor, limit) =>
+          api().webhookDeliveries.list({ cursor, limit, ...(endpointId ? { endpoint_id: endpointId } : {}), ...(status !== 'all' ? { status: status as WebhookDelivery['status'] } : {}) })
+        }
         rowKey={(d) => d.id}
         columns={[
           { label: 'Delivery', render: (d) => <span class="mono">{shortId(d.id)}</span> },
@@ -191,7 +193,10 @@ function EndpointDetail({ id, status }: { id: string; status: string }) {
                   data.reload();
                 }}
               >
-                <p>A new secret signs every delivery from now on; the current one keeps signing beside it for 24 hours so the receiver can switch without missing a delivery. The new secret is shown once.</p>
+                <p>
+                  A new secret signs every delivery from now on; the current one keeps signing beside it for 24 hours so the receiver can switch without missing a delivery. The new secret is shown
+                  once.
+                </p>
               </ConfirmButton>
             }
           >
@@ -221,7 +226,9 @@ function EndpointDetail({ id, status }: { id: string; status: string }) {
                   setReplayed(`${r.replayed} dead-letter deliveries requeued.`);
                 }}
               >
-                <p>Every delivery to {e.url} that became a dead letter since {since.replace('T', ' ')} is queued again.</p>
+                <p>
+                  Every delivery to {e.url} that became a dead letter since {since.replace('T', ' ')} is queued again.
+                </p>
               </ConfirmButton>
               {replayed ? <span role="status">{replayed}</span> : null}
             </div>

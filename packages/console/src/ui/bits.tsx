@@ -55,5 +55,9 @@ export function Facts({ items }: { items: readonly (readonly [string, ComponentC
 
 /** A "loading" line that does not flash when the data is already on screen. */
 export function Loading({ when }: { when: boolean }) {
-  return when ? <p class="muted" aria-live="polite">Loading…</p> : null;
+  return when ? (
+    <p class="muted" aria-live="polite">
+      Loading…
+    </p>
+  ) : null;
 }

@@ -6,9 +6,7 @@ import { RedisPointerChangeBus } from './redis/redis-pointer-change-bus.js';
 
 /** Which bus carries pointer changes between API processes. */
 export type PointerChangeBusConfig =
-  | { readonly type: 'in_process' }
-  | { readonly type: 'postgres'; readonly url: string }
-  | { readonly type: 'redis'; readonly url: string; readonly channelPrefix?: string };
+  { readonly type: 'in_process' } | { readonly type: 'postgres'; readonly url: string } | { readonly type: 'redis'; readonly url: string; readonly channelPrefix?: string };
 
 /**
  * The bus for a deployment: Redis pub/sub when the queue is Redis, PostgreSQL LISTEN/NOTIFY on a

@@ -76,7 +76,5 @@ export function openQueue(options: OpenQueueOptions): Queue {
       ...logger,
     });
   }
-  throw new ValidationError(`unknown queue type ${String((options as { type: unknown }).type)}`, [
-    { path: 'type', message: 'must be local, redis, rabbit or sqs' },
-  ]);
+  throw new ValidationError(`unknown queue type ${String((options as { type: unknown }).type)}`, [{ path: 'type', message: 'must be local, redis, rabbit or sqs' }]);
 }

@@ -35,7 +35,11 @@ export interface ProviderResolverConfig {
 }
 
 /** An OpenAI-compatible endpoint as a ProviderEndpoint; code-configured `keys` are one more lookup. */
-export function openAiCompatibleEndpoint(name: string, config: OpenAiEndpointConfig, credentialFields: readonly CredentialField[]): ProviderEndpoint & { readonly configuredKeys: ProviderCredentialLookup } {
+export function openAiCompatibleEndpoint(
+  name: string,
+  config: OpenAiEndpointConfig,
+  credentialFields: readonly CredentialField[],
+): ProviderEndpoint & { readonly configuredKeys: ProviderCredentialLookup } {
   const { defaultApiKey, keys, organization, project, ...adapter } = config;
   return {
     name,

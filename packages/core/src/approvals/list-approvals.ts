@@ -13,6 +13,9 @@ export async function listApprovals(deps: Pick<ApprovalDeps, 'db'>, ctx: Service
   if (q.kind) query = query.where('kind', '=', q.kind);
   if (q.resource_id) query = query.where('resource_id', '=', q.resource_id);
   if (q.cursor) query = query.where('id', '<', decodeIdCursor(q.cursor));
-  const rows = await query.orderBy('id', 'desc').limit(q.limit + 1).execute();
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+    .execute();
   return toIdPage(rows, q.limit, toApproval);
 }

@@ -93,11 +93,7 @@ async function forwardBatch(options: ForwardAuditEventsOptions): Promise<Forward
       orchestratorId = await sink.send(toForwardedAuditEvent(row));
     } catch (error) {
       const unavailable = !(error instanceof HttpStatusError);
-      const message = unavailable
-        ? error instanceof DependencyUnavailableError
-          ? error.message
-          : 'audit sink failed'
-        : `refused with HTTP ${error.status}`;
+      const message = unavailable ? (error instanceof DependencyUnavailableError ? error.message : 'audit sink failed') : `refused with HTTP ${error.status}`;
       await db
         .updateTable('audit_events')
         .set((eb) => ({ forward_attempts: eb('forward_attempts', '+', 1), forward_error: message }))

@@ -23,6 +23,10 @@ export async function listAuditEvents(db: Kysely<DB>, ctx: ServiceContext, query
     const after = decodeTimeCursor(input.cursor);
     q = q.where((eb) => eb.or([eb('occurred_at', '<', after.createdAt), eb.and([eb('occurred_at', '=', after.createdAt), eb('id', '<', after.id)])]));
   }
-  const rows = await q.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(input.limit + 1).execute();
+  const rows = await q
+    .orderBy('occurred_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(input.limit + 1)
+    .execute();
   return toPage(rows, input.limit, toAuditEvent, (row) => ({ created_at: new Date(row.occurred_at).toISOString(), id: row.id }));
 }

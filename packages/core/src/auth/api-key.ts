@@ -35,7 +35,10 @@ export type CreateApiKeyInput = z.infer<typeof CreateApiKeyInput>;
 export const ListApiKeysInput = PageParams.extend({
   project_id: z.uuid().optional(),
   // Query strings carry text; only the two literal spellings count.
-  include_revoked: z.enum(['true', 'false']).transform((v) => v === 'true').default(false),
+  include_revoked: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .default(false),
 }).strict();
 export type ListApiKeysInput = z.infer<typeof ListApiKeysInput>;
 

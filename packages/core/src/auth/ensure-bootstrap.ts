@@ -9,9 +9,7 @@ import { recordAudit } from '../audit/record-audit.js';
 const BOOTSTRAP_LOCK_KEY = 7_311_204_651;
 
 /** What {@link ensureBootstrap} did: on the very first start, the dev admin key (shown once). */
-export type BootstrapResult =
-  | { readonly created: true; readonly tenantId: string; readonly projectId: string; readonly adminKey: CreatedApiKey }
-  | { readonly created: false };
+export type BootstrapResult = { readonly created: true; readonly tenantId: string; readonly projectId: string; readonly adminKey: CreatedApiKey } | { readonly created: false };
 
 /**
  * On an empty database, creates the `default` tenant, its `default` project and an admin key;

@@ -6,7 +6,11 @@ import type { DB } from '../db/schema.js';
  * tenant-scoped rows can reference it. Idempotent and safe under concurrency.
  */
 export async function ensureTenant(db: Kysely<DB>, tenantId: string, projectId: string | null, now: Date): Promise<void> {
-  await db.insertInto('tenants').values({ id: tenantId, name: tenantId, created_at: now }).onConflict((oc) => oc.column('id').doNothing()).execute();
+  await db
+    .insertInto('tenants')
+    .values({ id: tenantId, name: tenantId, created_at: now })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
   if (projectId) {
     await db
       .insertInto('projects')

@@ -15,6 +15,9 @@ export async function listApiKeys(db: Kysely<DB>, ctx: ServiceContext, query: un
   if (input.project_id) q = q.where('project_id', '=', input.project_id);
   if (!input.include_revoked) q = q.where('revoked_at', 'is', null);
   if (input.cursor) q = q.where('id', '<', decodeIdCursor(input.cursor));
-  const rows = await q.orderBy('id', 'desc').limit(input.limit + 1).execute();
+  const rows = await q
+    .orderBy('id', 'desc')
+    .limit(input.limit + 1)
+    .execute();
   return toIdPage(rows, input.limit, toApiKey);
 }

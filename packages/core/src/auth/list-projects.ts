@@ -11,6 +11,9 @@ export async function listProjects(db: Kysely<DB>, ctx: ServiceContext, query: u
   let q = db.selectFrom('projects').selectAll().where('tenant_id', '=', ctx.tenantId);
   if (ctx.projectId) q = q.where('id', '=', ctx.projectId);
   if (input.cursor) q = q.where('id', '<', decodeIdCursor(input.cursor));
-  const rows = await q.orderBy('id', 'desc').limit(input.limit + 1).execute();
+  const rows = await q
+    .orderBy('id', 'desc')
+    .limit(input.limit + 1)
+    .execute();
   return toIdPage(rows, input.limit, toProject);
 }

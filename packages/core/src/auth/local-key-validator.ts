@@ -13,11 +13,7 @@ export class LocalKeyValidator implements KeyValidator {
 
   async validate(secret: string, keyHash: string): Promise<Principal | null> {
     if (!looksLikeLocalApiKey(secret)) return null;
-    const row = await this.db
-      .selectFrom('api_keys')
-      .select(['id', 'tenant_id', 'project_id', 'role', 'expires_at', 'revoked_at'])
-      .where('key_hash', '=', keyHash)
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('api_keys').select(['id', 'tenant_id', 'project_id', 'role', 'expires_at', 'revoked_at']).where('key_hash', '=', keyHash).executeTakeFirst();
     if (!row || row.revoked_at !== null) return null;
     const expiresAt = row.expires_at === null ? null : new Date(row.expires_at);
     if (expiresAt && expiresAt.getTime() <= this.clock.now().getTime()) return null;

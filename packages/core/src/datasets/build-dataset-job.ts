@@ -25,8 +25,17 @@ export interface BuildJobAttempt {
 /** The Langfuse read of a version, with the key pair stored for its project (or tenant) at build time. */
 async function* langfuseLines(deps: DatasetDeps, row: DatasetRow, source: Extract<StoredDatasetSource, { type: 'langfuse' }>, signal?: AbortSignal): AsyncGenerator<SourceLine> {
   const reader = await deps.langfuse?.open({ tenantId: row.tenant_id, projectId: row.project_id });
-  if (!reader) throw new ConflictError('the Langfuse key pair of this dataset\'s project or tenant was deleted', 'langfuse_not_configured');
-  const read: LangfuseRead = { db: deps.db, sanitizer: deps.sanitizer, reader, tenantId: row.tenant_id, datasetId: row.id, filters: source.filters, score: source.score, preference: source.preference };
+  if (!reader) throw new ConflictError("the Langfuse key pair of this dataset's project or tenant was deleted", 'langfuse_not_configured');
+  const read: LangfuseRead = {
+    db: deps.db,
+    sanitizer: deps.sanitizer,
+    reader,
+    tenantId: row.tenant_id,
+    datasetId: row.id,
+    filters: source.filters,
+    score: source.score,
+    preference: source.preference,
+  };
   yield* source.preference ? langfusePreferenceLines(read, source.preference, signal) : langfuseChatLines(read, signal);
 }
 
@@ -182,7 +191,12 @@ export async function runDatasetBuildJob(deps: DatasetDeps, ctx: ServiceContext,
       processor: deps.processor ?? inlineRecordProcessor,
       ...(deps.dedupMemoryBytes !== undefined ? { dedupMemoryBytes: deps.dedupMemoryBytes } : {}),
       onProgress: async (progress) => {
-        await deps.db.updateTable('datasets').set({ progress: JSON.stringify(progress), updated_at: ctx.clock.now() }).where('tenant_id', '=', ctx.tenantId).where('id', '=', row.id).execute();
+        await deps.db
+          .updateTable('datasets')
+          .set({ progress: JSON.stringify(progress), updated_at: ctx.clock.now() })
+          .where('tenant_id', '=', ctx.tenantId)
+          .where('id', '=', row.id)
+          .execute();
       },
       ...(attempt.signal ? { signal: attempt.signal } : {}),
     });

@@ -20,7 +20,12 @@ export function convertTrainingRecord(from: DatasetFormat, to: DatasetFormat, re
   const r = record as Record<string, unknown>;
   if (from === to) return r;
   if (from === 'jsonl_prompt_completion' && to === 'jsonl_chat') {
-    return { messages: [{ role: 'user', content: r.prompt }, { role: 'assistant', content: r.completion }] };
+    return {
+      messages: [
+        { role: 'user', content: r.prompt },
+        { role: 'assistant', content: r.completion },
+      ],
+    };
   }
   throw new TypeError(`no conversion from ${from} to ${to}`);
 }

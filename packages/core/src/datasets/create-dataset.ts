@@ -30,8 +30,7 @@ function buildConfigOf(input: CreateDatasetInput): Record<string, unknown> {
 
 /** SHA-256 of the canonical {format, source identity, config}: a rebuild keeps it. */
 export function datasetConfigHash(format: string, source: StoredDatasetSource, config: Record<string, unknown>): string {
-  const identity =
-    source.type === 'inline' ? { type: 'inline', sha256: source.sha256 } : source.type === 'upload' ? { type: 'upload', upload_id: source.upload_id, sha256: source.sha256 } : source;
+  const identity = source.type === 'inline' ? { type: 'inline', sha256: source.sha256 } : source.type === 'upload' ? { type: 'upload', upload_id: source.upload_id, sha256: source.sha256 } : source;
   return canonicalSha256({ format, source: identity, config });
 }
 
@@ -121,12 +120,7 @@ async function storeSource(deps: DatasetDeps, ctx: ServiceContext, input: Create
       return { type: 'inline', blob_key: blobKey, record_count: source.records.length, sha256: info.sha256 };
     }
     case 'upload': {
-      const upload = await deps.db
-        .selectFrom('uploads')
-        .select(['id', 'blob_key', 'sha256', 'project_id'])
-        .where('tenant_id', '=', ctx.tenantId)
-        .where('id', '=', source.upload_id)
-        .executeTakeFirst();
+      const upload = await deps.db.selectFrom('uploads').select(['id', 'blob_key', 'sha256', 'project_id']).where('tenant_id', '=', ctx.tenantId).where('id', '=', source.upload_id).executeTakeFirst();
       // A reference in the body, not the resource addressed: an unknown one is a bad request.
       if (!upload || (ctx.projectId && upload.project_id && upload.project_id !== ctx.projectId)) {
         throw new ValidationError(`upload ${source.upload_id} does not exist`, [{ path: 'source.upload_id', message: 'no such upload' }]);
@@ -182,10 +176,7 @@ export async function createDataset(deps: DatasetDeps, ctx: ServiceContext, raw:
     throw new ConflictError('an orchestrator_traces source needs an Orchestrator; set FTM_ORCHESTRATOR_URL', 'orchestrator_not_configured');
   }
   if (input.source.type === 'langfuse' && !(await deps.langfuse?.open({ tenantId: ctx.tenantId, projectId }))) {
-    throw new ConflictError(
-      'a langfuse source needs a Langfuse key pair for this project or tenant: an admin can store one (PUT /integrations/langfuse/credentials)',
-      'langfuse_not_configured',
-    );
+    throw new ConflictError('a langfuse source needs a Langfuse key pair for this project or tenant: an admin can store one (PUT /integrations/langfuse/credentials)', 'langfuse_not_configured');
   }
   const decisionId = await checkDatasetGovernance(deps, ctx, projectId, {
     format: input.format,

@@ -10,9 +10,7 @@ import { findDatasetRow } from './get-dataset.js';
 export const CONTENT_URL_TTL_SEC = 300;
 
 /** The built file: a presigned URL to redirect to (S3), or the bytes to stream (filesystem). */
-export type DatasetContent =
-  | { readonly kind: 'redirect'; readonly url: string }
-  | { readonly kind: 'stream'; readonly body: Readable; readonly sizeBytes: number; readonly sha256: string };
+export type DatasetContent = { readonly kind: 'redirect'; readonly url: string } | { readonly kind: 'stream'; readonly body: Readable; readonly sizeBytes: number; readonly sha256: string };
 
 /**
  * `GET /datasets/{id}/content?split=train|validation|lineage`: 409 until the dataset is `ready`.

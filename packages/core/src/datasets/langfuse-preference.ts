@@ -18,7 +18,7 @@ export async function* langfusePreferenceLines(read: LangfuseRead, preference: L
   const max = read.filters.max_records ?? Number.POSITIVE_INFINITY;
   let line = 0;
   if (preference.correction_score) {
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       signal?.throwIfAborted();
       const rows = await db
         .selectFrom('langfuse_read_records')
@@ -43,9 +43,13 @@ export async function* langfusePreferenceLines(read: LangfuseRead, preference: L
     }
   }
   if (!preference.score) return;
-  for (let afterPrompt: string | null = null; ; ) {
+  for (let afterPrompt: string | null = null; ;) {
     signal?.throwIfAborted();
-    let scored = db.selectFrom('langfuse_read_records').select(['seq', 'trace_id', 'observation_id', 'prompt_sha256', 'example', 'findings', 'score']).where('dataset_id', '=', datasetId).where('score', 'is not', null);
+    let scored = db
+      .selectFrom('langfuse_read_records')
+      .select(['seq', 'trace_id', 'observation_id', 'prompt_sha256', 'example', 'findings', 'score'])
+      .where('dataset_id', '=', datasetId)
+      .where('score', 'is not', null);
     if (afterPrompt !== null) scored = scored.where('prompt_sha256', '>', afterPrompt);
     const rows = await bestAndWorstPerPrompt(db, scored, sql`seq`, PAGE * 2);
     // Two rows per prompt, best first: an even limit never splits a pair across pages.

@@ -155,8 +155,12 @@ const REPLAY_PAGE = 500;
  */
 export async function* readLangfuseGenerations(read: LangfuseRead, signal?: AbortSignal): AsyncGenerator<StagedGeneration> {
   const { db } = read;
-  await db.insertInto('langfuse_reads').values({ dataset_id: read.datasetId, tenant_id: read.tenantId }).onConflict((oc) => oc.column('dataset_id').doNothing()).execute();
-  for (let after = 0; ; ) {
+  await db
+    .insertInto('langfuse_reads')
+    .values({ dataset_id: read.datasetId, tenant_id: read.tenantId })
+    .onConflict((oc) => oc.column('dataset_id').doNothing())
+    .execute();
+  for (let after = 0; ;) {
     const rows = await db.selectFrom('langfuse_read_records').selectAll().where('dataset_id', '=', read.datasetId).where('seq', '>', after).orderBy('seq').limit(REPLAY_PAGE).execute();
     for (const { tenant_id: _, ...row } of rows) yield { ...row, findings: row.findings as Record<string, number> };
     if (rows.length < REPLAY_PAGE) break;

@@ -17,6 +17,9 @@ export async function listDatasets(db: Kysely<DB>, ctx: ServiceContext, query: u
   if (input.dataset_group_id) q = q.where('dataset_group_id', '=', input.dataset_group_id);
   if (input.parent_dataset_id) q = q.where('parent_dataset_id', '=', input.parent_dataset_id);
   if (input.cursor) q = q.where('id', '<', decodeIdCursor(input.cursor));
-  const rows = await q.orderBy('id', 'desc').limit(input.limit + 1).execute();
+  const rows = await q
+    .orderBy('id', 'desc')
+    .limit(input.limit + 1)
+    .execute();
   return toIdPage(rows, input.limit, toDataset);
 }

@@ -41,7 +41,11 @@ export const OtelSpanFilters = z.strictObject({
   models: names.optional(),
   /** `gen_ai.provider.name` (or `gen_ai.system`). */
   providers: names.optional(),
-  operations: z.array(z.enum(['chat', 'text_completion', 'generate_content'])).min(1).max(3).optional(),
+  operations: z
+    .array(z.enum(['chat', 'text_completion', 'generate_content']))
+    .min(1)
+    .max(3)
+    .optional(),
   /** Spans with any of these finish reasons. */
   finish_reasons: names.optional(),
   /** Every condition must hold. */

@@ -24,7 +24,12 @@ export async function* otelSpanChatLines(db: Kysely<DB>, scope: OtelSpanScope, s
       const a = after;
       q = q.where((eb) => eb(eb.refTuple('start_time', 'trace_id', 'span_id'), '>', eb.tuple(a.start, a.trace, a.span)));
     }
-    const rows = await q.orderBy('start_time').orderBy('trace_id').orderBy('span_id').limit(Math.min(PAGE, max - line)).execute();
+    const rows = await q
+      .orderBy('start_time')
+      .orderBy('trace_id')
+      .orderBy('span_id')
+      .limit(Math.min(PAGE, max - line))
+      .execute();
     for (const row of rows) {
       line += 1;
       yield { line, text: row.example, ref: { lineage: { trace_id: row.trace_id, span_id: row.span_id }, findings: row.findings } };
@@ -65,7 +70,11 @@ export async function* otelSpanPreferenceLines(db: Kysely<DB>, scope: OtelSpanSc
         const original = replyOf(example);
         if (row.correction.trim() === '' || row.correction === original.content) continue;
         line += 1;
-        yield { line, text: preferenceLine(example, { role: 'assistant', content: row.correction }, original), ref: { lineage: { trace_id: row.trace_id, span_id: row.span_id, kind: 'correction' }, findings: row.findings } };
+        yield {
+          line,
+          text: preferenceLine(example, { role: 'assistant', content: row.correction }, original),
+          ref: { lineage: { trace_id: row.trace_id, span_id: row.span_id, kind: 'correction' }, findings: row.findings },
+        };
       }
       const last = rows.at(-1);
       if (!last || rows.length < PAGE) break;

@@ -26,36 +26,36 @@ export async function rebuildDataset(deps: DatasetDeps, ctx: ServiceContext, id:
   const dataset = await deps.db
     .transaction()
     .execute(async (trx) => {
-    // Locks the group's newest row so two concurrent rebuilds cannot take the same version.
-    const latest = await trx
-      .selectFrom('datasets')
-      .select('version')
-      .where('tenant_id', '=', ctx.tenantId)
-      .where('dataset_group_id', '=', parent.dataset_group_id)
-      .orderBy('version', 'desc')
-      .limit(1)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    return insertQueuedDataset(
-      trx,
-      ctx,
-      {
-        id: ctx.ids.next(),
-        projectId: parent.project_id,
-        name: parent.name,
-        description: parent.description,
-        groupId: parent.dataset_group_id,
-        version: latest.version + 1,
-        parentId: parent.id,
-        configHash: parent.config_hash,
-        config,
-        source,
-        format: parent.format,
-        baseModel: parent.base_model ?? String(config.base_model),
-        decisionId,
-      },
-      'dataset.rebuild',
-    );
+      // Locks the group's newest row so two concurrent rebuilds cannot take the same version.
+      const latest = await trx
+        .selectFrom('datasets')
+        .select('version')
+        .where('tenant_id', '=', ctx.tenantId)
+        .where('dataset_group_id', '=', parent.dataset_group_id)
+        .orderBy('version', 'desc')
+        .limit(1)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      return insertQueuedDataset(
+        trx,
+        ctx,
+        {
+          id: ctx.ids.next(),
+          projectId: parent.project_id,
+          name: parent.name,
+          description: parent.description,
+          groupId: parent.dataset_group_id,
+          version: latest.version + 1,
+          parentId: parent.id,
+          configHash: parent.config_hash,
+          config,
+          source,
+          format: parent.format,
+          baseModel: parent.base_model ?? String(config.base_model),
+          decisionId,
+        },
+        'dataset.rebuild',
+      );
     })
     .catch((error: unknown) => {
       if ((error as { code?: string }).code === '23505') {

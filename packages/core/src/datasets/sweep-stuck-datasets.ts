@@ -52,9 +52,7 @@ export async function sweepStuckDatasets(
   for (const row of rows) {
     const ctx = systemContext(row.tenant_id);
     if (row.build_attempts >= maxBuildAttempts) {
-      await failDatasetBuild(deps, ctx, row, [
-        { code: 'build_interrupted', message: `the build stopped ${row.build_attempts} times without finishing; rebuild the dataset to try again` },
-      ]);
+      await failDatasetBuild(deps, ctx, row, [{ code: 'build_interrupted', message: `the build stopped ${row.build_attempts} times without finishing; rebuild the dataset to try again` }]);
       failed += 1;
       continue;
     }

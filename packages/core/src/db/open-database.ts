@@ -57,8 +57,7 @@ export function openPostgres(options: PostgresOptions): FtmDatabase {
     const client = await pool.connect();
     try {
       return await fn({
-        query: async <R>(text: string, params?: readonly unknown[]) =>
-          (await client.query(text, params as unknown[] | undefined)).rows as R[],
+        query: async <R>(text: string, params?: readonly unknown[]) => (await client.query(text, params as unknown[] | undefined)).rows as R[],
         exec: async (script) => {
           await client.query(script);
         },
@@ -96,8 +95,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<FtmDataba
   const withSession = <T>(fn: (s: SqlSession) => Promise<T>): Promise<T> =>
     db.connection().execute(async () =>
       fn({
-        query: async <R>(text: string, params?: readonly unknown[]) =>
-          (await pglite.query<R>(text, params as unknown[] | undefined)).rows,
+        query: async <R>(text: string, params?: readonly unknown[]) => (await pglite.query<R>(text, params as unknown[] | undefined)).rows,
         exec: async (script) => {
           await pglite.exec(script);
         },

@@ -98,12 +98,7 @@ export function decodeTimeCursor(cursor: string): { readonly createdAt: Date; re
  * Turns `limit + 1` rows fetched in list order into a page: the extra row only tells whether
  * another page exists, so it is dropped and the cursor points after the last kept row.
  */
-export function toPage<R, T>(
-  rows: readonly R[],
-  limit: number,
-  map: (row: R) => T,
-  positionOf: (row: R) => CursorPosition,
-): Page<T> {
+export function toPage<R, T>(rows: readonly R[], limit: number, map: (row: R) => T, positionOf: (row: R) => CursorPosition): Page<T> {
   const kept = rows.slice(0, limit);
   const last = kept[kept.length - 1];
   return { data: kept.map(map), next_cursor: rows.length > limit && last !== undefined ? encodeCursor(positionOf(last)) : null };
@@ -119,10 +114,6 @@ export function toIdPage<R extends { readonly id: string }, T>(rows: readonly R[
  * `(created_at, id) < (cursor created_at, cursor id)`). The cursor keeps milliseconds, so use it
  * on columns written from the application clock, not on microsecond `now()` defaults.
  */
-export function toTimePage<R extends { readonly id: string; readonly created_at: Date }, T>(
-  rows: readonly R[],
-  limit: number,
-  map: (row: R) => T,
-): Page<T> {
+export function toTimePage<R extends { readonly id: string; readonly created_at: Date }, T>(rows: readonly R[], limit: number, map: (row: R) => T): Page<T> {
   return toPage(rows, limit, map, (row) => ({ created_at: row.created_at.toISOString(), id: row.id }));
 }

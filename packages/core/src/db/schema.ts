@@ -21,7 +21,6 @@ export interface FtmMigrationsTable {
   applied_at: GeneratedTimestamp;
 }
 
-
 export interface TenantsTable {
   id: string;
   name: string;
@@ -384,15 +383,7 @@ export interface ApprovalsTable {
 }
 
 export type FtJobMethod = 'supervised' | 'dpo' | 'reinforcement';
-export type FtJobStatus =
-  | 'queued'
-  | 'awaiting_approval'
-  | 'submitting'
-  | 'running'
-  | 'completed'
-  | 'failed'
-  | 'canceled'
-  | 'blocked';
+export type FtJobStatus = 'queued' | 'awaiting_approval' | 'submitting' | 'running' | 'completed' | 'failed' | 'canceled' | 'blocked';
 
 export interface FtJobsTable {
   id: string;

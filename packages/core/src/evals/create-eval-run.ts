@@ -30,7 +30,11 @@ export async function createEvalRun(deps: EvalDeps, ctx: ServiceContext, input: 
       tenantId: ctx.tenantId,
       projectId: suite.project_id,
       actor: ctx.actor,
-      resource: { type: 'eval_suite', id: suite.id, attributes: { policy_profile: suite.policy_profile, base_model: resolved.model.id, provider: resolved.model.provider, model_version_id: resolved.modelVersionId } },
+      resource: {
+        type: 'eval_suite',
+        id: suite.id,
+        attributes: { policy_profile: suite.policy_profile, base_model: resolved.model.id, provider: resolved.model.provider, model_version_id: resolved.modelVersionId },
+      },
       context: { policy_profile: suite.policy_profile, cost_cap_usd: body.cost_cap_usd ?? null },
     });
     if (decision.decision === 'deny') {
@@ -43,43 +47,41 @@ export async function createEvalRun(deps: EvalDeps, ctx: ServiceContext, input: 
   const caseIds = await selectCaseIds(deps, ctx.tenantId, suite.id, suite.selection_strategy as unknown as SelectionStrategy);
   const id = ctx.ids.next();
   const now = ctx.clock.now();
-  const run = await deps.db
-    .transaction()
-    .execute(async (trx) => {
-      const row = await trx
-        .insertInto('eval_runs')
-        .values({
-          id,
-          tenant_id: ctx.tenantId,
-          project_id: suite.project_id,
-          eval_suite_id: suite.id,
-          model_ref: JSON.stringify(body.model),
-          model_version_id: resolved.modelVersionId,
-          status: 'queued',
-          concurrency: body.concurrency,
-          cost_cap_usd: body.cost_cap_usd ?? null,
-          params: JSON.stringify(body.params),
-          case_ids: caseIds,
-          progress: JSON.stringify({ cases_total: caseIds?.length ?? suite.case_count, cases_done: 0, cases_failed: 0 }),
-          governance_decision_id: decisionId,
-          created_by: `${ctx.actor.type}:${ctx.actor.id}`,
-          created_at: now,
-          updated_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const created = toEvalRun(row);
-      await recordEvent(trx, ctx, { type: 'eval_run.created', resourceType: 'eval_run', resourceId: id, projectId: created.project_id, payload: { eval_run: created } });
-      await recordAudit(trx, ctx, {
-        action: 'eval_run.create',
-        resourceType: 'eval_run',
-        resourceId: id,
-        projectId: created.project_id,
-        summary: `queued an eval run of suite ${suite.name} v${suite.version} on ${body.model.type} ${body.model.value}`,
-        details: { eval_suite_id: suite.id, model: body.model, model_version_id: resolved.modelVersionId, cost_cap_usd: body.cost_cap_usd ?? null, governance_decision_id: decisionId },
-      });
-      return created;
+  const run = await deps.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('eval_runs')
+      .values({
+        id,
+        tenant_id: ctx.tenantId,
+        project_id: suite.project_id,
+        eval_suite_id: suite.id,
+        model_ref: JSON.stringify(body.model),
+        model_version_id: resolved.modelVersionId,
+        status: 'queued',
+        concurrency: body.concurrency,
+        cost_cap_usd: body.cost_cap_usd ?? null,
+        params: JSON.stringify(body.params),
+        case_ids: caseIds,
+        progress: JSON.stringify({ cases_total: caseIds?.length ?? suite.case_count, cases_done: 0, cases_failed: 0 }),
+        governance_decision_id: decisionId,
+        created_by: `${ctx.actor.type}:${ctx.actor.id}`,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const created = toEvalRun(row);
+    await recordEvent(trx, ctx, { type: 'eval_run.created', resourceType: 'eval_run', resourceId: id, projectId: created.project_id, payload: { eval_run: created } });
+    await recordAudit(trx, ctx, {
+      action: 'eval_run.create',
+      resourceType: 'eval_run',
+      resourceId: id,
+      projectId: created.project_id,
+      summary: `queued an eval run of suite ${suite.name} v${suite.version} on ${body.model.type} ${body.model.value}`,
+      details: { eval_suite_id: suite.id, model: body.model, model_version_id: resolved.modelVersionId, cost_cap_usd: body.cost_cap_usd ?? null, governance_decision_id: decisionId },
     });
+    return created;
+  });
   await enqueueJob(deps.queue, evalRunJob, { tenant_id: ctx.tenantId, eval_run_id: id }, { jobId: id });
   return run;
 }

@@ -49,33 +49,31 @@ export async function createEvalSuiteVersion(deps: EvalDeps, ctx: ServiceContext
   checkSuiteGraders(graders, cases, body.cases?.type === 'inline' ? 'cases.cases' : 'cases');
   const newId = ctx.ids.next();
   const prepared = await prepareCases(deps, ctx, newId, cases, selection, embeddings);
-  return deps.db
-    .transaction()
-    .execute(async (trx) => {
-      // Serialises concurrent versioning of one group: the second waits, then takes max + 1.
-      await sql`select pg_advisory_xact_lock(hashtext(${parent.suite_group_id}))`.execute(trx);
-      const latest = await trx
-        .selectFrom('eval_suites')
-        .select((eb) => eb.fn.max('version').as('version'))
-        .where('tenant_id', '=', ctx.tenantId)
-        .where('suite_group_id', '=', parent.suite_group_id)
-        .executeTakeFirstOrThrow();
-      const version = Number(latest.version ?? parent.version) + 1;
-      if (!Number.isSafeInteger(version)) throw new ConflictError('suite version overflow');
-      return insertSuiteVersion(trx, ctx, {
-        id: newId,
-        projectId: parent.project_id,
-        name: parent.name,
-        description: body.description ?? parent.description,
-        groupId: parent.suite_group_id,
-        version,
-        parentId: parent.id,
-        graders,
-        passThreshold: body.pass_threshold ?? parent.pass_threshold,
-        selection,
-        policyProfile: body.policy_profile === undefined ? parent.policy_profile : body.policy_profile,
-        sourceDatasetId: datasetId,
-        cases: prepared,
-      });
+  return deps.db.transaction().execute(async (trx) => {
+    // Serialises concurrent versioning of one group: the second waits, then takes max + 1.
+    await sql`select pg_advisory_xact_lock(hashtext(${parent.suite_group_id}))`.execute(trx);
+    const latest = await trx
+      .selectFrom('eval_suites')
+      .select((eb) => eb.fn.max('version').as('version'))
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('suite_group_id', '=', parent.suite_group_id)
+      .executeTakeFirstOrThrow();
+    const version = Number(latest.version ?? parent.version) + 1;
+    if (!Number.isSafeInteger(version)) throw new ConflictError('suite version overflow');
+    return insertSuiteVersion(trx, ctx, {
+      id: newId,
+      projectId: parent.project_id,
+      name: parent.name,
+      description: body.description ?? parent.description,
+      groupId: parent.suite_group_id,
+      version,
+      parentId: parent.id,
+      graders,
+      passThreshold: body.pass_threshold ?? parent.pass_threshold,
+      selection,
+      policyProfile: body.policy_profile === undefined ? parent.policy_profile : body.policy_profile,
+      sourceDatasetId: datasetId,
+      cases: prepared,
     });
+  });
 }

@@ -27,23 +27,21 @@ export async function createEvalSuite(deps: EvalDeps, ctx: ServiceContext, input
   checkSuiteGraders(body.graders, cases, body.cases.type === 'inline' ? 'cases.cases' : 'cases');
   const id = ctx.ids.next();
   const prepared = await prepareCases(deps, ctx, id, cases, body.selection_strategy);
-  return deps.db
-    .transaction()
-    .execute((trx) =>
-      insertSuiteVersion(trx, ctx, {
-        id,
-        projectId,
-        name: body.name,
-        description: body.description ?? null,
-        groupId: id,
-        version: 1,
-        parentId: null,
-        graders: body.graders,
-        passThreshold: body.pass_threshold,
-        selection: body.selection_strategy,
-        policyProfile: body.policy_profile ?? null,
-        sourceDatasetId: datasetId,
-        cases: prepared,
-      }),
-    );
+  return deps.db.transaction().execute((trx) =>
+    insertSuiteVersion(trx, ctx, {
+      id,
+      projectId,
+      name: body.name,
+      description: body.description ?? null,
+      groupId: id,
+      version: 1,
+      parentId: null,
+      graders: body.graders,
+      passThreshold: body.pass_threshold,
+      selection: body.selection_strategy,
+      policyProfile: body.policy_profile ?? null,
+      sourceDatasetId: datasetId,
+      cases: prepared,
+    }),
+  );
 }

@@ -60,16 +60,26 @@ export function parseDatasetExample(format: string, record: unknown): DatasetExa
     const input = isRecord(record.input) ? record.input : null;
     const preferred = Array.isArray(record.preferred_output) ? record.preferred_output[0] : null;
     if (!input || !Array.isArray(input.messages) || !isRecord(preferred)) return null;
-    const messages = input.messages.filter(isRecord).map(toMessage).filter((m): m is ChatMessage => m !== null);
+    const messages = input.messages
+      .filter(isRecord)
+      .map(toMessage)
+      .filter((m): m is ChatMessage => m !== null);
     if (messages.length === 0) return null;
     return { messages, answer: { content: textOf(preferred.content), toolCalls: toolCallsOf(preferred.tool_calls) } };
   }
   if (!Array.isArray(record.messages)) return null;
   const all = record.messages.filter(isRecord);
   let last = -1;
-  for (let i = all.length - 1; i >= 0; i--) if (all[i]!.role === 'assistant') { last = i; break; }
+  for (let i = all.length - 1; i >= 0; i--)
+    if (all[i]!.role === 'assistant') {
+      last = i;
+      break;
+    }
   if (last <= 0) return null;
-  const messages = all.slice(0, last).map(toMessage).filter((m): m is ChatMessage => m !== null);
+  const messages = all
+    .slice(0, last)
+    .map(toMessage)
+    .filter((m): m is ChatMessage => m !== null);
   const tools = Array.isArray(record.tools) ? record.tools.filter(isRecord) : undefined;
   return { messages, ...(tools && tools.length > 0 ? { tools } : {}), answer: { content: textOf(all[last]!.content), toolCalls: toolCallsOf(all[last]!.tool_calls) } };
 }
@@ -105,7 +115,12 @@ export async function* datasetExamples(db: Kysely<DB>, blobs: BlobStore, tenantI
 }
 
 /** Cases from a dataset split: its input, and the last assistant turn as the expected answer. */
-export async function casesFromDataset(db: Kysely<DB>, blobs: BlobStore, tenantId: string, source: { dataset_id: string; split: 'train' | 'validation'; max_cases?: number | undefined }): Promise<EvalCaseInput[]> {
+export async function casesFromDataset(
+  db: Kysely<DB>,
+  blobs: BlobStore,
+  tenantId: string,
+  source: { dataset_id: string; split: 'train' | 'validation'; max_cases?: number | undefined },
+): Promise<EvalCaseInput[]> {
   const cases: EvalCaseInput[] = [];
   for await (const ex of datasetExamples(db, blobs, tenantId, source.dataset_id, source.split)) {
     const call = ex.answer.toolCalls[0];

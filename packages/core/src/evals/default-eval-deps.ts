@@ -58,7 +58,8 @@ export function createEvalDeps(config: EvalDepsConfig): EvalDeps {
   if (azure) {
     endpoints.azure_openai = {
       defaultCredential: azure.apiKey ? { apiKey: azure.apiKey } : null,
-      create: (credential) => new OpenAiChatRunner({ name: 'azure_openai', baseUrl: azure.baseUrl, apiVersion: azure.apiVersion, authHeader: 'api-key', deploymentInPath: true, apiKey: credential.apiKey }),
+      create: (credential) =>
+        new OpenAiChatRunner({ name: 'azure_openai', baseUrl: azure.baseUrl, apiVersion: azure.apiVersion, authHeader: 'api-key', deploymentInPath: true, apiKey: credential.apiKey }),
     };
   }
   return {

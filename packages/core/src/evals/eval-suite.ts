@@ -30,9 +30,7 @@ const JsonSchemaObject = z.record(z.string(), z.unknown()).superRefine((schema, 
 });
 
 /** The metadata map of the contract: ≤ 50 string pairs. */
-const Metadata = z
-  .record(z.string().min(1).max(64), z.string().max(500))
-  .refine((m) => Object.keys(m).length <= 50, 'at most 50 metadata entries');
+const Metadata = z.record(z.string().min(1).max(64), z.string().max(500)).refine((m) => Object.keys(m).length <= 50, 'at most 50 metadata entries');
 
 /** One case as a request carries it. */
 export const EvalCaseInput = z.strictObject({

@@ -39,31 +39,29 @@ const CAP_EPSILON = 1e-9;
 
 /** queued → running (or a resumed running run), recorded with its event and audit row. */
 async function markRunning(deps: EvalDeps, ctx: ServiceContext, runId: string, resolvedModel: string): Promise<EvalRunRow | null> {
-  return deps.db
-    .transaction()
-    .execute(async (trx) => {
-      const row = await trx.selectFrom('eval_runs').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', runId).forUpdate().executeTakeFirstOrThrow();
-      if (isFinishedEvalRun(row.status)) return null;
-      const resumed = row.status === 'running';
-      const now = ctx.clock.now();
-      const updated = await trx
-        .updateTable('eval_runs')
-        .set({ status: nextEvalRunStatus(row.status, 'start'), started_at: row.started_at ?? now, resolved_model: resolvedModel, updated_at: now })
-        .where('tenant_id', '=', ctx.tenantId)
-        .where('id', '=', runId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const run = toEvalRun(updated);
-      if (!resumed) await recordEvent(trx, ctx, { type: 'eval_run.started', resourceType: 'eval_run', resourceId: runId, projectId: run.project_id, payload: { eval_run: run } });
-      await recordAudit(trx, ctx, {
-        action: resumed ? 'eval_run.resume' : 'eval_run.start',
-        resourceType: 'eval_run',
-        resourceId: runId,
-        projectId: run.project_id,
-        summary: `${resumed ? 'resumed' : 'started'} eval run ${runId} on ${resolvedModel} after ${run.progress.cases_done} finished cases`,
-      });
-      return updated;
+  return deps.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('eval_runs').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', runId).forUpdate().executeTakeFirstOrThrow();
+    if (isFinishedEvalRun(row.status)) return null;
+    const resumed = row.status === 'running';
+    const now = ctx.clock.now();
+    const updated = await trx
+      .updateTable('eval_runs')
+      .set({ status: nextEvalRunStatus(row.status, 'start'), started_at: row.started_at ?? now, resolved_model: resolvedModel, updated_at: now })
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('id', '=', runId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const run = toEvalRun(updated);
+    if (!resumed) await recordEvent(trx, ctx, { type: 'eval_run.started', resourceType: 'eval_run', resourceId: runId, projectId: run.project_id, payload: { eval_run: run } });
+    await recordAudit(trx, ctx, {
+      action: resumed ? 'eval_run.resume' : 'eval_run.start',
+      resourceType: 'eval_run',
+      resourceId: runId,
+      projectId: run.project_id,
+      summary: `${resumed ? 'resumed' : 'started'} eval run ${runId} on ${resolvedModel} after ${run.progress.cases_done} finished cases`,
     });
+    return updated;
+  });
 }
 
 async function loadCases(deps: EvalDeps, tenantId: string, run: EvalRunRow): Promise<CaseSpec[]> {
@@ -91,12 +89,42 @@ async function loadDone(deps: EvalDeps, tenantId: string, runId: string, tagsOf:
   return new Map(rows.map((r) => [r.case_id, { ...outcomeOf({ ...r, verdicts: r.grader_results as unknown as GraderVerdict[] }, tagsOf.get(r.case_id) ?? []), failed: r.error !== null }]));
 }
 
-function outcomeOf(r: { score: number; passed: boolean; verdicts: readonly GraderVerdict[]; latency_ms: number | null; input_tokens: number; output_tokens: number; cost_usd: string | number; judge_cost_usd: string | number }, tags: readonly string[]): CaseOutcome {
-  return { score: r.score, passed: r.passed, verdicts: r.verdicts, tags, latencyMs: r.latency_ms, inputTokens: r.input_tokens, outputTokens: r.output_tokens, costUsd: Number(r.cost_usd), judgeCostUsd: Number(r.judge_cost_usd) };
+function outcomeOf(
+  r: {
+    score: number;
+    passed: boolean;
+    verdicts: readonly GraderVerdict[];
+    latency_ms: number | null;
+    input_tokens: number;
+    output_tokens: number;
+    cost_usd: string | number;
+    judge_cost_usd: string | number;
+  },
+  tags: readonly string[],
+): CaseOutcome {
+  return {
+    score: r.score,
+    passed: r.passed,
+    verdicts: r.verdicts,
+    tags,
+    latencyMs: r.latency_ms,
+    inputTokens: r.input_tokens,
+    outputTokens: r.output_tokens,
+    costUsd: Number(r.cost_usd),
+    judgeCostUsd: Number(r.judge_cost_usd),
+  };
 }
 
 const recordOutcome = (r: CaseResultRecord): CaseOutcome => ({
-  score: r.score, passed: r.passed, verdicts: r.verdicts, tags: r.tags, latencyMs: r.latencyMs, inputTokens: r.inputTokens, outputTokens: r.outputTokens, costUsd: r.costUsd, judgeCostUsd: r.judgeCostUsd,
+  score: r.score,
+  passed: r.passed,
+  verdicts: r.verdicts,
+  tags: r.tags,
+  latencyMs: r.latencyMs,
+  inputTokens: r.inputTokens,
+  outputTokens: r.outputTokens,
+  costUsd: r.costUsd,
+  judgeCostUsd: r.judgeCostUsd,
 });
 
 /** The judge of model-graded graders: resolves each judge model once per run and prices its calls. */

@@ -60,52 +60,50 @@ export async function writeResultsBlob(db: Kysely<DB>, blobs: BlobStore, tenantI
  * (eval_summary), with `model_version.updated`. A run canceled meanwhile only keeps its metrics.
  */
 export async function finishEvalRun(db: Kysely<DB>, ctx: ServiceContext, runId: string, ending: RunEnding): Promise<EvalRun> {
-  return db
-    .transaction()
-    .execute(async (trx) => {
-      const row = await trx.selectFrom('eval_runs').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', runId).forUpdate().executeTakeFirstOrThrow();
-      const now = ctx.clock.now();
-      const totals = ending.totals;
-      const common = {
-        ...(ending.metrics ? { metrics: JSON.stringify(ending.metrics) } : {}),
-        ...(totals
-          ? {
-              progress: JSON.stringify({ cases_total: totals.casesTotal, cases_done: totals.casesDone, cases_failed: totals.casesFailed }),
-              cost_usd: totals.costUsd.toFixed(6),
-              judge_cost_usd: totals.judgeCostUsd.toFixed(6),
-              input_tokens: totals.inputTokens,
-              output_tokens: totals.outputTokens,
-            }
-          : {}),
-        ...(ending.resultsBlobKey ? { results_blob_key: ending.resultsBlobKey } : {}),
-        updated_at: now,
-      };
-      if (row.status === 'canceled') {
-        const kept = await trx.updateTable('eval_runs').set(common).where('tenant_id', '=', ctx.tenantId).where('id', '=', runId).returningAll().executeTakeFirstOrThrow();
-        return toEvalRun(kept);
-      }
-      const status: EvalRunStatus = nextEvalRunStatus(row.status, ending.event);
-      const updated = await trx
-        .updateTable('eval_runs')
-        .set({ ...common, status, stop_reason: ending.stopReason, error: ending.error ? JSON.stringify(ending.error) : null, completed_at: now })
-        .where('tenant_id', '=', ctx.tenantId)
-        .where('id', '=', runId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const run = toEvalRun(updated);
-      await recordEvent(trx, ctx, { type: 'eval.completed', resourceType: 'eval_run', resourceId: runId, projectId: run.project_id, payload: { eval_run: run } });
-      const score = run.metrics ? ` score ${run.metrics.score}, pass rate ${run.metrics.pass_rate}` : '';
-      await recordAudit(trx, ctx, {
-        action: `eval_run.${ending.event}`,
-        resourceType: 'eval_run',
-        resourceId: runId,
-        projectId: run.project_id,
-        summary: `eval run ${runId} ${status}${run.stop_reason ? ` (${run.stop_reason})` : ''}:${score} over ${run.progress.cases_done}/${run.progress.cases_total} cases, $${run.cost_usd}`,
-        details: { status, stop_reason: run.stop_reason, error: run.error, cost_usd: run.cost_usd, cost_cap_usd: run.cost_cap_usd },
-      });
-      if (status === 'completed' && run.model_version_id && run.metrics) await recordSummary(trx, ctx, run);
-      return run;
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('eval_runs').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', runId).forUpdate().executeTakeFirstOrThrow();
+    const now = ctx.clock.now();
+    const totals = ending.totals;
+    const common = {
+      ...(ending.metrics ? { metrics: JSON.stringify(ending.metrics) } : {}),
+      ...(totals
+        ? {
+            progress: JSON.stringify({ cases_total: totals.casesTotal, cases_done: totals.casesDone, cases_failed: totals.casesFailed }),
+            cost_usd: totals.costUsd.toFixed(6),
+            judge_cost_usd: totals.judgeCostUsd.toFixed(6),
+            input_tokens: totals.inputTokens,
+            output_tokens: totals.outputTokens,
+          }
+        : {}),
+      ...(ending.resultsBlobKey ? { results_blob_key: ending.resultsBlobKey } : {}),
+      updated_at: now,
+    };
+    if (row.status === 'canceled') {
+      const kept = await trx.updateTable('eval_runs').set(common).where('tenant_id', '=', ctx.tenantId).where('id', '=', runId).returningAll().executeTakeFirstOrThrow();
+      return toEvalRun(kept);
+    }
+    const status: EvalRunStatus = nextEvalRunStatus(row.status, ending.event);
+    const updated = await trx
+      .updateTable('eval_runs')
+      .set({ ...common, status, stop_reason: ending.stopReason, error: ending.error ? JSON.stringify(ending.error) : null, completed_at: now })
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('id', '=', runId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const run = toEvalRun(updated);
+    await recordEvent(trx, ctx, { type: 'eval.completed', resourceType: 'eval_run', resourceId: runId, projectId: run.project_id, payload: { eval_run: run } });
+    const score = run.metrics ? ` score ${run.metrics.score}, pass rate ${run.metrics.pass_rate}` : '';
+    await recordAudit(trx, ctx, {
+      action: `eval_run.${ending.event}`,
+      resourceType: 'eval_run',
+      resourceId: runId,
+      projectId: run.project_id,
+      summary: `eval run ${runId} ${status}${run.stop_reason ? ` (${run.stop_reason})` : ''}:${score} over ${run.progress.cases_done}/${run.progress.cases_total} cases, $${run.cost_usd}`,
+      details: { status, stop_reason: run.stop_reason, error: run.error, cost_usd: run.cost_usd, cost_cap_usd: run.cost_cap_usd },
     });
+    if (status === 'completed' && run.model_version_id && run.metrics) await recordSummary(trx, ctx, run);
+    return run;
+  });
 }
 
 /** The version's eval_summary[suite] ← this run, unless a later completed run is already there. */

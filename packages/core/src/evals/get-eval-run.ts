@@ -33,6 +33,9 @@ export async function listEvalRuns(db: Kysely<DB>, ctx: ServiceContext, query: u
   if (input.model_version_id) q = q.where('model_version_id', '=', input.model_version_id);
   if (input.status) q = q.where('status', '=', input.status);
   if (input.cursor) q = q.where('id', '<', decodeIdCursor(input.cursor));
-  const rows = await q.orderBy('id', 'desc').limit(input.limit + 1).execute();
+  const rows = await q
+    .orderBy('id', 'desc')
+    .limit(input.limit + 1)
+    .execute();
   return toIdPage(rows, input.limit, toEvalRun);
 }

@@ -30,6 +30,9 @@ export async function listEvalSuiteCases(db: Kysely<DB>, ctx: ServiceContext, id
   const suite = await findEvalSuiteRow(db, ctx, id);
   let q = db.selectFrom('eval_cases').selectAll().where('tenant_id', '=', ctx.tenantId).where('eval_suite_id', '=', suite.id);
   if (input.cursor) q = q.where('id', '>', decodeIdCursor(input.cursor));
-  const rows = await q.orderBy('id', 'asc').limit(input.limit + 1).execute();
+  const rows = await q
+    .orderBy('id', 'asc')
+    .limit(input.limit + 1)
+    .execute();
   return toPage(rows, input.limit, toEvalCase, (r) => ({ id: r.id }));
 }

@@ -20,7 +20,10 @@ export async function listEvalRunResults(db: Kysely<DB>, ctx: ServiceContext, id
   if (input.passed !== undefined) q = q.where('r.passed', '=', input.passed);
   if (input.tag) q = q.where(sql<boolean>`${input.tag} = any(c.tags)`);
   if (input.cursor) q = q.where('r.case_id', '>', decodeIdCursor(input.cursor));
-  const rows = await q.orderBy('r.case_id', 'asc').limit(input.limit + 1).execute();
+  const rows = await q
+    .orderBy('r.case_id', 'asc')
+    .limit(input.limit + 1)
+    .execute();
   return toPage(
     rows,
     input.limit,

@@ -14,6 +14,9 @@ export async function listEvalSuites(db: Kysely<DB>, ctx: ServiceContext, query:
   if (input.suite_group_id) q = q.where('suite_group_id', '=', input.suite_group_id);
   if (input.name) q = q.where('name', '=', input.name);
   if (input.cursor) q = q.where('id', '<', decodeIdCursor(input.cursor));
-  const rows = await q.orderBy('id', 'desc').limit(input.limit + 1).execute();
+  const rows = await q
+    .orderBy('id', 'desc')
+    .limit(input.limit + 1)
+    .execute();
   return toIdPage(rows, input.limit, toEvalSuite);
 }

@@ -17,7 +17,14 @@ export const caseText = (c: EvalCaseInput): string => lastUserText(c.input.messa
  * store the vectors are upserted there too, before the suite row exists (an upsert is
  * idempotent, so a failed create leaves nothing that matters).
  */
-export async function prepareCases(deps: Pick<EvalDeps, 'embedder' | 'vectorStore'>, ctx: ServiceContext, suiteId: string, cases: readonly EvalCaseInput[], selection: SelectionStrategy, existing: readonly (number[] | null)[] = []): Promise<PreparedCase[]> {
+export async function prepareCases(
+  deps: Pick<EvalDeps, 'embedder' | 'vectorStore'>,
+  ctx: ServiceContext,
+  suiteId: string,
+  cases: readonly EvalCaseInput[],
+  selection: SelectionStrategy,
+  existing: readonly (number[] | null)[] = [],
+): Promise<PreparedCase[]> {
   const prepared = cases.map((input, i) => ({ id: ctx.ids.next(), input, embedding: existing[i] ?? null }));
   if (selection.type !== 'vector_retrieval') return prepared.map((c) => ({ ...c, embedding: null }));
   const missing = prepared.filter((c) => c.embedding === null);

@@ -21,13 +21,7 @@ export async function selectCaseIds(deps: Pick<EvalDeps, 'db' | 'embedder' | 've
   if (!store) {
     throw new ValidationError('kb_collection selection needs a vector store (FTM_VECTOR_URL)', [{ path: 'selection_strategy.kb_collection', message: 'no vector store is configured' }]);
   }
-  const cases = await deps.db
-    .selectFrom('eval_cases')
-    .select(['id', 'embedding'])
-    .where('tenant_id', '=', tenantId)
-    .where('eval_suite_id', '=', suiteId)
-    .orderBy('position')
-    .execute();
+  const cases = await deps.db.selectFrom('eval_cases').select(['id', 'embedding']).where('tenant_id', '=', tenantId).where('eval_suite_id', '=', suiteId).orderBy('position').execute();
   const best: { id: string; score: number; order: number }[] = [];
   for (const [order, c] of cases.entries()) {
     if (!c.embedding) continue;

@@ -11,13 +11,7 @@ import { ReadEventsInput, toStreamEvent, type StreamEvent } from './stream-event
  */
 export async function readEvents(db: Kysely<DB>, ctx: ServiceContext, query: unknown): Promise<StreamEvent[]> {
   const input = parseInput(ReadEventsInput, query, 'query');
-  let q = db
-    .selectFrom('outbox_events')
-    .selectAll()
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('seq', '>', input.after_seq)
-    .orderBy('seq', 'asc')
-    .limit(input.limit);
+  let q = db.selectFrom('outbox_events').selectAll().where('tenant_id', '=', ctx.tenantId).where('seq', '>', input.after_seq).orderBy('seq', 'asc').limit(input.limit);
   if (input.up_to_seq !== undefined) q = q.where('seq', '<=', input.up_to_seq);
   if (ctx.projectId) q = q.where('project_id', '=', ctx.projectId);
   if (input.types && input.types.length > 0) q = q.where('type', 'in', input.types);

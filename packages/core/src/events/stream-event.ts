@@ -21,7 +21,13 @@ const TYPE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 
 /** A comma-separated query value or a repeated one, as a list. */
 const ListParam = z.preprocess(
-  (value) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value),
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : value,
   z.array(z.string().regex(TYPE, 'not an event type such as ft_job.updated')).max(50),
 );
 

@@ -42,6 +42,11 @@ export async function cancelFtJob(deps: FtJobDeps, ctx: ServiceContext, id: stri
       ftm_state: ftmStateColumn({ ...ftJobBookkeeping(row), status_reason: `canceled by ${ctx.actor.type}:${ctx.actor.id}` }),
       updated_at: now,
     });
-    return recordFtJobChange(trx, ctx, { previousStatus: row.status, row: updated, action: 'ft_job.cancel', summary: `canceled fine-tuning job${row.provider_job_id ? ` and provider job ${row.provider_job_id}` : ''}` });
+    return recordFtJobChange(trx, ctx, {
+      previousStatus: row.status,
+      row: updated,
+      action: 'ft_job.cancel',
+      summary: `canceled fine-tuning job${row.provider_job_id ? ` and provider job ${row.provider_job_id}` : ''}`,
+    });
   });
 }

@@ -60,7 +60,10 @@ async function deny(deps: FtJobDeps, ctx: ServiceContext, datasetId: string, gat
       details: { gates },
     }),
   );
-  throw new GateDeniedError(message, gates.map((g) => ({ gate: g.gate, verdict: g.verdict, reason: g.reason, decisionId: g.decision_id })));
+  throw new GateDeniedError(
+    message,
+    gates.map((g) => ({ gate: g.gate, verdict: g.verdict, reason: g.reason, decisionId: g.decision_id })),
+  );
 }
 
 /**
@@ -109,14 +112,19 @@ export async function createParsedFtJob(deps: FtJobDeps, ctx: ServiceContext, bo
   const gates: GateVerdictRecord[] = [];
   const ready = dataset.status === 'ready';
   gates.push(ready ? { gate: 'dataset_ready', verdict: 'pass' } : { gate: 'dataset_ready', verdict: 'deny', reason: `dataset is ${dataset.status}, not ready` });
-  gates.push(
-    dataset.sanitized
-      ? { gate: 'dataset_sanitized', verdict: 'pass' }
-      : { gate: 'dataset_sanitized', verdict: 'deny', reason: 'dataset has not passed the TRiSM sanitization gate' },
-  );
+  gates.push(dataset.sanitized ? { gate: 'dataset_sanitized', verdict: 'pass' } : { gate: 'dataset_sanitized', verdict: 'deny', reason: 'dataset has not passed the TRiSM sanitization gate' });
   if (!ready || !dataset.sanitized) {
     gates.push({ gate: 'governance', verdict: 'skipped' }, { gate: 'cost_approval', verdict: 'skipped' });
-    return deny(deps, ctx, dataset.id, gates, `dataset ${dataset.id} cannot be used for fine-tuning: ${gates.filter((g) => g.verdict === 'deny').map((g) => g.reason).join('; ')}`);
+    return deny(
+      deps,
+      ctx,
+      dataset.id,
+      gates,
+      `dataset ${dataset.id} cannot be used for fine-tuning: ${gates
+        .filter((g) => g.verdict === 'deny')
+        .map((g) => g.reason)
+        .join('; ')}`,
+    );
   }
 
   const decision = await deps.governance.check({
@@ -211,7 +219,12 @@ export async function createParsedFtJob(deps: FtJobDeps, ctx: ServiceContext, bo
     );
     if (origin) {
       await appendTimeline(trx, ctx, id, [
-        { type: 'retargeted', level: 'info', message: `retargeted from fine-tuning job ${origin.retargetedFrom}`, data: { retargeted_from: origin.retargetedFrom, training_format: trainingFormat, mapping: origin.notes } },
+        {
+          type: 'retargeted',
+          level: 'info',
+          message: `retargeted from fine-tuning job ${origin.retargetedFrom}`,
+          data: { retargeted_from: origin.retargetedFrom, training_format: trainingFormat, mapping: origin.notes },
+        },
       ]);
     }
     const created = await recordFtJobChange(trx, ctx, {
@@ -219,7 +232,14 @@ export async function createParsedFtJob(deps: FtJobDeps, ctx: ServiceContext, bo
       row,
       action: origin ? 'ft_job.retarget' : 'ft_job.create',
       summary: `created fine-tuning job on ${provider.name} for ${body.base_model} from dataset ${dataset.id}${origin ? `, retargeted from job ${origin.retargetedFrom}` : ''}${awaiting ? ', awaiting cost approval' : ''}`,
-      details: { dataset_id: dataset.id, base_model: body.base_model, method: body.method, estimated_cost_usd: cost, gates, ...(origin ? { retargeted_from: origin.retargetedFrom, mapping: origin.notes } : {}) },
+      details: {
+        dataset_id: dataset.id,
+        base_model: body.base_model,
+        method: body.method,
+        estimated_cost_usd: cost,
+        gates,
+        ...(origin ? { retargeted_from: origin.retargetedFrom, mapping: origin.notes } : {}),
+      },
     });
     if (origin) await origin.record(trx, created);
     return created;

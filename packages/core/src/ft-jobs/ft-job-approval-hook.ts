@@ -16,7 +16,9 @@ export function registerFtJobApprovalHook(hooks: ApprovalHooks, deps: Pick<FtJob
     if (!row || row.status !== 'awaiting_approval' || row.approval_id !== approval.id) return;
     const approved = approval.status === 'approved';
     const gates = (row.gates as GateVerdictRecord[]).map((g) =>
-      g.gate === 'cost_approval' ? { ...g, verdict: approved ? ('pass' as const) : ('deny' as const), reason: `${approval.status} by ${approval.decided_by}${approval.decision_notes ? `: ${approval.decision_notes}` : ''}` } : g,
+      g.gate === 'cost_approval'
+        ? { ...g, verdict: approved ? ('pass' as const) : ('deny' as const), reason: `${approval.status} by ${approval.decided_by}${approval.decision_notes ? `: ${approval.decision_notes}` : ''}` }
+        : g,
     );
     const now = ctx.clock.now();
     const updated = await updateFtJobRow(trx, ctx.tenantId, row.id, {

@@ -2,15 +2,7 @@ import type { FtJobStatus } from '../db/schema.js';
 import { InvalidTransitionError } from '../shared/errors.js';
 
 /** What can happen to a fine-tuning job. */
-export type FtJobEvent =
-  | 'await_approval'
-  | 'approve'
-  | 'reject'
-  | 'start_submission'
-  | 'submitted'
-  | 'complete'
-  | 'fail'
-  | 'cancel';
+export type FtJobEvent = 'await_approval' | 'approve' | 'reject' | 'start_submission' | 'submitted' | 'complete' | 'fail' | 'cancel';
 
 const TRANSITIONS: Readonly<Record<FtJobStatus, Partial<Record<FtJobEvent, FtJobStatus>>>> = {
   queued: { await_approval: 'awaiting_approval', start_submission: 'submitting', fail: 'failed', cancel: 'canceled' },

@@ -54,7 +54,12 @@ export const CreateFtJobInput = z
     method: FineTuneMethodType.default('supervised'),
     hyperparameters: FtHyperparameters.default({}),
     grader: z.record(z.string(), z.unknown()).optional(),
-    suffix: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/).optional(),
+    suffix: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .optional(),
     seed: z.number().int().min(0).max(2_147_483_647).optional(),
     cost_threshold_usd: z.number().nonnegative().optional(),
     prism_pre_approval: z.boolean().default(false),
@@ -67,7 +72,8 @@ export const CreateFtJobInput = z
     if (v.method !== 'reinforcement' && v.grader) ctx.addIssue({ code: 'custom', path: ['grader'], message: 'only reinforcement takes a grader' });
     const lora = ['lora_r', 'lora_alpha', 'lora_dropout'] as const;
     for (const k of lora) {
-      if (v.hyperparameters.training_type === 'full' && v.hyperparameters[k] !== undefined) ctx.addIssue({ code: 'custom', path: ['hyperparameters', k], message: `${k} applies to LoRA training, not full` });
+      if (v.hyperparameters.training_type === 'full' && v.hyperparameters[k] !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['hyperparameters', k], message: `${k} applies to LoRA training, not full` });
     }
     if (v.method !== 'dpo' && v.hyperparameters.beta !== undefined) ctx.addIssue({ code: 'custom', path: ['hyperparameters', 'beta'], message: 'beta is a DPO hyperparameter' });
     const rftOnly = ['reasoning_effort', 'compute_multiplier', 'eval_interval', 'eval_samples'] as const;

@@ -43,12 +43,7 @@ export async function ingestProviderWebhook(
   }
   const event = parseOpenAiWebhook(typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8'));
   if (!event) return { received: true, ftJobId: null, duplicate: false };
-  const row = await deps.db
-    .selectFrom('ft_jobs')
-    .select(['id', 'tenant_id', 'poll_attempts'])
-    .where('provider', '=', provider)
-    .where('provider_job_id', '=', event.providerJobId)
-    .executeTakeFirst();
+  const row = await deps.db.selectFrom('ft_jobs').select(['id', 'tenant_id', 'poll_attempts']).where('provider', '=', provider).where('provider_job_id', '=', event.providerJobId).executeTakeFirst();
   if (!row) return { received: true, ftJobId: null, duplicate: false };
   const webhookId = headers['webhook-id']!;
   const recorded = await deps.db

@@ -11,6 +11,9 @@ export async function listFtJobEvents(deps: Pick<FtJobDeps, 'db'>, ctx: ServiceC
   await findFtJobRow(deps.db, ctx, id);
   let query = deps.db.selectFrom('ft_job_events').selectAll().where('tenant_id', '=', ctx.tenantId).where('ft_job_id', '=', id);
   if (q.cursor) query = query.where('id', '<', decodeIdCursor(q.cursor));
-  const rows = await query.orderBy('id', 'desc').limit(q.limit + 1).execute();
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+    .execute();
   return toIdPage(rows, q.limit, toFtJobTimelineEvent);
 }

@@ -15,6 +15,9 @@ export async function listFtJobs(deps: Pick<FtJobDeps, 'db'>, ctx: ServiceContex
   if (q.status) query = query.where('status', '=', q.status);
   if (q.dataset_id) query = query.where('dataset_id', '=', q.dataset_id);
   if (q.cursor) query = query.where('id', '<', decodeIdCursor(q.cursor));
-  const rows = await query.orderBy('id', 'desc').limit(q.limit + 1).execute();
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+    .execute();
   return toIdPage(rows, q.limit, toFtJob);
 }

@@ -32,7 +32,10 @@ export interface RetargetPlan {
 
 /** A refusal: every reason as a field error. */
 export class RetargetRefusal {
-  constructor(readonly message: string, readonly errors: readonly FieldError[]) {}
+  constructor(
+    readonly message: string,
+    readonly errors: readonly FieldError[],
+  ) {}
 }
 
 /** The value made to fit the target's range, or undefined when it cannot (the target then picks its default). */
@@ -97,7 +100,8 @@ function pickBaseModel(source: RetargetSource, target: ProviderCapabilities, req
   const same = findBaseModelOffer(target, source.baseModel);
   if (same?.methods.includes(source.method)) return source.baseModel;
   const first = target.baseModels.find((b) => b.methods.includes(source.method));
-  if (!first) return new RetargetRefusal(`${target.provider} offers no base model for ${source.method}`, [{ path: 'base_model', message: `${target.provider} offers no base model for ${source.method}` }]);
+  if (!first)
+    return new RetargetRefusal(`${target.provider} offers no base model for ${source.method}`, [{ path: 'base_model', message: `${target.provider} offers no base model for ${source.method}` }]);
   notes.push(`base_model ${source.baseModel} is not offered by ${target.provider}; using ${first.id} (pass base_model to choose another)`);
   return first.id;
 }

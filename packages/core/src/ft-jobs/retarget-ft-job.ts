@@ -63,7 +63,7 @@ export async function retargetFtJob(deps: FtJobDeps, ctx: ServiceContext, id: st
       method: source.method,
       hyperparameters: plan.hyperparameters,
       ...(b.grader ? { grader: b.grader } : {}),
-      ...(body.suffix ?? source.suffix ? { suffix: body.suffix ?? source.suffix } : {}),
+      ...((body.suffix ?? source.suffix) ? { suffix: body.suffix ?? source.suffix } : {}),
       ...(source.seed !== null ? { seed: source.seed } : {}),
       ...(b.cost_threshold_usd !== null ? { cost_threshold_usd: b.cost_threshold_usd } : {}),
       prism_pre_approval: b.prism_pre_approval,

@@ -88,14 +88,25 @@ async function ensureFiles(deps: FtJobDeps, ctx: ServiceContext, provider: FineT
 }
 
 /** Records the provider job: the job is `running` from here, unless it was canceled meanwhile. */
-async function recordProviderJob(deps: FtJobDeps, ctx: ServiceContext, id: string, providerJob: ProviderJob, estimate: ProviderPriceEstimate | null): Promise<{ job: FtJob; cancelAtProvider: boolean; row: FtJobRow }> {
+async function recordProviderJob(
+  deps: FtJobDeps,
+  ctx: ServiceContext,
+  id: string,
+  providerJob: ProviderJob,
+  estimate: ProviderPriceEstimate | null,
+): Promise<{ job: FtJob; cancelAtProvider: boolean; row: FtJobRow }> {
   return deps.db.transaction().execute(async (trx) => {
     const row = await findFtJobRow(trx, ctx, id, true);
     const now = ctx.clock.now();
     const b = ftJobBookkeeping(row);
     if (row.status === 'canceled') {
       const updated = await updateFtJobRow(trx, ctx.tenantId, id, { provider_job_id: providerJob.id, provider_status: providerJob.status, updated_at: now });
-      const job = await recordFtJobChange(trx, ctx, { previousStatus: 'canceled', row: updated, action: 'ft_job.submit', summary: `provider job ${providerJob.id} recorded after cancellation; canceling it at ${row.provider}` });
+      const job = await recordFtJobChange(trx, ctx, {
+        previousStatus: 'canceled',
+        row: updated,
+        action: 'ft_job.submit',
+        summary: `provider job ${providerJob.id} recorded after cancellation; canceling it at ${row.provider}`,
+      });
       return { job, cancelAtProvider: true, row: updated };
     }
     const status = row.status === 'submitting' ? nextFtJobStatus('submitting', 'submitted') : row.status;

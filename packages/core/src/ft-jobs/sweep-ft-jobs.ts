@@ -19,13 +19,7 @@ export async function sweepFtJobs(deps: Pick<FtJobDeps, 'db' | 'queue'>, { clock
     .execute();
   // A fresh queue job id per sweep: queues keep finished ids and would ignore a repeat.
   for (const job of unsubmitted) await enqueueSubmission(deps, job.id, job.tenant_id, `sweep-${new Date(job.updated_at).getTime()}`);
-  const overdue = await deps.db
-    .selectFrom('ft_jobs')
-    .select(['id', 'tenant_id', 'poll_attempts'])
-    .where('status', '=', 'running')
-    .where('next_poll_at', '<', cutoff)
-    .limit(limit)
-    .execute();
+  const overdue = await deps.db.selectFrom('ft_jobs').select(['id', 'tenant_id', 'poll_attempts']).where('status', '=', 'running').where('next_poll_at', '<', cutoff).limit(limit).execute();
   for (const job of overdue) await enqueuePoll(deps, job, 0, `sweep-${job.poll_attempts}`);
   return unsubmitted.length + overdue.length;
 }

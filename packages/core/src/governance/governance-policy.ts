@@ -6,7 +6,10 @@ const ACTIONS = ['dataset.create', 'ft.job.create', 'eval.run', 'model.promote',
 export const PolicyConditions = z
   .object({
     project_ids: z.array(z.string().min(1)).min(1).optional(),
-    roles: z.array(z.enum(['admin', 'member'])).min(1).optional(),
+    roles: z
+      .array(z.enum(['admin', 'member']))
+      .min(1)
+      .optional(),
     /** Exact names or `*` globs, e.g. `gpt-4.1*`. */
     base_models: z.array(z.string().min(1)).min(1).optional(),
     /** Matches when the request's estimated cost is above this (USD). */

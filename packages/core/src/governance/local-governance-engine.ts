@@ -3,7 +3,12 @@ import { uuidv7 } from '../shared/ids.js';
 import type { GovernancePolicy, PolicyConditions, PolicyRule } from './governance-policy.js';
 
 function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(value);
 }
 
@@ -39,9 +44,7 @@ export class LocalGovernanceEngine implements GovernanceEngine {
   ) {}
 
   async check(request: GovernanceRequest): Promise<GovernanceDecision> {
-    const rule: PolicyRule | undefined = this.policy.rules.find(
-      (r) => (r.actions.includes('*') || r.actions.includes(request.action)) && matches(r.when, request),
-    );
+    const rule: PolicyRule | undefined = this.policy.rules.find((r) => (r.actions.includes('*') || r.actions.includes(request.action)) && matches(r.when, request));
     if (rule) {
       return { decision: rule.effect, decisionId: this.newId(), reasons: [`rule ${rule.id}: ${rule.reason}`], source: 'local' };
     }

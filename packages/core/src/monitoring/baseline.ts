@@ -42,7 +42,14 @@ export async function promotionBaseline(db: Kysely<DB>, tenantId: string, target
  * stored: the promotion that put it behind the target, else its own latest completed eval on the
  * suite; null when it has neither (the first run then becomes the baseline).
  */
-export async function defaultBaseline(db: Kysely<DB>, tenantId: string, evalSuiteId: string, target: Target | null, modelVersionId: string | null, ref: ModelRef | null): Promise<StoredBaseline | null> {
+export async function defaultBaseline(
+  db: Kysely<DB>,
+  tenantId: string,
+  evalSuiteId: string,
+  target: Target | null,
+  modelVersionId: string | null,
+  ref: ModelRef | null,
+): Promise<StoredBaseline | null> {
   if (target && modelVersionId) {
     const promoted = await promotionBaseline(db, tenantId, target, modelVersionId);
     if (promoted) return promoted.baseline;

@@ -32,7 +32,13 @@ export async function completeReEvalRun(deps: MonitoringDeps, ctx: ServiceContex
       .executeTakeFirst();
     if (!row) return;
     await recordEvent(trx, ctx, { type: 're_eval.run_completed', resourceType: 're_eval', resourceId: row.re_eval_id, payload: { re_eval_id: row.re_eval_id, run: toReEvalRun(row) } });
-    await recordAudit(trx, ctx, { action: 're_eval.run_skip', resourceType: 're_eval', resourceId: row.re_eval_id, summary: `re-eval run ${row.id} did not evaluate: ${why.message}`, details: { run_id: row.id, reasons: why.reasons } });
+    await recordAudit(trx, ctx, {
+      action: 're_eval.run_skip',
+      resourceType: 're_eval',
+      resourceId: row.re_eval_id,
+      summary: `re-eval run ${row.id} did not evaluate: ${why.message}`,
+      details: { run_id: row.id, reasons: why.reasons },
+    });
   });
 }
 
@@ -98,7 +104,11 @@ export async function finishReEvalRun(deps: MonitoringDeps, runId: string): Prom
     const now = ctx.clock.now();
     if (!baseline) {
       const first = baselineFromRun(evalRun, modelKey(evalRun.model_version_id, reEval.model_ref as ModelRef | null));
-      await trx.updateTable('re_evals').set({ baseline: JSON.stringify(first), updated_at: now }).where('id', '=', reEval.id).execute();
+      await trx
+        .updateTable('re_evals')
+        .set({ baseline: JSON.stringify(first), updated_at: now })
+        .where('id', '=', reEval.id)
+        .execute();
     }
     let outcome: AutoRollbackOutcome | null = null;
     if (detected && policy.auto_rollback) {

@@ -51,7 +51,14 @@ export async function listReEvals(db: Kysely<DB>, ctx: ServiceContext, query: un
   if (q.status === 'completed') rows = rows.where('schedule', '=', 'immediate').where('next_run_at', 'is', null).where('last_run_at', 'is not', null);
   else if (q.status) rows = rows.where('status', '=', q.status);
   if (q.cursor) rows = rows.where('id', '<', decodeIdCursor(q.cursor));
-  const found = await rows.orderBy('id', 'desc').limit(q.limit + 1).execute();
-  const runs = await recentRuns(db, ctx.tenantId, found.slice(0, q.limit).map((r) => r.id));
+  const found = await rows
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+    .execute();
+  const runs = await recentRuns(
+    db,
+    ctx.tenantId,
+    found.slice(0, q.limit).map((r) => r.id),
+  );
   return toIdPage(found, q.limit, (row) => toReEval(row, runs.get(row.id) ?? []));
 }

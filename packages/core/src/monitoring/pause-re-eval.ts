@@ -25,8 +25,21 @@ async function setStatus(db: Kysely<DB>, ctx: ServiceContext, id: string, status
       .executeTakeFirstOrThrow();
     const reEval = toReEval(updated, (await recentRuns(trx, ctx.tenantId, [row.id])).get(row.id) ?? []);
     const verb = status === 'paused' ? 'pause' : 'resume';
-    await recordEvent(trx, ctx, { type: `re_eval.${status === 'paused' ? 'paused' : 'resumed'}`, resourceType: 're_eval', resourceId: id, projectId: reEval.project_id, payload: { re_eval: { ...reEval, runs: [] } } });
-    await recordAudit(trx, ctx, { action: `re_eval.${verb}`, resourceType: 're_eval', resourceId: id, projectId: reEval.project_id, summary: `${verb}d re-eval ${id}`, details: { next_run_at: reEval.next_run_at } });
+    await recordEvent(trx, ctx, {
+      type: `re_eval.${status === 'paused' ? 'paused' : 'resumed'}`,
+      resourceType: 're_eval',
+      resourceId: id,
+      projectId: reEval.project_id,
+      payload: { re_eval: { ...reEval, runs: [] } },
+    });
+    await recordAudit(trx, ctx, {
+      action: `re_eval.${verb}`,
+      resourceType: 're_eval',
+      resourceId: id,
+      projectId: reEval.project_id,
+      summary: `${verb}d re-eval ${id}`,
+      details: { next_run_at: reEval.next_run_at },
+    });
     return reEval;
   });
 }

@@ -6,10 +6,7 @@ import { ModelRef } from '../evals/model-ref.js';
 import { Target } from '../pointers/target.js';
 
 /** When a re-eval runs: on a five-field UTC cron, or once, as soon as possible. */
-export const ReEvalSchedule = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('cron'), cron: z.string().trim().min(9).max(120) }),
-  z.strictObject({ type: z.literal('immediate') }),
-]);
+export const ReEvalSchedule = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('cron'), cron: z.string().trim().min(9).max(120) }), z.strictObject({ type: z.literal('immediate') })]);
 export type ReEvalSchedule = z.infer<typeof ReEvalSchedule>;
 
 /** What counts as a regression, and whether to roll back on one. */
@@ -110,7 +107,13 @@ const isoOrNull = (v: Date | string | null): string | null => (v === null ? null
 export function storedBaseline(row: Pick<ReEvalRow, 'baseline'>): StoredBaseline | null {
   const b = row.baseline as Partial<StoredBaseline>;
   if (b.eval_run_id === undefined && b.applies_to === undefined) return null;
-  return { eval_run_id: b.eval_run_id ?? null, model_version_id: b.model_version_id ?? null, score: b.score ?? null, cost_usd: b.cost_usd ?? null, ...(b.applies_to ? { applies_to: b.applies_to } : {}) };
+  return {
+    eval_run_id: b.eval_run_id ?? null,
+    model_version_id: b.model_version_id ?? null,
+    score: b.score ?? null,
+    cost_usd: b.cost_usd ?? null,
+    ...(b.applies_to ? { applies_to: b.applies_to } : {}),
+  };
 }
 
 /** Row → public run. */

@@ -25,8 +25,7 @@ const round = (x: number) => Math.round(x * 1e6) / 1e6;
 export function assessRegression(input: RegressionInput, policy: ReEvalPolicy): ReEvalRegression {
   const delta = input.comparison?.delta ?? (input.score !== null && input.baselineScore !== null ? round(input.score - input.baselineScore) : null);
   const significant = input.comparison ? input.comparison.significant : null;
-  const costIncreasePct =
-    input.costUsd !== null && input.baselineCostUsd !== null && input.baselineCostUsd > 0 ? round(((input.costUsd - input.baselineCostUsd) / input.baselineCostUsd) * 100) : null;
+  const costIncreasePct = input.costUsd !== null && input.baselineCostUsd !== null && input.baselineCostUsd > 0 ? round(((input.costUsd - input.baselineCostUsd) / input.baselineCostUsd) * 100) : null;
   const riskDelta = input.risk !== null && input.baselineRisk !== null ? round(input.risk - input.baselineRisk) : null;
   const reasons: string[] = [];
   if (delta !== null && delta < 0 && -delta > policy.max_score_drop && significant !== false) reasons.push('score_drop');
@@ -39,7 +38,9 @@ export function assessRegression(input: RegressionInput, policy: ReEvalPolicy): 
     cost_increase_pct: costIncreasePct,
     risk_delta: riskDelta,
     significant,
-    confidence_interval: input.comparison ? { level: input.comparison.confidence_interval.level, lower: input.comparison.confidence_interval.lower, upper: input.comparison.confidence_interval.upper } : null,
+    confidence_interval: input.comparison
+      ? { level: input.comparison.confidence_interval.level, lower: input.comparison.confidence_interval.lower, upper: input.comparison.confidence_interval.upper }
+      : null,
     reasons,
   };
 }

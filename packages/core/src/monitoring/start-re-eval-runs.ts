@@ -18,36 +18,25 @@ interface ClaimedRun {
  * starts the eval runs. Returns how many runs were started.
  */
 export async function startDueReEvals(deps: MonitoringDeps, now: Date, limit = 20): Promise<number> {
-  const claimed = await deps.db
-    .transaction()
-    .execute(async (trx) => {
-      const due = await trx
-        .selectFrom('re_evals')
-        .selectAll()
-        .where('status', '=', 'active')
-        .where('next_run_at', '<=', now)
-        .orderBy('next_run_at')
-        .limit(limit)
-        .forUpdate()
-        .skipLocked()
+  const claimed = await deps.db.transaction().execute(async (trx) => {
+    const due = await trx.selectFrom('re_evals').selectAll().where('status', '=', 'active').where('next_run_at', '<=', now).orderBy('next_run_at').limit(limit).forUpdate().skipLocked().execute();
+    const out: ClaimedRun[] = [];
+    for (const reEval of due) {
+      const run = await trx
+        .insertInto('re_eval_runs')
+        .values({ id: deps.ids.next(), tenant_id: reEval.tenant_id, re_eval_id: reEval.id, scheduled_for: reEval.next_run_at!, created_at: now })
+        .onConflict((oc) => oc.columns(['re_eval_id', 'scheduled_for']).doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      await trx
+        .updateTable('re_evals')
+        .set({ last_run_at: now, next_run_at: reEval.schedule === 'cron' ? nextCronRun(reEval.cron!, now) : null, updated_at: now })
+        .where('id', '=', reEval.id)
         .execute();
-      const out: ClaimedRun[] = [];
-      for (const reEval of due) {
-        const run = await trx
-          .insertInto('re_eval_runs')
-          .values({ id: deps.ids.next(), tenant_id: reEval.tenant_id, re_eval_id: reEval.id, scheduled_for: reEval.next_run_at!, created_at: now })
-          .onConflict((oc) => oc.columns(['re_eval_id', 'scheduled_for']).doNothing())
-          .returningAll()
-          .executeTakeFirst();
-        await trx
-          .updateTable('re_evals')
-          .set({ last_run_at: now, next_run_at: reEval.schedule === 'cron' ? nextCronRun(reEval.cron!, now) : null, updated_at: now })
-          .where('id', '=', reEval.id)
-          .execute();
-        if (run) out.push({ reEval, run });
-      }
-      return out;
-    });
+      if (run) out.push({ reEval, run });
+    }
+    return out;
+  });
   for (const { reEval, run } of claimed) await startReEvalRun(deps, reEval, run);
   return claimed.length;
 }

@@ -62,7 +62,10 @@ export function createFtmMetrics(options: FtmMetricsOptions = {}): FtmMetrics {
     webhookDeadLetters: gauge('ftm_webhook_dead_letter_deliveries', 'Webhook deliveries in the dead-letter state (all tenants), sampled at scrape time.', []),
     outboxBacklog: gauge('ftm_outbox_backlog_events', 'Outbox events not yet dispatched, sampled at scrape time.', []),
     outboxOldestAge: gauge('ftm_outbox_oldest_undispatched_age_seconds', 'Age of the oldest outbox event not yet dispatched (0 when none), sampled at scrape time.', []),
-    providerRequests: counter('ftm_provider_requests_total', 'HTTP calls to model providers by provider and status (HTTP status code, timeout or network_error); each attempt counts.', ['provider', 'status']),
+    providerRequests: counter('ftm_provider_requests_total', 'HTTP calls to model providers by provider and status (HTTP status code, timeout or network_error); each attempt counts.', [
+      'provider',
+      'status',
+    ]),
     datasetBuildDuration: histogram('ftm_dataset_build_duration_seconds', 'Processing time of dataset build job attempts by outcome (queue wait excluded).', ['outcome'], RUN_DURATION_BUCKETS),
     evalRunDuration: histogram('ftm_eval_run_duration_seconds', 'Processing time of eval run job attempts by outcome (queue wait excluded).', ['outcome'], RUN_DURATION_BUCKETS),
     ftJobsCosted: gauge('ftm_ft_jobs_costed', 'Completed fine-tuning jobs that have both a cost estimate and an actual cost, by provider.', ['provider']),

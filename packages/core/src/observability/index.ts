@@ -11,5 +11,14 @@ export {
   type FtmMetricsOptions,
   type JobOutcome,
 } from './ftm-metrics.js';
-export { sampleQueueDepth, sampleQueueDepthByName, sampleFtJobCosts, sampleOutbox, sampleWebhookDeadLetters, sampleRuntimeGauges, DEFAULT_SAMPLE_TIMEOUT_MS, type RuntimeGaugeSources } from './sample-runtime-gauges.js';
+export {
+  sampleQueueDepth,
+  sampleQueueDepthByName,
+  sampleFtJobCosts,
+  sampleOutbox,
+  sampleWebhookDeadLetters,
+  sampleRuntimeGauges,
+  DEFAULT_SAMPLE_TIMEOUT_MS,
+  type RuntimeGaugeSources,
+} from './sample-runtime-gauges.js';
 export { recordProviderCalls, isProviderDependency } from './provider-calls.js';

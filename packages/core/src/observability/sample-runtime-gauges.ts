@@ -135,7 +135,11 @@ export async function sampleOutbox(metrics: FtmMetrics, db: Kysely<DB>, now: Dat
 export async function sampleWebhookDeadLetters(metrics: FtmMetrics, db: Kysely<DB>, timeoutMs = DEFAULT_SAMPLE_TIMEOUT_MS): Promise<void> {
   try {
     const row = await withinTimeout(
-      db.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'dead_letter').executeTakeFirstOrThrow(),
+      db
+        .selectFrom('webhook_deliveries')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('status', '=', 'dead_letter')
+        .executeTakeFirstOrThrow(),
       timeoutMs,
     );
     metrics.webhookDeadLetters.set(Number(row.n));

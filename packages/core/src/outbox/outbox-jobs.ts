@@ -28,9 +28,7 @@ export type OutboxDispatchBatch = z.infer<typeof OutboxDispatchBatch>;
  * What an `outbox.dispatch` job may carry: a batch, or the single event a relay of an earlier
  * release enqueued (still in the queue after an upgrade). Either parses to a batch.
  */
-export const OutboxDispatchJobPayload = z
-  .union([OutboxDispatchBatch, OutboxDispatchPayload])
-  .transform((p): OutboxDispatchBatch => ('events' in p ? p : { events: [p] }));
+export const OutboxDispatchJobPayload = z.union([OutboxDispatchBatch, OutboxDispatchPayload]).transform((p): OutboxDispatchBatch => ('events' in p ? p : { events: [p] }));
 
 /**
  * The job id of a batch: a digest of exactly its event ids, so the same batch enqueued twice

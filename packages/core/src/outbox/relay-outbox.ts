@@ -57,15 +57,7 @@ export async function relayOutbox(options: RelayOutboxOptions): Promise<number> 
   if (database.dialect === 'postgres') {
     const outcome = await database.db.transaction().execute(async (trx) => {
       // SKIP LOCKED: concurrent relays each take different events instead of queueing behind one.
-      const events = await trx
-        .selectFrom('outbox_events')
-        .selectAll()
-        .where('dispatched_at', 'is', null)
-        .orderBy('seq')
-        .limit(batchSize)
-        .forNoKeyUpdate()
-        .skipLocked()
-        .execute();
+      const events = await trx.selectFrom('outbox_events').selectAll().where('dispatched_at', 'is', null).orderBy('seq').limit(batchSize).forNoKeyUpdate().skipLocked().execute();
       return enqueueAndMark(trx, events, options);
     });
     if (outcome.error !== undefined) throw new OutboxRelayError(outcome.dispatched, { cause: outcome.error });
@@ -73,23 +65,13 @@ export async function relayOutbox(options: RelayOutboxOptions): Promise<number> 
   }
   // PGlite is one in-process session: a transaction held across enqueue would deadlock with a
   // local queue on the same database, and there is no other process to lock rows against.
-  const events = await database.db
-    .selectFrom('outbox_events')
-    .selectAll()
-    .where('dispatched_at', 'is', null)
-    .orderBy('seq')
-    .limit(batchSize)
-    .execute();
+  const events = await database.db.selectFrom('outbox_events').selectAll().where('dispatched_at', 'is', null).orderBy('seq').limit(batchSize).execute();
   const outcome = await enqueueAndMark(database.db, events, options);
   if (outcome.error !== undefined) throw new OutboxRelayError(outcome.dispatched, { cause: outcome.error });
   return outcome.dispatched;
 }
 
-async function enqueueAndMark(
-  db: Transaction<DB> | FtmDatabase['db'],
-  events: readonly OutboxRow[],
-  options: RelayOutboxOptions,
-): Promise<{ dispatched: number; error?: unknown }> {
+async function enqueueAndMark(db: Transaction<DB> | FtmDatabase['db'], events: readonly OutboxRow[], options: RelayOutboxOptions): Promise<{ dispatched: number; error?: unknown }> {
   if (events.length === 0) return { dispatched: 0 };
   const ids = events.map((e) => e.id);
   const batch: OutboxDispatchBatch = { events: events.map(toDispatchPayload) };

@@ -13,7 +13,14 @@ export async function listProductionPointers(db: Kysely<DB>, ctx: ServiceContext
   if (q.target_type) rows = rows.where('p.target_type', '=', q.target_type);
   if (q.target_value) rows = rows.where('p.target_value', '=', q.target_value);
   if (q.cursor) rows = rows.where('p.id', '<', decodeIdCursor(q.cursor));
-  return toIdPage(await rows.orderBy('p.id', 'desc').limit(q.limit + 1).execute(), q.limit, (row) => toProductionPointer(row, ctx.clock.now()));
+  return toIdPage(
+    await rows
+      .orderBy('p.id', 'desc')
+      .limit(q.limit + 1)
+      .execute(),
+    q.limit,
+    (row) => toProductionPointer(row, ctx.clock.now()),
+  );
 }
 
 /** `GET /production-pointers/{id}`. */
@@ -32,5 +39,12 @@ export async function listPointerHistory(db: Kysely<DB>, ctx: ServiceContext, id
     const after = decodeIdCursor(q.cursor);
     rows = rows.where('seq', '<', (eb) => eb.selectFrom('pointer_history').select('seq').where('tenant_id', '=', ctx.tenantId).where('pointer_id', '=', pointer.id).where('id', '=', after));
   }
-  return toIdPage(await rows.orderBy('seq', 'desc').limit(q.limit + 1).execute(), q.limit, toPointerHistoryEntry);
+  return toIdPage(
+    await rows
+      .orderBy('seq', 'desc')
+      .limit(q.limit + 1)
+      .execute(),
+    q.limit,
+    toPointerHistoryEntry,
+  );
 }

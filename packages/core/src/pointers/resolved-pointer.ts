@@ -3,11 +3,10 @@ import type { TargetType } from '../db/schema.js';
 import type { Target } from './target.js';
 
 /** Query of `GET /production-pointers/resolve`: at least one of assistant and project. */
-export const ResolvePointerInput = z
-  .strictObject({
-    assistant: z.string().min(1).max(200).optional(),
-    project: z.string().min(1).max(200).optional(),
-  });
+export const ResolvePointerInput = z.strictObject({
+  assistant: z.string().min(1).max(200).optional(),
+  project: z.string().min(1).max(200).optional(),
+});
 export type ResolvePointerInput = z.infer<typeof ResolvePointerInput>;
 
 /** What the hot path answers (the contract's `ResolvedPointer`). */

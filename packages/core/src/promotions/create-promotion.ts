@@ -103,7 +103,11 @@ export async function createPromotion(deps: PromotionDeps, ctx: ServiceContext, 
       tenantId: ctx.tenantId,
       projectId,
       actor: ctx.actor,
-      resource: { type: 'model_version', id: version.id, attributes: { target_type: body.target.type, target_value: body.target.value, eval_score: run ? runScore(run) : null, status: version.status } },
+      resource: {
+        type: 'model_version',
+        id: version.id,
+        attributes: { target_type: body.target.type, target_value: body.target.value, eval_score: run ? runScore(run) : null, status: version.status },
+      },
       context: { request_id: ctx.requestId, promotion_id: id },
     });
     const reasons = decision.reasons.join('; ') || decision.decision;
@@ -130,7 +134,13 @@ export async function createPromotion(deps: PromotionDeps, ctx: ServiceContext, 
     const nowServing = locked?.model_version_id ?? null;
     const hopeful = decide(final);
     if (nowServing !== serving && (hopeful === 'promoted' || hopeful === 'pending_approval')) {
-      final = await recheckServingGates(trx, ctx, final, { model_version_id: version.id, max_regression: body.max_regression ?? null, baseline: (baseline ?? {}) as Record<string, unknown> }, nowServing);
+      final = await recheckServingGates(
+        trx,
+        ctx,
+        final,
+        { model_version_id: version.id, max_regression: body.max_regression ?? null, baseline: (baseline ?? {}) as Record<string, unknown> },
+        nowServing,
+      );
     }
     const decision = decide(final);
     const approval = decision === 'pending_approval' || (decision === 'promoted' && approvalInput) ? await requestApproval(trx, ctx, approvalInput!, remote) : null;

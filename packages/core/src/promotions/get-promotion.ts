@@ -27,5 +27,12 @@ export async function listPromotions(db: Kysely<DB>, ctx: ServiceContext, query:
   if (q.target_value) rows = rows.where('target_value', '=', q.target_value);
   if (q.decision) rows = rows.where('decision', '=', q.decision);
   if (q.cursor) rows = rows.where('id', '<', decodeIdCursor(q.cursor));
-  return toIdPage(await rows.orderBy('id', 'desc').limit(q.limit + 1).execute(), q.limit, toPromotion);
+  return toIdPage(
+    await rows
+      .orderBy('id', 'desc')
+      .limit(q.limit + 1)
+      .execute(),
+    q.limit,
+    toPromotion,
+  );
 }

@@ -16,13 +16,7 @@ import type { PromotionDeps } from './promotion-deps.js';
  */
 export function registerPromotionApprovalHook(hooks: ApprovalHooks, deps: Pick<PromotionDeps, 'bus'>): void {
   hooks.register('promotion', async (trx, ctx, approval) => {
-    const pending = await trx
-      .selectFrom('promotions')
-      .selectAll()
-      .where('tenant_id', '=', ctx.tenantId)
-      .where('id', '=', approval.resource_id)
-      .forUpdate()
-      .executeTakeFirst();
+    const pending = await trx.selectFrom('promotions').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', approval.resource_id).forUpdate().executeTakeFirst();
     if (!pending || pending.decision !== 'pending_approval') return;
     const target = { type: pending.target_type, value: pending.target_value };
     const approvalGate: GateVerdictRecord = {
@@ -38,7 +32,14 @@ export function registerPromotionApprovalHook(hooks: ApprovalHooks, deps: Pick<P
     const now = ctx.clock.now();
     let row = await trx
       .updateTable('promotions')
-      .set({ decision, gates: JSON.stringify(gates), previous_model_version_id: locked?.model_version_id ?? pending.previous_model_version_id, pointer_id: locked?.id ?? pending.pointer_id, decided_at: now, updated_at: now })
+      .set({
+        decision,
+        gates: JSON.stringify(gates),
+        previous_model_version_id: locked?.model_version_id ?? pending.previous_model_version_id,
+        pointer_id: locked?.id ?? pending.pointer_id,
+        decided_at: now,
+        updated_at: now,
+      })
       .where('tenant_id', '=', ctx.tenantId)
       .where('id', '=', pending.id)
       .returningAll()

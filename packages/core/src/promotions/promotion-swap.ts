@@ -33,7 +33,13 @@ export async function recheckServingGates(
  * lock and already wrote the promotion row with decision `promoted`; links the pointer, writes
  * `model.promoted` and the audit row.
  */
-export async function swapForPromotion(trx: Transaction<DB>, ctx: ServiceContext, bus: PointerChangeBus, row: PromotionRow, locked: PointerRow | undefined): Promise<{ row: PromotionRow; moved: PointerMoved }> {
+export async function swapForPromotion(
+  trx: Transaction<DB>,
+  ctx: ServiceContext,
+  bus: PointerChangeBus,
+  row: PromotionRow,
+  locked: PointerRow | undefined,
+): Promise<{ row: PromotionRow; moved: PointerMoved }> {
   const moved = await movePointer(trx, ctx, bus, locked, {
     target: { type: row.target_type, value: row.target_value },
     projectId: row.project_id,

@@ -88,7 +88,12 @@ export function toPromotion(row: PromotionRow): Promotion {
     model_version_id: row.model_version_id,
     target: { type: row.target_type, value: row.target_value },
     decision: row.decision,
-    gates: row.gates.map((g) => ({ gate: g.gate, verdict: g.verdict, ...(g.reason !== undefined ? { reason: g.reason } : {}), ...(g.decision_id !== undefined ? { decision_id: g.decision_id } : {}) })),
+    gates: row.gates.map((g) => ({
+      gate: g.gate,
+      verdict: g.verdict,
+      ...(g.reason !== undefined ? { reason: g.reason } : {}),
+      ...(g.decision_id !== undefined ? { decision_id: g.decision_id } : {}),
+    })),
     min_eval_score: row.min_eval_score,
     eval_suite_id: row.eval_suite_id,
     max_regression: row.max_regression,

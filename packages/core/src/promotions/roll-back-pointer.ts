@@ -27,7 +27,13 @@ export interface PointerRollBack {
  * promotion rolled back, and writes `model.rolled_back` with its audit row. Returns the promotion
  * as rolled back (null when there is none). Publishing on the bus after commit is the caller's.
  */
-export async function rollBackPointer(trx: Transaction<DB>, ctx: ServiceContext, bus: PointerChangeBus, locked: PointerRow, rollBack: PointerRollBack & { readonly promotionId: string }): Promise<Promotion>;
+export async function rollBackPointer(
+  trx: Transaction<DB>,
+  ctx: ServiceContext,
+  bus: PointerChangeBus,
+  locked: PointerRow,
+  rollBack: PointerRollBack & { readonly promotionId: string },
+): Promise<Promotion>;
 export async function rollBackPointer(trx: Transaction<DB>, ctx: ServiceContext, bus: PointerChangeBus, locked: PointerRow, rollBack: PointerRollBack): Promise<Promotion | null>;
 export async function rollBackPointer(trx: Transaction<DB>, ctx: ServiceContext, bus: PointerChangeBus, locked: PointerRow, rollBack: PointerRollBack): Promise<Promotion | null> {
   const { target, toModelVersionId, cause, promotionId, notes, summary } = rollBack;

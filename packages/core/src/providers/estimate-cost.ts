@@ -26,9 +26,7 @@ export function autoEpochs(exampleCount: number): number {
 }
 
 /** Token statistics of a training file: exact per-example counts when known, else totals. */
-export type TrainingTokenStats =
-  | { readonly perExampleTokens: readonly number[] }
-  | { readonly exampleCount: number; readonly totalTokens: number };
+export type TrainingTokenStats = { readonly perExampleTokens: readonly number[] } | { readonly exampleCount: number; readonly totalTokens: number };
 
 /** Input of {@link estimateTrainingCost}. */
 export interface CostEstimateInput {

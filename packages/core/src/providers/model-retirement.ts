@@ -25,13 +25,10 @@ const DAY_MS = 86_400_000;
  * the same), so only base-model dates apply to it.
  */
 const CATALOGUES: ReadonlyMap<string, ProviderCapabilities> = new Map(
-  (
-    [
-      OPENAI_CAPABILITIES,
-      { ...OPENAI_CAPABILITIES, provider: 'azure_openai', retirement: null, webhooks: false },
-      TOGETHER_CAPABILITIES,
-    ] satisfies CapabilityDeclaration[]
-  ).map((d) => [d.provider, defineCapabilities(d)]),
+  ([OPENAI_CAPABILITIES, { ...OPENAI_CAPABILITIES, provider: 'azure_openai', retirement: null, webhooks: false }, TOGETHER_CAPABILITIES] satisfies CapabilityDeclaration[]).map((d) => [
+    d.provider,
+    defineCapabilities(d),
+  ]),
 );
 
 /** Whole UTC days from `now` to `date` (`YYYY-MM-DD`). */
@@ -50,7 +47,12 @@ export function modelRetirement(provider: string, baseModel: string, now: Date, 
   if (!capabilities) return null;
   const offer = findBaseModelOffer(capabilities, baseModel);
   if (offer?.retiresOn) {
-    return { date: offer.retiresOn, kind: 'model_retires', days_left: daysUntil(offer.retiresOn, now), note: `${provider} retires ${offer.id} on ${offer.retiresOn}; its fine-tunes stop serving then.` };
+    return {
+      date: offer.retiresOn,
+      kind: 'model_retires',
+      days_left: daysUntil(offer.retiresOn, now),
+      note: `${provider} retires ${offer.id} on ${offer.retiresOn}; its fine-tunes stop serving then.`,
+    };
   }
   const end = capabilities.retirement?.newJobsEndOn;
   if (!end) return null;

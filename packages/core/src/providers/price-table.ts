@@ -59,7 +59,11 @@ export const TOGETHER_PRICE_TABLE_2025: PriceTable = {
 export function combinePriceTables(...tables: readonly PriceTable[]): PriceTable {
   return {
     version: tables.map((t) => t.version).join('+'),
-    effectiveFrom: tables.map((t) => t.effectiveFrom).sort().at(-1) ?? '',
+    effectiveFrom:
+      tables
+        .map((t) => t.effectiveFrom)
+        .sort()
+        .at(-1) ?? '',
     source: tables.map((t) => t.source).join(' ; '),
     models: tables.flatMap((t) => t.models),
   };

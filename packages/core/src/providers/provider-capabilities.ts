@@ -6,9 +6,7 @@ export const FineTuneMethodType = z.enum(['supervised', 'dpo', 'reinforcement'])
 export type FineTuneMethodType = z.infer<typeof FineTuneMethodType>;
 
 /** How one model/method is billed: per million training tokens, or per hour of training (RFT). */
-export type TrainingPrice =
-  | { readonly unit: 'per_1m_training_tokens'; readonly usd: number }
-  | { readonly unit: 'per_training_hour'; readonly usd: number };
+export type TrainingPrice = { readonly unit: 'per_1m_training_tokens'; readonly usd: number } | { readonly unit: 'per_training_hour'; readonly usd: number };
 
 /**
  * The accepted values of one hyperparameter at one provider: a number range (bounds inclusive

@@ -17,8 +17,14 @@ export const SetProviderCredentialInput = z.strictObject({
   /** Null or absent: the tenant-wide credential; else that project's own. */
   project_id: z.uuid().nullable().optional(),
   api_key: z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters').regex(/^\S+$/, 'must be the key alone, without spaces or "Bearer"'),
-  organization: z.string().regex(/^org-[A-Za-z0-9]+$/, 'must be an OpenAI organization id (org-…)').optional(),
-  project: z.string().regex(/^proj_[A-Za-z0-9]+$/, 'must be an OpenAI project id (proj_…)').optional(),
+  organization: z
+    .string()
+    .regex(/^org-[A-Za-z0-9]+$/, 'must be an OpenAI organization id (org-…)')
+    .optional(),
+  project: z
+    .string()
+    .regex(/^proj_[A-Za-z0-9]+$/, 'must be an OpenAI project id (proj_…)')
+    .optional(),
 });
 export type SetProviderCredentialInput = z.infer<typeof SetProviderCredentialInput>;
 

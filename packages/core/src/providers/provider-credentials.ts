@@ -54,7 +54,12 @@ export function storedProviderCredentials(db: Kysely<DB>, store: EncryptedSecret
  * else the server's default, else a ConflictError `provider_not_configured` (409) that says how to
  * configure one.
  */
-export async function resolveCredential(lookup: ProviderCredentialLookup | null | undefined, provider: string, scope: ProviderScope, serverDefault: ProviderCredential | null): Promise<ScopedCredential> {
+export async function resolveCredential(
+  lookup: ProviderCredentialLookup | null | undefined,
+  provider: string,
+  scope: ProviderScope,
+  serverDefault: ProviderCredential | null,
+): Promise<ScopedCredential> {
   const stored = lookup ? await lookup.find(provider, scope) : null;
   if (stored) return stored;
   if (serverDefault) return { credential: serverDefault, source: 'server' };
@@ -73,7 +78,9 @@ export class AdapterCache<T> {
   constructor(private readonly max = 256) {}
 
   get(provider: string, credential: ProviderCredential, create: () => T): T {
-    const key = createHash('sha256').update(JSON.stringify([provider, credential.apiKey, credential.organization ?? '', credential.project ?? ''])).digest('base64url');
+    const key = createHash('sha256')
+      .update(JSON.stringify([provider, credential.apiKey, credential.organization ?? '', credential.project ?? '']))
+      .digest('base64url');
     let entry = this.#entries.get(key);
     if (entry === undefined) {
       entry = create();

@@ -25,7 +25,11 @@ export async function setProviderCredential(
   const body = parseInput(SetProviderCredentialInput, input, 'provider credential');
   if (described.credentialFields.length === 0) throw new ValidationError(`provider ${provider} takes no credential`, [{ path: 'provider', message: 'a provider that needs no key' }]);
   const refused = (['organization', 'project'] as const).filter((f) => body[f] !== undefined && !described.credentialFields.includes(f));
-  if (refused.length > 0) throw new ValidationError(`provider ${provider} takes no ${refused.join(' or ')}`, refused.map((f) => ({ path: f, message: `not a ${provider} credential field` })));
+  if (refused.length > 0)
+    throw new ValidationError(
+      `provider ${provider} takes no ${refused.join(' or ')}`,
+      refused.map((f) => ({ path: f, message: `not a ${provider} credential field` })),
+    );
   const projectId = body.project_id === undefined ? ctx.projectId : body.project_id;
   if (ctx.projectId && projectId !== ctx.projectId) throw new ForbiddenError('this API key is limited to another project');
   if (projectId) await assertProjectOfTenant(deps, ctx, projectId);

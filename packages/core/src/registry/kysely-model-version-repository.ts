@@ -81,17 +81,14 @@ export const modelVersionRepository = {
     if (filter.status) q = q.where('status', '=', filter.status);
     if (filter.baseModel) q = q.where('base_model', '=', filter.baseModel);
     if (filter.beforeId) q = q.where('id', '<', filter.beforeId);
-    return q.orderBy('id', 'desc').limit(filter.limit + 1).execute();
+    return q
+      .orderBy('id', 'desc')
+      .limit(filter.limit + 1)
+      .execute();
   },
 
   async updateStatus(db: Kysely<DB>, tenantId: string, id: string, status: ModelVersionStatus, at: Date): Promise<ModelVersionRow> {
-    return db
-      .updateTable('model_versions')
-      .set({ status, updated_at: at })
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    return db.updateTable('model_versions').set({ status, updated_at: at }).where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
   },
 
   async projectExists(db: Kysely<DB>, tenantId: string, projectId: string): Promise<boolean> {

@@ -13,12 +13,7 @@ import { modelVersionRepository } from './kysely-model-version-repository.js';
  * the state machine, writes `model_version.updated` and an audit row. Promotions use it for
  * `promote`/`demote`.
  */
-export async function transitionModelVersion(
-  trx: Transaction<DB>,
-  ctx: ServiceContext,
-  id: string,
-  event: ModelVersionEvent,
-): Promise<ModelVersion> {
+export async function transitionModelVersion(trx: Transaction<DB>, ctx: ServiceContext, id: string, event: ModelVersionEvent): Promise<ModelVersion> {
   const current = await modelVersionRepository.findById(trx, ctx, id, { forUpdate: true });
   if (!current) throw new NotFoundError('model_version', id);
   const next = nextModelVersionStatus(current.status, event);

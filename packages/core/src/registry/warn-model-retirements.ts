@@ -50,7 +50,15 @@ export async function warnModelRetirements(deps: RetirementWatchDeps, { threshol
       const crossed = thresholdsDays.filter((t) => retirement.days_left <= t);
       if (crossed.length === 0) continue;
       const threshold = Math.min(...crossed);
-      const ctx: ServiceContext = { tenantId: row.tenant_id, projectId: row.project_id, actor: WATCH_ACTOR, requestId: `retirement-watch:${now.toISOString()}`, clock: deps.clock, ids: deps.ids, logger: deps.logger };
+      const ctx: ServiceContext = {
+        tenantId: row.tenant_id,
+        projectId: row.project_id,
+        actor: WATCH_ACTOR,
+        requestId: `retirement-watch:${now.toISOString()}`,
+        clock: deps.clock,
+        ids: deps.ids,
+        logger: deps.logger,
+      };
       const warned = await deps.db.transaction().execute(async (trx) => {
         const inserted = await trx
           .insertInto('model_retirement_warnings')
@@ -59,7 +67,12 @@ export async function warnModelRetirements(deps: RetirementWatchDeps, { threshol
           .returning('threshold_days')
           .execute();
         if (inserted.length === 0) return false;
-        const pointers = await trx.selectFrom('production_pointers').select(['id', 'target_type', 'target_value']).where('tenant_id', '=', row.tenant_id).where('model_version_id', '=', row.id).execute();
+        const pointers = await trx
+          .selectFrom('production_pointers')
+          .select(['id', 'target_type', 'target_value'])
+          .where('tenant_id', '=', row.tenant_id)
+          .where('model_version_id', '=', row.id)
+          .execute();
         const version = toModelVersion(row, now);
         await recordEvent(trx, ctx, {
           type: MODEL_RETIREMENT_WARNING,

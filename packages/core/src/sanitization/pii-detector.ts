@@ -109,10 +109,7 @@ const SECRET_CAPITALS = /PRIVATE KEY|eyJ|AKIA|ASIA|AIza/;
 const SECRET_PUNCTUATED = /sk-|gh[pousr]_|github_pat_|xox[abposr]-|k_live_/;
 // Every alternative of the provider-key rule starts with one of these.
 const SECRET_PREFIX = /AKIA|ASIA|sk-|gh[pousr]_|github_pat_|xox[abposr]-|AIza|k_live_/;
-const whole =
-  (type: FindingType) =>
-  (): string =>
-    PLACEHOLDERS[type];
+const whole = (type: FindingType) => (): string => PLACEHOLDERS[type];
 // Order matters: secrets first (they contain digit runs other rules would bite into), then the
 // structured numbers whose checksums are strongest, then phones, then IP addresses.
 const RULES: readonly Rule[] = [
@@ -228,10 +225,7 @@ export function redactText(text: string, counts: FindingCounts = {}): { text: st
   let flags = scan & 127;
   const digits = scan >> 7;
   // One check for every secret rule's trigger; most texts have none and skip all five.
-  const secretHint =
-    (flags & SECRET_WORD) !== 0 ||
-    ((flags & UPPER) !== 0 && SECRET_CAPITALS.test(text)) ||
-    ((flags & DASH_OR_UNDERSCORE) !== 0 && SECRET_PUNCTUATED.test(text));
+  const secretHint = (flags & SECRET_WORD) !== 0 || ((flags & UPPER) !== 0 && SECRET_CAPITALS.test(text)) || ((flags & DASH_OR_UNDERSCORE) !== 0 && SECRET_PUNCTUATED.test(text));
   let out = text;
   for (const rule of RULES) {
     if (rule.type === 'secret' && !secretHint) continue;

@@ -71,12 +71,7 @@ function aadOf(a: SecretAddress): string {
 
 /** The row at exactly this address (a null project is the tenant-wide row). */
 function exactly(eb: ExpressionBuilder<DB, 'secrets'>, a: SecretAddress) {
-  return eb.and([
-    eb('tenant_id', '=', a.tenantId),
-    eb('kind', '=', a.kind),
-    eb('name', '=', a.name),
-    a.projectId === null ? eb('project_id', 'is', null) : eb('project_id', '=', a.projectId),
-  ]);
+  return eb.and([eb('tenant_id', '=', a.tenantId), eb('kind', '=', a.kind), eb('name', '=', a.name), a.projectId === null ? eb('project_id', 'is', null) : eb('project_id', '=', a.projectId)]);
 }
 
 function checkAddress(a: SecretAddress): void {
@@ -170,7 +165,11 @@ export class EncryptedSecretStore {
   /** The secret stored exactly at `address` (no fallback), or null. */
   async get(db: Kysely<DB>, address: SecretAddress): Promise<SecretValue | null> {
     checkAddress(address);
-    const row = await db.selectFrom('secrets').selectAll().where((eb) => exactly(eb, address)).executeTakeFirst();
+    const row = await db
+      .selectFrom('secrets')
+      .selectAll()
+      .where((eb) => exactly(eb, address))
+      .executeTakeFirst();
     return row ? this.#open(row) : null;
   }
 
@@ -210,7 +209,10 @@ export class EncryptedSecretStore {
     const projectId = filter.projectId;
     if (projectId) q = q.where((eb) => eb.or([eb('project_id', 'is', null), eb('project_id', '=', projectId)]));
     if (filter.afterId) q = q.where('id', '>', filter.afterId);
-    const rows = await q.orderBy('id').limit(filter.limit ?? 1000).execute();
+    const rows = await q
+      .orderBy('id')
+      .limit(filter.limit ?? 1000)
+      .execute();
     return rows.map(toInfo);
   }
 
@@ -249,12 +251,18 @@ export class EncryptedSecretStore {
 
   /** How many secrets are stored in all (start-up checks: is a key needed?). */
   async count(db: Kysely<DB>): Promise<number> {
-    const row = await db.selectFrom('secrets').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('secrets')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
   #open(row: SecretRow): SecretValue {
-    const json = this.#requireKeyring('reading a stored secret').open({ keyId: row.key_id, nonce: row.nonce, ciphertext: row.ciphertext }, aadOf({ tenantId: row.tenant_id, projectId: row.project_id, kind: row.kind, name: row.name }));
+    const json = this.#requireKeyring('reading a stored secret').open(
+      { keyId: row.key_id, nonce: row.nonce, ciphertext: row.ciphertext },
+      aadOf({ tenantId: row.tenant_id, projectId: row.project_id, kind: row.kind, name: row.name }),
+    );
     return JSON.parse(json) as SecretValue;
   }
 

@@ -83,10 +83,7 @@ export class SecretKeyring {
   open(sealed: SealedSecret, aad: string): string {
     const key = this.#keys.get(sealed.keyId);
     if (!key) {
-      throw new ConflictError(
-        `a stored secret was sealed with key ${sealed.keyId}, which is neither FTM_SECRETS_KEY nor in FTM_SECRETS_PREVIOUS_KEYS`,
-        'secret_key_unknown',
-      );
+      throw new ConflictError(`a stored secret was sealed with key ${sealed.keyId}, which is neither FTM_SECRETS_KEY nor in FTM_SECRETS_PREVIOUS_KEYS`, 'secret_key_unknown');
     }
     const data = Buffer.from(sealed.ciphertext);
     if (data.length < TAG_BYTES) throw new ConflictError('a stored secret is truncated and cannot be opened', 'secret_undecryptable');

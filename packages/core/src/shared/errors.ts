@@ -19,7 +19,10 @@ export interface FieldError {
 /** A domain error carries a stable machine code that transports map to a status. */
 export abstract class DomainError extends FtmError {
   abstract readonly code: string;
-  constructor(message: string, readonly details?: Record<string, unknown>) {
+  constructor(
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
     super(message);
   }
 }
@@ -31,14 +34,22 @@ export class NotFoundError extends DomainError {
    * @param field the request field that named the missing resource (`ft_job_id` in a body), so
    *   the answer can say which reference was wrong; absent for the resource of the path.
    */
-  constructor(readonly resource: string, readonly id?: string, readonly field?: string) {
+  constructor(
+    readonly resource: string,
+    readonly id?: string,
+    readonly field?: string,
+  ) {
     super(id ? `${resource} ${id} was not found` : `${resource} was not found`);
   }
 }
 
 export class ConflictError extends DomainError {
   override readonly name = 'ConflictError';
-  constructor(message: string, readonly code: string = 'conflict', details?: Record<string, unknown>) {
+  constructor(
+    message: string,
+    readonly code: string = 'conflict',
+    details?: Record<string, unknown>,
+  ) {
     super(message, details);
   }
 }
@@ -46,7 +57,10 @@ export class ConflictError extends DomainError {
 export class ValidationError extends DomainError {
   override readonly name = 'ValidationError';
   readonly code = 'validation_failed';
-  constructor(message: string, readonly fieldErrors: readonly FieldError[] = []) {
+  constructor(
+    message: string,
+    readonly fieldErrors: readonly FieldError[] = [],
+  ) {
     super(message);
   }
 }
@@ -73,7 +87,10 @@ export class ForbiddenError extends DomainError {
 export class GateDeniedError extends DomainError {
   override readonly name = 'GateDeniedError';
   readonly code = 'gate_denied';
-  constructor(message: string, readonly gates: readonly GateVerdict[]) {
+  constructor(
+    message: string,
+    readonly gates: readonly GateVerdict[],
+  ) {
     super(message);
   }
 }
@@ -81,7 +98,11 @@ export class GateDeniedError extends DomainError {
 export class InvalidTransitionError extends DomainError {
   override readonly name = 'InvalidTransitionError';
   readonly code = 'invalid_transition';
-  constructor(readonly entity: string, readonly from: string, readonly event: string) {
+  constructor(
+    readonly entity: string,
+    readonly from: string,
+    readonly event: string,
+  ) {
     super(`${entity} cannot go from '${from}' by '${event}'`);
   }
 }
@@ -105,7 +126,10 @@ export class IdempotencyKeyInFlightError extends DomainError {
 export class RateLimitedError extends DomainError {
   override readonly name = 'RateLimitedError';
   readonly code = 'rate_limited';
-  constructor(message: string, readonly retryAfterSec: number) {
+  constructor(
+    message: string,
+    readonly retryAfterSec: number,
+  ) {
     super(message);
   }
 }
@@ -114,7 +138,11 @@ export class RateLimitedError extends DomainError {
 export class DependencyUnavailableError extends DomainError {
   override readonly name = 'DependencyUnavailableError';
   readonly code = 'dependency_unavailable';
-  constructor(readonly dependency: string, message?: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly dependency: string,
+    message?: string,
+    options?: { cause?: unknown },
+  ) {
     super(message ?? `${dependency} is unavailable`);
     if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }

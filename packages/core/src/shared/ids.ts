@@ -37,7 +37,10 @@ export function uuidv7(nowMs: number = Date.now()): string {
     lastMsHex = '';
     sequence = ((r[o]! << 8) | r[o + 1]!) & 0x7ff; // random start leaves room to count up
   }
-  if (lastMsHex === '') lastMsHex = `${Math.floor(nowMs / 0x10000).toString(16).padStart(8, '0')}-${(nowMs % 0x10000).toString(16).padStart(4, '0')}`;
+  if (lastMsHex === '')
+    lastMsHex = `${Math.floor(nowMs / 0x10000)
+      .toString(16)
+      .padStart(8, '0')}-${(nowMs % 0x10000).toString(16).padStart(4, '0')}`;
   return (
     `${lastMsHex}-${HEX[0x70 | (sequence >> 8)]}${HEX[sequence & 0xff]}-${HEX[0x80 | (r[o + 2]! & 0x3f)]}${HEX[r[o + 3]!]}-` +
     `${HEX[r[o + 4]!]}${HEX[r[o + 5]!]}${HEX[r[o + 6]!]}${HEX[r[o + 7]!]}${HEX[r[o + 8]!]}${HEX[r[o + 9]!]}`

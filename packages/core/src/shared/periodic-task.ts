@@ -77,9 +77,7 @@ export class PeriodicTask {
     this.#sleep.wake();
     await this.#loop;
     this.#loop = undefined;
-    await this.#options.lease
-      ?.release()
-      .catch((error: unknown) => this.#logger.warn({ err: { message: (error as Error).message } }, `${this.#options.name} lease release failed`));
+    await this.#options.lease?.release().catch((error: unknown) => this.#logger.warn({ err: { message: (error as Error).message } }, `${this.#options.name} lease release failed`));
   }
 
   async #run(): Promise<void> {

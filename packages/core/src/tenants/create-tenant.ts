@@ -28,11 +28,7 @@ export async function createTenant(db: Kysely<DB>, ctx: Omit<ServiceContext, 'te
     if (existing) throw new ConflictError(`a tenant named ${JSON.stringify(input.name)} exists`, 'tenant_exists', { tenant_id: existing.id });
     const now = ctx.clock.now();
     const tenantRow = await trx.insertInto('tenants').values({ id: ctx.ids.next(), name: input.name, created_at: now }).returningAll().executeTakeFirstOrThrow();
-    const projectRow = await trx
-      .insertInto('projects')
-      .values({ id: ctx.ids.next(), tenant_id: tenantRow.id, name: 'default', created_at: now })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const projectRow = await trx.insertInto('projects').values({ id: ctx.ids.next(), tenant_id: tenantRow.id, name: 'default', created_at: now }).returningAll().executeTakeFirstOrThrow();
     const generated = generateApiKey();
     const keyRow = await trx
       .insertInto('api_keys')

@@ -9,6 +9,9 @@ export async function listTenants(db: Kysely<DB>, query: unknown): Promise<Page<
   const input = parseInput(ListTenantsInput, query, 'query');
   let q = db.selectFrom('tenants').selectAll();
   if (input.cursor) q = q.where('id', '<', decodeIdCursor(input.cursor));
-  const rows = await q.orderBy('id', 'desc').limit(input.limit + 1).execute();
+  const rows = await q
+    .orderBy('id', 'desc')
+    .limit(input.limit + 1)
+    .execute();
   return toIdPage(rows, input.limit, toTenant);
 }

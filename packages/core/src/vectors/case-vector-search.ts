@@ -17,9 +17,7 @@ export class InDatabaseCaseSearch {
 
   /** Whether the `vector` extension is installed in this database (checked once). */
   hasPgvector(): Promise<boolean> {
-    this.#pgvector ??= sql<{ present: boolean }>`select exists (select 1 from pg_extension where extname = 'vector') as present`
-      .execute(this.#db)
-      .then((r) => r.rows[0]?.present === true);
+    this.#pgvector ??= sql<{ present: boolean }>`select exists (select 1 from pg_extension where extname = 'vector') as present`.execute(this.#db).then((r) => r.rows[0]?.present === true);
     return this.#pgvector;
   }
 
@@ -42,6 +40,10 @@ export class InDatabaseCaseSearch {
       .where('embedding', 'is not', null)
       .orderBy('position')
       .execute();
-    return exactTopK(query, rows.map((r) => ({ id: r.id, vector: r.embedding! })), topK);
+    return exactTopK(
+      query,
+      rows.map((r) => ({ id: r.id, vector: r.embedding! })),
+      topK,
+    );
   }
 }

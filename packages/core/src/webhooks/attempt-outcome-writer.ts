@@ -78,7 +78,10 @@ export class AttemptOutcomeWriter {
 
   async #writeGroup(group: readonly Waiting[]): Promise<void> {
     try {
-      const written = await writeOutcomes(this.#db, group.map((w) => w.write));
+      const written = await writeOutcomes(
+        this.#db,
+        group.map((w) => w.write),
+      );
       for (const w of group) w.resolve(written.get(`${w.write.deliveryId}/${w.write.attempt}`) ?? null);
     } catch (error) {
       if (group.length === 1) {

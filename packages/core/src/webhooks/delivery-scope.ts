@@ -14,26 +14,14 @@ export function scopedDeliveries(db: Kysely<DB> | Transaction<DB>, ctx: ServiceC
   if (ctx.projectId) {
     const projectId = ctx.projectId;
     q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('webhook_endpoints as e')
-          .select('e.id')
-          .whereRef('e.id', '=', 'd.endpoint_id')
-          .where('e.tenant_id', '=', ctx.tenantId)
-          .where('e.project_id', '=', projectId),
-      ),
+      eb.exists(eb.selectFrom('webhook_endpoints as e').select('e.id').whereRef('e.id', '=', 'd.endpoint_id').where('e.tenant_id', '=', ctx.tenantId).where('e.project_id', '=', projectId)),
     );
   }
   return q;
 }
 
 /** The delivery `id` in scope, or NotFoundError. */
-export async function findDelivery(
-  db: Kysely<DB> | Transaction<DB>,
-  ctx: ServiceContext,
-  id: string,
-  options: { forUpdate?: boolean } = {},
-): Promise<WebhookDeliveryRow> {
+export async function findDelivery(db: Kysely<DB> | Transaction<DB>, ctx: ServiceContext, id: string, options: { forUpdate?: boolean } = {}): Promise<WebhookDeliveryRow> {
   if (!isUuid(id)) throw new NotFoundError('webhook delivery', id);
   let q = scopedDeliveries(db, ctx).where('d.id', '=', id);
   if (options.forUpdate) q = q.forUpdate('d');
@@ -46,14 +34,7 @@ export async function findDelivery(
 export async function attemptsOf(db: Kysely<DB> | Transaction<DB>, tenantId: string, ids: readonly string[]): Promise<Map<string, WebhookAttemptRow[]>> {
   const grouped = new Map<string, WebhookAttemptRow[]>();
   if (ids.length === 0) return grouped;
-  const rows = await db
-    .selectFrom('webhook_attempts')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('delivery_id', 'in', ids)
-    .orderBy('delivery_id')
-    .orderBy('attempt')
-    .execute();
+  const rows = await db.selectFrom('webhook_attempts').selectAll().where('tenant_id', '=', tenantId).where('delivery_id', 'in', ids).orderBy('delivery_id').orderBy('attempt').execute();
   for (const row of rows) {
     const list = grouped.get(row.delivery_id) ?? [];
     list.push(row);

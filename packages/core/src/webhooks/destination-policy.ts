@@ -2,15 +2,7 @@ import { BlockList } from 'node:net';
 import { embeddedIpv4, ipFamily, ipv6Groups } from './ip-address.js';
 
 /** Why an address is not a public destination. */
-export type AddressCategory =
-  | 'unspecified'
-  | 'loopback'
-  | 'private'
-  | 'link_local'
-  | 'cgnat'
-  | 'metadata'
-  | 'multicast'
-  | 'reserved';
+export type AddressCategory = 'unspecified' | 'loopback' | 'private' | 'link_local' | 'cgnat' | 'metadata' | 'multicast' | 'reserved';
 
 interface Range {
   readonly net: string;
@@ -159,7 +151,12 @@ export class DestinationPolicy {
   #checkAllowedNetwork(address: string): boolean {
     const family = ipFamily(address);
     if (family === 0) return false;
-    const canonical = family === 6 ? ipv6Groups(address)!.map((g) => g.toString(16)).join(':') : address;
+    const canonical =
+      family === 6
+        ? ipv6Groups(address)!
+            .map((g) => g.toString(16))
+            .join(':')
+        : address;
     return this.#networks.check(canonical, family === 6 ? 'ipv6' : 'ipv4');
   }
 }

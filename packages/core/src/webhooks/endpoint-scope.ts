@@ -11,12 +11,7 @@ import { DestinationLookupError, RefusedDestinationError, resolveDestination } f
  * The live (not deleted) endpoint `id` of the caller's tenant, and of its project when the key
  * is project-scoped; NotFoundError otherwise, so another tenant's endpoint is simply not there.
  */
-export async function findEndpoint(
-  db: Kysely<DB> | Transaction<DB>,
-  ctx: ServiceContext,
-  id: string,
-  options: { forUpdate?: boolean } = {},
-): Promise<WebhookEndpointRow> {
+export async function findEndpoint(db: Kysely<DB> | Transaction<DB>, ctx: ServiceContext, id: string, options: { forUpdate?: boolean } = {}): Promise<WebhookEndpointRow> {
   if (!isUuid(id)) throw new NotFoundError('webhook endpoint', id);
   let q = db.selectFrom('webhook_endpoints').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', id).where('deleted_at', 'is', null);
   if (ctx.projectId) q = q.where('project_id', '=', ctx.projectId);

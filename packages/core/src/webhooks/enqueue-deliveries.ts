@@ -7,12 +7,7 @@ import { enqueueJob } from '../shared/enqueue-job.js';
  * A failure here loses nothing (the row says when the attempt is due and the sweeper enqueues
  * overdue ones), so it is logged, not thrown.
  */
-export async function enqueueDeliveries(
-  deps: WebhookDeps,
-  deliveries: readonly { readonly id: string; readonly attempt_count: number }[],
-  delayMs: number,
-  tag?: string,
-): Promise<void> {
+export async function enqueueDeliveries(deps: WebhookDeps, deliveries: readonly { readonly id: string; readonly attempt_count: number }[], delayMs: number, tag?: string): Promise<void> {
   for (const d of deliveries) {
     try {
       await enqueueJob(deps.queue, webhookDeliverJob, { deliveryId: d.id }, { jobId: deliverJobId(d.id, d.attempt_count + 1, tag), delayMs: Math.max(0, Math.round(delayMs)) });

@@ -13,7 +13,10 @@ export async function listWebhookDeliveries(deps: WebhookDeps, ctx: ServiceConte
   if (input.endpoint_id) q = q.where('d.endpoint_id', '=', input.endpoint_id);
   if (input.event_type) q = q.where('d.event_type', '=', input.event_type);
   if (input.cursor) q = q.where('d.id', '<', decodeIdCursor(input.cursor));
-  const rows = await q.orderBy('d.id', 'desc').limit(input.limit + 1).execute();
+  const rows = await q
+    .orderBy('d.id', 'desc')
+    .limit(input.limit + 1)
+    .execute();
   const attempts = await attemptsOf(
     deps.db,
     ctx.tenantId,

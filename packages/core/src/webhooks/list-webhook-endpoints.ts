@@ -12,7 +12,10 @@ export async function listWebhookEndpoints(deps: WebhookDeps, ctx: ServiceContex
   if (input.project_id) q = q.where('project_id', '=', input.project_id);
   if (input.enabled !== undefined) q = q.where('enabled', '=', input.enabled);
   if (input.cursor) q = q.where('id', '<', decodeIdCursor(input.cursor));
-  const rows = await q.orderBy('id', 'desc').limit(input.limit + 1).execute();
+  const rows = await q
+    .orderBy('id', 'desc')
+    .limit(input.limit + 1)
+    .execute();
   const now = ctx.clock.now();
   return toIdPage(rows, input.limit, (row) => toWebhookEndpoint(row, now));
 }

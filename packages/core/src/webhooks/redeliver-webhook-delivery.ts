@@ -18,11 +18,7 @@ export async function redeliverWebhookDelivery(deps: WebhookDeps, ctx: ServiceCo
   const now = ctx.clock.now();
   const delivery = await deps.db.transaction().execute(async (trx) => {
     const before = await findDelivery(trx, ctx, id, { forUpdate: true });
-    const endpoint = await trx
-      .selectFrom('webhook_endpoints')
-      .select(['enabled', 'deleted_at', 'project_id'])
-      .where('id', '=', before.endpoint_id)
-      .executeTakeFirstOrThrow();
+    const endpoint = await trx.selectFrom('webhook_endpoints').select(['enabled', 'deleted_at', 'project_id']).where('id', '=', before.endpoint_id).executeTakeFirstOrThrow();
     if (endpoint.deleted_at !== null) throw new ConflictError('the endpoint of this delivery was deleted', 'endpoint_deleted');
     if (!endpoint.enabled) throw new ConflictError('the endpoint of this delivery is disabled; enable it first', 'endpoint_disabled');
     const row = await trx

@@ -35,9 +35,7 @@ export async function replayWebhookDeliveries(deps: WebhookDeps, ctx: ServiceCon
         .where('d.status', '=', 'dead_letter')
         .where('d.updated_at', '>=', since)
         .where((eb) =>
-          eb.exists(
-            eb.selectFrom('webhook_endpoints as live').select('live.id').whereRef('live.id', '=', 'd.endpoint_id').where('live.enabled', '=', true).where('live.deleted_at', 'is', null),
-          ),
+          eb.exists(eb.selectFrom('webhook_endpoints as live').select('live.id').whereRef('live.id', '=', 'd.endpoint_id').where('live.enabled', '=', true).where('live.deleted_at', 'is', null)),
         );
       if (body.endpoint_id) q = q.where('d.endpoint_id', '=', body.endpoint_id);
       const ids = (await q.orderBy('d.id').limit(BATCH).forUpdate('d').execute()).map((r) => r.id);

@@ -13,8 +13,7 @@ export interface ResolvedAddress {
 export type HostResolver = (hostname: string) => Promise<readonly ResolvedAddress[]>;
 
 /** The operating system's resolver (getaddrinfo), every address in its own order. */
-export const systemResolver: HostResolver = async (hostname) =>
-  (await lookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+export const systemResolver: HostResolver = async (hostname) => (await lookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 
 /** Why a destination is refused. */
 export type RefusalReason = 'scheme' | 'credentials' | 'insecure' | AddressCategory;
@@ -30,7 +29,10 @@ export class RefusedDestinationError extends FtmError {
 /** The host name could not be resolved right now (retried like a connection error). */
 export class DestinationLookupError extends FtmError {
   override readonly name = 'DestinationLookupError';
-  constructor(readonly notFound: boolean, options?: { cause?: unknown }) {
+  constructor(
+    readonly notFound: boolean,
+    options?: { cause?: unknown },
+  ) {
     super(notFound ? 'the destination host does not resolve' : 'the destination host could not be resolved', options);
   }
 }

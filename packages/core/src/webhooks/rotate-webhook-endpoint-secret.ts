@@ -13,22 +13,14 @@ import { findEndpoint } from './endpoint-scope.js';
  * keeps signing beside it until the overlap ends (default 24 h), so receivers can switch without
  * a window where deliveries fail. An endpoint on FTM_WEBHOOK_SIGNING_KEY rotates with that key.
  */
-export async function rotateWebhookEndpointSecret(
-  deps: WebhookDeps,
-  ctx: ServiceContext,
-  id: string,
-  input: unknown,
-): Promise<WebhookEndpointWithSecret> {
+export async function rotateWebhookEndpointSecret(deps: WebhookDeps, ctx: ServiceContext, id: string, input: unknown): Promise<WebhookEndpointWithSecret> {
   const body = parseInput(RotateWebhookSecretInput, input ?? {}, 'rotation');
   const overlapMs = body.overlap_seconds !== undefined ? body.overlap_seconds * 1000 : deps.settings.rotationOverlapMs;
   const now = ctx.clock.now();
   return deps.db.transaction().execute(async (trx) => {
     const before = await findEndpoint(trx, ctx, id, { forUpdate: true });
     if (before.secret === null) {
-      throw new ConflictError(
-        'this endpoint is signed with FTM_WEBHOOK_SIGNING_KEY; rotate that key (see the operations runbook)',
-        'signing_key_endpoint',
-      );
+      throw new ConflictError('this endpoint is signed with FTM_WEBHOOK_SIGNING_KEY; rotate that key (see the operations runbook)', 'signing_key_endpoint');
     }
     const secret = generateWebhookSecret();
     const expiresAt = overlapMs > 0 ? new Date(now.getTime() + overlapMs) : null;

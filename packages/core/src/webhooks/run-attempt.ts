@@ -15,9 +15,6 @@ export async function runAttempt(deps: WebhookDeps, target: AttemptTarget): Prom
   }
   const result = await recordAttemptOutcome(deps, target, outcome);
   deps.onAttemptResult?.(result);
-  deps.logger.debug(
-    { deliveryId: target.delivery.id, attempt: target.delivery.attempt, statusCode: outcome.statusCode, error: outcome.error, result: result.kind },
-    'webhook attempt',
-  );
+  deps.logger.debug({ deliveryId: target.delivery.id, attempt: target.delivery.attempt, statusCode: outcome.statusCode, error: outcome.error, result: result.kind }, 'webhook attempt');
   return result;
 }

@@ -22,10 +22,7 @@ export interface DeliveredEvent {
  */
 export function signingSecrets(endpoint: SigningEndpoint, settings: Pick<WebhookSettings, 'signingKey' | 'previousSigningKeys'>, now: Date): string[] {
   if (endpoint.secret === null) return settings.signingKey === null ? [] : [settings.signingKey, ...settings.previousSigningKeys];
-  const overlap =
-    endpoint.previous_secret !== null &&
-    endpoint.previous_secret_expires_at !== null &&
-    new Date(endpoint.previous_secret_expires_at).getTime() > now.getTime();
+  const overlap = endpoint.previous_secret !== null && endpoint.previous_secret_expires_at !== null && new Date(endpoint.previous_secret_expires_at).getTime() > now.getTime();
   return overlap ? [endpoint.secret, endpoint.previous_secret!] : [endpoint.secret];
 }
 

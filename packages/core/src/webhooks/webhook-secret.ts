@@ -29,9 +29,7 @@ export function webhookSecretKey(secret: string): Buffer | null {
  */
 export function assertSigningKey(value: string, variable: string): string {
   if (webhookSecretKey(value) === null) {
-    throw new ValidationError(`${variable} must be whsec_ followed by the base64 of ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES} bytes`, [
-      { path: variable, message: 'not a whsec_ secret' },
-    ]);
+    throw new ValidationError(`${variable} must be whsec_ followed by the base64 of ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES} bytes`, [{ path: variable, message: 'not a whsec_ secret' }]);
   }
   return value;
 }

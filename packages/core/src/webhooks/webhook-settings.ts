@@ -15,17 +15,28 @@ export const WebhookSettings = z.object({
   /** Per-attempt deadline covering connect, headers and body. */
   timeoutMs: z.number().int().positive().default(15_000),
   /** Delay before each attempt of a round; the first is normally 0 (immediately). */
-  retryScheduleMs: z.array(z.number().int().nonnegative()).min(1).default([...DEFAULT_RETRY_SCHEDULE_MS]),
+  retryScheduleMs: z
+    .array(z.number().int().nonnegative())
+    .min(1)
+    .default([...DEFAULT_RETRY_SCHEDULE_MS]),
   /** Delays of the schedule a manual redeliver's fresh sequence uses (its attempts, the redelivered one included). */
   redeliverRetrySteps: z.number().int().min(1).default(3),
   /** ±fraction applied to every delay. */
   retryJitter: z.number().min(0).max(1).default(0.2),
   /** Longest Retry-After (429/503) honoured. */
-  maxRetryAfterMs: z.number().int().nonnegative().default(24 * 60 * 60 * 1000),
+  maxRetryAfterMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(24 * 60 * 60 * 1000),
   /** Bytes of the receiver's answer kept on the attempt. */
   responseExcerptBytes: z.number().int().min(0).max(1024).default(1024),
   /** Default rotation overlap when the request does not say. */
-  rotationOverlapMs: z.number().int().nonnegative().default(24 * 60 * 60 * 1000),
+  rotationOverlapMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(24 * 60 * 60 * 1000),
   /** A `delivering` delivery older than this lost its worker and is claimed again. */
   staleAfterMs: z.number().int().positive().optional(),
   /** A `pending` delivery this overdue lost its queue job and is enqueued again by the sweeper. */

@@ -53,8 +53,7 @@ describe.each(storeAdapters)('audit forwarding to the Orchestrator on $name', ({
   let t: TestDatabase;
   let ctx: ServiceContext;
   let orchestrator: FakeOrchestratorAudit;
-  const client = () =>
-    new OrchestratorAuditClient({ baseUrl: ORCH, apiKey: 'ftm-service-credential', sleep: async () => {}, breaker: { failureThreshold: 3, resetAfterMs: 20 } });
+  const client = () => new OrchestratorAuditClient({ baseUrl: ORCH, apiKey: 'ftm-service-credential', sleep: async () => {}, breaker: { failureThreshold: 3, resetAfterMs: 20 } });
   const write = (n: number) =>
     t.database.db.transaction().execute(async (trx) => {
       const ids: string[] = [];
@@ -64,7 +63,13 @@ describe.each(storeAdapters)('audit forwarding to the Orchestrator on $name', ({
       return ids;
     });
   const unforwarded = async () =>
-    (await t.database.db.selectFrom('audit_events').select(({ fn }) => fn.countAll<number>().as('n')).where('forwarded_at', 'is', null).executeTakeFirstOrThrow()).n;
+    (
+      await t.database.db
+        .selectFrom('audit_events')
+        .select(({ fn }) => fn.countAll<number>().as('n'))
+        .where('forwarded_at', 'is', null)
+        .executeTakeFirstOrThrow()
+    ).n;
 
   beforeAll(async () => {
     t = await create();
@@ -80,9 +85,7 @@ describe.each(storeAdapters)('audit forwarding to the Orchestrator on $name', ({
     server.use(orchestrator.handler);
     orchestrator.down = true;
     const ids = await write(25);
-    const forwarders = [1, 2].map(
-      () => new AuditForwarder({ database: t.database, sink: client(), clock: systemClock, logger: silentLogger, intervalMs: 10, maxBackoffMs: 50, batchSize: 10 }),
-    );
+    const forwarders = [1, 2].map(() => new AuditForwarder({ database: t.database, sink: client(), clock: systemClock, logger: silentLogger, intervalMs: 10, maxBackoffMs: 50, batchSize: 10 }));
     forwarders.forEach((f) => f.start());
     try {
       await waitFor(async () => orchestrator.attempts.length >= 12, 'attempts during the outage');

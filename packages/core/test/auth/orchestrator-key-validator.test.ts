@@ -36,8 +36,7 @@ function answer(body: unknown, status = 200) {
   );
 }
 
-const validator = () =>
-  new OrchestratorKeyValidator({ baseUrl: ORCH, apiKey: 'ftm-service-credential', db: t.database.db, clock, sleep: async () => {} });
+const validator = () => new OrchestratorKeyValidator({ baseUrl: ORCH, apiKey: 'ftm-service-credential', db: t.database.db, clock, sleep: async () => {} });
 
 describe('Orchestrator key validation', () => {
   it('accepts a key the Orchestrator vouches for and creates its unknown tenant locally', async () => {

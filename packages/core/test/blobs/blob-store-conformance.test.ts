@@ -7,12 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsBlobStore } from '../../src/adapters/fs/fs-blob-store.js';
 import { S3BlobStore } from '../../src/adapters/s3/s3-blob-store.js';
 import type { BlobStore } from '../../src/ports/blob-store.js';
-import {
-  DependencyUnavailableError,
-  NotFoundError,
-  PayloadTooLargeError,
-  ValidationError,
-} from '../../src/shared/errors.js';
+import { DependencyUnavailableError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../src/shared/errors.js';
 import { startS3Server, type TestS3Server } from '@ftm/test-support/s3-server';
 import { collect, randomChunks, readAll, sha256Hex, streamOf } from './blob-test-helpers.js';
 
@@ -145,9 +140,7 @@ describe.each(adapters)('BlobStore conformance: $name', (adapter) => {
 
   it('refuses an in-memory body past maxBytes and stores nothing', async () => {
     folder();
-    await expect(store.put(`${ns}/too-big.txt`, 'x'.repeat(11), { maxBytes: 10 })).rejects.toBeInstanceOf(
-      PayloadTooLargeError,
-    );
+    await expect(store.put(`${ns}/too-big.txt`, 'x'.repeat(11), { maxBytes: 10 })).rejects.toBeInstanceOf(PayloadTooLargeError);
     expect(await store.head(`${ns}/too-big.txt`)).toBeNull();
   });
 
@@ -229,9 +222,7 @@ describe.each(adapters)('BlobStore conformance: $name', (adapter) => {
     folder();
     const keys = ['p/b', 'p/a/2', 'p/a-c', 'p/a/1', 'p/ab', 'p2/x', 'q'].map((k) => `${ns}/${k}`);
     for (const key of keys) await store.put(key, key);
-    expect(await collect(store.list(`${ns}/p/`))).toEqual(
-      ['p/a-c', 'p/a/1', 'p/a/2', 'p/ab', 'p/b'].map((k) => `${ns}/${k}`),
-    );
+    expect(await collect(store.list(`${ns}/p/`))).toEqual(['p/a-c', 'p/a/1', 'p/a/2', 'p/ab', 'p/b'].map((k) => `${ns}/${k}`));
     expect(await collect(store.list(`${ns}/`))).toEqual([...keys].sort());
   });
 
@@ -239,9 +230,7 @@ describe.each(adapters)('BlobStore conformance: $name', (adapter) => {
     folder();
     for (const key of ['data/v1/a', 'data/v10/b', 'data/v2/c', 'database']) await store.put(`${ns}/${key}`, 'x');
     expect(await collect(store.list(`${ns}/data/v1`))).toEqual([`${ns}/data/v1/a`, `${ns}/data/v10/b`]);
-    expect(await collect(store.list(`${ns}/data`))).toEqual(
-      ['data/v1/a', 'data/v10/b', 'data/v2/c', 'database'].map((k) => `${ns}/${k}`),
-    );
+    expect(await collect(store.list(`${ns}/data`))).toEqual(['data/v1/a', 'data/v10/b', 'data/v2/c', 'database'].map((k) => `${ns}/${k}`));
   });
 
   it('lists nothing under an unknown prefix', async () => {
@@ -322,9 +311,7 @@ describe('S3BlobStore when S3 is down', () => {
     const store = new S3BlobStore({ ...serverConfig(server), maxAttempts: 1 });
     try {
       await server.close();
-      await expect(store.put('down/x.txt', streamOf([Buffer.from('x')]))).rejects.toBeInstanceOf(
-        DependencyUnavailableError,
-      );
+      await expect(store.put('down/x.txt', streamOf([Buffer.from('x')]))).rejects.toBeInstanceOf(DependencyUnavailableError);
     } finally {
       await store.close();
     }

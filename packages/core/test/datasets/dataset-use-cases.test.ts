@@ -46,7 +46,14 @@ const environments = [
     open: async (): Promise<Env> => {
       const db = await createPgliteTestDatabase();
       const root = await mkdtemp(join(tmpdir(), 'ftm-ds-'));
-      return { db, blobs: new FsBlobStore({ root }), close: async () => { await db.dispose(); await rm(root, { recursive: true, force: true }); } };
+      return {
+        db,
+        blobs: new FsBlobStore({ root }),
+        close: async () => {
+          await db.dispose();
+          await rm(root, { recursive: true, force: true });
+        },
+      };
     },
   },
   {
@@ -55,7 +62,15 @@ const environments = [
       const db = await createPostgresTestDatabase();
       const s3: TestS3Server = await startS3Server();
       const blobs = new S3BlobStore({ bucket: s3.bucket, region: s3.region, endpoint: s3.endpoint, credentials: s3.credentials });
-      return { db, blobs, close: async () => { await blobs.close(); await s3.close(); await db.dispose(); } };
+      return {
+        db,
+        blobs,
+        close: async () => {
+          await blobs.close();
+          await s3.close();
+          await db.dispose();
+        },
+      };
     },
   },
 ];
@@ -118,7 +133,12 @@ describe.each(environments)('dataset use cases on $name', ({ open }) => {
   });
 
   it('rebuilds the same file after a worker dies mid-build', async () => {
-    const records = Array.from({ length: 400 }, (_, i) => ({ messages: [{ role: 'user', content: `Question ${i}: what is ${i} times ${i + 7}?` }, { role: 'assistant', content: `${i} times ${i + 7} is ${i * (i + 7)}.` }] }));
+    const records = Array.from({ length: 400 }, (_, i) => ({
+      messages: [
+        { role: 'user', content: `Question ${i}: what is ${i} times ${i + 7}?` },
+        { role: 'assistant', content: `${i} times ${i + 7} is ${i * (i + 7)}.` },
+      ],
+    }));
     const first = await createDataset(deps, ctx, { name: 'math', format: 'jsonl_chat', source: { type: 'inline', records }, dedup: { near: false } });
     // A worker killed mid-build leaves the dataset `building`; the queue hands the job out again.
     const controller = new AbortController();
@@ -204,7 +224,14 @@ describe('createUpload size limit', () => {
     const root = await mkdtemp(join(tmpdir(), 'ftm-big-'));
     try {
       const blobs = new FsBlobStore({ root });
-      const deps: DatasetDeps = { db: db.database.db, blobs, queue: new LocalQueue(db.database), governance: new LocalGovernanceEngine({ version: 1, default: 'allow', rules: [] }), traces: null, sanitizer: new BuiltinSanitizer() };
+      const deps: DatasetDeps = {
+        db: db.database.db,
+        blobs,
+        queue: new LocalQueue(db.database),
+        governance: new LocalGovernanceEngine({ version: 1, default: 'allow', rules: [] }),
+        traces: null,
+        sanitizer: new BuiltinSanitizer(),
+      };
       const ctx = testContext({ tenantId: (await seedTenant(db.database)).tenantId });
       const line = Buffer.from(`${JSON.stringify({ prompt: 'p'.repeat(1000), completion: 'c' })}\n`.repeat(1000));
       async function* sixHundredMb(): AsyncGenerator<Uint8Array> {

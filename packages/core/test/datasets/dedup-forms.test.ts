@@ -46,7 +46,12 @@ describe('dedupForms', () => {
   });
 
   it('collects the normalised content text, leaving out roles, names, types and ids', () => {
-    const example = { messages: [{ role: 'user', content: ' Hello  World ', name: 'Alice' }, { role: 'assistant', content: [{ type: 'text', text: 'ÉCOLE' }] }] };
+    const example = {
+      messages: [
+        { role: 'user', content: ' Hello  World ', name: 'Alice' },
+        { role: 'assistant', content: [{ type: 'text', text: 'ÉCOLE' }] },
+      ],
+    };
     expect(dedupForms(example).text).toBe([normalizeText(' Hello  World '), normalizeText('ÉCOLE')].join('\n'));
     expect(dedupForms(example).text).toBe('hello world\nécole');
   });

@@ -4,7 +4,13 @@ import { ExactDuplicateIndex } from '../../src/datasets/build/exact-duplicate-in
 
 const digests = (from: number, n: number): Uint8Array => {
   const out = new Uint8Array(n * 32);
-  for (let i = 0; i < n; i++) out.set(createHash('sha256').update(String(from + i)).digest(), i * 32);
+  for (let i = 0; i < n; i++)
+    out.set(
+      createHash('sha256')
+        .update(String(from + i))
+        .digest(),
+      i * 32,
+    );
   return out;
 };
 

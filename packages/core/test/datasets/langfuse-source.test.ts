@@ -67,10 +67,20 @@ const numeric = (id: string, name: string, value: number, subject: StubScore['su
 
 const REFUND = 'Summarise our refund policy.';
 const GENERATIONS: StubGeneration[] = [
-  generation(1, [{ role: 'system', content: 'You are support.' }, { role: 'user', content: 'My email is jane.doe@example.com, reset my password.' }], { role: 'assistant', content: 'I sent a reset link.' }),
+  generation(
+    1,
+    [
+      { role: 'system', content: 'You are support.' },
+      { role: 'user', content: 'My email is jane.doe@example.com, reset my password.' },
+    ],
+    { role: 'assistant', content: 'I sent a reset link.' },
+  ),
   generation(
     2,
-    { messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }] },
+    {
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }],
+    },
     { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }] },
   ),
   generation(3, REFUND, 'Refunds within 30 days, receipt required.'),
@@ -105,7 +115,11 @@ describe.each(storeAdapters)('langfuse datasets on $name', ({ create }) => {
     if (content.kind !== 'stream') throw new Error('expected a stream');
     const chunks: Buffer[] = [];
     for await (const c of content.body) chunks.push(Buffer.from(c as Buffer));
-    return Buffer.concat(chunks).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    return Buffer.concat(chunks)
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   };
 
   beforeAll(async () => {
@@ -138,7 +152,7 @@ describe.each(storeAdapters)('langfuse datasets on $name', ({ create }) => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('builds a chat dataset from well-scored generations, tools kept, PII redacted, lineage to trace and observation ids; every request follows Langfuse\'s document', async () => {
+  it("builds a chat dataset from well-scored generations, tools kept, PII redacted, lineage to trace and observation ids; every request follows Langfuse's document", async () => {
     const created = await createDataset(deps, ctx, {
       name: 'support',
       format: 'jsonl_chat',
@@ -156,8 +170,17 @@ describe.each(storeAdapters)('langfuse datasets on $name', ({ create }) => {
     expect(ready.report!.sanitization.findings).toEqual({ email: 1 });
     const lines = await read(created.id);
     expect(JSON.stringify(lines)).not.toContain('jane.doe@example.com');
-    expect(lines[0]).toEqual({ messages: [{ role: 'system', content: 'You are support.' }, { role: 'user', content: 'My email is [EMAIL], reset my password.' }, { role: 'assistant', content: 'I sent a reset link.' }] });
-    expect(lines[1]).toMatchObject({ tools: [{ type: 'function', function: { name: 'get_weather' } }], messages: [{ role: 'user' }, { role: 'assistant', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }] }] });
+    expect(lines[0]).toEqual({
+      messages: [
+        { role: 'system', content: 'You are support.' },
+        { role: 'user', content: 'My email is [EMAIL], reset my password.' },
+        { role: 'assistant', content: 'I sent a reset link.' },
+      ],
+    });
+    expect(lines[1]).toMatchObject({
+      tools: [{ type: 'function', function: { name: 'get_weather' } }],
+      messages: [{ role: 'user' }, { role: 'assistant', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }] }],
+    });
     const lineage = await read(created.id, 'lineage');
     expect(lineage.map((l) => l.observation_id)).toEqual(['obs-1', 'obs-2', 'obs-3', 'obs-7']);
     expect(lineage[0]).toEqual({ split: 'train', line: 1, source_line: 1, trace_id: 'trace-1', observation_id: 'obs-1' });
@@ -168,7 +191,7 @@ describe.each(storeAdapters)('langfuse datasets on $name', ({ create }) => {
     expect(await deps.db.selectFrom('langfuse_read_records').select('seq').where('dataset_id', '=', created.id).execute()).toEqual([]);
   });
 
-  it('the stub\'s validator refuses a request outside the document', async () => {
+  it("the stub's validator refuses a request outside the document", async () => {
     const res = await fetch(`${stub.url}/api/public/v2/observations?page=2&limit=ten`, { headers: { authorization: 'Basic eDp5' } });
     expect(res.status).toBe(400);
     const { message } = (await res.json()) as { message: string };
@@ -178,7 +201,13 @@ describe.each(storeAdapters)('langfuse datasets on $name', ({ create }) => {
   });
 
   it('resumes an interrupted read from its last page cursor', async () => {
-    const created = await createDataset(deps, ctx, { name: 'resume', format: 'jsonl_chat', source: { type: 'langfuse', filters: FILTERS, score: { name: 'user-feedback', min_value: 0.5 } }, dedup: { near: false }, min_examples: 1 });
+    const created = await createDataset(deps, ctx, {
+      name: 'resume',
+      format: 'jsonl_chat',
+      source: { type: 'langfuse', filters: FILTERS, score: { name: 'user-feedback', min_value: 0.5 } },
+      dedup: { near: false },
+      min_examples: 1,
+    });
     stub.requests.length = 0;
     stub.failAfterGenerations = 4;
     await expect(build(created.id, 1)).rejects.toBeInstanceOf(DependencyUnavailableError);

@@ -4,7 +4,12 @@ import { ValidationError } from '../../src/shared/errors.js';
 
 async function collect(chunks: (string | Uint8Array)[]) {
   const out = [];
-  for await (const l of readJsonLines((async function* () { yield* chunks; })())) out.push(l);
+  for await (const l of readJsonLines(
+    (async function* () {
+      yield* chunks;
+    })(),
+  ))
+    out.push(l);
   return out;
 }
 

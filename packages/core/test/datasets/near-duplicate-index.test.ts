@@ -39,7 +39,10 @@ describe('NearDuplicateIndex', () => {
 
   it('honours a lower threshold', () => {
     const base = text(2, 100);
-    const edited = base.split(' ').map((w, i) => (i % 10 === 0 ? `${w}s` : w)).join(' ');
+    const edited = base
+      .split(' ')
+      .map((w, i) => (i % 10 === 0 ? `${w}s` : w))
+      .join(' ');
     const strict = new NearDuplicateIndex(0.95);
     check(strict, base);
     expect(check(strict, edited)).toBe(false);

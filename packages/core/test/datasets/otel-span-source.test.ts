@@ -67,7 +67,11 @@ describe.each(storeAdapters)('otel_spans datasets on $name', ({ create }) => {
     if (content.kind !== 'stream') throw new Error('expected a stream');
     const chunks: Buffer[] = [];
     for await (const c of content.body) chunks.push(Buffer.from(c as Buffer));
-    return Buffer.concat(chunks).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    return Buffer.concat(chunks)
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   };
   const spans = async (filters: OtelSpanFilters) => {
     const out: string[] = [];
@@ -102,7 +106,13 @@ describe.each(storeAdapters)('otel_spans datasets on $name', ({ create }) => {
   });
 
   it('builds a ready chat dataset from the spans, tools and tool calls kept, PII redacted, with lineage to trace and span ids', async () => {
-    const created = await createDataset(deps, ctx, { name: 'traffic', format: 'jsonl_chat', source: { type: 'otel_spans', filters: { models: ['gpt-4o-mini', 'claude-3-5-haiku', 'gpt-4.1-mini'] } }, dedup: { near: false }, min_examples: 1 });
+    const created = await createDataset(deps, ctx, {
+      name: 'traffic',
+      format: 'jsonl_chat',
+      source: { type: 'otel_spans', filters: { models: ['gpt-4o-mini', 'claude-3-5-haiku', 'gpt-4.1-mini'] } },
+      dedup: { near: false },
+      min_examples: 1,
+    });
     expect(created.source).toEqual({ type: 'otel_spans', upload_id: null, filters: { models: ['gpt-4o-mini', 'claude-3-5-haiku', 'gpt-4.1-mini'] }, inline_record_count: null });
     await build(created.id);
     const ready = await getDataset(deps.db, ctx, created.id);
@@ -116,7 +126,9 @@ describe.each(storeAdapters)('otel_spans datasets on $name', ({ create }) => {
     expect(text).not.toMatch(/jane\.doe\d@example\.com|219-09-9999|415 555 0132/);
     const weather = lines.find((l) => JSON.stringify(l).includes('get_weather'))!;
     expect(weather.tools).toHaveLength(1);
-    expect((weather.messages as { tool_calls?: unknown[] }[])[2]!.tool_calls).toEqual([{ id: expect.stringMatching(/^call_w\d$/), type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }]);
+    expect((weather.messages as { tool_calls?: unknown[] }[])[2]!.tool_calls).toEqual([
+      { id: expect.stringMatching(/^call_w\d$/), type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } },
+    ]);
     const lineage = await read(created.id, 'lineage');
     expect(lineage).toHaveLength(ready.record_count!);
     expect(lineage[0]).toEqual({ split: 'train', line: 1, source_line: 1, trace_id: expect.stringMatching(/^[0-9a-f]{32}$/), span_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
@@ -135,7 +147,14 @@ describe.each(storeAdapters)('otel_spans datasets on $name', ({ create }) => {
     expect(await spans({ service_names: ['billing'] })).toHaveLength(0);
     expect(await spans({ attributes: [{ key: 'app.feedback.score', op: 'gte', value: 4 }] })).toHaveLength(2 + 2);
     expect(await spans({ attributes: [{ key: 'app.feedback.score', op: 'in', value: [0, 1] }] })).toHaveLength(2 + 1);
-    expect(await spans({ attributes: [{ key: 'app.user.tier', op: 'eq', value: 'pro' }, { key: 'app.feedback.score', op: 'lt', value: 2 }] })).toHaveLength(2);
+    expect(
+      await spans({
+        attributes: [
+          { key: 'app.user.tier', op: 'eq', value: 'pro' },
+          { key: 'app.feedback.score', op: 'lt', value: 2 },
+        ],
+      }),
+    ).toHaveLength(2);
     expect(await spans({ attributes: [{ key: 'app.feedback.correction', op: 'exists' }] })).toHaveLength(1);
     expect(await spans({ attributes: [{ key: 'gen_ai.response.finish_reasons', op: 'in', value: ['stop'] }] })).toHaveLength(CALLS);
     expect(await spans({ until: '2000-01-01T00:00:00Z' })).toHaveLength(0);
@@ -181,7 +200,13 @@ describe.each(storeAdapters)('otel_spans datasets on $name', ({ create }) => {
   });
 
   it('drops records with findings redacted at ingestion when the policy says so', async () => {
-    const created = await createDataset(deps, ctx, { name: 'strict', format: 'jsonl_chat', source: { type: 'otel_spans', filters: { models: ['gpt-4o-mini', 'claude-3-5-haiku'] } }, sanitization: { policy: 'drop_record' }, min_examples: 1 });
+    const created = await createDataset(deps, ctx, {
+      name: 'strict',
+      format: 'jsonl_chat',
+      source: { type: 'otel_spans', filters: { models: ['gpt-4o-mini', 'claude-3-5-haiku'] } },
+      sanitization: { policy: 'drop_record' },
+      min_examples: 1,
+    });
     await build(created.id);
     const ready = await getDataset(deps.db, ctx, created.id);
     expect(ready.report!.sanitization).toMatchObject({ records_dropped: CALLS * 2 + 1, records_with_findings: CALLS * 2 + 1 });
@@ -195,7 +220,9 @@ describe.each(storeAdapters)('otel_spans datasets on $name', ({ create }) => {
     await expect(createDataset(deps, ctx, { name: 'x', format: 'jsonl_prompt_completion', source: { type: 'otel_spans' } })).rejects.toThrow(ValidationError);
     await expect(createDataset(deps, ctx, { name: 'x', format: 'jsonl_preference', source: { type: 'otel_spans' } })).rejects.toThrow(ValidationError);
     await expect(createDataset(deps, ctx, { name: 'x', format: 'jsonl_chat', source: { type: 'otel_spans', preference: { score_attribute: 's' } } })).rejects.toThrow(ValidationError);
-    await expect(createDataset(deps, ctx, { name: 'x', format: 'jsonl_chat', source: { type: 'otel_spans', filters: { attributes: [{ key: 's', op: 'gte', value: 'high' }] } } })).rejects.toThrow(ValidationError);
+    await expect(createDataset(deps, ctx, { name: 'x', format: 'jsonl_chat', source: { type: 'otel_spans', filters: { attributes: [{ key: 's', op: 'gte', value: 'high' }] } } })).rejects.toThrow(
+      ValidationError,
+    );
     await expect(createDataset(deps, ctx, { name: 'x', format: 'jsonl_chat', source: { type: 'otel_spans', filters: { sample_rate: 0 } } })).rejects.toThrow(ValidationError);
   });
 });

@@ -4,7 +4,12 @@ import { RecordProcessorPool } from '../../src/datasets/build/record-processor-p
 
 const options: ProcessOptions = { format: 'jsonl_chat', encoding: 'o200k_base', maxTokensPerExample: 65_536, builtinSanitize: true, nearDedup: true };
 const line = (i: number): string =>
-  JSON.stringify({ messages: [{ role: 'user', content: `question ${i} from a${i}@example.com` }, { role: 'assistant', content: `answer ${i}` }] });
+  JSON.stringify({
+    messages: [
+      { role: 'user', content: `question ${i} from a${i}@example.com` },
+      { role: 'assistant', content: `answer ${i}` },
+    ],
+  });
 const bytes = (lines: readonly string[]): Uint8Array => new Uint8Array(Buffer.from(lines.join('\n') + '\n'));
 const outputs = (b: ProcessedBatch): string[] => Array.from({ length: b.count }, (_, i) => Buffer.from(b.output.subarray(b.outOffsets[i], b.outOffsets[i + 1])).toString());
 

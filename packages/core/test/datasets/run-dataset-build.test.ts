@@ -138,7 +138,12 @@ describe('runDatasetBuild on the acceptance fixture', () => {
 
 describe('runDatasetBuild within a limit on dedup memory', () => {
   const unique = Array.from({ length: 60 }, (_, i) =>
-    JSON.stringify({ messages: [{ role: 'user', content: `question ${i} about invoice ${i * 7919}` }, { role: 'assistant', content: `answer ${i}: see page ${i * 31}` }] }),
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: `question ${i} about invoice ${i * 7919}` },
+        { role: 'assistant', content: `answer ${i}: see page ${i * 31}` },
+      ],
+    }),
   ).join('\n');
   // An empty exact index holds 8 KB and the near one 128 KB; the first kept record adds a 128 KB
   // digest chunk and a 512 KB signature chunk: ~776 KB after the first batch.
@@ -177,7 +182,14 @@ describe('runDatasetBuild within a limit on dedup memory', () => {
 });
 
 describe('runDatasetBuild with a processor of some capacity', () => {
-  const lines = Array.from({ length: 140 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `q${i} ${i * 104_729}` }, { role: 'assistant', content: `a${i}` }] })).join('\n');
+  const lines = Array.from({ length: 140 }, (_, i) =>
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: `q${i} ${i * 104_729}` },
+        { role: 'assistant', content: `a${i}` },
+      ],
+    }),
+  ).join('\n');
 
   /** The inline processor, answering a tick late, counting the batches it holds at once. */
   function counting(capacity?: number): RecordProcessor & { most: number } {
@@ -197,7 +209,11 @@ describe('runDatasetBuild with a processor of some capacity', () => {
   }
 
   it('keeps as many batches in flight as the processor holds, and at least four', async () => {
-    for (const [capacity, expected] of [[undefined, 4], [2, 4], [8, 8]] as const) {
+    for (const [capacity, expected] of [
+      [undefined, 4],
+      [2, 4],
+      [8, 8],
+    ] as const) {
       const processor = counting(capacity);
       const result = await build(lines, {}, { processor });
       expect(result.report.records_written).toBe(140);
@@ -230,7 +246,13 @@ describe('runDatasetBuild on bad inputs', () => {
   });
 
   it('fails with too_few_examples below the minimum count', async () => {
-    const line = (i: number) => JSON.stringify({ messages: [{ role: 'user', content: `question number ${i} about something else` }, { role: 'assistant', content: `answer ${i}` }] });
+    const line = (i: number) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `question number ${i} about something else` },
+          { role: 'assistant', content: `answer ${i}` },
+        ],
+      });
     const result = await build([1, 2, 3].map(line).join('\n'), { dedup: { exact: true, near: false, near_threshold: 0.9 } }, { keyPrefix: 'datasets/t/p/few/v1' });
     expect(result).toMatchObject({ status: 'failed', reasons: [{ code: 'too_few_examples' }] });
     expect(await blobs.head('datasets/t/p/few/v1/train.jsonl')).toBeNull();
@@ -238,7 +260,11 @@ describe('runDatasetBuild on bad inputs', () => {
 
   it('fails a binary source with a clear reason', async () => {
     const result = await runDatasetBuild({
-      source: readJsonLines((async function* () { yield new Uint8Array([0x7b, 0x00, 0xff, 0x0a]); })()),
+      source: readJsonLines(
+        (async function* () {
+          yield new Uint8Array([0x7b, 0x00, 0xff, 0x0a]);
+        })(),
+      ),
       config: DatasetBuildConfig.parse({ format: 'jsonl_chat' }),
       blobs,
       keyPrefix: 'datasets/t/p/bin/v1',
@@ -259,7 +285,13 @@ describe('runDatasetBuild on raw bytes', () => {
   });
 
   it('drops a leading byte order mark and numbers lines past blank ones', async () => {
-    const line = (i: number) => JSON.stringify({ messages: [{ role: 'user', content: `q ${i} ${'abc '.repeat(i)}` }, { role: 'assistant', content: `a ${i}` }] });
+    const line = (i: number) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `q ${i} ${'abc '.repeat(i)}` },
+          { role: 'assistant', content: `a ${i}` },
+        ],
+      });
     const body = '\ufeff' + [line(1), '', line(2), 'not json', ...Array.from({ length: 10 }, (_, i) => line(i + 3))].join('\r\n') + '\r\n';
     const result = await build(body, {}, { source: { bytes: chunked(body, 5) } });
     expect(result.status).toBe('ready');
@@ -269,7 +301,18 @@ describe('runDatasetBuild on raw bytes', () => {
 
   it('fails binary and invalid UTF-8 byte sources with invalid_source and writes nothing', async () => {
     for (const bad of [new Uint8Array([0x7b, 0x7d, 0x0a, 0x7b, 0x00, 0x7d, 0x0a]), new Uint8Array([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d, 0x0a])]) {
-      const result = await build('', {}, { keyPrefix: 'datasets/t/p/badbytes/v1', source: { bytes: (async function* () { yield bad; })() } });
+      const result = await build(
+        '',
+        {},
+        {
+          keyPrefix: 'datasets/t/p/badbytes/v1',
+          source: {
+            bytes: (async function* () {
+              yield bad;
+            })(),
+          },
+        },
+      );
       expect(result).toMatchObject({ status: 'failed', reasons: [{ code: 'invalid_source' }] });
       expect(await blobs.head('datasets/t/p/badbytes/v1/train.jsonl')).toBeNull();
     }

@@ -26,7 +26,32 @@ afterAll(async () => {
   await h.dispose();
 });
 
-const PRODUCTS = ['kettle', 'toaster', 'blender', 'lamp', 'fan', 'heater', 'router', 'speaker', 'camera', 'drone', 'scooter', 'printer', 'monitor', 'keyboard', 'mouse', 'charger', 'tripod', 'backpack', 'jacket', 'tent', 'stove', 'lantern', 'kayak', 'helmet'];
+const PRODUCTS = [
+  'kettle',
+  'toaster',
+  'blender',
+  'lamp',
+  'fan',
+  'heater',
+  'router',
+  'speaker',
+  'camera',
+  'drone',
+  'scooter',
+  'printer',
+  'monitor',
+  'keyboard',
+  'mouse',
+  'charger',
+  'tripod',
+  'backpack',
+  'jacket',
+  'tent',
+  'stove',
+  'lantern',
+  'kayak',
+  'helmet',
+];
 const records = PRODUCTS.map((p, i) => ({
   messages: [
     { role: 'system', content: 'You are the Acme support assistant.' },
@@ -67,11 +92,7 @@ describe('offline: a fine-tuned model beats its base on a suite from its own dat
     const suite = await evals.createSuite(ctx, {
       name: 'warranty answers',
       cases: { type: 'dataset', dataset_id: dataset.id, split: 'train' },
-      graders: [
-        { type: 'string_similarity', threshold: 0.9, weight: 2 },
-        { type: 'contains', values: ['warranty'] },
-        { type: 'trism_safety' },
-      ],
+      graders: [{ type: 'string_similarity', threshold: 0.9, weight: 2 }, { type: 'contains', values: ['warranty'] }, { type: 'trism_safety' }],
       pass_threshold: 0.8,
     });
     expect(suite).toMatchObject({ case_count: PRODUCTS.length, source_dataset_id: dataset.id });

@@ -48,7 +48,12 @@ describe('metrics', () => {
   });
   it('uses nearest-rank percentiles', () => {
     expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
-    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 95)).toBe(95);
+    expect(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        95,
+      ),
+    ).toBe(95);
     expect(percentile([], 95)).toBe(0);
   });
 });
@@ -59,9 +64,15 @@ describe('paired bootstrap', () => {
     expect(pairedBootstrapInterval(diffs, { seed: 42 })).toEqual(pairedBootstrapInterval(diffs, { seed: 42 }));
   });
   it('excludes 0 for a consistent improvement and includes it for noise', () => {
-    const better = pairedBootstrapInterval(Array.from({ length: 30 }, (_, i) => 0.3 + (i % 3) * 0.1), { seed: 1 });
+    const better = pairedBootstrapInterval(
+      Array.from({ length: 30 }, (_, i) => 0.3 + (i % 3) * 0.1),
+      { seed: 1 },
+    );
     expect(better.lower).toBeGreaterThan(0);
-    const noise = pairedBootstrapInterval(Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? 0.4 : -0.4)), { seed: 1 });
+    const noise = pairedBootstrapInterval(
+      Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? 0.4 : -0.4)),
+      { seed: 1 },
+    );
     expect(noise.lower).toBeLessThan(0);
     expect(noise.upper).toBeGreaterThan(0);
   });

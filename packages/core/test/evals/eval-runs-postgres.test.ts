@@ -22,7 +22,13 @@ describe('evals on PostgreSQL', () => {
   it('versions a suite, runs it on a registered version, filters results and records the score', async () => {
     const v1 = await evals.createSuite(ctx, {
       name: 'pg',
-      cases: { type: 'inline', cases: [{ input: { messages: [{ role: 'user', content: 'Where are the docs?' }] }, tags: ['docs'] }, { input: { messages: [{ role: 'user', content: '2+2?' }] }, tags: ['math'], graders: [{ type: 'contains', values: ['4'] }] }] },
+      cases: {
+        type: 'inline',
+        cases: [
+          { input: { messages: [{ role: 'user', content: 'Where are the docs?' }] }, tags: ['docs'] },
+          { input: { messages: [{ role: 'user', content: '2+2?' }] }, tags: ['math'], graders: [{ type: 'contains', values: ['4'] }] },
+        ],
+      },
       graders: [{ type: 'contains', values: ['documentation'] }],
       pass_threshold: 1,
     });

@@ -64,7 +64,13 @@ describe('eval suites', () => {
   it('creates version 1 with its cases, event and audit row', async () => {
     const suite = await createEvalSuite(deps, ctx, {
       name: 'support',
-      cases: { type: 'inline', cases: [{ input: ask('a?'), expected_output: 'A', tags: ['t1'] }, { input: ask('b?'), expected_output: 'B' }] },
+      cases: {
+        type: 'inline',
+        cases: [
+          { input: ask('a?'), expected_output: 'A', tags: ['t1'] },
+          { input: ask('b?'), expected_output: 'B' },
+        ],
+      },
       graders: [{ type: 'exact_match', normalize: { case_insensitive: true } }],
       pass_threshold: 1,
     });
@@ -75,12 +81,17 @@ describe('eval suites', () => {
     expect(cases.data[0]).toMatchObject({ position: 0, expected_output: 'A', tags: ['t1'], graders: [] });
     const next = await listEvalSuiteCases(h.testDb.database.db, ctx, suite.id, { cursor: cases.next_cursor! });
     expect(next.data.map((c) => c.position)).toEqual([1]);
-    expect((await eventTypes(suite.id))).toEqual(['eval_suite.created']);
-    expect((await auditActions(suite.id))).toEqual(['eval_suite.create']);
+    expect(await eventTypes(suite.id)).toEqual(['eval_suite.created']);
+    expect(await auditActions(suite.id)).toEqual(['eval_suite.create']);
   });
 
   it('makes a new version instead of editing, copying what is omitted', async () => {
-    const v1 = await createEvalSuite(deps, ctx, { name: 'versioned', cases: { type: 'inline', cases: [{ input: ask('x?'), expected_output: 'x' }] }, graders: [{ type: 'exact_match' }], pass_threshold: 1 });
+    const v1 = await createEvalSuite(deps, ctx, {
+      name: 'versioned',
+      cases: { type: 'inline', cases: [{ input: ask('x?'), expected_output: 'x' }] },
+      graders: [{ type: 'exact_match' }],
+      pass_threshold: 1,
+    });
     const v2 = await createEvalSuiteVersion(deps, ctx, v1.id, { pass_threshold: 0.5 });
     const v3 = await createEvalSuiteVersion(deps, ctx, v1.id, { graders: [{ type: 'contains', values: ['x'] }] });
     expect(v2).toMatchObject({ version: 2, parent_suite_id: v1.id, suite_group_id: v1.id, pass_threshold: 0.5, case_count: 1 });
@@ -122,7 +133,10 @@ describe('eval runs', () => {
           { input: ask('What is 2+2?'), tags: ['math'], graders: [{ type: 'contains', values: ['4'] }] },
         ],
       },
-      graders: [{ type: 'contains', values: ['documentation'] }, { type: 'latency_ceiling', max_ms: 1000, weight: 0 }],
+      graders: [
+        { type: 'contains', values: ['documentation'] },
+        { type: 'latency_ceiling', max_ms: 1000, weight: 0 },
+      ],
       pass_threshold: 1,
     });
     const queued = await createEvalRun(deps, ctx, { eval_suite_id: suite.id, model: BASE, params: { temperature: 0 } });
@@ -151,14 +165,19 @@ describe('eval runs', () => {
     const lines: string[] = [];
     for await (const chunk of blob) lines.push(chunk.toString());
     expect(lines.join('').trim().split('\n')).toHaveLength(3);
-    expect((await eventTypes(run!.id))).toEqual(['eval_run.created', 'eval_run.started', 'eval.completed']);
-    expect((await auditActions(run!.id))).toEqual(['eval_run.create', 'eval_run.start', 'eval_run.complete']);
+    expect(await eventTypes(run!.id)).toEqual(['eval_run.created', 'eval_run.started', 'eval.completed']);
+    expect(await auditActions(run!.id)).toEqual(['eval_run.create', 'eval_run.start', 'eval_run.complete']);
     expect((await listEvalRuns(h.testDb.database.db, ctx, { eval_suite_id: suite.id, status: 'completed' })).data.map((r) => r.id)).toEqual([run!.id]);
   });
 
   it("refuses a model ref to another tenant's version as not found", async () => {
     const suite = await createEvalSuite(deps, ctx, uniformSuite(1));
-    const theirs = await createModelVersion(h.testDb.database.db, other, { name: 'theirs', provider: 'simulated', provider_model_id: 'ft:gpt-4o-mini-2024-07-18:o::x', base_model: 'gpt-4o-mini-2024-07-18' });
+    const theirs = await createModelVersion(h.testDb.database.db, other, {
+      name: 'theirs',
+      provider: 'simulated',
+      provider_model_id: 'ft:gpt-4o-mini-2024-07-18:o::x',
+      base_model: 'gpt-4o-mini-2024-07-18',
+    });
     await expect(createEvalRun(deps, ctx, { eval_suite_id: suite.id, model: { type: 'ft_model_version', value: theirs.id } })).rejects.toBeInstanceOf(NotFoundError);
   });
 
@@ -203,7 +222,11 @@ describe('eval runs', () => {
     const suite = await createEvalSuite(down, ctx, uniformSuite(2));
     const run = await createEvalRun(down, ctx, { eval_suite_id: suite.id, model: BASE });
     const done = await executeEvalRun(down, ctx, run.id, { attempt: 1, maxAttempts: 3 });
-    expect(done).toMatchObject({ status: 'failed', progress: { cases_done: 2, cases_failed: 2 }, error: { code: 'all_cases_failed', message: expect.stringMatching(/every case failed.*unavailable/) } });
+    expect(done).toMatchObject({
+      status: 'failed',
+      progress: { cases_done: 2, cases_failed: 2 },
+      error: { code: 'all_cases_failed', message: expect.stringMatching(/every case failed.*unavailable/) },
+    });
     expect(await eventTypes(run.id)).toEqual(['eval_run.created', 'eval_run.started', 'eval.completed']);
     const [result] = (await listEvalRunResults(h.testDb.database.db, ctx, run.id, {})).data;
     expect(result!.error).toMatch(/unavailable/);
@@ -236,7 +259,7 @@ describe('eval runs', () => {
       expect(done).toMatchObject({ status: 'stopped', stop_reason: 'cost_cap', progress: { cases_total: 20, cases_done: 10 } });
       expect(done!.metrics).toMatchObject({ pass_rate: 1 });
       expect(done!.cost_usd).toBeLessThanOrEqual(done!.cost_cap_usd! + 1e-9);
-      expect((await eventTypes(run.id))).toContain('eval.completed');
+      expect(await eventTypes(run.id)).toContain('eval.completed');
     });
 
     it('never exceeds the cap by more than one in-flight case per concurrency slot', async () => {
@@ -268,8 +291,11 @@ describe('eval runs', () => {
     expect(done).toMatchObject({ status: 'completed', progress: { cases_done: 12 } });
     const results = await h.testDb.database.db.selectFrom('eval_case_results').select(['case_id', 'cost_usd']).where('eval_run_id', '=', run.id).execute();
     expect(new Set(results.map((r) => r.case_id)).size).toBe(12);
-    expect(done!.cost_usd).toBeCloseTo(results.reduce((s, r) => s + Number(r.cost_usd), 0), 6);
-    expect((await auditActions(run.id))).toEqual(['eval_run.create', 'eval_run.start', 'eval_run.resume', 'eval_run.complete']);
+    expect(done!.cost_usd).toBeCloseTo(
+      results.reduce((s, r) => s + Number(r.cost_usd), 0),
+      6,
+    );
+    expect(await auditActions(run.id)).toEqual(['eval_run.create', 'eval_run.start', 'eval_run.resume', 'eval_run.complete']);
   });
 
   it('cancels a queued run once; the worker then leaves it alone', async () => {
@@ -326,7 +352,7 @@ describe('eval runs', () => {
     expect(byId.model_version_id).toBe(version.id);
     const row = await h.testDb.database.db.selectFrom('model_versions').select('eval_summary').where('id', '=', version.id).executeTakeFirstOrThrow();
     expect(row.eval_summary[suite.id]).toEqual({ eval_run_id: done!.id, score: done!.metrics!.score, completed_at: done!.completed_at });
-    expect((await eventTypes(version.id))).toContain('model_version.updated');
+    expect(await eventTypes(version.id)).toContain('model_version.updated');
   });
 });
 

@@ -49,9 +49,7 @@ describe('OpenAiChatRunner', () => {
       http.post(`${API}/chat/completions`, async ({ request }) => {
         body = (await request.json()) as Record<string, unknown>;
         auth = request.headers.get('authorization');
-        return HttpResponse.json(
-          completion({ tool_calls: [{ id: 'call_abc', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }] }),
-        );
+        return HttpResponse.json(completion({ tool_calls: [{ id: 'call_abc', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }] }));
       }),
     );
     const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }];
@@ -62,7 +60,16 @@ describe('OpenAiChatRunner', () => {
       params: { temperature: 0, max_tokens: 64, seed: 7, top_p: 1 },
     });
     expect(auth).toBe('Bearer sk-test-abcdefghijklmnop');
-    expect(body).toEqual({ model: MODEL.id, messages: [{ role: 'user', content: 'Weather in Paris?' }], tools, response_format: { type: 'json_object' }, temperature: 0, top_p: 1, seed: 7, max_completion_tokens: 64 });
+    expect(body).toEqual({
+      model: MODEL.id,
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools,
+      response_format: { type: 'json_object' },
+      temperature: 0,
+      top_p: 1,
+      seed: 7,
+      max_completion_tokens: 64,
+    });
     expect(out).toEqual({
       content: null,
       toolCalls: [{ id: 'call_abc', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }],
@@ -102,7 +109,9 @@ describe('OpenAiChatRunner', () => {
 
   it('surfaces a persistent 429 as RateLimitedError with its Retry-After', async () => {
     server.use(http.post(`${API}/chat/completions`, () => HttpResponse.json(errorBody('slow down', 'requests', 'rate_limit_exceeded'), { status: 429, headers: { 'retry-after': '3' } })));
-    const error = await runner().complete(MODEL, { messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    const error = await runner()
+      .complete(MODEL, { messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
     expect((error as RateLimitedError).retryAfterSec).toBe(3);
   });
@@ -115,7 +124,9 @@ describe('OpenAiChatRunner', () => {
         return HttpResponse.json(errorBody('Incorrect API key provided: sk-test-abcdefghijklmnop.', 'invalid_request_error', 'invalid_api_key'), { status: 401 });
       }),
     );
-    const error = await runner().complete(MODEL, { messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    const error = await runner()
+      .complete(MODEL, { messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderRequestError);
     expect((error as ProviderRequestError).providerCode).toBe('invalid_api_key');
     expect((error as Error).message).not.toContain('abcdefghijklmnop');

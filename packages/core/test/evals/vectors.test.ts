@@ -28,7 +28,10 @@ describe('HttpVectorStore', () => {
         return HttpResponse.json({ upserted: body.points.length });
       }),
     );
-    await store().upsert('ftm-eval-cases-s1', Array.from({ length: 1200 }, (_, i) => ({ id: `p${i}`, vector: [i, 1], metadata: { suite_id: 's1' } })));
+    await store().upsert(
+      'ftm-eval-cases-s1',
+      Array.from({ length: 1200 }, (_, i) => ({ id: `p${i}`, vector: [i, 1], metadata: { suite_id: 's1' } })),
+    );
     expect(sizes).toEqual([500, 500, 200]);
   });
 
@@ -36,10 +39,18 @@ describe('HttpVectorStore', () => {
     server.use(
       http.post(`${VEC}/v1/collections/kb/query`, async ({ request }) => {
         expect(await request.json()).toEqual({ vector: [0.1, 0.2], top_k: 2 });
-        return HttpResponse.json({ matches: [{ id: 'b', score: 0.5 }, { id: 'a', score: 0.9 }] });
+        return HttpResponse.json({
+          matches: [
+            { id: 'b', score: 0.5 },
+            { id: 'a', score: 0.9 },
+          ],
+        });
       }),
     );
-    expect(await store().query('kb', [0.1, 0.2], 2)).toEqual([{ id: 'a', score: 0.9 }, { id: 'b', score: 0.5 }]);
+    expect(await store().query('kb', [0.1, 0.2], 2)).toEqual([
+      { id: 'a', score: 0.9 },
+      { id: 'b', score: 0.5 },
+    ]);
   });
 
   it('maps an unknown collection to NotFoundError', async () => {
@@ -68,7 +79,11 @@ describe('OpenAiEmbedder', () => {
       }),
     );
     const e = new OpenAiEmbedder({ apiKey: 'sk-x', baseUrl: OPENAI, sleep: async () => {} });
-    expect(await e.embed(['a', 'b', 'c'])).toEqual([[0, 0.5], [1, 1.5], [2, 2.5]]);
+    expect(await e.embed(['a', 'b', 'c'])).toEqual([
+      [0, 0.5],
+      [1, 1.5],
+      [2, 2.5],
+    ]);
   });
 });
 
@@ -82,7 +97,11 @@ describe('local embeddings and exact cosine', () => {
   });
 
   it('ranks exactly, keeping input order on ties', () => {
-    const points = [{ id: 'x', vector: [1, 0] }, { id: 'y', vector: [0, 1] }, { id: 'z', vector: [1, 0] }];
+    const points = [
+      { id: 'x', vector: [1, 0] },
+      { id: 'y', vector: [0, 1] },
+      { id: 'z', vector: [1, 0] },
+    ];
     expect(exactTopK([1, 0], points, 2).map((m) => m.id)).toEqual(['x', 'z']);
   });
 });

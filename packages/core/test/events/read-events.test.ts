@@ -16,9 +16,7 @@ const datasetId = uuidv7();
 const jobId = uuidv7();
 
 async function emit(c: ServiceContext, type: string, resourceType: string, resourceId: string, payload = {}, project?: string) {
-  await test.database.db.transaction().execute((trx) =>
-    recordEvent(trx, c, { type, resourceType, resourceId, payload, ...(project ? { projectId: project } : {}) }),
-  );
+  await test.database.db.transaction().execute((trx) => recordEvent(trx, c, { type, resourceType, resourceId, payload, ...(project ? { projectId: project } : {}) }));
 }
 
 beforeAll(async () => {

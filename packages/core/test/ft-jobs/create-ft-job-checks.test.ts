@@ -83,7 +83,13 @@ describe('a job request is checked against the dataset format and the provider a
     expect((await deps.providers.resolve('simulated', { tenantId: tenant.tenantId, projectId: null })).capabilities().hyperparameters.reinforcement).toEqual(
       expect.arrayContaining(['eval_interval', 'eval_samples']),
     );
-    const job = await createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'o4-mini-2025-04-16', method: 'reinforcement', grader: exactGrader, hyperparameters: { eval_interval: 5, eval_samples: 2, compute_multiplier: 10 } });
+    const job = await createFtJob(deps, ctx, {
+      dataset_id: datasetId,
+      base_model: 'o4-mini-2025-04-16',
+      method: 'reinforcement',
+      grader: exactGrader,
+      hyperparameters: { eval_interval: 5, eval_samples: 2, compute_multiplier: 10 },
+    });
     expect(job.hyperparameters).toMatchObject({ eval_interval: 5, eval_samples: 2, compute_multiplier: 10 });
   });
 

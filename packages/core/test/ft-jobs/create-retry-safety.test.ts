@@ -98,7 +98,7 @@ describe.each(cases)('create retry safety on $provider', ({ provider, stub, mode
 });
 
 describe('Together price estimate at submission', () => {
-  it('records Together\'s own estimate on the submission audit row', async () => {
+  it("records Together's own estimate on the submission audit row", async () => {
     const { deps, ctx, job } = await setup('together', 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference');
     await submitFtJob(deps, ctx, job.id);
     const audit = await t.database.db.selectFrom('audit_events').select(['details']).where('resource_id', '=', job.id).where('action', '=', 'ft_job.submitted').executeTakeFirstOrThrow();

@@ -85,7 +85,15 @@ describe('fine-tuning end to end on the simulated provider', () => {
     expect(done.progress?.step).toBeGreaterThan(0);
 
     const version = await deps.db.selectFrom('model_versions').selectAll().where('id', '=', done.model_version_id!).executeTakeFirstOrThrow();
-    expect(version).toMatchObject({ status: 'candidate', name: 'support-v1', provider: 'simulated', provider_model_id: done.fine_tuned_model, base_model: 'gpt-4o-mini-2024-07-18', ft_job_id: done.id, dataset_id: datasetId });
+    expect(version).toMatchObject({
+      status: 'candidate',
+      name: 'support-v1',
+      provider: 'simulated',
+      provider_model_id: done.fine_tuned_model,
+      base_model: 'gpt-4o-mini-2024-07-18',
+      ft_job_id: done.id,
+      dataset_id: datasetId,
+    });
     expect(Number(version.estimated_cost_usd)).toBe(0.3);
     expect(Number(version.actual_cost_usd)).toBe(done.actual_cost_usd);
 
@@ -109,7 +117,11 @@ describe('fine-tuning end to end on the simulated provider', () => {
     clock.advance(5_000);
     await pollFtJob(deps, ctx, job.id);
     // forget the cursor, as a crash between storing events and saving it would
-    await deps.db.updateTable('ft_jobs').set({ ftm_state: JSON.stringify({}) }).where('id', '=', job.id).execute();
+    await deps.db
+      .updateTable('ft_jobs')
+      .set({ ftm_state: JSON.stringify({}) })
+      .where('id', '=', job.id)
+      .execute();
     await pollFtJob(deps, ctx, job.id);
     const rows = await deps.db.selectFrom('ft_job_events').select('provider_event_id').where('ft_job_id', '=', job.id).where('source', '=', 'provider').execute();
     expect(rows.length).toBeGreaterThan(3);
@@ -256,9 +268,7 @@ describe('provider-level idempotency', () => {
   it('creates 50 jobs for 50 concurrent requests and one provider job each, even when every submission is delivered three times at once', async () => {
     const { deps, tenant, ctx } = await setup();
     const datasetId = await seedDataset(deps, tenant);
-    const jobs = await Promise.all(
-      Array.from({ length: 50 }, () => createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' })),
-    );
+    const jobs = await Promise.all(Array.from({ length: 50 }, () => createFtJob(deps, ctx, { dataset_id: datasetId, base_model: 'gpt-4o-mini-2024-07-18' })));
     expect(new Set(jobs.map((j) => j.id)).size).toBe(50);
     const results = await Promise.allSettled(jobs.flatMap((j) => [1, 2, 3].map(() => submitFtJob(deps, ctx, j.id))));
     // deliveries that found the lease taken fail and would be retried by the queue

@@ -24,9 +24,7 @@ describe('fine-tuning job state machine', () => {
     expect(nextFtJobStatus(from, event)).toBe(to);
   });
 
-  const forbidden = FT_JOB_STATUSES.flatMap((from) => FT_JOB_EVENTS.map((event) => [from, event] as const)).filter(
-    ([from, event]) => !ALLOWED.some(([f, e]) => f === from && e === event),
-  );
+  const forbidden = FT_JOB_STATUSES.flatMap((from) => FT_JOB_EVENTS.map((event) => [from, event] as const)).filter(([from, event]) => !ALLOWED.some(([f, e]) => f === from && e === event));
   it.each(forbidden)('refuses %s --%s', (from, event) => {
     expect(() => nextFtJobStatus(from, event)).toThrow(InvalidTransitionError);
   });

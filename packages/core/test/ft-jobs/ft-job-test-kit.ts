@@ -125,7 +125,14 @@ export async function seedDataset(
       config_hash: 'c'.repeat(64),
       // As a build stores them: the API answers these rows, and the contract requires every field.
       source: JSON.stringify({ type: 'inline', record_count: examples }),
-      config: JSON.stringify({ base_model: 'gpt-4o-mini-2024-07-18', sanitization: { policy: 'redact' }, dedup: { exact: true, near: true, near_threshold: 0.9 }, validation_split: 0, strict: false, min_examples: 1 }),
+      config: JSON.stringify({
+        base_model: 'gpt-4o-mini-2024-07-18',
+        sanitization: { policy: 'redact' },
+        dedup: { exact: true, near: true, near_threshold: 0.9 },
+        validation_split: 0,
+        strict: false,
+        min_examples: 1,
+      }),
       format,
       status: options.status ?? 'ready',
       sanitized: options.sanitized ?? true,
@@ -150,5 +157,10 @@ export function exampleRecord(format: 'jsonl_chat' | 'jsonl_prompt_completion' |
       non_preferred_output: [{ role: 'assistant', content: `bad answer ${i}` }],
     };
   }
-  return { messages: [{ role: 'user', content: `question ${i}` }, { role: 'assistant', content: `answer ${i}` }] };
+  return {
+    messages: [
+      { role: 'user', content: `question ${i}` },
+      { role: 'assistant', content: `answer ${i}` },
+    ],
+  };
 }

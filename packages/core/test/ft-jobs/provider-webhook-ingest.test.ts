@@ -71,7 +71,11 @@ describe('provider webhook ingestion', () => {
     const ts = Math.floor(clock.now().getTime() / 1000);
     // signed over the bytes, as a sender does
     const signature = `v1,${createHmac('sha256', KEY).update(`wh_bytes.${ts}.`).update(body).digest('base64')}`;
-    const result = await ingestProviderWebhook(ingestDeps, ctx, { provider: 'simulated', rawBody: body, headers: { 'webhook-id': 'wh_bytes', 'webhook-timestamp': String(ts), 'webhook-signature': signature } });
+    const result = await ingestProviderWebhook(ingestDeps, ctx, {
+      provider: 'simulated',
+      rawBody: body,
+      headers: { 'webhook-id': 'wh_bytes', 'webhook-timestamp': String(ts), 'webhook-signature': signature },
+    });
     expect(result).toMatchObject({ ftJobId: submitted.id, duplicate: false });
   });
 });

@@ -74,7 +74,13 @@ describe('retargeting a fine-tuning job to another provider', () => {
   it('creates a Together job from an OpenAI one with mapped hyperparameters, LoRA, and the original named in retargeted_from', async () => {
     const { deps, tenant, ctx } = await setup();
     const datasetId = await seedDataset(deps, tenant, { format: 'jsonl_chat' });
-    const original = await createFtJob(deps, ctx, { dataset_id: datasetId, provider: 'openai', base_model: 'gpt-4o-mini-2024-07-18', suffix: 'support', hyperparameters: { n_epochs: 30, batch_size: 'auto', learning_rate_multiplier: 2 } });
+    const original = await createFtJob(deps, ctx, {
+      dataset_id: datasetId,
+      provider: 'openai',
+      base_model: 'gpt-4o-mini-2024-07-18',
+      suffix: 'support',
+      hyperparameters: { n_epochs: 30, batch_size: 'auto', learning_rate_multiplier: 2 },
+    });
     const job = await retargetFtJob(deps, ctx, original.id, { provider: 'together' });
 
     expect(job).toMatchObject({
@@ -95,7 +101,12 @@ describe('retargeting a fine-tuning job to another provider', () => {
     expect(originalTimeline.data.find((e) => e.type === 'retargeted')?.data).toMatchObject({ retargeted_to: job.id, provider: 'together' });
 
     const audit = await deps.db.selectFrom('audit_events').select(['action', 'resource_id']).where('resource_id', 'in', [job.id, original.id]).execute();
-    expect(audit).toEqual(expect.arrayContaining([{ action: 'ft_job.retarget', resource_id: job.id }, { action: 'ft_job.retargeted', resource_id: original.id }]));
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        { action: 'ft_job.retarget', resource_id: job.id },
+        { action: 'ft_job.retargeted', resource_id: original.id },
+      ]),
+    );
     const outbox = await deps.db.selectFrom('outbox_events').select(['type', 'payload']).where('resource_id', '=', job.id).execute();
     expect(outbox).toHaveLength(1);
     expect((outbox[0]!.payload as { ft_job: { retargeted_from: string } }).ft_job.retargeted_from).toBe(original.id);
@@ -105,7 +116,12 @@ describe('retargeting a fine-tuning job to another provider', () => {
     const { deps, tenant, ctx } = await setup();
     const datasetId = await seedDataset(deps, tenant, { format: 'jsonl_preference' });
     const original = await createFtJob(deps, ctx, { dataset_id: datasetId, provider: 'openai', base_model: 'gpt-4o-mini-2024-07-18', method: 'dpo', hyperparameters: { beta: 0.1 } });
-    const job = await retargetFtJob(deps, ctx, original.id, { provider: 'together', base_model: 'Qwen/Qwen2.5-7B-Instruct', hyperparameters: { training_type: 'full', n_epochs: 2 }, metadata: { team: 'support' } });
+    const job = await retargetFtJob(deps, ctx, original.id, {
+      provider: 'together',
+      base_model: 'Qwen/Qwen2.5-7B-Instruct',
+      hyperparameters: { training_type: 'full', n_epochs: 2 },
+      metadata: { team: 'support' },
+    });
     expect(job).toMatchObject({ method: 'dpo', base_model: 'Qwen/Qwen2.5-7B-Instruct', hyperparameters: { beta: 0.1, training_type: 'full', n_epochs: 2 }, metadata: { team: 'support' } });
 
     const tooManyEpochs = await errorOf(retargetFtJob(deps, ctx, original.id, { provider: 'together', hyperparameters: { n_epochs: 40 } }));
@@ -117,7 +133,13 @@ describe('retargeting a fine-tuning job to another provider', () => {
     const { deps, tenant, ctx } = await setup();
     const datasetId = await seedDataset(deps, tenant, { format: 'jsonl_chat' });
     const original = await createFtJob(deps, ctx, { dataset_id: datasetId, provider: 'openai', base_model: 'gpt-4o-mini-2024-07-18' });
-    const rft = await createFtJob(deps, ctx, { dataset_id: datasetId, provider: 'openai', base_model: 'o4-mini-2025-04-16', method: 'reinforcement', grader: { type: 'string_check', name: 'exact', input: '{{ sample.output_text }}', reference: 'yes', operation: 'eq' } });
+    const rft = await createFtJob(deps, ctx, {
+      dataset_id: datasetId,
+      provider: 'openai',
+      base_model: 'o4-mini-2025-04-16',
+      method: 'reinforcement',
+      grader: { type: 'string_check', name: 'exact', input: '{{ sample.output_text }}', reference: 'yes', operation: 'eq' },
+    });
     const before = await deps.db.selectFrom('ft_jobs').select('id').where('tenant_id', '=', tenant.tenantId).execute();
 
     const same = await errorOf(retargetFtJob(deps, ctx, original.id, { provider: 'openai' }));
@@ -139,12 +161,28 @@ describe('retargeting a fine-tuning job to another provider', () => {
   it('converts prompt/completion data to chat for OpenAI, completes, and the model version names the original job', async () => {
     const { clock, deps, tenant, ctx, uploads } = await setup();
     const datasetId = await seedDataset(deps, tenant, { format: 'jsonl_prompt_completion', examples: 3 });
-    const original = await createFtJob(deps, ctx, { dataset_id: datasetId, provider: 'together', base_model: 'Qwen/Qwen2.5-7B-Instruct', hyperparameters: { learning_rate: 0.00003, warmup_ratio: 0.1 } });
+    const original = await createFtJob(deps, ctx, {
+      dataset_id: datasetId,
+      provider: 'together',
+      base_model: 'Qwen/Qwen2.5-7B-Instruct',
+      hyperparameters: { learning_rate: 0.00003, warmup_ratio: 0.1 },
+    });
     const job = await retargetFtJob(deps, ctx, original.id, { provider: 'openai', base_model: 'gpt-4o-mini-2024-07-18' });
     expect(job.hyperparameters).toEqual({ learning_rate_multiplier: 3 });
 
     await submitFtJob(deps, ctx, job.id);
-    expect(uploads.at(-1)!.trim().split('\n').map((l) => JSON.parse(l))[0]).toEqual({ messages: [{ role: 'user', content: 'question 0' }, { role: 'assistant', content: 'answer 0' }] });
+    expect(
+      uploads
+        .at(-1)!
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))[0],
+    ).toEqual({
+      messages: [
+        { role: 'user', content: 'question 0' },
+        { role: 'assistant', content: 'answer 0' },
+      ],
+    });
     for (let i = 0; i < 20 && !(await pollFtJob(deps, ctx, job.id)).terminal; i++) clock.advance(1_000);
     const done = await getFtJob(deps, ctx, job.id);
     expect(done).toMatchObject({ status: 'completed', retargeted_from: original.id });
@@ -174,7 +212,11 @@ describe('planRetarget', () => {
   });
 
   it('refuses a dataset format the target cannot train on and cannot be converted to', () => {
-    const plan = planRetarget({ ...source, provider: 'together', datasetFormat: 'jsonl_chat' }, defineCapabilities({ ...OPENAI_CAPABILITIES, methodSupport: { supervised: { datasetFormats: ['jsonl_prompt_completion'], hyperparameters: {} } } }), {});
+    const plan = planRetarget(
+      { ...source, provider: 'together', datasetFormat: 'jsonl_chat' },
+      defineCapabilities({ ...OPENAI_CAPABILITIES, methodSupport: { supervised: { datasetFormats: ['jsonl_prompt_completion'], hyperparameters: {} } } }),
+      {},
+    );
     expect(plan).toBeInstanceOf(RetargetRefusal);
     expect((plan as RetargetRefusal).errors[0]?.message).toMatch(/jsonl_chat cannot be converted/);
   });

@@ -46,7 +46,12 @@ const crashing = (p: FineTuneProvider): FineTuneProvider => ({
   listCheckpoints: (id) => p.listCheckpoints(id),
   cancelJob: (id) => p.cancelJob(id),
 });
-const providers = { ...deps.providers, defaultProvider: deps.providers.defaultProvider, names: deps.providers.names, resolve: async (name: string, scope: Parameters<typeof resolve>[1]) => crashing(await resolve(name, scope)) };
+const providers = {
+  ...deps.providers,
+  defaultProvider: deps.providers.defaultProvider,
+  names: deps.providers.names,
+  resolve: async (name: string, scope: Parameters<typeof resolve>[1]) => crashing(await resolve(name, scope)),
+};
 const enqueue = deps.queue.enqueue.bind(deps.queue);
 deps.queue.enqueue = async (name, payload, options) => {
   if (name === FT_JOB_POLL) die('after_record');

@@ -54,7 +54,12 @@ describe('GenAI conversations from the three recorded forms', () => {
         { role: 'tool', tool_call_id: 'call_w7', content: 'rainy, 57°F' },
         { role: 'assistant', content: 'Trip 7: rainy in Paris, 57°F. Take an umbrella.' },
       ],
-      tools: [{ type: 'function', function: { name: 'get_weather', description: 'Current weather of a city', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } } }],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'get_weather', description: 'Current weather of a city', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } },
+        },
+      ],
     });
     expect(r).toMatchObject({ operation: 'chat', provider: 'openai', responseModel: 'gpt-4o-mini-2024-07-18', finishReasons: ['stop'], inputTokens: 127, outputTokens: 30, serviceName: 'checkout' });
     expect(r.attributes).toEqual({
@@ -112,11 +117,70 @@ describe('GenAI conversations from the three recorded forms', () => {
                       { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
                       {
                         key: 'gen_ai.input.messages',
-                        value: { arrayValue: { values: [{ kvlistValue: { values: [{ key: 'role', value: { stringValue: 'user' } }, { key: 'parts', value: { arrayValue: { values: [{ kvlistValue: { values: [{ key: 'type', value: { stringValue: 'text' } }, { key: 'content', value: { stringValue: 'Hi' } }] } }] } } }] } }] } },
+                        value: {
+                          arrayValue: {
+                            values: [
+                              {
+                                kvlistValue: {
+                                  values: [
+                                    { key: 'role', value: { stringValue: 'user' } },
+                                    {
+                                      key: 'parts',
+                                      value: {
+                                        arrayValue: {
+                                          values: [
+                                            {
+                                              kvlistValue: {
+                                                values: [
+                                                  { key: 'type', value: { stringValue: 'text' } },
+                                                  { key: 'content', value: { stringValue: 'Hi' } },
+                                                ],
+                                              },
+                                            },
+                                          ],
+                                        },
+                                      },
+                                    },
+                                  ],
+                                },
+                              },
+                            ],
+                          },
+                        },
                       },
                       {
                         key: 'gen_ai.output.messages',
-                        value: { arrayValue: { values: [{ kvlistValue: { values: [{ key: 'role', value: { stringValue: 'assistant' } }, { key: 'finish_reason', value: { stringValue: 'stop' } }, { key: 'parts', value: { arrayValue: { values: [{ kvlistValue: { values: [{ key: 'type', value: { stringValue: 'text' } }, { key: 'content', value: { stringValue: 'Hello!' } }] } }] } } }] } }] } },
+                        value: {
+                          arrayValue: {
+                            values: [
+                              {
+                                kvlistValue: {
+                                  values: [
+                                    { key: 'role', value: { stringValue: 'assistant' } },
+                                    { key: 'finish_reason', value: { stringValue: 'stop' } },
+                                    {
+                                      key: 'parts',
+                                      value: {
+                                        arrayValue: {
+                                          values: [
+                                            {
+                                              kvlistValue: {
+                                                values: [
+                                                  { key: 'type', value: { stringValue: 'text' } },
+                                                  { key: 'content', value: { stringValue: 'Hello!' } },
+                                                ],
+                                              },
+                                            },
+                                          ],
+                                        },
+                                      },
+                                    },
+                                  ],
+                                },
+                              },
+                            ],
+                          },
+                        },
                       },
                     ],
                   },
@@ -129,7 +193,12 @@ describe('GenAI conversations from the three recorded forms', () => {
       isInferenceSpan,
     );
     const r = kept(decoded.spans[0]!);
-    expect(r.example).toEqual({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello!' }] });
+    expect(r.example).toEqual({
+      messages: [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: 'Hello!' },
+      ],
+    });
     expect(r.finishReasons).toEqual(['stop']);
   });
 
@@ -139,14 +208,41 @@ describe('GenAI conversations from the three recorded forms', () => {
         'gen_ai.operation.name': 'chat',
         'gen_ai.input.messages': JSON.stringify([
           { role: 'user', parts: [{ type: 'text', content: 'Two cities' }] },
-          { role: 'assistant', parts: [{ type: 'tool_call', name: 'w', arguments: '{"c":"A"}' }, { type: 'tool_call', name: 'w', arguments: '{"c":"B"}' }] },
-          { role: 'tool', parts: [{ type: 'tool_call_response', result: { temp: 1 } }, { type: 'tool_call_response', response: 'two' }] },
+          {
+            role: 'assistant',
+            parts: [
+              { type: 'tool_call', name: 'w', arguments: '{"c":"A"}' },
+              { type: 'tool_call', name: 'w', arguments: '{"c":"B"}' },
+            ],
+          },
+          {
+            role: 'tool',
+            parts: [
+              { type: 'tool_call_response', result: { temp: 1 } },
+              { type: 'tool_call_response', response: 'two' },
+            ],
+          },
         ]),
-        'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Done' }, { type: 'blob', modality: 'image', content: 'AAAA' }] }]),
+        'gen_ai.output.messages': JSON.stringify([
+          {
+            role: 'assistant',
+            parts: [
+              { type: 'text', content: 'Done' },
+              { type: 'blob', modality: 'image', content: 'AAAA' },
+            ],
+          },
+        ]),
       }),
     );
     expect(r.example.messages.slice(1)).toEqual([
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'w', arguments: '{"c":"A"}' } }, { id: 'call_1', type: 'function', function: { name: 'w', arguments: '{"c":"B"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: 'call_0', type: 'function', function: { name: 'w', arguments: '{"c":"A"}' } },
+          { id: 'call_1', type: 'function', function: { name: 'w', arguments: '{"c":"B"}' } },
+        ],
+      },
       { role: 'tool', tool_call_id: 'call_0', content: '{"temp":1}' },
       { role: 'tool', tool_call_id: 'call_1', content: 'two' },
       { role: 'assistant', content: 'Done' },
@@ -160,13 +256,21 @@ describe('GenAI conversations from the three recorded forms', () => {
         { name: 'gen_ai.content.completion', timeMs: 0, attributes: { 'gen_ai.completion': JSON.stringify([{ role: 'assistant', content: 'Hello', finish_reason: 'stop' }]) } },
       ]),
     );
-    expect(r.example).toEqual({ messages: [{ role: 'user', content: 'Hi there' }, { role: 'assistant', content: 'Hello' }] });
+    expect(r.example).toEqual({
+      messages: [
+        { role: 'user', content: 'Hi there' },
+        { role: 'assistant', content: 'Hello' },
+      ],
+    });
     expect(r.finishReasons).toEqual(['stop']);
   });
 
   it('rejects spans without content, without a reply or without valid ids; drops failed calls', () => {
     expect(extractGenAiSpan(span({ 'gen_ai.operation.name': 'chat' }), receivedAt)).toEqual({ kind: 'rejected', reason: 'no_content' });
-    expect(extractGenAiSpan(span({ 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': '[{"role":"user","parts":[{"type":"text","content":"x"}]}]' }), receivedAt)).toEqual({ kind: 'rejected', reason: 'no_reply' });
+    expect(extractGenAiSpan(span({ 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': '[{"role":"user","parts":[{"type":"text","content":"x"}]}]' }), receivedAt)).toEqual({
+      kind: 'rejected',
+      reason: 'no_reply',
+    });
     expect(extractGenAiSpan({ ...span({ 'gen_ai.operation.name': 'chat' }), traceId: '0'.repeat(32) }, receivedAt)).toEqual({ kind: 'rejected', reason: 'invalid_id' });
     expect(extractGenAiSpan(span({ 'gen_ai.operation.name': 'chat' }, [], 2), receivedAt)).toEqual({ kind: 'dropped' });
     expect(extractGenAiSpan(span({ 'gen_ai.operation.name': 'embeddings' }), receivedAt)).toEqual({ kind: 'dropped' });

@@ -40,14 +40,27 @@ describe.each(storeAdapters)('GenAiSpanWriter on $name', ({ create }) => {
         start_time: new Date(1_700_000_000_000 + next).toISOString(),
         end_time: null,
         status_code: 0,
-        example: JSON.stringify({ messages: [{ role: 'user', content: `q${next}` }, { role: 'assistant', content: 'a' }] }),
+        example: JSON.stringify({
+          messages: [
+            { role: 'user', content: `q${next}` },
+            { role: 'assistant', content: 'a' },
+          ],
+        }),
         prompt_sha256: hex(next, 64),
         attributes: { 'app.score': next, 'app.tags': ['a', 'b'] },
         findings: {},
         received_at: new Date().toISOString(),
       };
     });
-  const stored = async () => Number((await t.database.db.selectFrom('genai_spans').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const stored = async () =>
+    Number(
+      (
+        await t.database.db
+          .selectFrom('genai_spans')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     t = await create();

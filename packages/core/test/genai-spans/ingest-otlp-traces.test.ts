@@ -45,7 +45,13 @@ describe.each(storeAdapters)('OTLP span ingestion on $name', ({ create }) => {
     expect(text).toContain('[EMAIL]');
     expect(stored.find((r) => r.request_model === 'gpt-4o-mini')!.findings).toEqual({ email: 1, us_ssn: 1 });
     expect(stored.find((r) => r.request_model === 'claude-3-5-haiku')!.findings).toEqual({ phone: 1 });
-    expect(stored.find((r) => r.request_model === 'gpt-4o-mini')!).toMatchObject({ finish_reasons: ['stop'], input_tokens: 121, output_tokens: 30, provider: 'openai', attributes: expect.objectContaining({ 'app.feedback.score': 5 }) });
+    expect(stored.find((r) => r.request_model === 'gpt-4o-mini')!).toMatchObject({
+      finish_reasons: ['stop'],
+      input_tokens: 121,
+      output_tokens: 30,
+      provider: 'openai',
+      attributes: expect.objectContaining({ 'app.feedback.score': 5 }),
+    });
   });
 
   it('stores a retried request once (the JSON encoding of the same spans too)', async () => {
@@ -88,7 +94,9 @@ describe.each(storeAdapters)('OTLP span ingestion on $name', ({ create }) => {
   it('stores nothing when the sanitizer is unavailable', async () => {
     const other = await seedTenant(t.database);
     const down: Sanitizer = { name: 'trism', sanitize: async () => Promise.reject(new DependencyUnavailableError('trism')), scan: async () => Promise.reject(new Error('down')) };
-    await expect(ingestOtlpTraces({ ...deps, sanitizer: down }, testContext({ tenantId: other.tenantId }), { body: bodies.protobuf, encoding: 'protobuf' })).rejects.toThrow(DependencyUnavailableError);
+    await expect(ingestOtlpTraces({ ...deps, sanitizer: down }, testContext({ tenantId: other.tenantId }), { body: bodies.protobuf, encoding: 'protobuf' })).rejects.toThrow(
+      DependencyUnavailableError,
+    );
     expect(await t.database.db.selectFrom('genai_spans').select('span_id').where('tenant_id', '=', other.tenantId).execute()).toEqual([]);
   });
 

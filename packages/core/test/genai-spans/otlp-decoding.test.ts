@@ -143,12 +143,18 @@ describe('OTLP trace request decoding', () => {
   it('encodes responses and statuses the SDK can read back', async () => {
     const { ProtobufTraceSerializer, JsonTraceSerializer } = await import('@opentelemetry/otlp-transformer');
     const partial = { rejectedSpans: 2, errorMessage: 'two spans had no content' };
-    expect(ProtobufTraceSerializer.deserializeResponse(new Uint8Array(encodeExportResponse('protobuf', partial)))).toEqual({ partialSuccess: { rejectedSpans: 2, errorMessage: 'two spans had no content' } });
+    expect(ProtobufTraceSerializer.deserializeResponse(new Uint8Array(encodeExportResponse('protobuf', partial)))).toEqual({
+      partialSuccess: { rejectedSpans: 2, errorMessage: 'two spans had no content' },
+    });
     expect(JSON.parse(encodeExportResponse('json', partial).toString())).toEqual({ partialSuccess: { rejectedSpans: '2', errorMessage: 'two spans had no content' } });
     expect(JsonTraceSerializer.deserializeResponse(new Uint8Array(encodeExportResponse('json', null)))).toEqual({});
     expect(encodeExportResponse('protobuf', null).length).toBe(0);
     const status = JSON.parse(encodeStatus('json', 3, 'bad', [{ field: 'resourceSpans', description: 'must be an array' }]).toString());
-    expect(status).toEqual({ code: 3, message: 'bad', details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'resourceSpans', description: 'must be an array' }] }] });
+    expect(status).toEqual({
+      code: 3,
+      message: 'bad',
+      details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'resourceSpans', description: 'must be an array' }] }],
+    });
     // google.rpc.Status{code=3, message="bad", details=[Any{type_url, value=BadRequest}]}
     const proto = encodeStatus('protobuf', 3, 'bad', [{ field: 'f', description: 'd' }]);
     const r = new ProtobufReader(proto);

@@ -67,9 +67,7 @@ describe('local governance engine', () => {
   });
 
   it('denies on cost above the cap for any action', async () => {
-    const decision = await engine.check(
-      request({ action: 'eval.run', resource: { type: 'eval_run', attributes: { estimated_cost_usd: 501 } } }),
-    );
+    const decision = await engine.check(request({ action: 'eval.run', resource: { type: 'eval_run', attributes: { estimated_cost_usd: 501 } } }));
     expect(decision.reasons[0]).toMatch(/cost-cap/);
   });
 
@@ -79,9 +77,7 @@ describe('local governance engine', () => {
   });
 
   it('matches rules by project', async () => {
-    const decision = await engine.check(
-      request({ projectId: '0190a000-0000-7000-8000-0000000000ff', actor: { type: 'api_key', id: 'k', role: 'admin' } }),
-    );
+    const decision = await engine.check(request({ projectId: '0190a000-0000-7000-8000-0000000000ff', actor: { type: 'api_key', id: 'k', role: 'admin' } }));
     expect(decision.reasons[0]).toMatch(/frozen-project/);
   });
 

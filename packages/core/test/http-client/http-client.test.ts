@@ -44,10 +44,7 @@ function sequence(path: string, responses: Array<() => Response | Promise<Respon
 
 describe('HttpClient retries', () => {
   it('retries a 429 and waits the number of seconds Retry-After asks for', async () => {
-    const calls = sequence('/x', [
-      () => HttpResponse.json({ error: 'slow down' }, { status: 429, headers: { 'retry-after': '2' } }),
-      () => HttpResponse.json({ ok: true }),
-    ]);
+    const calls = sequence('/x', [() => HttpResponse.json({ error: 'slow down' }, { status: 429, headers: { 'retry-after': '2' } }), () => HttpResponse.json({ ok: true })]);
     const { client, sleeps } = makeClient();
     const res = await client.request<{ ok: boolean }>({ method: 'GET', path: '/x' });
     expect(res.body).toEqual({ ok: true });
@@ -56,11 +53,7 @@ describe('HttpClient retries', () => {
   });
 
   it('retries 500 and 503 answers and returns the first success', async () => {
-    const calls = sequence('/x', [
-      () => new HttpResponse(null, { status: 500 }),
-      () => new HttpResponse('busy', { status: 503 }),
-      () => HttpResponse.json({ n: 3 }),
-    ]);
+    const calls = sequence('/x', [() => new HttpResponse(null, { status: 500 }), () => new HttpResponse('busy', { status: 503 }), () => HttpResponse.json({ n: 3 })]);
     const { client } = makeClient();
     const res = await client.request<{ n: number }>({ method: 'POST', path: '/x', body: { a: 1 } });
     expect(res.body.n).toBe(3);
@@ -99,10 +92,7 @@ describe('HttpClient retries', () => {
   });
 
   it('caps a huge Retry-After at one minute', async () => {
-    sequence('/x', [
-      () => new HttpResponse(null, { status: 503, headers: { 'retry-after': '86400' } }),
-      () => HttpResponse.json({}),
-    ]);
+    sequence('/x', [() => new HttpResponse(null, { status: 503, headers: { 'retry-after': '86400' } }), () => HttpResponse.json({})]);
     const { client, sleeps } = makeClient();
     await client.request({ method: 'GET', path: '/x' });
     expect(sleeps).toEqual([60_000]);
@@ -157,11 +147,7 @@ describe('HttpClient circuit breaker', () => {
   });
 
   it('lets a trial call through after the reset period and closes again when it succeeds', async () => {
-    const calls = sequence('/x', [
-      () => new HttpResponse(null, { status: 503 }),
-      () => new HttpResponse(null, { status: 503 }),
-      () => HttpResponse.json({ back: true }),
-    ]);
+    const calls = sequence('/x', [() => new HttpResponse(null, { status: 503 }), () => new HttpResponse(null, { status: 503 }), () => HttpResponse.json({ back: true })]);
     const { client, advance } = makeClient({ retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
     await client.request({ method: 'GET', path: '/x' }).catch(() => undefined);
     await client.request({ method: 'GET', path: '/x' }).catch(() => undefined);

@@ -94,7 +94,7 @@ describe('promotion lifecycle on the embedded default', () => {
     const datasetDeps = { db, blobs, queue, governance, traces: null, sanitizer };
     const dataset = await createDataset(datasetDeps, ctx, { name: 'team settings', format: 'jsonl_chat', source: { type: 'inline', records }, dedup: { near: false } });
     await runDatasetBuildJob(datasetDeps, ctx, { tenant_id: ctx.tenantId, dataset_id: dataset.id }, { attempt: 1, maxAttempts: 3 });
-    expect((await db.selectFrom('datasets').select(['status', 'sanitized']).where('id', '=', dataset.id).executeTakeFirstOrThrow())).toEqual({ status: 'ready', sanitized: true });
+    expect(await db.selectFrom('datasets').select(['status', 'sanitized']).where('id', '=', dataset.id).executeTakeFirstOrThrow()).toEqual({ status: 'ready', sanitized: true });
 
     // 2. A fine-tune on the simulated provider → a candidate model version.
     const ftDeps = await makeDeps({ db, clock, blobRoot: root, timings: { validatingMs: 1_000, queuedMs: 1_000, runningMs: 5_000 } });
@@ -124,7 +124,12 @@ describe('promotion lifecycle on the embedded default', () => {
       vectorStore: null,
       engine: { sleep: async () => {} },
     };
-    const suite = await createEvalSuite(evalDeps, ctx, { name: 'settings answers', cases: { type: 'dataset', dataset_id: dataset.id, split: 'train' }, graders: [{ type: 'string_similarity', threshold: 0.8 }], pass_threshold: 0.8 });
+    const suite = await createEvalSuite(evalDeps, ctx, {
+      name: 'settings answers',
+      cases: { type: 'dataset', dataset_id: dataset.id, split: 'train' },
+      graders: [{ type: 'string_similarity', threshold: 0.8 }],
+      pass_threshold: 0.8,
+    });
     const evaluate = async (modelVersionId: string) => {
       const run = await createEvalRun(evalDeps, ctx, { eval_suite_id: suite.id, model: { type: 'ft_model_version', value: modelVersionId } });
       return (await executeEvalRun(evalDeps, ctx, run.id, { attempt: 1, maxAttempts: 3 }))!;
@@ -153,7 +158,14 @@ describe('promotion lifecycle on the embedded default', () => {
     const target = { type: 'assistant', value: 'settings-helper' } as const;
     const first = await service.createPromotion(ctx, { model_version_id: base, target, min_eval_score: 0, eval_suite_id: suite.id });
     expect(first.decision).toBe('promoted');
-    const promotion = await service.createPromotion(ctx, { model_version_id: fineTuned, target, min_eval_score: 0.8, eval_suite_id: suite.id, max_regression: 0.02, notes: 'fine-tune beats base on settings answers' });
+    const promotion = await service.createPromotion(ctx, {
+      model_version_id: fineTuned,
+      target,
+      min_eval_score: 0.8,
+      eval_suite_id: suite.id,
+      max_regression: 0.02,
+      notes: 'fine-tune beats base on settings answers',
+    });
     expect(promotion.decision).toBe('promoted');
     expect(promotion.gates.every((g) => g.verdict === 'pass' || (g.gate === 'approval' && g.verdict === 'skipped'))).toBe(true);
     expect(promotion.baseline).toMatchObject({ eval_run_id: ftRun.id, score: ftRun.metrics!.score });
@@ -193,7 +205,13 @@ describe('promotion lifecycle on the embedded default', () => {
     expect((await service.getPromotion(ctx, promotion.id)).rolled_back_at).toEqual(expect.any(String));
     const statuses = await db.selectFrom('model_versions').select(['id', 'status']).where('id', 'in', [base, fineTuned]).execute();
     expect(Object.fromEntries(statuses.map((s) => [s.id, s.status]))).toEqual({ [base]: 'production', [fineTuned]: 'approved' });
-    const events = await db.selectFrom('outbox_events').select('type').where('tenant_id', '=', ctx.tenantId).where('type', 'in', ['model.promoted', 'regression.detected', 'model.rolled_back']).orderBy('seq').execute();
+    const events = await db
+      .selectFrom('outbox_events')
+      .select('type')
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('type', 'in', ['model.promoted', 'regression.detected', 'model.rolled_back'])
+      .orderBy('seq')
+      .execute();
     expect(events.map((e) => e.type)).toEqual(['model.promoted', 'model.promoted', 'model.rolled_back', 'regression.detected']);
 
     // The next firing evaluates what serves now (the base), which is its own promotion's baseline: no regression.

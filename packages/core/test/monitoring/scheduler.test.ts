@@ -132,7 +132,12 @@ describe('scheduler leadership', () => {
 describe('re-eval runs', () => {
   it('runs an immediate re-eval once, and the first run of a model without a baseline becomes it', async () => {
     const scheduler = kit.service.createScheduler({ owner: `s-${uuidv7()}` });
-    const reEval = await kit.service.createReEval(ctx, { eval_suite_id: suiteId, model: { type: 'base_model', value: 'gpt-4o-mini' }, schedule: { type: 'immediate' }, policy: { max_score_drop: 0.05 } });
+    const reEval = await kit.service.createReEval(ctx, {
+      eval_suite_id: suiteId,
+      model: { type: 'base_model', value: 'gpt-4o-mini' },
+      schedule: { type: 'immediate' },
+      policy: { max_score_drop: 0.05 },
+    });
     expect(reEval.baseline).toBeNull();
     expect(await scheduler.tick()).toMatchObject({ started: 1, finished: 1 });
     expect(await scheduler.tick()).toMatchObject({ started: 0, finished: 0 });
@@ -146,7 +151,12 @@ describe('re-eval runs', () => {
   it('leaves a paused re-eval alone and resumes it at its next firing', async () => {
     const v = await promotedVersion(`paused-${uuidv7()}`);
     const scheduler = kit.service.createScheduler({ owner: `s-${uuidv7()}` });
-    const reEval = await kit.service.createReEval(ctx, { eval_suite_id: suiteId, model: { type: 'ft_model_version', value: v }, schedule: { type: 'cron', cron: '0 * * * *' }, policy: { max_score_drop: 0.05 } });
+    const reEval = await kit.service.createReEval(ctx, {
+      eval_suite_id: suiteId,
+      model: { type: 'ft_model_version', value: v },
+      schedule: { type: 'cron', cron: '0 * * * *' },
+      policy: { max_score_drop: 0.05 },
+    });
     await kit.service.pauseReEval(ctx, reEval.id);
     clock.advance(2 * 3_600_000);
     await scheduler.tick();
@@ -164,7 +174,12 @@ describe('re-eval runs', () => {
     await promotedVersion(assistant);
     const v2 = await promotedVersion(assistant);
     const scheduler = kit.service.createScheduler({ owner: `s-${uuidv7()}` });
-    const reEval = await kit.service.createReEval(ctx, { eval_suite_id: suiteId, target: { type: 'assistant', value: assistant }, schedule: { type: 'immediate' }, policy: { max_score_drop: 0.05, auto_rollback: false } });
+    const reEval = await kit.service.createReEval(ctx, {
+      eval_suite_id: suiteId,
+      target: { type: 'assistant', value: assistant },
+      schedule: { type: 'immediate' },
+      policy: { max_score_drop: 0.05, auto_rollback: false },
+    });
     provider.bad.add(await modelIdOf(v2));
     await scheduler.tick();
     const run = (await kit.service.getReEval(ctx, reEval.id)).runs[0]!;
@@ -179,7 +194,12 @@ describe('re-eval runs', () => {
     const assistant = `only-${uuidv7()}`;
     const v = await promotedVersion(assistant);
     const scheduler = kit.service.createScheduler({ owner: `s-${uuidv7()}` });
-    const reEval = await kit.service.createReEval(ctx, { eval_suite_id: suiteId, target: { type: 'assistant', value: assistant }, schedule: { type: 'immediate' }, policy: { max_score_drop: 0.05, auto_rollback: true } });
+    const reEval = await kit.service.createReEval(ctx, {
+      eval_suite_id: suiteId,
+      target: { type: 'assistant', value: assistant },
+      schedule: { type: 'immediate' },
+      policy: { max_score_drop: 0.05, auto_rollback: true },
+    });
     provider.bad.add(await modelIdOf(v));
     await scheduler.tick();
     expect((await kit.service.getReEval(ctx, reEval.id)).runs[0]).toMatchObject({ detected: true, action_taken: 'rollback_skipped' });
@@ -195,7 +215,17 @@ describe('regression policy', () => {
     expect(r).toMatchObject({ score_delta: -0.1, cost_increase_pct: 50, risk_delta: 0.2, reasons: ['score_drop', 'cost_increase', 'risk_increase'] });
   });
   it('does not call a drop the comparison finds insignificant a regression', () => {
-    const comparison = { score: 0.8, baseline_score: 0.9, delta: -0.1, pass_rate: 0.8, baseline_pass_rate: 0.9, confidence_interval: { level: 0.95, lower: -0.3, upper: 0.1 }, significant: false, cost_usd_delta: 0, latency_p95_ms_delta: 0 };
+    const comparison = {
+      score: 0.8,
+      baseline_score: 0.9,
+      delta: -0.1,
+      pass_rate: 0.8,
+      baseline_pass_rate: 0.9,
+      confidence_interval: { level: 0.95, lower: -0.3, upper: 0.1 },
+      significant: false,
+      cost_usd_delta: 0,
+      latency_p95_ms_delta: 0,
+    };
     expect(assessRegression({ ...base, comparison }, { max_score_drop: 0.05, auto_rollback: true }).reasons).toEqual([]);
   });
 });

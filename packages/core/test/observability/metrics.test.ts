@@ -91,7 +91,10 @@ describe('provider calls', () => {
       stop();
     }
     const text = await m.registry.metrics();
-    const samples = text.split('\n').filter((l) => l.startsWith('ftm_provider_requests_total{')).sort();
+    const samples = text
+      .split('\n')
+      .filter((l) => l.startsWith('ftm_provider_requests_total{'))
+      .sort();
     expect(samples).toEqual([
       'ftm_provider_requests_total{provider="openai",status="network_error"} 1',
       'ftm_provider_requests_total{provider="together",status="200"} 2',
@@ -117,9 +120,9 @@ describe('scrape-time samples', () => {
     await queue.enqueue('metrics.sample', { n: 2 });
     await queue.enqueue('metrics.sample', { n: 3 }, { delayMs: 60_000 });
     await sampleQueueDepth(m, queue);
-    expect((await metricValue(m.queueJobs, { state: 'waiting' }))).toBe(2);
-    expect((await metricValue(m.queueJobs, { state: 'delayed' }))).toBe(1);
-    expect((await metricValue(m.collectorUp, { collector: 'queue_depth' }))).toBe(1);
+    expect(await metricValue(m.queueJobs, { state: 'waiting' })).toBe(2);
+    expect(await metricValue(m.queueJobs, { state: 'delayed' })).toBe(1);
+    expect(await metricValue(m.collectorUp, { collector: 'queue_depth' })).toBe(1);
   });
 
   it('samples the depth and dead letters per job name, and reports a drained name as 0', async () => {
@@ -144,13 +147,13 @@ describe('scrape-time samples', () => {
     const queue = openQueue({ type: 'local', database: t.database });
     const m = createFtmMetrics({ processMetrics: false });
     await sampleQueueDepth(m, queue);
-    expect((await m.registry.metrics())).toContain('ftm_queue_jobs{state="waiting"}');
+    expect(await m.registry.metrics()).toContain('ftm_queue_jobs{state="waiting"}');
     // PGlite is single-session: while this transaction is open the queue's query cannot run.
     await t.database.db.transaction().execute(async () => {
       await sampleQueueDepth(m, queue, 50);
     });
-    expect((await metricValue(m.collectorUp, { collector: 'queue_depth' }))).toBe(0);
-    expect((await m.registry.metrics())).not.toContain('ftm_queue_jobs{');
+    expect(await metricValue(m.collectorUp, { collector: 'queue_depth' })).toBe(0);
+    expect(await m.registry.metrics()).not.toContain('ftm_queue_jobs{');
   });
 
   it('sums the estimate and the actual cost of completed fine-tuning jobs by provider', async () => {
@@ -163,16 +166,16 @@ describe('scrape-time samples', () => {
     await submitFtJob(deps, ctx, created.id);
     const m = createFtmMetrics({ processMetrics: false });
     await sampleFtJobCosts(m, t.database.db);
-    expect((await m.registry.metrics())).not.toContain('ftm_ft_job_cost_actual_usd{'); // still running: not counted
+    expect(await m.registry.metrics()).not.toContain('ftm_ft_job_cost_actual_usd{'); // still running: not counted
     for (let i = 0; i < 30 && !(await pollFtJob(deps, ctx, created.id)).terminal; i++) clock.advance(1_000);
     const done = await getFtJob(deps, ctx, created.id);
     expect(done.status).toBe('completed');
 
     await sampleFtJobCosts(m, t.database.db);
-    expect((await metricValue(m.ftJobsCosted, { provider: 'simulated' }))).toBe(1);
-    expect((await metricValue(m.ftJobCostEstimated, { provider: 'simulated' }))).toBeCloseTo(done.estimated_cost_usd!, 6);
-    expect((await metricValue(m.ftJobCostActual, { provider: 'simulated' }))).toBeCloseTo(done.actual_cost_usd!, 6);
-    expect((await metricValue(m.collectorUp, { collector: 'ft_job_costs' }))).toBe(1);
+    expect(await metricValue(m.ftJobsCosted, { provider: 'simulated' })).toBe(1);
+    expect(await metricValue(m.ftJobCostEstimated, { provider: 'simulated' })).toBeCloseTo(done.estimated_cost_usd!, 6);
+    expect(await metricValue(m.ftJobCostActual, { provider: 'simulated' })).toBeCloseTo(done.actual_cost_usd!, 6);
+    expect(await metricValue(m.collectorUp, { collector: 'ft_job_costs' })).toBe(1);
   });
 
   it('samples the outbox backlog and the age of its oldest undispatched event', async () => {
@@ -200,14 +203,20 @@ describe('scrape-time samples', () => {
     expect(await metricValue(m.webhookDeadLetters)).toBe(0);
     const tenant = await seedTenant(t.database);
     const endpointId = uuidv7();
-    await db.insertInto('webhook_endpoints').values({ id: endpointId, tenant_id: tenant.tenantId, url: 'https://receiver.example.com/hook', created_by: 'test' } as never).execute();
+    await db
+      .insertInto('webhook_endpoints')
+      .values({ id: endpointId, tenant_id: tenant.tenantId, url: 'https://receiver.example.com/hook', created_by: 'test' } as never)
+      .execute();
     for (const status of ['dead_letter', 'pending']) {
       const eventId = uuidv7();
       await db
         .insertInto('outbox_events')
         .values({ id: eventId, tenant_id: tenant.tenantId, type: 'metrics.test', resource_type: 'test', payload: {}, dispatched_at: new Date() } as never)
         .execute();
-      await db.insertInto('webhook_deliveries').values({ id: uuidv7(), tenant_id: tenant.tenantId, endpoint_id: endpointId, event_id: eventId, event_type: 'metrics.test', status } as never).execute();
+      await db
+        .insertInto('webhook_deliveries')
+        .values({ id: uuidv7(), tenant_id: tenant.tenantId, endpoint_id: endpointId, event_id: eventId, event_type: 'metrics.test', status } as never)
+        .execute();
     }
     await sampleWebhookDeadLetters(m, db);
     expect([await metricValue(m.webhookDeadLetters), await metricValue(m.collectorUp, { collector: 'webhook_dead_letters' })]).toEqual([1, 1]);

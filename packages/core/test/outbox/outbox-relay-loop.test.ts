@@ -57,8 +57,7 @@ describe.each(storeAdapters)('transactional outbox on $name', ({ name, create })
     return id;
   }
 
-  const undispatched = async () =>
-    (await t.database.db.selectFrom('outbox_events').select('id').where('dispatched_at', 'is', null).execute()).length;
+  const undispatched = async () => (await t.database.db.selectFrom('outbox_events').select('id').where('dispatched_at', 'is', null).execute()).length;
 
   it('commits a state change and its event together', async () => {
     const id = await createProject('committed');
@@ -132,9 +131,11 @@ describe.each(storeAdapters)('transactional outbox on $name', ({ name, create })
     const queue = flakyQueue(new LocalQueue(t.database), () => false);
     const relays = [1, 2].map(() => new OutboxRelay({ database: t.database, queue, intervalMs: 5, batchSize: 3 }));
     relays.forEach((r) => r.start());
-    await Promise.all([0, 1, 2].map(async (w) => {
-      for (let i = 0; i < 10; i++) await createProject(`writer-${w}-${i}`);
-    }));
+    await Promise.all(
+      [0, 1, 2].map(async (w) => {
+        for (let i = 0; i < 10; i++) await createProject(`writer-${w}-${i}`);
+      }),
+    );
     await waitFor(async () => (await undispatched()) === 0, 15_000, 'every event to be dispatched');
     await Promise.all(relays.map((r) => r.stop()));
     const events = await t.database.db.selectFrom('outbox_events').select('id').execute();

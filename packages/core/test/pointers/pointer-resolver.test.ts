@@ -180,17 +180,25 @@ describe.each([
     await t?.dispose();
   });
 
-  it("serves a swap made through the other instance within 1 s", async () => {
+  it('serves a swap made through the other instance within 1 s', async () => {
     const { ctx } = s;
     const [v1, v2] = [await s.version(), await s.version()];
     const target = { type: 'assistant', value: 'shared' } as const;
     await kitA.service.createPromotion(ctx, { model_version_id: v1, target, min_eval_score: 0 });
-    const before = await within(1_000, () => resolverB.resolve(ctx, { assistant: 'shared' }), (r) => r?.body.model_version_id === v1);
+    const before = await within(
+      1_000,
+      () => resolverB.resolve(ctx, { assistant: 'shared' }),
+      (r) => r?.body.model_version_id === v1,
+    );
     expect(before?.body.model_version_id).toBe(v1);
     // Warm B's cache, then swap through A.
     await resolverB.resolve(ctx, { assistant: 'shared' });
     await kitA.service.createPromotion(ctx, { model_version_id: v2, target, min_eval_score: 0 });
-    const after = await within(1_000, () => resolverB.resolve(ctx, { assistant: 'shared' }), (r) => r?.body.model_version_id === v2);
+    const after = await within(
+      1_000,
+      () => resolverB.resolve(ctx, { assistant: 'shared' }),
+      (r) => r?.body.model_version_id === v2,
+    );
     expect(after?.body).toMatchObject({ model_version_id: v2, version: 2 });
   });
 });

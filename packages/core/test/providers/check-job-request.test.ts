@@ -37,7 +37,12 @@ describe('checking a job request against a provider', () => {
   });
 
   it('refuses values outside the published ranges: integers, exclusive bounds, auto where not taken', () => {
-    const errors = checkJobRequest(together, { method: 'dpo', baseModel: LLAMA, datasetFormat: 'jsonl_preference', hyperparameters: { n_epochs: 21, lora_dropout: 1, lora_r: 8.5, learning_rate: 'auto' } });
+    const errors = checkJobRequest(together, {
+      method: 'dpo',
+      baseModel: LLAMA,
+      datasetFormat: 'jsonl_preference',
+      hyperparameters: { n_epochs: 21, lora_dropout: 1, lora_r: 8.5, learning_rate: 'auto' },
+    });
     expect(errors.map((e) => e.path)).toEqual(['hyperparameters.n_epochs', 'hyperparameters.lora_dropout', 'hyperparameters.lora_r', 'hyperparameters.learning_rate']);
     expect(errors[0]!.message).toBe('together takes n_epochs as an integer at least 1 at most 20, or auto for dpo');
   });

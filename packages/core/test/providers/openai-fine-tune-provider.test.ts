@@ -274,13 +274,12 @@ describe('OpenAI adapter: errors and rate limits', () => {
   it('surfaces a persistent 429 as RateLimitedError with the Retry-After seconds', async () => {
     server.use(
       http.get(`${API}/fine_tuning/jobs/ftjob-abc123`, () =>
-        HttpResponse.json(
-          { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
-          { status: 429, headers: { 'retry-after': '7' } },
-        ),
+        HttpResponse.json({ error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } }, { status: 429, headers: { 'retry-after': '7' } }),
       ),
     );
-    const error = await provider().getJob('ftjob-abc123').catch((e: unknown) => e);
+    const error = await provider()
+      .getJob('ftjob-abc123')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
     expect((error as RateLimitedError).retryAfterSec).toBe(7);
   });
@@ -308,12 +307,21 @@ describe('OpenAI adapter: errors and rate limits', () => {
     server.use(
       http.get(`${API}/fine_tuning/jobs/x`, () =>
         HttpResponse.json(
-          { error: { message: 'Incorrect API key provided: sk-test-ab**********mnop. You can find your API key at https://platform.openai.com/account/api-keys.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } },
+          {
+            error: {
+              message: 'Incorrect API key provided: sk-test-ab**********mnop. You can find your API key at https://platform.openai.com/account/api-keys.',
+              type: 'invalid_request_error',
+              param: null,
+              code: 'invalid_api_key',
+            },
+          },
           { status: 401 },
         ),
       ),
     );
-    const error = (await provider().getJob('x').catch((e: unknown) => e)) as Error;
+    const error = (await provider()
+      .getJob('x')
+      .catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(ProviderRequestError);
     expect(error.message).not.toContain('sk-test');
     expect(error.message).toContain('[redacted]');

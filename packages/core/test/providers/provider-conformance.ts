@@ -57,7 +57,7 @@ async function pollToEnd(h: ProviderConformanceHarness, p: FineTuneProvider, id:
 /** Registers the suite for one adapter. */
 export function describeProviderConformance(h: ProviderConformanceHarness): void {
   describe(`FineTuneProvider conformance: ${h.name}`, () => {
-    it('creates a job from an uploaded file and finds it again by FTM\'s marker', async () => {
+    it("creates a job from an uploaded file and finds it again by FTM's marker", async () => {
       const p = h.provider();
       const { key, file, job } = await createJob(h, p);
       expect(job.status).not.toBe('succeeded');
@@ -91,7 +91,7 @@ export function describeProviderConformance(h: ProviderConformanceHarness): void
       expect((await pollToEnd(h, p, job.id)).status).toBe('cancelled');
     });
 
-    it('reports a job that fails in training with the provider\'s message', async () => {
+    it("reports a job that fails in training with the provider's message", async () => {
       const p = h.provider();
       const { job } = await createJob(h, p, h.failNextJob());
       const failed = await pollToEnd(h, p, job.id);
@@ -101,14 +101,19 @@ export function describeProviderConformance(h: ProviderConformanceHarness): void
     });
 
     it.skipIf(!h.unauthorized)('refuses a wrong credential as a 401 provider refusal', async () => {
-      const error = await h.unauthorized!().uploadTrainingFile(source, { filename: 'x.jsonl' }).catch((e: unknown) => e);
+      const error = await h.unauthorized!()
+        .uploadTrainingFile(source, { filename: 'x.jsonl' })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ProviderRequestError);
       expect((error as ProviderRequestError).status).toBe(401);
     });
 
     it('surfaces a persistent 429 as RateLimitedError with its Retry-After', async () => {
       const { job } = await createJob(h, h.provider());
-      const error = await h.rateLimited(7).getJob(job.id).catch((e: unknown) => e);
+      const error = await h
+        .rateLimited(7)
+        .getJob(job.id)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RateLimitedError);
       expect((error as RateLimitedError).retryAfterSec).toBe(h.reportsRetryAfter ? 7 : 1);
     });

@@ -22,7 +22,13 @@ function lookup(stored: Record<string, string>): ProviderCredentialLookup {
 }
 
 const simulated: ModelRunner = { name: 'simulated', complete: async () => ({ content: 'x', toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 }, latencyMs: 0, model: 'x' }) };
-const completion = { id: 'c', object: 'chat.completion', model: 'gpt-4o-mini', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'ok' } }], usage: { prompt_tokens: 1, completion_tokens: 1 } };
+const completion = {
+  id: 'c',
+  object: 'chat.completion',
+  model: 'gpt-4o-mini',
+  choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'ok' } }],
+  usage: { prompt_tokens: 1, completion_tokens: 1 },
+};
 
 /** A runner registry whose OpenAI runner records the bearer token of each call. */
 function registry(stored: Record<string, string>, serverKey: string | null) {
@@ -72,7 +78,10 @@ describe('fine-tuning providers with stored credentials', () => {
     const seen: string[] = [];
     const fetch: typeof globalThis.fetch = async (_url, init) => {
       seen.push(new Headers(init?.headers).get('authorization') ?? '');
-      return new Response(JSON.stringify({ id: 'file-1', object: 'file', bytes: 3, created_at: 1, filename: 'f', purpose: 'fine-tune' }), { status: 200, headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify({ id: 'file-1', object: 'file', bytes: 3, created_at: 1, filename: 'f', purpose: 'fine-tune' }), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
     };
     const resolver = createProviderResolver({
       openai: { defaultApiKey: 'sk-server', keys: { t1: 'sk-configured', t3: 'sk-configured-t3' }, fetch },

@@ -12,7 +12,14 @@ beforeAll(async () => {
 afterAll(async () => t.dispose());
 
 const timings = { validatingMs: 1_000, queuedMs: 1_000, runningMs: 10_000 };
-const lines = Array.from({ length: 20 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `q${i}` }, { role: 'assistant', content: `a${i}` }] })).join('\n');
+const lines = Array.from({ length: 20 }, (_, i) =>
+  JSON.stringify({
+    messages: [
+      { role: 'user', content: `q${i}` },
+      { role: 'assistant', content: `a${i}` },
+    ],
+  }),
+).join('\n');
 const source = { open: async () => [new TextEncoder().encode(lines)] };
 
 async function started(options: { failAt?: 'validating_files' | 'queued' | 'running'; metadata?: Record<string, string>; validation?: boolean } = {}) {

@@ -37,7 +37,10 @@ describe('Together adapter: requests follow the published document', () => {
 
   it('creates a supervised LoRA job with every hyperparameter Together takes', async () => {
     await uploadAndCreate(
-      { type: 'supervised', hyperparameters: { n_epochs: 3, learning_rate: 0.0001, batch_size: 16, n_checkpoints: 2, warmup_ratio: 0.1, n_evals: 1, training_type: 'lora', lora_r: 16, lora_dropout: 0.05 } },
+      {
+        type: 'supervised',
+        hyperparameters: { n_epochs: 3, learning_rate: 0.0001, batch_size: 16, n_checkpoints: 2, warmup_ratio: 0.1, n_evals: 1, training_type: 'lora', lora_r: 16, lora_dropout: 0.05 },
+      },
       { suffix: 'support-bot', seed: 7 },
     );
     expect(lastBody('POST /fine-tunes')).toMatchObject({
@@ -74,7 +77,7 @@ describe('Together adapter: requests follow the published document', () => {
 });
 
 describe('Together adapter: a job from create to its model', () => {
-  it('maps statuses, keeps Together\'s word, and hands over the output model name on completion', async () => {
+  it("maps statuses, keeps Together's word, and hands over the output model name on completion", async () => {
     const { p, job } = await uploadAndCreate({ type: 'supervised', hyperparameters: {} });
     expect(job.status).toBe('queued');
     expect(job.providerStatus).toBe('pending');
@@ -92,7 +95,7 @@ describe('Together adapter: a job from create to its model', () => {
     expect(await p.listCheckpoints(job.id)).toEqual([expect.objectContaining({ id: `${job.id}:10`, stepNumber: 10, fineTunedModelCheckpoint: `${job.id}:10` })]);
   });
 
-  it('reports a failed job with Together\'s error message', async () => {
+  it("reports a failed job with Together's error message", async () => {
     stub.failNextJob('training file has 3 malformed lines');
     const { p, job } = await uploadAndCreate({ type: 'supervised', hyperparameters: {} });
     const failed = await p.getJob(job.id);
@@ -117,7 +120,9 @@ describe('Together adapter: a job from create to its model', () => {
 
 describe('Together adapter: errors', () => {
   it('maps a 401 to a provider refusal without echoing the key', async () => {
-    const error = await provider('wrong-key-0123456789abcdef0123456789abcdef').getJob('ft-x').catch((e: unknown) => e);
+    const error = await provider('wrong-key-0123456789abcdef0123456789abcdef')
+      .getJob('ft-x')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderRequestError);
     expect((error as ProviderRequestError).status).toBe(401);
     expect(String((error as Error).message)).not.toContain('wrong-key');
@@ -144,7 +149,14 @@ describe('Together chat runner', () => {
     const runner = createTogetherChatRunner({ apiKey: 'tg-key-1', baseUrl, sleep: noSleep });
     const completion = await runner.complete(
       { id: 'stub-user/Meta-Llama-3.1-8B-Instruct-Reference-ftm-1234', provider: 'together' },
-      { messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hi' }], params: { max_tokens: 20, temperature: 0 }, responseFormat: { type: 'json_object' } },
+      {
+        messages: [
+          { role: 'system', content: 'be brief' },
+          { role: 'user', content: 'hi' },
+        ],
+        params: { max_tokens: 20, temperature: 0 },
+        responseFormat: { type: 'json_object' },
+      },
     );
     expect(completion.content).toBe('ok');
     expect(completion.usage.outputTokens).toBeGreaterThan(0);

@@ -18,11 +18,7 @@ import { JobQueueStore } from '../../src/adapters/local-queue/job-queue-store.js
 import { PgListenWakeUps } from '../../src/adapters/local-queue/pg-listen-wake-ups.js';
 import { BullMqQueue } from '../../src/adapters/redis/bullmq-queue.js';
 import type { Queue } from '../../src/ports/queue.js';
-import {
-  createPgliteTestDatabase,
-  createPostgresTestDatabase,
-  type TestDatabase,
-} from '@ftm/test-support/databases';
+import { createPgliteTestDatabase, createPostgresTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 
 export const TEST_REDIS_URL = process.env.FTM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const TEST_RABBIT_URL = process.env.FTM_TEST_RABBIT_URL ?? 'amqp://guest:guest@127.0.0.1:5672';

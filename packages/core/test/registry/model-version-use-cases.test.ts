@@ -51,9 +51,15 @@ describe('model registry use cases', () => {
     const ctx = testContext({ tenantId: a.tenantId });
     const first = body();
     await createModelVersion(t.database.db, ctx, first);
-    const before = await t.database.db.selectFrom('outbox_events').select((eb) => eb.fn.countAll().as('c')).executeTakeFirstOrThrow();
+    const before = await t.database.db
+      .selectFrom('outbox_events')
+      .select((eb) => eb.fn.countAll().as('c'))
+      .executeTakeFirstOrThrow();
     await expect(createModelVersion(t.database.db, ctx, { ...first, name: 'other' })).rejects.toBeInstanceOf(ConflictError);
-    const after = await t.database.db.selectFrom('outbox_events').select((eb) => eb.fn.countAll().as('c')).executeTakeFirstOrThrow();
+    const after = await t.database.db
+      .selectFrom('outbox_events')
+      .select((eb) => eb.fn.countAll().as('c'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.c)).toBe(Number(before.c));
   });
 
@@ -157,14 +163,7 @@ describe('batched model version reads', () => {
     const ctxB = testContext({ tenantId: b.tenantId });
     const mine = await createModelVersion(t.database.db, ctxA, body());
     const theirs = await createModelVersion(t.database.db, ctxB, body());
-    const results = await Promise.allSettled([
-      read(ctxA, mine.id),
-      read(ctxA, mine.id.toUpperCase()),
-      read(ctxA, theirs.id),
-      read(ctxB, theirs.id),
-      read(ctxA, 'not-a-uuid'),
-      read(ctxA, uuidv7()),
-    ]);
+    const results = await Promise.allSettled([read(ctxA, mine.id), read(ctxA, mine.id.toUpperCase()), read(ctxA, theirs.id), read(ctxB, theirs.id), read(ctxA, 'not-a-uuid'), read(ctxA, uuidv7())]);
     expect(results.map((r) => (r.status === 'fulfilled' ? r.value.id : (r.reason as Error).constructor.name))).toEqual([
       mine.id,
       mine.id,

@@ -29,7 +29,13 @@ async function setup(start: string) {
   const tenant = await seedTenant(db);
   const ctx = testContext({ tenantId: tenant.tenantId, projectId: null, clock });
   const register = async (provider: string, baseModel: string) =>
-    createModelVersion(db, ctx, { name: `${provider}-${uuidv7().slice(-6)}`, provider, provider_model_id: `ft:${baseModel}:acme:${uuidv7().slice(-8)}`, base_model: baseModel, project_id: tenant.projectId });
+    createModelVersion(db, ctx, {
+      name: `${provider}-${uuidv7().slice(-6)}`,
+      provider,
+      provider_model_id: `ft:${baseModel}:acme:${uuidv7().slice(-8)}`,
+      base_model: baseModel,
+      project_id: tenant.projectId,
+    });
   const deps = { db, clock, ids: uuidv7Generator, logger: silentLogger };
   return { clock, tenant, ctx, register, deps };
 }
@@ -66,7 +72,10 @@ describe('model retirement dates', () => {
     expect(listed.data.find((v) => v.id === openai.id)?.retirement?.days_left).toBe(35);
 
     const pointerId = uuidv7();
-    await db.insertInto('production_pointers').values({ id: pointerId, tenant_id: tenant.tenantId, project_id: tenant.projectId, target_type: 'assistant', target_value: 'support', model_version_id: openai.id, updated_by: 'test' }).execute();
+    await db
+      .insertInto('production_pointers')
+      .values({ id: pointerId, tenant_id: tenant.tenantId, project_id: tenant.projectId, target_type: 'assistant', target_value: 'support', model_version_id: openai.id, updated_by: 'test' })
+      .execute();
     expect((await getProductionPointer(db, ctx, pointerId)).retirement).toMatchObject({ date: '2027-01-06', days_left: 35 });
   });
 });
@@ -77,7 +86,10 @@ describe('the retirement watch', () => {
     const openai = await register('openai', 'gpt-4o-mini-2024-07-18');
     const together = await register('together', 'Qwen/Qwen2.5-7B-Instruct');
     const pointerId = uuidv7();
-    await db.insertInto('production_pointers').values({ id: pointerId, tenant_id: tenant.tenantId, project_id: tenant.projectId, target_type: 'assistant', target_value: 'support', model_version_id: openai.id, updated_by: 'test' }).execute();
+    await db
+      .insertInto('production_pointers')
+      .values({ id: pointerId, tenant_id: tenant.tenantId, project_id: tenant.projectId, target_type: 'assistant', target_value: 'support', model_version_id: openai.id, updated_by: 'test' })
+      .execute();
     const watch = () => warnModelRetirements(deps, { thresholdsDays: [30, 7] });
 
     await watch();

@@ -22,7 +22,13 @@ describe('checksums', () => {
 
   it('applies the SSN area, group and serial rules', () => {
     expect(ssnValid('123', '45', '6789')).toBe(true);
-    for (const [a, g, s] of [['000', '12', '3456'], ['666', '12', '3456'], ['950', '12', '3456'], ['123', '00', '4567'], ['123', '45', '0000']] as const) {
+    for (const [a, g, s] of [
+      ['000', '12', '3456'],
+      ['666', '12', '3456'],
+      ['950', '12', '3456'],
+      ['123', '00', '4567'],
+      ['123', '45', '0000'],
+    ] as const) {
       expect(ssnValid(a, g, s)).toBe(false);
     }
   });
@@ -107,7 +113,10 @@ describe('BuiltinSanitizer', () => {
     expect(await s.scan('all clear')).toEqual({ safe: true, findings: [], risk_score: 0 });
     const risky = await s.scan('key ' + 'AKIA' + 'IOSFODNN7EXAMPLE and bob@example.com');
     expect(risky.safe).toBe(false);
-    expect(risky.findings).toEqual([{ type: 'email', count: 1 }, { type: 'secret', count: 1 }]);
+    expect(risky.findings).toEqual([
+      { type: 'email', count: 1 },
+      { type: 'secret', count: 1 },
+    ]);
     expect(risky.risk_score).toBe(riskScore(risky.findings));
     expect(risky.risk_score).toBeGreaterThan(0.9);
     expect(JSON.stringify(risky)).not.toContain('bob@example.com');

@@ -11,8 +11,7 @@ afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 const noSleep = async (): Promise<void> => {};
-const sanitizer = (batchSize = 2): RemoteTrismSanitizer =>
-  new RemoteTrismSanitizer({ baseUrl: BASE, apiKey: 'orch-key', batchSize, sleep: noSleep, retry: { maxAttempts: 2 } });
+const sanitizer = (batchSize = 2): RemoteTrismSanitizer => new RemoteTrismSanitizer({ baseUrl: BASE, apiKey: 'orch-key', batchSize, sleep: noSleep, retry: { maxAttempts: 2 } });
 
 /** A TRiSM stand-in that redacts "secret" and counts it, as the contract describes. */
 const redactingHandler = (calls: unknown[]) =>

@@ -36,11 +36,14 @@ describe('retry', () => {
   it('tries again after each retryable failure with the backoff, and returns the first success', async () => {
     const waits: number[] = [];
     let calls = 0;
-    const value = await retry(async (attempt) => {
-      calls += 1;
-      if (attempt < 3) throw new Error(`fail ${attempt}`);
-      return 'ok';
-    }, { ...noWait, attempts: 5, sleep: async (ms) => void waits.push(ms) });
+    const value = await retry(
+      async (attempt) => {
+        calls += 1;
+        if (attempt < 3) throw new Error(`fail ${attempt}`);
+        return 'ok';
+      },
+      { ...noWait, attempts: 5, sleep: async (ms) => void waits.push(ms) },
+    );
     expect(value).toBe('ok');
     expect(calls).toBe(3);
     expect(waits).toEqual([50, 100]);
@@ -48,26 +51,51 @@ describe('retry', () => {
 
   it('throws the last failure once the attempts are spent, and at once on a failure that is not retryable', async () => {
     let calls = 0;
-    await expect(retry(async (attempt) => { calls += 1; throw new Error(`fail ${attempt}`); }, { ...noWait, attempts: 3, sleep: async () => {} })).rejects.toThrow('fail 3');
+    await expect(
+      retry(
+        async (attempt) => {
+          calls += 1;
+          throw new Error(`fail ${attempt}`);
+        },
+        { ...noWait, attempts: 3, sleep: async () => {} },
+      ),
+    ).rejects.toThrow('fail 3');
     expect(calls).toBe(3);
     calls = 0;
-    await expect(retry(async () => { calls += 1; throw new TypeError('bad'); }, { ...noWait, attempts: 3, isRetryable: (e) => !(e instanceof TypeError), sleep: async () => {} })).rejects.toThrow('bad');
+    await expect(
+      retry(
+        async () => {
+          calls += 1;
+          throw new TypeError('bad');
+        },
+        { ...noWait, attempts: 3, isRetryable: (e) => !(e instanceof TypeError), sleep: async () => {} },
+      ),
+    ).rejects.toThrow('bad');
     expect(calls).toBe(1);
   });
 
   it('waits what the failure names (a Retry-After) instead of the backoff', async () => {
     const waits: number[] = [];
-    await retry(async (attempt) => {
-      if (attempt === 1) throw Object.assign(new Error('429'), { retryAfterMs: 7 });
-      return null;
-    }, { ...noWait, attempts: 2, delayMs: (e) => (e as { retryAfterMs?: number }).retryAfterMs, sleep: async (ms) => void waits.push(ms) });
+    await retry(
+      async (attempt) => {
+        if (attempt === 1) throw Object.assign(new Error('429'), { retryAfterMs: 7 });
+        return null;
+      },
+      { ...noWait, attempts: 2, delayMs: (e) => (e as { retryAfterMs?: number }).retryAfterMs, sleep: async (ms) => void waits.push(ms) },
+    );
     expect(waits).toEqual([7]);
   });
 
   it('stops waiting and trying when its signal aborts', async () => {
     const controller = new AbortController();
     let calls = 0;
-    const run = retry(async () => { calls += 1; throw new Error('down'); }, { baseMs: 60_000, maxMs: 60_000, jitter: 'none', attempts: 5, signal: controller.signal });
+    const run = retry(
+      async () => {
+        calls += 1;
+        throw new Error('down');
+      },
+      { baseMs: 60_000, maxMs: 60_000, jitter: 'none', attempts: 5, signal: controller.signal },
+    );
     setTimeout(() => controller.abort(new Error('shutting down')), 10);
     await expect(run).rejects.toThrow('shutting down');
     expect(calls).toBe(1);

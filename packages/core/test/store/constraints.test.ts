@@ -36,9 +36,7 @@ describe.each(storeAdapters)('domain constraints on $name', ({ create }) => {
   it('lets one provider job id belong to one fine-tuning job per provider only', async () => {
     const db = t.database.db;
     await insertFtJob(db, tenant.tenantId, datasetId, { provider: 'openai', provider_job_id: 'ftjob-abc123' });
-    expect(await sqlStateOf(insertFtJob(db, tenant.tenantId, datasetId, { provider: 'openai', provider_job_id: 'ftjob-abc123' }))).toBe(
-      SqlState.uniqueViolation,
-    );
+    expect(await sqlStateOf(insertFtJob(db, tenant.tenantId, datasetId, { provider: 'openai', provider_job_id: 'ftjob-abc123' }))).toBe(SqlState.uniqueViolation);
     // another provider may use the same identifier, and unsubmitted jobs have none
     await insertFtJob(db, tenant.tenantId, datasetId, { provider: 'azure-openai', provider_job_id: 'ftjob-abc123' });
     await insertFtJob(db, tenant.tenantId, datasetId, { provider: 'openai', provider_job_id: null });
@@ -62,10 +60,7 @@ describe.each(storeAdapters)('domain constraints on $name', ({ create }) => {
   it('records one result per case of an eval run', async () => {
     const db = t.database.db;
     const suiteId = uuidv7();
-    await db
-      .insertInto('eval_suites')
-      .values({ id: suiteId, tenant_id: tenant.tenantId, suite_group_id: suiteId, name: 'suite', created_by: 'test' })
-      .execute();
+    await db.insertInto('eval_suites').values({ id: suiteId, tenant_id: tenant.tenantId, suite_group_id: suiteId, name: 'suite', created_by: 'test' }).execute();
     const caseId = uuidv7();
     await db
       .insertInto('eval_cases')
@@ -89,10 +84,7 @@ describe.each(storeAdapters)('domain constraints on $name', ({ create }) => {
     const pointerId = await insertPointer(db, tenant.tenantId, mv, 'assistant-support');
     expect(await sqlStateOf(insertPointer(db, tenant.tenantId, mv, 'assistant-support'))).toBe(SqlState.uniqueViolation);
     const history = () =>
-      db
-        .insertInto('pointer_history')
-        .values({ id: uuidv7(), tenant_id: tenant.tenantId, pointer_id: pointerId, seq: 1, to_model_version_id: mv, cause: 'promotion', actor: 'test' })
-        .execute();
+      db.insertInto('pointer_history').values({ id: uuidv7(), tenant_id: tenant.tenantId, pointer_id: pointerId, seq: 1, to_model_version_id: mv, cause: 'promotion', actor: 'test' }).execute();
     await history();
     expect(await sqlStateOf(history())).toBe(SqlState.uniqueViolation);
   });
@@ -120,10 +112,7 @@ describe.each(storeAdapters)('domain constraints on $name', ({ create }) => {
     const db = t.database.db;
     const mv = await insertModelVersion(db, tenant.tenantId);
     const pointer = (value: string) =>
-      db
-        .insertInto('production_pointers')
-        .values({ id: uuidv7(), tenant_id: tenant.tenantId, target_type: 'global', target_value: value, model_version_id: mv, updated_by: 'test' })
-        .execute();
+      db.insertInto('production_pointers').values({ id: uuidv7(), tenant_id: tenant.tenantId, target_type: 'global', target_value: value, model_version_id: mv, updated_by: 'test' }).execute();
     expect(await sqlStateOf(pointer('everything'))).toBe(SqlState.checkViolation);
     await pointer('*');
   });
@@ -133,7 +122,17 @@ describe.each(storeAdapters)('domain constraints on $name', ({ create }) => {
     const id = uuidv7();
     const ready = db
       .insertInto('datasets')
-      .values({ id, tenant_id: tenant.tenantId, name: 'x', dataset_group_id: id, config_hash: 'c', source: JSON.stringify({ type: 'inline' }), format: 'jsonl_chat', status: 'ready', created_by: 'test' })
+      .values({
+        id,
+        tenant_id: tenant.tenantId,
+        name: 'x',
+        dataset_group_id: id,
+        config_hash: 'c',
+        source: JSON.stringify({ type: 'inline' }),
+        format: 'jsonl_chat',
+        status: 'ready',
+        created_by: 'test',
+      })
       .execute();
     expect(await sqlStateOf(ready)).toBe(SqlState.checkViolation);
   });

@@ -1,14 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import {
-  decodeCursor,
-  decodeIdCursor,
-  decodeTimeCursor,
-  encodeCursor,
-  PageParams,
-  toIdPage,
-  toTimePage,
-} from '../../src/db/pagination.js';
+import { decodeCursor, decodeIdCursor, decodeTimeCursor, encodeCursor, PageParams, toIdPage, toTimePage } from '../../src/db/pagination.js';
 import type { DB } from '../../src/db/schema.js';
 import { ValidationError } from '../../src/shared/errors.js';
 import { uuidv7 } from '../../src/shared/ids.js';
@@ -111,7 +103,14 @@ describe.each(storeAdapters)('keyset pagination on $name', ({ create }) => {
   async function idPage(db: Kysely<DB>, limit: number, cursor: string | null) {
     let q = db.selectFrom('uploads').select(['id', 'created_at']).where('tenant_id', '=', tenant.tenantId);
     if (cursor) q = q.where('id', '<', decodeIdCursor(cursor));
-    return toIdPage(await q.orderBy('id', 'desc').limit(limit + 1).execute(), limit, (r) => r.id);
+    return toIdPage(
+      await q
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute(),
+      limit,
+      (r) => r.id,
+    );
   }
 
   async function timePage(db: Kysely<DB>, limit: number, cursor: string | null) {
@@ -120,7 +119,11 @@ describe.each(storeAdapters)('keyset pagination on $name', ({ create }) => {
       const after = decodeTimeCursor(cursor);
       q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.createdAt, after.id)));
     }
-    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+    const rows = await q
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
     return toTimePage(rows, limit, (r) => r.id);
   }
 
@@ -145,13 +148,7 @@ describe.each(storeAdapters)('keyset pagination on $name', ({ create }) => {
 
   it('returns every row exactly once by created_at then id, across rows that share a timestamp', async () => {
     const { seen } = await walk(timePage, 3);
-    const expected = await t.database.db
-      .selectFrom('uploads')
-      .select('id')
-      .where('tenant_id', '=', tenant.tenantId)
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .execute();
+    const expected = await t.database.db.selectFrom('uploads').select('id').where('tenant_id', '=', tenant.tenantId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
     expect(seen).toEqual(expected.map((r) => r.id));
     expect(new Set(seen).size).toBe(ids.length);
   });

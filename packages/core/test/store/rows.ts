@@ -52,12 +52,7 @@ export async function insertDataset(db: Kysely<DB>, tenantId: string, overrides:
 }
 
 /** Inserts a queued fine-tuning job on `datasetId`. */
-export async function insertFtJob(
-  db: Kysely<DB>,
-  tenantId: string,
-  datasetId: string,
-  overrides: { provider?: string; provider_job_id?: string | null } = {},
-): Promise<string> {
+export async function insertFtJob(db: Kysely<DB>, tenantId: string, datasetId: string, overrides: { provider?: string; provider_job_id?: string | null } = {}): Promise<string> {
   const id = uuidv7();
   await db
     .insertInto('ft_jobs')
@@ -69,10 +64,7 @@ export async function insertFtJob(
 /** Inserts an enabled webhook endpoint matching every event. */
 export async function insertWebhookEndpoint(db: Kysely<DB>, tenantId: string): Promise<string> {
   const id = uuidv7();
-  await db
-    .insertInto('webhook_endpoints')
-    .values({ id, tenant_id: tenantId, url: 'https://receiver.example.com/hooks', secret: 'whsec_test', created_by: 'test' })
-    .execute();
+  await db.insertInto('webhook_endpoints').values({ id, tenant_id: tenantId, url: 'https://receiver.example.com/hooks', secret: 'whsec_test', created_by: 'test' }).execute();
   return id;
 }
 
@@ -89,9 +81,6 @@ export async function insertOutboxEvent(db: Kysely<DB>, tenantId: string): Promi
 /** Inserts a production pointer for an assistant target at `modelVersionId`. */
 export async function insertPointer(db: Kysely<DB>, tenantId: string, modelVersionId: string, target = `assistant-${uuidv7()}`): Promise<string> {
   const id = uuidv7();
-  await db
-    .insertInto('production_pointers')
-    .values({ id, tenant_id: tenantId, target_type: 'assistant', target_value: target, model_version_id: modelVersionId, updated_by: 'test' })
-    .execute();
+  await db.insertInto('production_pointers').values({ id, tenant_id: tenantId, target_type: 'assistant', target_value: target, model_version_id: modelVersionId, updated_by: 'test' }).execute();
   return id;
 }

@@ -14,21 +14,20 @@ type Kind<S, I> = [S] extends [Date]
   : [S] extends [Uint8Array]
     ? 'bytes'
     : [S] extends [string]
-    ? 'string'
-    : [S] extends [number]
-      ? 'number'
-      : [S] extends [boolean]
-        ? 'bool'
-        : [S] extends [readonly unknown[]]
-          ? string extends I
-            ? 'json' // a JSON array column also accepts its serialised text
-            : 'array'
-          : 'json';
+      ? 'string'
+      : [S] extends [number]
+        ? 'number'
+        : [S] extends [boolean]
+          ? 'bool'
+          : [S] extends [readonly unknown[]]
+            ? string extends I
+              ? 'json' // a JSON array column also accepts its serialised text
+              : 'array'
+            : 'json';
 
 /** The code a Kysely column type implies. An `unknown` JSON column says nothing about nulls. */
-export type ColumnCode<C> = unknown extends SelectType<C>
-  ? 'json'
-  : `${Kind<NonNullable<SelectType<C>>, NonNullable<InsertType<C>>>}${null extends SelectType<C> ? '?' : ''}${undefined extends InsertType<C> ? '+' : ''}`;
+export type ColumnCode<C> =
+  unknown extends SelectType<C> ? 'json' : `${Kind<NonNullable<SelectType<C>>, NonNullable<InsertType<C>>>}${null extends SelectType<C> ? '?' : ''}${undefined extends InsertType<C> ? '+' : ''}`;
 
 /** Every table of `DB` with every column's code; the compiler refuses a missing or extra column. */
 export type SchemaSpec = { [T in keyof DB]: { [K in keyof DB[T]]-?: ColumnCode<DB[T][K]> } };

@@ -56,10 +56,7 @@ describe.each(storeAdapters)('tenant scoping on $name', ({ create }) => {
     const eventOfA = await insertOutboxEvent(db, a.tenantId);
     const eventOfB = await insertOutboxEvent(db, b.tenantId);
     const deliver = (endpointId: string, eventId: string) =>
-      db
-        .insertInto('webhook_deliveries')
-        .values({ id: uuidv7(), tenant_id: b.tenantId, endpoint_id: endpointId, event_id: eventId, event_type: 'dataset.created' })
-        .execute();
+      db.insertInto('webhook_deliveries').values({ id: uuidv7(), tenant_id: b.tenantId, endpoint_id: endpointId, event_id: eventId, event_type: 'dataset.created' }).execute();
     expect(await sqlStateOf(deliver(endpointOfA, eventOfB))).toBe(SqlState.foreignKeyViolation);
     expect(await sqlStateOf(deliver(endpointOfB, eventOfA))).toBe(SqlState.foreignKeyViolation);
     await deliver(endpointOfB, eventOfB);

@@ -41,8 +41,7 @@ describe.each(storeAdapters)('batched webhook fan-out and attempt writes on $nam
     };
     return { webhooks, ctx, emit };
   }
-  const deliveriesOf = (endpointId: string) =>
-    t.database.db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId).execute();
+  const deliveriesOf = (endpointId: string) => t.database.db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId).execute();
 
   it('creates one delivery per (event, endpoint) of a batch and posts each once', async () => {
     const { webhooks, ctx, emit } = await setup();
@@ -80,7 +79,12 @@ describe.each(storeAdapters)('batched webhook fan-out and attempt writes on $nam
     await webhooks.fanOutMany(events.slice(0, 2));
     receiver.requests.length = 0;
     expect(await webhooks.fanOutMany(events)).toEqual({ created: 2 });
-    expect(receiver.requests.map((r) => r.headers['webhook-id']).sort()).toEqual(events.slice(2).map((e) => e.eventId).sort());
+    expect(receiver.requests.map((r) => r.headers['webhook-id']).sort()).toEqual(
+      events
+        .slice(2)
+        .map((e) => e.eventId)
+        .sort(),
+    );
   });
 
   it('leaves out, per event of a batch, endpoints registered after that event', async () => {
@@ -106,7 +110,15 @@ describe.each(storeAdapters)('batched webhook fan-out and attempt writes on $nam
       ['pending', 500, 'HTTP 500'],
     ]);
     expect(rows.every((d) => d.next_attempt_at !== null)).toBe(true);
-    const attempts = await t.database.db.selectFrom('webhook_attempts').selectAll().where('delivery_id', 'in', rows.map((d) => d.id)).execute();
+    const attempts = await t.database.db
+      .selectFrom('webhook_attempts')
+      .selectAll()
+      .where(
+        'delivery_id',
+        'in',
+        rows.map((d) => d.id),
+      )
+      .execute();
     expect(attempts.map((a) => [a.attempt, a.status_code, a.response_excerpt])).toEqual([
       [1, 500, 'down'],
       [1, 500, 'down'],
@@ -123,7 +135,18 @@ describe.each(storeAdapters)('batched webhook fan-out and attempt writes on $nam
       const now = clock.now();
       await t.database.db
         .insertInto('webhook_deliveries')
-        .values({ id: deliveryId, tenant_id: ctx.tenantId, endpoint_id: endpoint.id, event_id: event!.eventId, event_type: event!.type, status: 'delivering', attempt_count: 1, last_attempt_at: now, created_at: now, updated_at: now })
+        .values({
+          id: deliveryId,
+          tenant_id: ctx.tenantId,
+          endpoint_id: endpoint.id,
+          event_id: event!.eventId,
+          event_type: event!.type,
+          status: 'delivering',
+          attempt_count: 1,
+          last_attempt_at: now,
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
       return { tenantId: ctx.tenantId, deliveryId };
     }
@@ -148,7 +171,15 @@ describe.each(storeAdapters)('batched webhook fan-out and attempt writes on $nam
       const writer = new AttemptOutcomeWriter(t.database.db);
       const written = await Promise.all(deliveries.map((d) => writer.write(success(d))));
       expect(written).toEqual(deliveries.map((d) => ({ id: d.deliveryId, attempt_count: 1 })));
-      const rows = await t.database.db.selectFrom('webhook_deliveries').selectAll().where('id', 'in', deliveries.map((d) => d.deliveryId)).execute();
+      const rows = await t.database.db
+        .selectFrom('webhook_deliveries')
+        .selectAll()
+        .where(
+          'id',
+          'in',
+          deliveries.map((d) => d.deliveryId),
+        )
+        .execute();
       expect(rows.every((r) => r.status === 'succeeded' && r.succeeded_at !== null && r.last_status_code === 200)).toBe(true);
     });
 

@@ -98,11 +98,19 @@ describe('webhook delivery under chaos (PostgreSQL, local queue, child workers)'
 
     const url = t.url!;
     children.push(spawnWorker(url));
-    await waitFor(() => acknowledged.size >= 300, () => `the first worker to deliver 300 events (${acknowledged.size} so far; ${children[0]!.output()})`, 300_000);
+    await waitFor(
+      () => acknowledged.size >= 300,
+      () => `the first worker to deliver 300 events (${acknowledged.size} so far; ${children[0]!.output()})`,
+      300_000,
+    );
     children[0]!.process.kill('SIGKILL');
     await children[0]!.exited;
     children.push(spawnWorker(url));
-    await waitFor(() => acknowledged.size >= 1_000, () => `the second worker to reach 1,000 events (${acknowledged.size} so far; ${children[1]!.output()})`, 300_000);
+    await waitFor(
+      () => acknowledged.size >= 1_000,
+      () => `the second worker to reach 1,000 events (${acknowledged.size} so far; ${children[1]!.output()})`,
+      300_000,
+    );
     children[1]!.process.kill('SIGKILL');
     await children[1]!.exited;
     children.push(spawnWorker(url));
@@ -113,7 +121,10 @@ describe('webhook delivery under chaos (PostgreSQL, local queue, child workers)'
         .select(({ fn }) => fn.countAll<string>().as('n'))
         .where('status', '!=', 'succeeded')
         .executeTakeFirstOrThrow();
-      const total = await t.database.db.selectFrom('webhook_deliveries').select(({ fn }) => fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const total = await t.database.db
+        .selectFrom('webhook_deliveries')
+        .select(({ fn }) => fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(total.n) === EVENTS && Number(open.n) === 0;
     };
     await waitFor(settled, () => `every delivery to succeed (${acknowledged.size} acknowledged; ${children[2]!.output()})`, 400_000);

@@ -77,9 +77,7 @@ describe('webhook delivery', () => {
     expect(verifiesWith(`whsec_${Buffer.alloc(32, 1).toString('base64')}`, req!)).toBe(false);
 
     expect(delivery).toMatchObject({ status: 'succeeded', attempt_count: 1, last_status_code: 200, last_error: null, next_attempt_at: null });
-    expect(delivery.attempts).toEqual([
-      expect.objectContaining({ attempt: 1, status_code: 200, error: null, response_excerpt: 'ok', latency_ms: expect.any(Number) }),
-    ]);
+    expect(delivery.attempts).toEqual([expect.objectContaining({ attempt: 1, status_code: 200, error: null, response_excerpt: 'ok', latency_ms: expect.any(Number) })]);
   });
 
   it('signs endpoints without a secret of their own with FTM_WEBHOOK_SIGNING_KEY', async () => {
@@ -335,7 +333,18 @@ describe('webhook delivery', () => {
     const id = ctx.ids.next();
     await t.database.db
       .insertInto('webhook_deliveries')
-      .values({ id, tenant_id: ctx.tenantId, endpoint_id: endpoint.id, event_id: event.eventId, event_type: event.type, status: 'delivering', attempt_count: 1, last_attempt_at: clock.now(), created_at: clock.now(), updated_at: clock.now() })
+      .values({
+        id,
+        tenant_id: ctx.tenantId,
+        endpoint_id: endpoint.id,
+        event_id: event.eventId,
+        event_type: event.type,
+        status: 'delivering',
+        attempt_count: 1,
+        last_attempt_at: clock.now(),
+        created_at: clock.now(),
+        updated_at: clock.now(),
+      })
       .execute();
     expect(await webhooks.fanOut(event)).toEqual({ created: 0 });
     expect(await webhooks.deliver(id)).toEqual({ kind: 'skipped', reason: 'in_flight' });

@@ -60,7 +60,12 @@ describe('webhook retry sequence', () => {
     expect(await delayOf(webhooks, ctx, id)).toBe(5_000); // attempt 1 failed
     // Attempt 2 is claimed (the 5 s step), then its worker dies without an answer.
     clock.advance(5_000);
-    await t.database.db.updateTable('webhook_deliveries').set({ status: 'delivering', attempt_count: 2, last_attempt_at: clock.now(), updated_at: clock.now(), next_attempt_at: null }).where('id', '=', id).where('endpoint_id', '=', endpoint.id).execute();
+    await t.database.db
+      .updateTable('webhook_deliveries')
+      .set({ status: 'delivering', attempt_count: 2, last_attempt_at: clock.now(), updated_at: clock.now(), next_attempt_at: null })
+      .where('id', '=', id)
+      .where('endpoint_id', '=', endpoint.id)
+      .execute();
     clock.advance(35_000);
     expect(await webhooks.deliver(id)).toEqual({ kind: 'attempted', result: { kind: 'retry', delayMs: 300_000 } });
     const d = await webhooks.getDelivery(ctx, id);

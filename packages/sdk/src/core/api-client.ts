@@ -147,10 +147,7 @@ export class ApiClient {
     }
     if (response.ok || response.status === 304) return response;
     const problem = await readProblem(response);
-    const retryable =
-      call.maxRetries > 0 &&
-      RETRY_STATUSES.includes(response.status) &&
-      (response.status !== 409 || problem?.code === 'idempotency_key_in_flight');
+    const retryable = call.maxRetries > 0 && RETRY_STATUSES.includes(response.status) && (response.status !== 409 || problem?.code === 'idempotency_key_in_flight');
     if (retryable && !signal?.aborted) return this.retryAfterFirst(call, response);
     if (signal?.aborted) throw new ApiUserAbortError();
     throw ApiError.generate(response.status, problem, response.statusText || undefined, response.headers);
@@ -201,13 +198,7 @@ export class ApiClient {
    * `Retry-After-Ms` capped at `maxRetryDelayMs`, else exponential backoff with full jitter), and
    * `onRetry` hears about it before the wait.
    */
-  private retryPolicy(
-    req: ApiRequest,
-    idempotencyKey: string | undefined,
-    limit: number,
-    signal: AbortSignal | undefined,
-    attemptsMade: number,
-  ): RetryOptions {
+  private retryPolicy(req: ApiRequest, idempotencyKey: string | undefined, limit: number, signal: AbortSignal | undefined, attemptsMade: number): RetryOptions {
     let failed: unknown;
     return {
       limit,
@@ -315,4 +306,3 @@ async function readProblem(response: Response): Promise<ProblemDetails | undefin
     return { detail: text.slice(0, 500) };
   }
 }
-

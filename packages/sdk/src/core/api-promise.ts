@@ -56,11 +56,10 @@ export class ApiPromise<T> implements Promise<WithRequestId<T>> {
    * @example
    * ftm.ftJobs.get(id).then((job) => console.log(job.status));
    */
-  then<R1 = WithRequestId<T>, R2 = never>(
-    onfulfilled?: ((value: WithRequestId<T>) => R1 | PromiseLike<R1>) | null,
-    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
-  ): Promise<R1 | R2> {
-    return this.withResponse().then((r) => r.data).then(onfulfilled, onrejected);
+  then<R1 = WithRequestId<T>, R2 = never>(onfulfilled?: ((value: WithRequestId<T>) => R1 | PromiseLike<R1>) | null, onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
+    return this.withResponse()
+      .then((r) => r.data)
+      .then(onfulfilled, onrejected);
   }
 
   /**

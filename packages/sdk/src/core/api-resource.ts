@@ -12,9 +12,7 @@ export abstract class ApiResource {
    */
   protected page<T>(path: string, query: { cursor?: string | null } | undefined, options: RequestOptions | undefined): PagePromise<T> {
     const { cursor: start, ...filters } = query ?? {};
-    return new PagePromise<T>((cursor) =>
-      this.client.request<PageResponse<T>>({ method: 'GET', path, query: { ...filters, cursor: cursor ?? start ?? undefined }, options }),
-    );
+    return new PagePromise<T>((cursor) => this.client.request<PageResponse<T>>({ method: 'GET', path, query: { ...filters, cursor: cursor ?? start ?? undefined }, options }));
   }
 }
 

@@ -60,12 +60,7 @@ export class ApiError extends FtmError {
   /** Response headers, lower-cased. */
   readonly headers: Readonly<Record<string, string>> | undefined;
 
-  constructor(
-    status: number | undefined,
-    error: ProblemDetails | undefined,
-    message: string | undefined,
-    headers: Headers | Record<string, string> | undefined,
-  ) {
+  constructor(status: number | undefined, error: ProblemDetails | undefined, message: string | undefined, headers: Headers | Record<string, string> | undefined) {
     super(ApiError.makeMessage(status, error, message));
     this.status = status;
     this.error = error;
@@ -98,12 +93,7 @@ export class ApiError extends FtmError {
    * const response = new Response(null, { status: 404, headers: { 'x-request-id': 'req_1' } });
    * throw ApiError.generate(404, { code: 'not_found', detail: 'dataset x was not found' }, undefined, response.headers);
    */
-  static generate(
-    status: number | undefined,
-    error: ProblemDetails | undefined,
-    message: string | undefined,
-    headers: Headers | Record<string, string> | undefined,
-  ): ApiError {
+  static generate(status: number | undefined, error: ProblemDetails | undefined, message: string | undefined, headers: Headers | Record<string, string> | undefined): ApiError {
     if (status === undefined) return new ApiConnectionError({ message });
     if (status === 400) return new BadRequestError(status, error, message, headers);
     if (status === 401) return new AuthenticationError(status, error, message, headers);

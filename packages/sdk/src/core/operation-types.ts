@@ -16,20 +16,13 @@ export type QueryParams<K extends OperationId> = Parameters<K> extends { query?:
 export type ListParams<K extends OperationId> = QueryParams<K>;
 
 /** JSON request body of an operation, as a request may send it (fields with a default optional). */
-export type JsonBody<K extends OperationId> = K extends keyof requestOperations
-  ? requestOperations[K] extends { requestBody?: { content: { 'application/json': infer B } } }
-    ? B
-    : never
-  : never;
+export type JsonBody<K extends OperationId> = K extends keyof requestOperations ? (requestOperations[K] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never) : never;
 
 type Responses<K extends OperationId> = operations[K]['responses'];
 
 /** JSON body of the success response (200 or 201) of an operation. */
-export type JsonResponse<K extends OperationId> = Responses<K> extends { 200: { content: { 'application/json': infer T } } }
-  ? T
-  : Responses<K> extends { 201: { content: { 'application/json': infer T } } }
-    ? T
-    : undefined;
+export type JsonResponse<K extends OperationId> =
+  Responses<K> extends { 200: { content: { 'application/json': infer T } } } ? T : Responses<K> extends { 201: { content: { 'application/json': infer T } } } ? T : undefined;
 
 /** Item type of a list operation. */
 export type ListItem<K extends OperationId> = JsonResponse<K> extends { data: readonly (infer I)[] } ? I : never;

@@ -124,10 +124,7 @@ export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
    * @example
    * const { data, nextCursor } = await ftm.modelVersions.list({ limit: 10 });
    */
-  then<R1 = Page<T>, R2 = never>(
-    onfulfilled?: ((value: Page<T>) => R1 | PromiseLike<R1>) | null,
-    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
-  ): Promise<R1 | R2> {
+  then<R1 = Page<T>, R2 = never>(onfulfilled?: ((value: Page<T>) => R1 | PromiseLike<R1>) | null, onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
     return this.load()
       .then((r) => r.data)
       .then(onfulfilled, onrejected);

@@ -16,11 +16,7 @@ export interface WaitOptions {
  * Polls `load` until `isDone` holds, backing off between polls, and returns the final value.
  * Requests carry the caller's signal, so aborting stops an in-flight poll too.
  */
-export async function pollUntil<T>(
-  load: (signal: AbortSignal) => Promise<T>,
-  isDone: (value: T) => boolean,
-  options: WaitOptions = {},
-): Promise<T> {
+export async function pollUntil<T>(load: (signal: AbortSignal) => Promise<T>, isDone: (value: T) => boolean, options: WaitOptions = {}): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 30 * 60_000;
   const maxInterval = options.maxPollIntervalMs ?? 15_000;
   let interval = options.pollIntervalMs ?? 1_000;

@@ -63,6 +63,10 @@ export class Datasets extends ApiResource {
    * @example const ds = await ftm.datasets.waitUntilDone(id, { timeoutMs: 10 * 60_000 });
    */
   waitUntilDone(id: string, options?: WaitOptions): Promise<Dataset> {
-    return pollUntil((signal) => this.get(id, { signal }), (ds) => DATASET_TERMINAL_STATUSES.includes(ds.status), options);
+    return pollUntil(
+      (signal) => this.get(id, { signal }),
+      (ds) => DATASET_TERMINAL_STATUSES.includes(ds.status),
+      options,
+    );
   }
 }

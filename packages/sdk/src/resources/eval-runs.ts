@@ -67,6 +67,10 @@ export class EvalRuns extends ApiResource {
    * @example const run = await ftm.evalRuns.waitUntilDone(id, { pollIntervalMs: 2_000 });
    */
   waitUntilDone(id: string, options?: WaitOptions): Promise<EvalRun> {
-    return pollUntil((signal) => this.get(id, { signal }), (run) => EVAL_RUN_TERMINAL_STATUSES.includes(run.status), options);
+    return pollUntil(
+      (signal) => this.get(id, { signal }),
+      (run) => EVAL_RUN_TERMINAL_STATUSES.includes(run.status),
+      options,
+    );
   }
 }

@@ -11,11 +11,11 @@ export class EvalSuites extends ApiResource {
    * Creates a suite (version 1).
    * @example
    * const suite = await ftm.evalSuites.create({
- *   name: 'faq',
- *   cases: { type: 'inline', cases: [{ input: { messages: [{ role: 'user', content: 'Opening hours?' }] }, expected_output: '9 to 5' }] },
- *   graders: [{ type: 'exact_match' }], // `weight` defaults to 1
- *   pass_threshold: 0.8,
- * });
+   *   name: 'faq',
+   *   cases: { type: 'inline', cases: [{ input: { messages: [{ role: 'user', content: 'Opening hours?' }] }, expected_output: '9 to 5' }] },
+   *   graders: [{ type: 'exact_match' }], // `weight` defaults to 1
+   *   pass_threshold: 0.8,
+   * });
    */
   create(body: CreateEvalSuiteRequest, options?: RequestOptions): ApiPromise<EvalSuite> {
     return this.client.request({ method: 'POST', path: '/eval-suites', body, options });

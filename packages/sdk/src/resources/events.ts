@@ -23,11 +23,7 @@ export type StreamEventType = StreamEvent['type'];
  * server filters by type); otherwise any catalogue event, or an `Event` of another type, whose
  * `data` is untyped. Narrow the latter with `isStreamEvent`.
  */
-export type StreamEventOf<T extends string> = string extends T
-  ? StreamEvent | Event
-  : [T] extends [StreamEventType]
-    ? Extract<StreamEvent, { type: T }>
-    : StreamEvent | Event;
+export type StreamEventOf<T extends string> = string extends T ? StreamEvent | Event : [T] extends [StreamEventType] ? Extract<StreamEvent, { type: T }> : StreamEvent | Event;
 
 /**
  * True when an event has the given catalogue type, narrowing it to that type's typed event.

@@ -69,6 +69,10 @@ export class FtJobs extends ApiResource {
    * if (job.status === 'completed') console.log(job.model_version_id);
    */
   waitUntilDone(id: string, options?: WaitOptions): Promise<FtJob> {
-    return pollUntil((signal) => this.get(id, { signal }), (job) => FT_JOB_TERMINAL_STATUSES.includes(job.status), options);
+    return pollUntil(
+      (signal) => this.get(id, { signal }),
+      (job) => FT_JOB_TERMINAL_STATUSES.includes(job.status),
+      options,
+    );
   }
 }

@@ -13,12 +13,7 @@ export class ProviderWebhooks extends ApiResource {
    *   'webhook-id': h['webhook-id'], 'webhook-timestamp': h['webhook-timestamp'], 'webhook-signature': h['webhook-signature'],
    * });
    */
-  receive(
-    provider: string,
-    body: JsonBody<'receiveProviderWebhook'>,
-    signatureHeaders: Readonly<Record<string, string | undefined>>,
-    options?: RequestOptions,
-  ): ApiPromise<ProviderWebhookAck> {
+  receive(provider: string, body: JsonBody<'receiveProviderWebhook'>, signatureHeaders: Readonly<Record<string, string | undefined>>, options?: RequestOptions): ApiPromise<ProviderWebhookAck> {
     return this.client.request({ method: 'POST', path: `/provider-webhooks/${seg(provider)}`, body, headers: definedHeaders(signatureHeaders), options });
   }
 }

@@ -21,10 +21,7 @@ export function secretBytes(secret: string): Uint8Array<ArrayBuffer> {
 export function hmacKey(secret: string): Promise<CryptoKey> {
   let key = cache.get(secret);
   if (!key) {
-    key = globalThis.crypto.subtle.importKey('raw', secretBytes(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'sign',
-      'verify',
-    ]);
+    key = globalThis.crypto.subtle.importKey('raw', secretBytes(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
     cache.set(secret, key);
   }

@@ -27,12 +27,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * const event = await verify(rawBody, request.headers, process.env.FTM_WEBHOOK_SECRET!);
  * if (event.type === 'model.promoted') console.log(event.data);
  */
-export async function verify(
-  rawBody: string | Uint8Array | ArrayBuffer,
-  headers: WebhookHeaders,
-  secret: string | readonly string[],
-  options: VerifyOptions = {},
-): Promise<WebhookEvent> {
+export async function verify(rawBody: string | Uint8Array | ArrayBuffer, headers: WebhookHeaders, secret: string | readonly string[], options: VerifyOptions = {}): Promise<WebhookEvent> {
   const { id, timestamp, signature } = readSignatureHeaders(headers);
   if (!id || !timestamp || !signature) {
     throw new WebhookVerificationError('Missing webhook-id, webhook-timestamp or webhook-signature header.', 'missing_headers');

@@ -2,15 +2,7 @@ import { FtmError } from '../core/errors.js';
 
 /** Why a delivery failed verification. */
 export type WebhookVerificationErrorCode =
-  | 'missing_headers'
-  | 'invalid_timestamp'
-  | 'timestamp_too_old'
-  | 'timestamp_in_future'
-  | 'invalid_secret'
-  | 'no_matching_signature'
-  | 'invalid_json'
-  | 'invalid_event'
-  | 'unknown_event_type';
+  'missing_headers' | 'invalid_timestamp' | 'timestamp_too_old' | 'timestamp_in_future' | 'invalid_secret' | 'no_matching_signature' | 'invalid_json' | 'invalid_event' | 'unknown_event_type';
 
 /**
  * A delivery failed verification: missing headers, bad or stale timestamp, no matching signature,

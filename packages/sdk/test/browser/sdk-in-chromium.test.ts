@@ -149,11 +149,13 @@ describe('@ftm/sdk (built ESM) in Chromium against ftm start on another origin',
   });
 
   it('resolves a production pointer, then revalidates it with its ETag (304) and keeps the answer', async () => {
-    const result = await inPage<{ statuses: number[]; etag: boolean; models: string[] }>(`async (ftm) => {
+    const result = await inPage<{ statuses: number[]; etag: boolean; models: string[] }>(
+      `async (ftm) => {
       const first = await ftm.productionPointers.resolve({ assistant: ${JSON.stringify('__ASSISTANT__')} }).withResponse();
       const again = await ftm.productionPointers.resolve({ assistant: ${JSON.stringify('__ASSISTANT__')} }).withResponse();
       return { statuses: [first.response.status, again.response.status], etag: Boolean(first.response.headers.get('etag')), models: [first.data.provider_model_id, again.data.provider_model_id] };
-    }`.replaceAll('__ASSISTANT__', assistant));
+    }`.replaceAll('__ASSISTANT__', assistant),
+    );
     expect(result).toEqual({ statuses: [200, 304], etag: true, models: [pointedModel, pointedModel] });
     expect(chrome.pageErrors).toEqual([]);
   });

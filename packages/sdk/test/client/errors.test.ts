@@ -32,7 +32,9 @@ describe('error classes', () => {
     [503, InternalServerError],
   ])('maps status %i to its class', async (status, Class) => {
     server.use(http.get(`${BASE}/datasets/d`, () => problem(status, { code: 'some_code', detail: 'what went wrong' })));
-    const error = await testClient({ maxRetries: 0 }).ftm.datasets.get('d').catch((e: unknown) => e);
+    const error = await testClient({ maxRetries: 0 })
+      .ftm.datasets.get('d')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Class);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toBeInstanceOf(FtmError);
@@ -42,14 +44,18 @@ describe('error classes', () => {
 
   it('keeps the problem body and lower-cased headers', async () => {
     server.use(http.get(`${BASE}/datasets/d`, () => problem(404, { code: 'not_found', detail: 'dataset d was not found' }, { 'X-Custom': 'yes' })));
-    const error = (await testClient().ftm.datasets.get('d').catch((e: unknown) => e)) as NotFoundError;
+    const error = (await testClient()
+      .ftm.datasets.get('d')
+      .catch((e: unknown) => e)) as NotFoundError;
     expect(error.error).toMatchObject({ code: 'not_found', status: 404, detail: 'dataset d was not found' });
     expect(error.headers?.['x-custom']).toBe('yes');
   });
 
   it('builds a plain ApiError for a status without a class', async () => {
     server.use(http.post(`${BASE}/uploads`, () => problem(413, { code: 'payload_too_large' })));
-    const error = await testClient().ftm.uploads.create('{"a":1}\n').catch((e: unknown) => e);
+    const error = await testClient()
+      .ftm.uploads.create('{"a":1}\n')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).not.toBeInstanceOf(BadRequestError);
     expect(error).toMatchObject({ status: 413, code: 'payload_too_large' });
@@ -57,14 +63,18 @@ describe('error classes', () => {
 
   it('survives a non-JSON error body', async () => {
     server.use(http.get(`${BASE}/datasets/d`, () => new HttpResponse('upstream exploded', { status: 502 })));
-    const error = (await testClient({ maxRetries: 0 }).ftm.datasets.get('d').catch((e: unknown) => e)) as ApiError;
+    const error = (await testClient({ maxRetries: 0 })
+      .ftm.datasets.get('d')
+      .catch((e: unknown) => e)) as ApiError;
     expect(error).toBeInstanceOf(InternalServerError);
     expect(error.message).toBe('502 upstream exploded');
   });
 
   it('times out a slow request with ApiTimeoutError', async () => {
     server.use(http.get(`${BASE}/model-versions/a`, async () => (await delay(2_000), HttpResponse.json(modelVersion('a')))));
-    const error = await testClient({ timeoutMs: 30, maxRetries: 1 }).ftm.modelVersions.get('a').catch((e: unknown) => e);
+    const error = await testClient({ timeoutMs: 30, maxRetries: 1 })
+      .ftm.modelVersions.get('a')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiTimeoutError);
     expect(error).toBeInstanceOf(ApiConnectionError);
   });
@@ -81,7 +91,9 @@ describe('error classes', () => {
     let calls = 0;
     server.use(http.get(`${BASE}/model-versions/a`, async () => (calls++, await delay(2_000), HttpResponse.json(modelVersion('a')))));
     const controller = new AbortController();
-    const pending = testClient().ftm.modelVersions.get('a', { signal: controller.signal }).catch((e: unknown) => e);
+    const pending = testClient()
+      .ftm.modelVersions.get('a', { signal: controller.signal })
+      .catch((e: unknown) => e);
     setTimeout(() => controller.abort(), 20);
     expect(await pending).toBeInstanceOf(ApiUserAbortError);
     expect(calls).toBe(1);

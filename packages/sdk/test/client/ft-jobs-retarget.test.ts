@@ -27,7 +27,12 @@ describe('ftJobs.retarget', () => {
 
   it('throws ConflictError with the problem code when the target is not configured', async () => {
     server.use(http.post(`${BASE}/ft-jobs/j1/retarget`, () => problem(409, { code: 'provider_not_configured' })));
-    const error = await testClient().ftm.ftJobs.retarget('j1', { provider: 'azure_openai' }).then(() => null, (e: unknown) => e);
+    const error = await testClient()
+      .ftm.ftJobs.retarget('j1', { provider: 'azure_openai' })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(ConflictError);
     expect((error as ConflictError).code).toBe('provider_not_configured');
   });

@@ -79,6 +79,9 @@ describe('pagination', () => {
     expect(resumed.data.map((v) => v.id)).toEqual(['c', 'd']);
     const last = await resumed.getNextPage();
     expect(last.data.map((v) => v.id)).toEqual(['e', 'f']);
-    expect(seen.map((q) => [q.get('cursor'), q.get('status')])).toEqual([['c1', 'candidate'], ['c2', 'candidate']]);
+    expect(seen.map((q) => [q.get('cursor'), q.get('status')])).toEqual([
+      ['c1', 'candidate'],
+      ['c2', 'candidate'],
+    ]);
   });
 });

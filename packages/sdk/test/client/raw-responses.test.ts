@@ -57,7 +57,9 @@ describe('raw responses on every method', () => {
     let connections = 0;
     const frame = `id: 1\nevent: dataset.created\ndata: ${JSON.stringify({ id: 'e', seq: 1, type: 'dataset.created', resource_type: 'dataset', resource_id: null, project_id: null, request_id: null, created_at: '2026-01-01T00:00:00Z', data: { dataset: { name: 'faq' } } })}\n\n`;
     server.use(http.get(`${BASE}/events`, () => (connections++, new HttpResponse(frame, { headers: { 'content-type': 'text/event-stream', 'x-request-id': 'req_sse' } }))));
-    const { data: stream, requestId } = await testClient().ftm.events.stream({ types: ['dataset.created'] }).withResponse();
+    const { data: stream, requestId } = await testClient()
+      .ftm.events.stream({ types: ['dataset.created'] })
+      .withResponse();
     expect(requestId).toBe('req_sse');
     for await (const event of stream) {
       expect(event.data.dataset.name).toBe('faq');
@@ -70,7 +72,10 @@ describe('raw responses on every method', () => {
 describe('environment defaults', () => {
   const saved = { url: process.env.FTM_BASE_URL, key: process.env.FTM_API_KEY };
   afterEach(() => {
-    for (const [name, value] of [['FTM_BASE_URL', saved.url], ['FTM_API_KEY', saved.key]] as const) {
+    for (const [name, value] of [
+      ['FTM_BASE_URL', saved.url],
+      ['FTM_API_KEY', saved.key],
+    ] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }

@@ -101,11 +101,7 @@ describe('retries', () => {
 
   it('retries a 409 whose key is still in flight', async () => {
     let calls = 0;
-    server.use(
-      http.post(`${BASE}/model-versions`, () =>
-        ++calls === 1 ? problem(409, { code: 'idempotency_key_in_flight' }) : HttpResponse.json(modelVersion('n'), { status: 201 }),
-      ),
-    );
+    server.use(http.post(`${BASE}/model-versions`, () => (++calls === 1 ? problem(409, { code: 'idempotency_key_in_flight' }) : HttpResponse.json(modelVersion('n'), { status: 201 }))));
     const { ftm, retries } = testClient();
     await expect(ftm.modelVersions.create(body)).resolves.toMatchObject({ id: 'n' });
     expect(retries).toHaveLength(1);
@@ -114,7 +110,9 @@ describe('retries', () => {
   it('does not retry any other 409', async () => {
     let calls = 0;
     server.use(http.post(`${BASE}/model-versions`, () => (calls++, problem(409, { code: 'gate_denied', gates: [{ gate: 'governance', verdict: 'deny' }] }))));
-    const error = await testClient().ftm.modelVersions.create(body).catch((e: unknown) => e);
+    const error = await testClient()
+      .ftm.modelVersions.create(body)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConflictError);
     expect((error as ConflictError).gates).toEqual([{ gate: 'governance', verdict: 'deny' }]);
     expect(calls).toBe(1);

@@ -10,11 +10,7 @@ import type { OPERATION_METHODS } from '../../src/operation-methods.js';
 
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
-type MethodOf<K extends OperationId> = (typeof OPERATION_METHODS)[K] extends `${infer R extends keyof Ftm}.${infer M}`
-  ? M extends keyof Ftm[R]
-    ? Ftm[R][M]
-    : never
-  : never;
+type MethodOf<K extends OperationId> = (typeof OPERATION_METHODS)[K] extends `${infer R extends keyof Ftm}.${infer M}` ? (M extends keyof Ftm[R] ? Ftm[R][M] : never) : never;
 
 type ReturnOf<K extends OperationId> = MethodOf<K> extends (...args: never[]) => infer R ? R : never;
 type ArgsOf<K extends OperationId> = MethodOf<K> extends (...args: infer A) => unknown ? A : never;

@@ -52,30 +52,35 @@ export async function keysCommand(
   logger: Logger,
   out: Out,
 ): Promise<void> {
-  await withFtm(config, logger, async (ftm) => {
-    const ctx = await cliContext(ftm, args.tenant);
-    if (action === 'create') {
-      const key = await ftm.auth.createApiKey(ctx, {
-        name: args.name ?? 'cli key',
-        ...(args.role ? { role: args.role } : {}),
-        ...(args.project ? { project_id: args.project } : {}),
-      });
-      out(`created ${key.role} key ${key.id} (${key.prefix}…)${key.project_id ? ` for project ${key.project_id}` : ''}; the secret is shown only now:`);
-      out(`  ${key.secret}`);
-    } else if (action === 'list') {
-      const page = await ftm.auth.listApiKeys(ctx, { limit: '200', include_revoked: 'true' });
-      for (const k of page.data) {
-        out([k.id, k.prefix + '…', k.role, k.name, k.project_id ?? '-', k.revoked_at ? `revoked ${k.revoked_at}` : 'active', `last used ${k.last_used_at ?? 'never'}`].join('\t'));
+  await withFtm(
+    config,
+    logger,
+    async (ftm) => {
+      const ctx = await cliContext(ftm, args.tenant);
+      if (action === 'create') {
+        const key = await ftm.auth.createApiKey(ctx, {
+          name: args.name ?? 'cli key',
+          ...(args.role ? { role: args.role } : {}),
+          ...(args.project ? { project_id: args.project } : {}),
+        });
+        out(`created ${key.role} key ${key.id} (${key.prefix}…)${key.project_id ? ` for project ${key.project_id}` : ''}; the secret is shown only now:`);
+        out(`  ${key.secret}`);
+      } else if (action === 'list') {
+        const page = await ftm.auth.listApiKeys(ctx, { limit: '200', include_revoked: 'true' });
+        for (const k of page.data) {
+          out([k.id, k.prefix + '…', k.role, k.name, k.project_id ?? '-', k.revoked_at ? `revoked ${k.revoked_at}` : 'active', `last used ${k.last_used_at ?? 'never'}`].join('\t'));
+        }
+        if (page.data.length === 0) out('no keys');
+      } else if (action === 'revoke') {
+        if (!args.id) throw new ValidationError('which key?', [{ path: 'id', message: 'usage: ftm keys revoke <id>' }]);
+        const key = await ftm.auth.revokeApiKey(ctx, args.id);
+        out(`revoked ${key.id} (${key.prefix}…) at ${key.revoked_at}`);
+      } else {
+        throw new ValidationError('unknown keys command', [{ path: 'keys', message: 'use create, list or revoke' }]);
       }
-      if (page.data.length === 0) out('no keys');
-    } else if (action === 'revoke') {
-      if (!args.id) throw new ValidationError('which key?', [{ path: 'id', message: 'usage: ftm keys revoke <id>' }]);
-      const key = await ftm.auth.revokeApiKey(ctx, args.id);
-      out(`revoked ${key.id} (${key.prefix}…) at ${key.revoked_at}`);
-    } else {
-      throw new ValidationError('unknown keys command', [{ path: 'keys', message: 'use create, list or revoke' }]);
-    }
-  }, `keys ${action ?? ''}`.trim());
+    },
+    `keys ${action ?? ''}`.trim(),
+  );
 }
 
 /** `ftm queue-replay --since <time>`: dead-lettered jobs back to waiting. */
@@ -84,10 +89,15 @@ export async function queueReplayCommand(since: string | undefined, config: FtmC
   if (!at || Number.isNaN(at.getTime())) {
     throw new ValidationError('--since is required', [{ path: '--since', message: 'an RFC 3339 time, e.g. 2026-01-01T00:00:00Z' }]);
   }
-  await withFtm(config, logger, async (ftm) => {
-    const count = await ftm.queue.replayDeadLetters({ since: at });
-    out(`replayed ${count} dead-lettered job${count === 1 ? '' : 's'} since ${at.toISOString()}`);
-  }, 'queue-replay');
+  await withFtm(
+    config,
+    logger,
+    async (ftm) => {
+      const count = await ftm.queue.replayDeadLetters({ since: at });
+      out(`replayed ${count} dead-lettered job${count === 1 ? '' : 's'} since ${at.toISOString()}`);
+    },
+    'queue-replay',
+  );
 }
 
 /** `ftm secrets reseal`: after a FTM_SECRETS_KEY rotation, reseals stored secrets under the new key. */

@@ -3,5 +3,4 @@
  * test checks that these and the served routes together are exactly the contract, with no
  * overlap: implement an operation and remove it here in the same change.
  */
-export const UNIMPLEMENTED_OPERATIONS: readonly string[] = [
-];
+export const UNIMPLEMENTED_OPERATIONS: readonly string[] = [];

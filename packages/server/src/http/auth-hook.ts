@@ -27,12 +27,18 @@ export function authHook(ftm: Ftm, limits?: ApiRateLimits): onRequestHookHandler
     reply.header('x-request-id', request.id);
     const refuse = (error: unknown): void => {
       if (!limits || !(error instanceof UnauthorizedError)) return done(error as Error);
-      limits.countAuthFailure(request, reply).then(() => done(error), (limited: unknown) => done(limited as Error));
+      limits.countAuthFailure(request, reply).then(
+        () => done(error),
+        (limited: unknown) => done(limited as Error),
+      );
     };
     const accept = (principal: Principal): void => {
       request.ctx = ftm.context(principal, request.id, request.log);
       if (!limits) return done();
-      limits.admitKey(request, reply).then(() => done(), (limited: unknown) => done(limited as Error));
+      limits.admitKey(request, reply).then(
+        () => done(),
+        (limited: unknown) => done(limited as Error),
+      );
     };
     const header = request.headers.authorization;
     const match = header ? BEARER_RE.exec(header) : null;

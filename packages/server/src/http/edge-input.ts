@@ -34,7 +34,7 @@ type QueryNames = ReadonlySet<string> | null;
 /** The query parameter names the contract gives each operation (`GET /datasets` → {limit, cursor, …}). */
 function contractQueryNames(contract: OpenApiDocument): Map<string, ReadonlySet<string>> {
   const components = ((contract.components as Record<string, unknown> | undefined)?.parameters ?? {}) as Record<string, { in?: string; name?: string }>;
-  const resolve = (p: { $ref?: string; in?: string; name?: string }) => (p.$ref ? components[p.$ref.split('/').pop()!] ?? {} : p);
+  const resolve = (p: { $ref?: string; in?: string; name?: string }) => (p.$ref ? (components[p.$ref.split('/').pop()!] ?? {}) : p);
   const names = new Map<string, ReadonlySet<string>>();
   for (const [path, item] of Object.entries(contract.paths)) {
     const shared = (item.parameters ?? []) as { $ref?: string }[];

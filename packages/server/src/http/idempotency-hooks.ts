@@ -15,14 +15,9 @@ const shouldRelease = (status: number): boolean => status === 400 || status === 
 
 function secretNotReplayed(payload: string, requestId: string): StoredResponse {
   const id = (JSON.parse(payload) as { id?: unknown }).id;
-  const body = problem(
-    409,
-    'secret_not_replayed',
-    'Conflict',
-    'an earlier request with this Idempotency-Key already created this resource; its secret was shown only in that response',
-    requestId,
-    { resource_id: typeof id === 'string' ? id : null },
-  );
+  const body = problem(409, 'secret_not_replayed', 'Conflict', 'an earlier request with this Idempotency-Key already created this resource; its secret was shown only in that response', requestId, {
+    resource_id: typeof id === 'string' ? id : null,
+  });
   return { status: 409, headers: { 'content-type': 'application/problem+json; charset=utf-8' }, body: JSON.stringify(body) };
 }
 
@@ -90,10 +85,7 @@ export function registerIdempotency(app: FastifyInstance, ftm: Ftm, crashAfterCo
           const value = reply.getHeader(name);
           if (value !== undefined) headers[name] = String(value);
         }
-        const stored =
-          request.routeOptions.config.secretOnce && reply.statusCode < 300
-            ? secretNotReplayed(payload, request.id)
-            : { status: reply.statusCode, headers, body: payload };
+        const stored = request.routeOptions.config.secretOnce && reply.statusCode < 300 ? secretNotReplayed(payload, request.id) : { status: reply.statusCode, headers, body: payload };
         await ftm.idempotency.complete(claim, stored);
       }
     } catch (error) {

@@ -58,7 +58,12 @@ export async function registerRateLimits(app: FastifyInstance, settings: RateLim
   if (!settings.enabled) return undefined;
   const redis = settings.redis
     ? // Loaded only here: a server without Redis does not pay for the client at start.
-      new (createRequire(import.meta.url)('ioredis') as typeof import('ioredis')).Redis(settings.redis.url, { commandTimeout: REDIS_COMMAND_TIMEOUT_MS, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+      new (createRequire(import.meta.url)('ioredis') as typeof import('ioredis')).Redis(settings.redis.url, {
+        commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        lazyConnect: false,
+      })
     : undefined;
   if (redis) {
     let warned = false;

@@ -1,6 +1,19 @@
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { createDatasetIntegrations, defaultFtmMetrics, recordProviderCalls, createFtm, createGovernanceEngine, openBlobStore, openPglite, openPointerChangeBus, openPostgres, openQueue, type FtmDatabase, type Ftm } from '@ftm/core';
+import {
+  createDatasetIntegrations,
+  defaultFtmMetrics,
+  recordProviderCalls,
+  createFtm,
+  createGovernanceEngine,
+  openBlobStore,
+  openPglite,
+  openPointerChangeBus,
+  openPostgres,
+  openQueue,
+  type FtmDatabase,
+  type Ftm,
+} from '@ftm/core';
 import type { FtmConfig } from '../config.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { WORKER_JOB_NAMES } from './start-worker.js';

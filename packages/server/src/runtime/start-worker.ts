@@ -1,4 +1,20 @@
-import { AuditForwarder, datasetBuildJob, defaultFtmMetrics, evalRunJob, ftJobPollJob, ftJobSubmitJob, ftJobSweepJob, LazyRecordProcessor, OrchestratorAuditClient, outboxDispatchJob, PeriodicTask, WebhookSweeper, webhookDeliverJob, type Ftm, type FtmMetrics } from '@ftm/core';
+import {
+  AuditForwarder,
+  datasetBuildJob,
+  defaultFtmMetrics,
+  evalRunJob,
+  ftJobPollJob,
+  ftJobSubmitJob,
+  ftJobSweepJob,
+  LazyRecordProcessor,
+  OrchestratorAuditClient,
+  outboxDispatchJob,
+  PeriodicTask,
+  WebhookSweeper,
+  webhookDeliverJob,
+  type Ftm,
+  type FtmMetrics,
+} from '@ftm/core';
 import { createWorker, evalRunJobHandlers, datasetJobHandlers, ftJobHandlers, startDatasetSweeper, startFtJobSweeper, startReEvalScheduler, webhookJobHandlers, type FtmWorker } from '@ftm/worker';
 import type { Tracer } from '@opentelemetry/api';
 import type { FtmConfig } from '../config.js';
@@ -24,7 +40,12 @@ export function startWorker(ftm: Ftm, config: FtmConfig, metrics: FtmMetrics = d
   const worker = createWorker({
     queue: ftm.queue,
     jobs: WORKER_JOBS,
-    handlers: { ...webhookJobHandlers(ftm.webhooks), ...datasetJobHandlers(ftm.datasets, recordProcessor, { dedupMemoryBytes: config.datasetDedupMemoryBytes }), ...ftJobHandlers(ftm.fineTuning), ...evalRunJobHandlers(ftm.evals, (tenantId) => ftm.systemContext(tenantId)) },
+    handlers: {
+      ...webhookJobHandlers(ftm.webhooks),
+      ...datasetJobHandlers(ftm.datasets, recordProcessor, { dedupMemoryBytes: config.datasetDedupMemoryBytes }),
+      ...ftJobHandlers(ftm.fineTuning),
+      ...evalRunJobHandlers(ftm.evals, (tenantId) => ftm.systemContext(tenantId)),
+    },
     outbox: { database: ftm.database },
     logger: ftm.logger,
     onJobFinished: (e) => {

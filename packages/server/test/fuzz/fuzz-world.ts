@@ -8,9 +8,7 @@ import type { TestApp, TestTenant } from '@ftm/test-support/server-app';
 import { modelVersionBody } from '@ftm/test-support/server-app';
 
 /** Resource kinds a path or body id can name. */
-export type Kind =
-  | 'project' | 'apiKey' | 'modelVersion' | 'upload' | 'dataset' | 'evalSuite' | 'evalRun' | 'ftJob'
-  | 'approval' | 'promotion' | 'reEval' | 'webhookEndpoint' | 'auditEvent' | 'tenant';
+export type Kind = 'project' | 'apiKey' | 'modelVersion' | 'upload' | 'dataset' | 'evalSuite' | 'evalRun' | 'ftJob' | 'approval' | 'promotion' | 'reEval' | 'webhookEndpoint' | 'auditEvent' | 'tenant';
 
 export type Pools = Record<Kind, string[]>;
 
@@ -22,8 +20,20 @@ export interface SeededTenant {
 }
 
 const emptyPools = (): Pools => ({
-  project: [], apiKey: [], modelVersion: [], upload: [], dataset: [], evalSuite: [], evalRun: [], ftJob: [],
-  approval: [], promotion: [], reEval: [], webhookEndpoint: [], auditEvent: [], tenant: [],
+  project: [],
+  apiKey: [],
+  modelVersion: [],
+  upload: [],
+  dataset: [],
+  evalSuite: [],
+  evalRun: [],
+  ftJob: [],
+  approval: [],
+  promotion: [],
+  reEval: [],
+  webhookEndpoint: [],
+  auditEvent: [],
+  tenant: [],
 });
 
 /** Creates one resource of each kind for the tenant, named with `marker`. */
@@ -39,9 +49,19 @@ export async function seedTenantResources(t: TestApp, tenant: TestTenant, marker
   ids.apiKey.push((await post(tenant.adminKey, '/api-keys', { name: `${marker}-key`, role: 'member' })).id);
   const mv = await post(tenant.memberKey, '/model-versions', modelVersionBody({ name: `${marker}-model`, metadata: { owner: marker } }));
   ids.modelVersion.push(mv.id);
-  const line = JSON.stringify({ messages: [{ role: 'user', content: `${marker} hi` }, { role: 'assistant', content: 'hello' }] });
+  const line = JSON.stringify({
+    messages: [
+      { role: 'user', content: `${marker} hi` },
+      { role: 'assistant', content: 'hello' },
+    ],
+  });
   ids.upload.push((await post(tenant.memberKey, '/uploads', `${line}\n`.repeat(3), { 'content-type': 'application/x-ndjson' })).id);
-  const records = [1, 2, 3].map((i) => ({ messages: [{ role: 'user', content: `${marker} question ${i}` }, { role: 'assistant', content: `answer ${i}` }] }));
+  const records = [1, 2, 3].map((i) => ({
+    messages: [
+      { role: 'user', content: `${marker} question ${i}` },
+      { role: 'assistant', content: `answer ${i}` },
+    ],
+  }));
   const dataset = await post(tenant.memberKey, '/datasets', { name: `${marker}-dataset`, format: 'jsonl_chat', source: { type: 'inline', records }, min_examples: 1 });
   ids.dataset.push(dataset.id);
   await t.ftm.datasets.runBuildJob({ tenant_id: tenant.tenantId, dataset_id: dataset.id }, { attempt: 1, maxAttempts: 1 });
@@ -59,7 +79,14 @@ export async function seedTenantResources(t: TestApp, tenant: TestTenant, marker
   ids.evalRun.push((await post(tenant.memberKey, '/eval-runs', { eval_suite_id: suite.id, model: { type: 'base_model', value: 'gpt-4o-mini' } })).id);
   ids.promotion.push((await post(tenant.memberKey, '/promotions', { model_version_id: mv.id, target: { type: 'assistant', value: `${marker}-bot` }, min_eval_score: 0.5 })).id);
   ids.reEval.push(
-    (await post(tenant.memberKey, '/monitoring/re-evals', { eval_suite_id: suite.id, target: { type: 'assistant', value: `${marker}-bot` }, schedule: { type: 'cron', cron: '0 3 * * *' }, policy: { max_score_drop: 0.05 } })).id,
+    (
+      await post(tenant.memberKey, '/monitoring/re-evals', {
+        eval_suite_id: suite.id,
+        target: { type: 'assistant', value: `${marker}-bot` },
+        schedule: { type: 'cron', cron: '0 3 * * *' },
+        policy: { max_score_drop: 0.05 },
+      })
+    ).id,
   );
   ids.webhookEndpoint.push((await post(tenant.adminKey, '/webhook-endpoints', { url: 'https://93.184.216.34/ftm-hook', event_types: ['model.promoted'], description: `${marker}-hook` })).id);
   const audit = (await t.request(tenant.adminKey, { url: '/audit-events?limit=5' })).json() as { data: { id: string }[] };
@@ -71,9 +98,18 @@ export async function seedTenantResources(t: TestApp, tenant: TestTenant, marker
 /** The kind a path's `{id}` names, from the path's first segments. */
 export function kindOfPath(path: string): Kind | undefined {
   const table: [string, Kind][] = [
-    ['/api-keys/', 'apiKey'], ['/model-versions/', 'modelVersion'], ['/uploads/', 'upload'], ['/datasets/', 'dataset'],
-    ['/eval-suites/', 'evalSuite'], ['/eval-runs/', 'evalRun'], ['/ft-jobs/', 'ftJob'], ['/approvals/', 'approval'],
-    ['/promotions/', 'promotion'], ['/monitoring/re-evals/', 'reEval'], ['/webhook-endpoints/', 'webhookEndpoint'], ['/audit-events/', 'auditEvent'],
+    ['/api-keys/', 'apiKey'],
+    ['/model-versions/', 'modelVersion'],
+    ['/uploads/', 'upload'],
+    ['/datasets/', 'dataset'],
+    ['/eval-suites/', 'evalSuite'],
+    ['/eval-runs/', 'evalRun'],
+    ['/ft-jobs/', 'ftJob'],
+    ['/approvals/', 'approval'],
+    ['/promotions/', 'promotion'],
+    ['/monitoring/re-evals/', 'reEval'],
+    ['/webhook-endpoints/', 'webhookEndpoint'],
+    ['/audit-events/', 'auditEvent'],
   ];
   return table.find(([prefix]) => path.startsWith(prefix))?.[1];
 }
@@ -82,9 +118,20 @@ export function kindOfPath(path: string): Kind | undefined {
 export function kindOfName(name: string | undefined): Kind | undefined {
   if (!name) return undefined;
   const table: Record<string, Kind> = {
-    project_id: 'project', dataset_id: 'dataset', parent_dataset_id: 'dataset', dataset_group_id: 'dataset', upload_id: 'upload',
-    model_version_id: 'modelVersion', ft_job_id: 'ftJob', eval_suite_id: 'evalSuite', suite_group_id: 'evalSuite',
-    eval_run_id: 'evalRun', baseline: 'evalRun', baseline_run_id: 'evalRun', endpoint_id: 'webhookEndpoint', actor_id: 'apiKey',
+    project_id: 'project',
+    dataset_id: 'dataset',
+    parent_dataset_id: 'dataset',
+    dataset_group_id: 'dataset',
+    upload_id: 'upload',
+    model_version_id: 'modelVersion',
+    ft_job_id: 'ftJob',
+    eval_suite_id: 'evalSuite',
+    suite_group_id: 'evalSuite',
+    eval_run_id: 'evalRun',
+    baseline: 'evalRun',
+    baseline_run_id: 'evalRun',
+    endpoint_id: 'webhookEndpoint',
+    actor_id: 'apiKey',
   };
   return table[name];
 }

@@ -36,7 +36,8 @@ function closeObjects(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(closeObjects);
   if (!node || typeof node !== 'object') return node;
   const out: Schema = {};
-  for (const [k, v] of Object.entries(node as Schema)) out[k] = k === 'properties' && v && typeof v === 'object' ? Object.fromEntries(Object.entries(v as Schema).map(([p, s]) => [p, closeObjects(s)])) : closeObjects(v);
+  for (const [k, v] of Object.entries(node as Schema))
+    out[k] = k === 'properties' && v && typeof v === 'object' ? Object.fromEntries(Object.entries(v as Schema).map(([p, s]) => [p, closeObjects(s)])) : closeObjects(v);
   if (out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
   return out;
 }
@@ -107,7 +108,9 @@ function operation(method: string, path: string, id: string): Operation {
 // GET /events answers a stream that stays open (app.inject waits for its end); its refusals are
 // exercised in contract.test.ts and events.test.ts.
 const SKIPPED = new Set(['streamEvents', ...UNIMPLEMENTED_OPERATIONS]);
-const OPERATIONS = contractOperations(doc).filter((o) => !SKIPPED.has(o.operationId)).map((o) => operation(o.method, o.path, o.operationId));
+const OPERATIONS = contractOperations(doc)
+  .filter((o) => !SKIPPED.has(o.operationId))
+  .map((o) => operation(o.method, o.path, o.operationId));
 
 /** One generated request, before it is turned into an HTTP request. */
 interface Draft {
@@ -153,13 +156,7 @@ function draftArb(op: Operation): fc.Arbitrary<Draft> {
   const bodyArb = op.body
     ? op.body.type === 'application/json'
       ? validValue(op.body.schema, { root, ids: own, depth: 0 })
-      : fc.constantFrom(
-          '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n',
-          'not json\n',
-          '{"text":"\\u0000"}\n',
-          '\u0000\u0001',
-          '',
-        )
+      : fc.constantFrom('{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n', 'not json\n', '{"text":"\\u0000"}\n', '\u0000\u0001', '')
     : fc.constant(undefined);
   return fc.record({
     key: fc.constantFrom('admin', 'admin', 'admin', 'member', 'member', 'member', 'scoped', 'none', 'bogus') as fc.Arbitrary<Draft['key']>,
@@ -220,7 +217,9 @@ function build(op: Operation, d: Draft) {
   const query: Record<string, string> = {};
   for (const [k, v] of Object.entries(d.query)) query[k] = Array.isArray(v) ? v.join(',') : String(v);
   if (d.unknownQuery) query.bogus = '1';
-  const qs = Object.entries(query).map(([k, v]) => `${encodeQuery(k)}=${encodeQuery(v)}`).join('&');
+  const qs = Object.entries(query)
+    .map(([k, v]) => `${encodeQuery(k)}=${encodeQuery(v)}`)
+    .join('&');
   const headers: Record<string, string> = {};
   const key = keys[d.key];
   if (key) headers.authorization = `Bearer ${key}`;
@@ -281,7 +280,12 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   const total = [...tally.values()].reduce((a, b) => a + b, 0);
-  console.log(`fuzz: ${total} requests over ${OPERATIONS.length} operations (seed ${SEED}, ${RUNS} runs each): ${[...tally].sort().map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(
+    `fuzz: ${total} requests over ${OPERATIONS.length} operations (seed ${SEED}, ${RUNS} runs each): ${[...tally]
+      .sort()
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   await t?.close();
 });
 
@@ -290,22 +294,26 @@ describe(`fuzzing every operation from the contract (${RUNS} runs each, seed ${S
     expect(OPERATIONS.length + SKIPPED.size).toBe(contractOperations(doc).length);
   });
 
-  it.each(OPERATIONS.map((op, i) => [op.id, op, i] as const))('%s', async (_id, op, index) => {
-    await fc.assert(
-      fc.asyncProperty(draftArb(op), async (draft) => {
-        const { inject, mustFail, request, sent } = build(op, draft);
-        const res = await t.app.inject(inject);
-        const klass = `${String(res.statusCode)[0]}xx${mustFail ? ' (invalid)' : ''}`;
-        tally.set(klass, (tally.get(klass) ?? 0) + 1);
-        const problems: string[] = [];
-        if (res.statusCode >= 500) problems.push(`answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
-        if (mustFail && res.statusCode < 300) problems.push(`an invalid request got ${res.statusCode}`);
-        problems.push(...takeContractViolations());
-        const leaked = B.secrets.filter((s) => res.body.includes(s) && !sent.includes(s));
-        if (leaked.length > 0) problems.push(`returned tenant B's ${leaked.join(', ')}`);
-        if (problems.length > 0) throw new Error(`${request}\n→ ${res.statusCode}\n${problems.join('\n')}`);
-      }),
-      { seed: SEED + index, numRuns: RUNS, endOnFailure: RUNS > 50 },
-    );
-  }, Math.max(60_000, RUNS * 2_000));
+  it.each(OPERATIONS.map((op, i) => [op.id, op, i] as const))(
+    '%s',
+    async (_id, op, index) => {
+      await fc.assert(
+        fc.asyncProperty(draftArb(op), async (draft) => {
+          const { inject, mustFail, request, sent } = build(op, draft);
+          const res = await t.app.inject(inject);
+          const klass = `${String(res.statusCode)[0]}xx${mustFail ? ' (invalid)' : ''}`;
+          tally.set(klass, (tally.get(klass) ?? 0) + 1);
+          const problems: string[] = [];
+          if (res.statusCode >= 500) problems.push(`answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
+          if (mustFail && res.statusCode < 300) problems.push(`an invalid request got ${res.statusCode}`);
+          problems.push(...takeContractViolations());
+          const leaked = B.secrets.filter((s) => res.body.includes(s) && !sent.includes(s));
+          if (leaked.length > 0) problems.push(`returned tenant B's ${leaked.join(', ')}`);
+          if (problems.length > 0) throw new Error(`${request}\n→ ${res.statusCode}\n${problems.join('\n')}`);
+        }),
+        { seed: SEED + index, numRuns: RUNS, endOnFailure: RUNS > 50 },
+      );
+    },
+    Math.max(60_000, RUNS * 2_000),
+  );
 });

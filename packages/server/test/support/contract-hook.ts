@@ -29,7 +29,9 @@ export function checkSentResponse(request: FastifyRequest, reply: FastifyReply, 
   if (route === undefined) {
     // No route matched: the not-found (or method-not-allowed) answer, a problem+json like every error.
     if (response.statusCode !== 404 && response.statusCode !== 405) return [`${where}: an unmatched request answered ${response.statusCode}`];
-    const type = String(response.headers['content-type'] ?? '').split(';')[0]!.trim();
+    const type = String(response.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim();
     if (type !== 'application/problem+json') return [`${where}: an unmatched request answered ${type}, not application/problem+json`];
     return response.body === undefined ? [] : contract.checkSchema('Problem', type, response.body).map((p) => `${where}: ${p}`);
   }

@@ -24,7 +24,8 @@ function prepare(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(prepare);
   if (node && typeof node === 'object') {
     const out: Json = {};
-    for (const [k, v] of Object.entries(node as Json)) out[k] = k === '$ref' && typeof v === 'string' && v.startsWith('#') ? CONTRACT_ID + v : k === 'properties' || k === 'patternProperties' ? mapValues(v, prepare) : prepare(v);
+    for (const [k, v] of Object.entries(node as Json))
+      out[k] = k === '$ref' && typeof v === 'string' && v.startsWith('#') ? CONTRACT_ID + v : k === 'properties' || k === 'patternProperties' ? mapValues(v, prepare) : prepare(v);
     if (out.properties && typeof out.properties === 'object' && out.additionalProperties === undefined && out.unevaluatedProperties === undefined) out.additionalProperties = false;
     return out;
   }
@@ -82,7 +83,9 @@ export class ContractValidator {
     if (!res.headers['x-request-id']) problems.push(`${method} ${path} ${status}: no X-Request-Id header`);
     const content = response.content as Record<string, { schema?: unknown }> | undefined;
     if (!content) return problems;
-    const type = String(res.headers['content-type'] ?? '').split(';')[0]!.trim();
+    const type = String(res.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim();
     const media = content[type];
     if (!media) return [...problems, `${method} ${path} ${status}: content type ${type} is not documented (${Object.keys(content).join(', ')})`];
     if (!media.schema || res.body === undefined) return problems;

@@ -42,7 +42,15 @@ function answer(path: string, body: string): { status: number; json: unknown } {
   }
   if (path.endsWith('/embeddings')) {
     const input = (JSON.parse(body) as { input?: string[] }).input ?? [];
-    return { status: 200, json: { object: 'list', model: 'text-embedding-3-small', data: input.map((_, index) => ({ object: 'embedding', index, embedding: [1, index, 0.5] })), usage: { prompt_tokens: 1, total_tokens: 1 } } };
+    return {
+      status: 200,
+      json: {
+        object: 'list',
+        model: 'text-embedding-3-small',
+        data: input.map((_, index) => ({ object: 'embedding', index, embedding: [1, index, 0.5] })),
+        usage: { prompt_tokens: 1, total_tokens: 1 },
+      },
+    };
   }
   return { status: 404, json: { error: { message: `no stub for ${path}`, type: 'invalid_request_error', param: null, code: null } } };
 }

@@ -76,7 +76,11 @@ export class OpenAiStub {
   }
 
   async listen(): Promise<ListeningStub> {
-    const listening = await listenStub(this.flavour === 'azure' ? '/openai' : '/v1', (req) => this.#handle(req), (method, path) => matchRoute(ROUTES, method, path)?.route.operation ?? null);
+    const listening = await listenStub(
+      this.flavour === 'azure' ? '/openai' : '/v1',
+      (req) => this.#handle(req),
+      (method, path) => matchRoute(ROUTES, method, path)?.route.operation ?? null,
+    );
     this.#listening = this.flavour === 'azure' ? { ...listening, baseUrl: listening.origin } : listening;
     return this.#listening;
   }
@@ -91,7 +95,8 @@ export class OpenAiStub {
 
   #handle(req: RecordedRequest & { apiPath: string }): StubReply {
     const authorized = this.flavour === 'azure' ? req.headers['api-key'] === this.apiKey : req.headers.authorization === `Bearer ${this.apiKey}`;
-    if (!authorized) return { status: 401, body: error(401, 'Incorrect API key provided: sk-te****************. You can find your API key at https://platform.openai.com/account/api-keys.', 'invalid_api_key') };
+    if (!authorized)
+      return { status: 401, body: error(401, 'Incorrect API key provided: sk-te****************. You can find your API key at https://platform.openai.com/account/api-keys.', 'invalid_api_key') };
     if (this.flavour === 'azure' && !req.query['api-version']) return { status: 400, body: error(400, 'Missing required query parameter: api-version', 'missing_api_version') };
     const match = matchRoute(ROUTES, req.method, req.apiPath);
     if (!match) return { status: 404, body: error(404, `Invalid URL (${req.method} ${req.path})`) };
@@ -116,13 +121,24 @@ export class OpenAiStub {
       case 'create': {
         if (!this.files.has(String(body.training_file))) return { status: 400, body: error(400, `invalid training_file: ${String(body.training_file)}`, 'invalid_training_file', 'training_file') };
         const id = `ftjob-${randomBytes(12).toString('hex')}`;
-        const job: OpenAiStubJob = { id, request: body, idempotencyKey: req.headers['idempotency-key'] ?? null, status: this.#progression[0]!, step: 0, failWith: this.#failNext, createdAt: unix(), finishedAt: null };
+        const job: OpenAiStubJob = {
+          id,
+          request: body,
+          idempotencyKey: req.headers['idempotency-key'] ?? null,
+          status: this.#progression[0]!,
+          step: 0,
+          failWith: this.#failNext,
+          createdAt: unix(),
+          finishedAt: null,
+        };
         this.#failNext = null;
         this.jobs.set(id, job);
         return { status: 200, body: this.#wire(job) };
       }
       case 'list': {
-        const filters = Object.entries(req.query).filter(([k]) => k.startsWith('metadata[')).map(([k, v]) => [k.slice(9, -1), v] as const);
+        const filters = Object.entries(req.query)
+          .filter(([k]) => k.startsWith('metadata['))
+          .map(([k, v]) => [k.slice(9, -1), v] as const);
         let jobs = [...this.jobs.values()].reverse().filter((j) => filters.every(([k, v]) => (j.request.metadata as Record<string, string> | undefined)?.[k] === v));
         if (req.query.after) jobs = jobs.slice(jobs.findIndex((j) => j.id === req.query.after) + 1);
         const limit = Number(req.query.limit ?? 20);
@@ -136,7 +152,14 @@ export class OpenAiStub {
         const completion = Math.ceil(content.length / 4);
         return {
           status: 200,
-          body: { id: `chatcmpl-${randomUUID()}`, object: 'chat.completion', created: unix(), model, choices: [{ index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content, refusal: null } }], usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } },
+          body: {
+            id: `chatcmpl-${randomUUID()}`,
+            object: 'chat.completion',
+            created: unix(),
+            model,
+            choices: [{ index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content, refusal: null } }],
+            usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
+          },
         };
       }
       case 'embeddings': {
@@ -162,7 +185,20 @@ export class OpenAiStub {
           status: 200,
           body: {
             object: 'list',
-            data: job.status === 'succeeded' ? [{ object: 'fine_tuning.job.checkpoint', id: `ftckpt_${job.id.slice(6, 18)}`, created_at: job.finishedAt, fine_tuned_model_checkpoint: `${this.#modelName(job)}:ckpt-step-10`, fine_tuning_job_id: job.id, metrics: { step: 10, train_loss: 0.42 }, step_number: 10 }] : [],
+            data:
+              job.status === 'succeeded'
+                ? [
+                    {
+                      object: 'fine_tuning.job.checkpoint',
+                      id: `ftckpt_${job.id.slice(6, 18)}`,
+                      created_at: job.finishedAt,
+                      fine_tuned_model_checkpoint: `${this.#modelName(job)}:ckpt-step-10`,
+                      fine_tuning_job_id: job.id,
+                      metrics: { step: 10, train_loss: 0.42 },
+                      step_number: 10,
+                    },
+                  ]
+                : [],
             has_more: false,
           },
         };

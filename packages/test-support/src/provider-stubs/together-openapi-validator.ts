@@ -65,9 +65,10 @@ export function createTogetherRequestValidator(file: string = TOGETHER_OPENAPI_F
       const validator = byType.get(type);
       if (!validator) return [`${match.route.operation} takes ${[...byType.keys()].join(' or ')}, not ${type || 'no body'}`];
       // A multipart file part is the schema's `string` (format binary).
-      const value = type === 'multipart/form-data' && body && typeof body === 'object'
-        ? Object.fromEntries(Object.entries(body as Json).map(([k, v]) => [k, v && typeof v === 'object' ? (v as { content: string }).content : v]))
-        : body;
+      const value =
+        type === 'multipart/form-data' && body && typeof body === 'object'
+          ? Object.fromEntries(Object.entries(body as Json).map(([k, v]) => [k, v && typeof v === 'object' ? (v as { content: string }).content : v]))
+          : body;
       return validator(value) ? [] : (validator.errors ?? []).map((e) => `${match.route.operation}: ${e.instancePath || '(body)'} ${e.message ?? ''}`.trim());
     },
   };

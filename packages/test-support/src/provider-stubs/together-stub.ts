@@ -38,7 +38,9 @@ const EVENT_TYPE: Partial<Record<TogetherStubStatus, string>> = {
   cancelled: 'job_stopped',
 };
 
-const error = (status: number, message: string, type = status === 401 ? 'invalid_request_error' : 'server_error') => ({ error: { message, type, param: null, code: status === 401 ? 'invalid_api_key' : null } });
+const error = (status: number, message: string, type = status === 401 ? 'invalid_request_error' : 'server_error') => ({
+  error: { message, type, param: null, code: status === 401 ? 'invalid_api_key' : null },
+});
 
 /**
  * A local Together AI (`/v1/files/upload`, `/v1/fine-tunes…`, `/v1/chat/completions`) answering the
@@ -75,7 +77,11 @@ export class TogetherStub {
   /** Starts it on 127.0.0.1 at an ephemeral port; `baseUrl` ends in `/v1`. */
   async listen(): Promise<ListeningStub> {
     const routes = this.#validator.routes;
-    this.#listening = await listenStub('/v1', (req) => this.#handle(req), (method, path) => matchRoute(routes, method, path)?.route.operation ?? null);
+    this.#listening = await listenStub(
+      '/v1',
+      (req) => this.#handle(req),
+      (method, path) => matchRoute(routes, method, path)?.route.operation ?? null,
+    );
     return this.#listening;
   }
 
@@ -115,7 +121,16 @@ export class TogetherStub {
         if (!this.files.has(String(body.training_file))) return { status: 400, body: error(400, `training file ${String(body.training_file)} not found`, 'invalid_request_error') };
         const id = `ft-${randomUUID()}`;
         const suffix = typeof body.suffix === 'string' ? body.suffix : 'ftm';
-        const job: TogetherStubJob = { id, request: body, status: this.#progression[0]!, step: 0, failWith: this.#failNext, createdAt: now, updatedAt: now, outputName: `stub-user/${String(body.model).split('/').pop()}-${suffix}-${id.slice(3, 11)}` };
+        const job: TogetherStubJob = {
+          id,
+          request: body,
+          status: this.#progression[0]!,
+          step: 0,
+          failWith: this.#failNext,
+          createdAt: now,
+          updatedAt: now,
+          outputName: `stub-user/${String(body.model).split('/').pop()}-${suffix}-${id.slice(3, 11)}`,
+        };
         this.#failNext = null;
         this.jobs.set(id, job);
         return { status: 200, body: this.#wire(job, false) };
@@ -126,7 +141,16 @@ export class TogetherStub {
         const file = this.files.get(String(body.training_file));
         if (!file) return { status: 400, body: error(400, 'training file not found', 'invalid_request_error') };
         const tokens = Math.ceil(file.bytes / 4) * (typeof body.n_epochs === 'number' ? body.n_epochs : 1);
-        return { status: 200, body: { estimated_total_price: Number(((tokens / 1e6) * 0.48).toFixed(6)), allowed_to_proceed: this.allowedToProceed, user_limit: 100, estimated_train_token_count: tokens, estimated_eval_token_count: 0 } };
+        return {
+          status: 200,
+          body: {
+            estimated_total_price: Number(((tokens / 1e6) * 0.48).toFixed(6)),
+            allowed_to_proceed: this.allowedToProceed,
+            user_limit: 100,
+            estimated_train_token_count: tokens,
+            estimated_eval_token_count: 0,
+          },
+        };
       }
       case 'POST /chat/completions': {
         const messages = (body.messages ?? []) as { role: string; content: unknown }[];
@@ -134,7 +158,15 @@ export class TogetherStub {
         const promptTokens = Math.ceil(JSON.stringify(messages).length / 4);
         return {
           status: 200,
-          body: { id: `chat-${randomUUID()}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: body.model, prompt: [], choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }], usage: { prompt_tokens: promptTokens, completion_tokens: Math.ceil(content.length / 4), total_tokens: promptTokens + Math.ceil(content.length / 4) } },
+          body: {
+            id: `chat-${randomUUID()}`,
+            object: 'chat.completion',
+            created: Math.floor(Date.now() / 1000),
+            model: body.model,
+            prompt: [],
+            choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }],
+            usage: { prompt_tokens: promptTokens, completion_tokens: Math.ceil(content.length / 4), total_tokens: promptTokens + Math.ceil(content.length / 4) },
+          },
         };
       }
     }

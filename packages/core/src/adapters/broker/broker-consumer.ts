@@ -62,9 +62,7 @@ export class BrokerConsumer {
 
   async start(): Promise<void> {
     const names = Object.keys(this.#o.handlers);
-    await this.#o.broker.subscribe(names, { prefetch: this.#o.concurrency, visibilityTimeoutMs: this.#o.visibilityTimeoutMs }, (d) =>
-      this.#track(this.#receive(d)),
-    );
+    await this.#o.broker.subscribe(names, { prefetch: this.#o.concurrency, visibilityTimeoutMs: this.#o.visibilityTimeoutMs }, (d) => this.#track(this.#receive(d)));
     const beat = Math.max(50, Math.floor(this.#o.visibilityTimeoutMs / 3));
     this.#heartbeat = setInterval(() => void this.#extend(), beat);
   }
@@ -224,7 +222,14 @@ export class BrokerConsumer {
   /** A message that is not an FTM job: kept as a dead letter (raw body as payload), never dropped. */
   async #quarantine(delivery: BrokerDelivery): Promise<void> {
     const job: LedgerJob = { id: uuidv7(), name: delivery.name, token: uuidv7(), payload: delivery.body, attempt: 0, maxAttempts: 1, backoffMs: 0 };
-    const held: Held = { delivery, envelope: { v: 1, id: job.id, name: job.name, attempt: 1, maxAttempts: 1, backoffMs: 0 }, attempt: 1, controller: new AbortController(), lost: false, settled: false };
+    const held: Held = {
+      delivery,
+      envelope: { v: 1, id: job.id, name: job.name, attempt: 1, maxAttempts: 1, backoffMs: 0 },
+      attempt: 1,
+      controller: new AbortController(),
+      lost: false,
+      settled: false,
+    };
     this.#o.logger.warn({ jobName: delivery.name, deadLetterId: job.id }, 'a message that is not an FTM job was dead-lettered');
     await this.#settle(held, () => this.#o.ledger.deadLetter(job, 'not an FTM job message'));
   }
@@ -272,4 +277,3 @@ export class BrokerConsumer {
     }
   }
 }
-

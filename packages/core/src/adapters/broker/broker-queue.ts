@@ -166,9 +166,7 @@ export class BrokerQueue implements Queue {
       const b = broker.get(name);
       const l = byLedger.get(name);
       // A delivery whose outcome is recorded but not yet acked is still in flight on the broker.
-      const active = this.#broker.countsInFlight
-        ? Math.max(0, (b?.inFlight ?? 0) - (ownSettling.get(name) ?? 0))
-        : (ownHeld.get(name) ?? 0) + (othersHeld.get(name) ?? 0);
+      const active = this.#broker.countsInFlight ? Math.max(0, (b?.inFlight ?? 0) - (ownSettling.get(name) ?? 0)) : (ownHeld.get(name) ?? 0) + (othersHeld.get(name) ?? 0);
       const depth = {
         name,
         waiting: (b?.ready ?? 0) + (l?.due ?? 0),

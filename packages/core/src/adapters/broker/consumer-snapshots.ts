@@ -101,9 +101,7 @@ export class ConsumerSnapshots {
             held: JSON.stringify(held),
             expires_at: sql<Date>`now() + ${this.#timing.ttlMs}::double precision * interval '1 millisecond'`,
           })
-          .onConflict((oc) =>
-            oc.columns(['queue', 'consumer_id']).doUpdateSet((eb) => ({ held: eb.ref('excluded.held'), expires_at: eb.ref('excluded.expires_at') })),
-          )
+          .onConflict((oc) => oc.columns(['queue', 'consumer_id']).doUpdateSet((eb) => ({ held: eb.ref('excluded.held'), expires_at: eb.ref('excluded.expires_at') })))
           .execute();
       } catch (error) {
         this.#logger.warn({ err: { message: (error as Error).message } }, 'could not write the consumer snapshot');

@@ -99,13 +99,7 @@ export class JobLedger {
 
   /** The stored payload of a job; undefined when its row is gone (the job already succeeded). */
   async payloadOf(id: string, token: string): Promise<{ payload: unknown } | undefined> {
-    const row = await this.db
-      .selectFrom('broker_jobs')
-      .select('payload')
-      .where('queue', '=', this.queue)
-      .where('id', '=', id)
-      .where('token', '=', token)
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('broker_jobs').select('payload').where('queue', '=', this.queue).where('id', '=', id).where('token', '=', token).executeTakeFirst();
     return row ? { payload: row.payload } : undefined;
   }
 
@@ -225,11 +219,7 @@ export class JobLedger {
   }
 
   async listDeadLetters(since: Date | undefined, limit: number): Promise<DeadLetter[]> {
-    let query = this.db
-      .selectFrom('broker_jobs')
-      .select(['id', 'name', 'payload', 'attempt', 'last_error', 'failed_at'])
-      .where('queue', '=', this.queue)
-      .where('status', '=', 'dead_letter');
+    let query = this.db.selectFrom('broker_jobs').select(['id', 'name', 'payload', 'attempt', 'last_error', 'failed_at']).where('queue', '=', this.queue).where('status', '=', 'dead_letter');
     if (since) query = query.where('failed_at', '>=', since);
     const rows = await query.orderBy('failed_at').orderBy('id').limit(limit).execute();
     return rows.map((r) => ({

@@ -5,13 +5,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { BlobBody, BlobInfo, BlobPutOptions, BlobStore } from '../../ports/blob-store.js';
-import {
-  ConflictError,
-  DependencyUnavailableError,
-  FtmError,
-  NotFoundError,
-  ValidationError,
-} from '../../shared/errors.js';
+import { ConflictError, DependencyUnavailableError, FtmError, NotFoundError, ValidationError } from '../../shared/errors.js';
 import { assertBlobKey, assertBlobPrefix, compareBlobKeys } from './blob-key.js';
 import { meterBody } from './metered-body.js';
 
@@ -38,14 +32,9 @@ function mapFsError(error: unknown): unknown {
     case 'ENOTDIR':
     case 'EISDIR':
     case 'EEXIST':
-      return new ConflictError(
-        'blob key collides with another key: on the filesystem a key cannot be both an object and a folder',
-        'blob_key_conflict',
-      );
+      return new ConflictError('blob key collides with another key: on the filesystem a key cannot be both an object and a folder', 'blob_key_conflict');
     case 'ENAMETOOLONG':
-      return new ValidationError('invalid blob key: a segment is too long for the filesystem', [
-        { path: 'key', message: 'segment too long' },
-      ]);
+      return new ValidationError('invalid blob key: a segment is too long for the filesystem', [{ path: 'key', message: 'segment too long' }]);
     case 'ENOSPC':
     case 'EDQUOT':
     case 'EACCES':
@@ -181,9 +170,7 @@ export class FsBlobStore implements BlobStore {
     assertBlobKey(key);
     const segments = key.split('/');
     if (segments[0] === TEMP_DIR) {
-      throw new ValidationError(`invalid blob key: "${TEMP_DIR}/" is reserved`, [
-        { path: 'key', message: `"${TEMP_DIR}/" is reserved` },
-      ]);
+      throw new ValidationError(`invalid blob key: "${TEMP_DIR}/" is reserved`, [{ path: 'key', message: `"${TEMP_DIR}/" is reserved` }]);
     }
     const path = join(this.root, ...segments);
     // Defence in depth: assertBlobKey already rules out every way out of the root.

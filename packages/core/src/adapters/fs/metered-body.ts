@@ -21,9 +21,7 @@ export interface MeteredBody {
 export function assertMaxBytes(maxBytes: number | undefined): void {
   if (maxBytes === undefined) return;
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
-    throw new ValidationError('maxBytes must be a non-negative integer', [
-      { path: 'maxBytes', message: 'must be a non-negative integer' },
-    ]);
+    throw new ValidationError('maxBytes must be a non-negative integer', [{ path: 'maxBytes', message: 'must be a non-negative integer' }]);
   }
 }
 
@@ -31,21 +29,14 @@ function toChunk(value: unknown): Uint8Array {
   if (value instanceof Uint8Array) return value;
   // Readables in string mode yield strings even when typed as byte streams.
   if (typeof value === 'string') return Buffer.from(value, 'utf8');
-  throw new ValidationError('blob body streams must yield bytes', [
-    { path: 'body', message: 'stream chunks must be Uint8Array' },
-  ]);
+  throw new ValidationError('blob body streams must yield bytes', [{ path: 'body', message: 'stream chunks must be Uint8Array' }]);
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
-async function* meter(
-  source: AsyncIterable<unknown>,
-  hash: Hash,
-  state: { size: number },
-  maxBytes: number | undefined,
-): AsyncGenerator<Uint8Array> {
+async function* meter(source: AsyncIterable<unknown>, hash: Hash, state: { size: number }, maxBytes: number | undefined): AsyncGenerator<Uint8Array> {
   for await (const value of source) {
     const chunk = toChunk(value);
     state.size += chunk.byteLength;
@@ -72,9 +63,7 @@ export function meterBody(body: BlobBody, maxBytes?: number): MeteredBody {
   } else if (isAsyncIterable(body)) {
     source = body;
   } else {
-    throw new ValidationError('blob body must be a string, bytes or an async iterable of bytes', [
-      { path: 'body', message: 'unsupported body type' },
-    ]);
+    throw new ValidationError('blob body must be a string, bytes or an async iterable of bytes', [{ path: 'body', message: 'unsupported body type' }]);
   }
   let sha256: string | undefined;
   return {

@@ -18,11 +18,7 @@ export interface EnqueueDefaults {
 const MAX_NAME_LENGTH = 200;
 
 /** Checks a job name and options the same way for every adapter; bad values are a ValidationError. */
-export function resolveEnqueueOptions(
-  name: string,
-  options: EnqueueOptions,
-  defaults: EnqueueDefaults,
-): ResolvedEnqueueOptions {
+export function resolveEnqueueOptions(name: string, options: EnqueueOptions, defaults: EnqueueDefaults): ResolvedEnqueueOptions {
   const errors: FieldError[] = [];
   if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME_LENGTH) {
     errors.push({ path: 'name', message: `must be 1 to ${MAX_NAME_LENGTH} characters` });

@@ -17,12 +17,7 @@ const now = (): RawBuilder<Date> => sql<Date>`now()`;
 
 /** Still active under the same worker and attempt: a worker whose lease expired cannot overwrite. */
 function held(eb: ExpressionBuilder<DB, 'job_queue'>, lease: JobLease) {
-  return eb.and([
-    eb('id', '=', lease.id),
-    eb('status', '=', 'active'),
-    eb('locked_by', '=', lease.workerId),
-    eb('attempt', '=', lease.attempt),
-  ]);
+  return eb.and([eb('id', '=', lease.id), eb('status', '=', 'active'), eb('locked_by', '=', lease.workerId), eb('attempt', '=', lease.attempt)]);
 }
 
 /** A job to insert, with every default applied. */
@@ -108,12 +103,7 @@ export class JobQueueStore {
           .selectFrom('job_queue')
           .select('id')
           .where('name', 'in', names)
-          .where((w) =>
-            w.or([
-              w.and([w('status', '=', 'waiting'), w('run_at', '<=', now())]),
-              w.and([w('status', '=', 'active'), w('locked_until', '<', now())]),
-            ]),
-          )
+          .where((w) => w.or([w.and([w('status', '=', 'waiting'), w('run_at', '<=', now())]), w.and([w('status', '=', 'active'), w('locked_until', '<', now())])]))
           .orderBy('run_at')
           .limit(limit)
           .forUpdate()
@@ -205,10 +195,7 @@ export class JobQueueStore {
   }
 
   async listDeadLetters(since: Date | undefined, limit: number): Promise<DeadLetter[]> {
-    let query = this.db
-      .selectFrom('job_queue')
-      .select(['id', 'name', 'payload', 'attempt', 'last_error', 'finished_at'])
-      .where('status', '=', 'dead_letter');
+    let query = this.db.selectFrom('job_queue').select(['id', 'name', 'payload', 'attempt', 'last_error', 'finished_at']).where('status', '=', 'dead_letter');
     if (since) query = query.where('finished_at', '>=', since);
     const rows = await query.orderBy('finished_at').orderBy('id').limit(limit).execute();
     return rows.map((r) => ({
@@ -224,10 +211,7 @@ export class JobQueueStore {
   /** Dead letters back to waiting with a fresh attempt budget; returns the names replayed. */
   async replayDeadLetters(since: Date | undefined, ids: readonly string[] | undefined): Promise<string[]> {
     if (ids && ids.length === 0) return [];
-    let query = this.db
-      .updateTable('job_queue')
-      .set({ status: 'waiting', attempt: 0, run_at: now(), finished_at: null, updated_at: now() })
-      .where('status', '=', 'dead_letter');
+    let query = this.db.updateTable('job_queue').set({ status: 'waiting', attempt: 0, run_at: now(), finished_at: null, updated_at: now() }).where('status', '=', 'dead_letter');
     if (since) query = query.where('finished_at', '>=', since);
     if (ids) query = query.where('id', 'in', ids);
     const rows = await query.returning('name').execute();
@@ -236,11 +220,7 @@ export class JobQueueStore {
 
   /** Deletes succeeded jobs finished longer than `retentionMs` ago; returns how many. */
   async prune(retentionMs: number): Promise<number> {
-    const result = await this.db
-      .deleteFrom('job_queue')
-      .where('status', '=', 'succeeded')
-      .where('finished_at', '<', msFromNow(-retentionMs))
-      .executeTakeFirst();
+    const result = await this.db.deleteFrom('job_queue').where('status', '=', 'succeeded').where('finished_at', '<', msFromNow(-retentionMs)).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 

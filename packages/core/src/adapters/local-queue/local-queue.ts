@@ -2,15 +2,7 @@ import type { FtmDatabase } from '../../db/open-database.js';
 import { DependencyUnavailableError, FtmError } from '../../shared/errors.js';
 import { uuidv7 } from '../../shared/ids.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
-import type {
-  ConsumeOptions,
-  DeadLetter,
-  EnqueueOptions,
-  JobHandler,
-  JobNameDepth,
-  Queue,
-  QueueDepth,
-} from '../../ports/queue.js';
+import type { ConsumeOptions, DeadLetter, EnqueueOptions, JobHandler, JobNameDepth, Queue, QueueDepth } from '../../ports/queue.js';
 import { resolveEnqueueOptions } from './enqueue-options.js';
 import { JobQueueStore } from './job-queue-store.js';
 import { LocalConsumer } from './local-consumer.js';
@@ -134,8 +126,6 @@ export class LocalQueue implements Queue {
   /** NOTIFY is only worth a round trip where something can LISTEN: PostgreSQL, not in-process PGlite. */
   async #announce(name: string): Promise<void> {
     if (this.#database.dialect !== 'postgres') return;
-    await this.#store.notify(name).catch((error: unknown) =>
-      this.#logger.debug({ err: { message: (error as Error).message } }, 'job queue NOTIFY failed; consumers will poll'),
-    );
+    await this.#store.notify(name).catch((error: unknown) => this.#logger.debug({ err: { message: (error as Error).message } }, 'job queue NOTIFY failed; consumers will poll'));
   }
 }

@@ -19,10 +19,7 @@ export function multipartStream(fields: readonly MultipartField[]): { body: Read
         yield encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(field.name)}"\r\n\r\n${field.value}\r\n`);
         continue;
       }
-      yield encoder.encode(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${quote(field.name)}"; filename="${quote(field.filename)}"\r\n` +
-          `Content-Type: ${field.contentType}\r\n\r\n`,
-      );
+      yield encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(field.name)}"; filename="${quote(field.filename)}"\r\n` + `Content-Type: ${field.contentType}\r\n\r\n`);
       for await (const chunk of await field.open()) yield chunk;
       yield encoder.encode('\r\n');
     }

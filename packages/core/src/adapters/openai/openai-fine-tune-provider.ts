@@ -91,7 +91,11 @@ export class OpenAiFineTuneProvider implements FineTuneProvider {
     // Streamed part by part (never held in memory); each attempt re-opens the source.
     const file = await this.#run(
       OpenAiFile,
-      async () => this.#client.files.create({ file: toStreamingFile(asyncChunks(await source.open()), options.filename, { type: 'application/jsonl' }), purpose: 'fine-tune' }, { timeout: this.#uploadTimeoutMs }),
+      async () =>
+        this.#client.files.create(
+          { file: toStreamingFile(asyncChunks(await source.open()), options.filename, { type: 'application/jsonl' }), purpose: 'fine-tune' },
+          { timeout: this.#uploadTimeoutMs },
+        ),
       this.#uploadRetry,
     );
     return { id: file.id, bytes: file.bytes };
@@ -158,12 +162,7 @@ export class OpenAiFineTuneProvider implements FineTuneProvider {
   }
 
   async listCheckpoints(providerJobId: string): Promise<readonly ProviderCheckpoint[]> {
-    const list = await this.#run(
-      openAiList(OpenAiCheckpoint),
-      () => this.#client.fineTuning.jobs.checkpoints.list(providerJobId, { limit: 100 }).then(pageBody),
-      this.#retry,
-      providerJobId,
-    );
+    const list = await this.#run(openAiList(OpenAiCheckpoint), () => this.#client.fineTuning.jobs.checkpoints.list(providerJobId, { limit: 100 }).then(pageBody), this.#retry, providerJobId);
     return list.data.map((c) => ({
       id: c.id,
       createdAt: fromUnix(c.created_at),

@@ -48,7 +48,10 @@ export const OpenAiFineTuningJob = z.object({
       type: z.enum(['supervised', 'dpo', 'reinforcement']),
       supervised: z.object({ hyperparameters: z.record(z.string(), hyperparameterValue).nullish() }).nullish(),
       dpo: z.object({ hyperparameters: z.record(z.string(), hyperparameterValue).nullish() }).nullish(),
-      reinforcement: z.object({ hyperparameters: z.record(z.string(), hyperparameterValue).nullish() }).passthrough().nullish(),
+      reinforcement: z
+        .object({ hyperparameters: z.record(z.string(), hyperparameterValue).nullish() })
+        .passthrough()
+        .nullish(),
     })
     .nullish(),
   metadata: z.record(z.string(), z.string()).nullish(),

@@ -34,21 +34,20 @@ export class PrismClient implements PrismGateway {
   }
 
   async request(input: PrismApprovalRequest): Promise<PrismApproval> {
-    return this.#call(
-      () =>
-        this.#http.request({
-          method: 'POST',
-          path: '/v1/approvals',
-          headers: { 'idempotency-key': input.approvalId },
-          body: {
-            kind: input.kind,
-            tenant_id: input.tenantId,
-            project_id: input.projectId,
-            resource_id: input.resourceId,
-            estimated_cost_usd: input.estimatedCostUsd,
-            reason: input.reason,
-          },
-        }),
+    return this.#call(() =>
+      this.#http.request({
+        method: 'POST',
+        path: '/v1/approvals',
+        headers: { 'idempotency-key': input.approvalId },
+        body: {
+          kind: input.kind,
+          tenant_id: input.tenantId,
+          project_id: input.projectId,
+          resource_id: input.resourceId,
+          estimated_cost_usd: input.estimatedCostUsd,
+          reason: input.reason,
+        },
+      }),
     );
   }
 

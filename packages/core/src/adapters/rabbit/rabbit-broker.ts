@@ -91,20 +91,15 @@ export class RabbitBroker implements MessageBroker {
     }
     const messageId = randomUUID();
     const confirmed = new Promise<void>((resolve, reject) => {
-      channel.sendToQueue(
-        this.queueName(name),
-        Buffer.from(body, 'utf8'),
-        { persistent: true, mandatory: true, contentType: 'application/json', messageId },
-        (error: unknown) => {
-          // A return always comes before its confirm.
-          const returned = this.#returned.delete(messageId);
-          if (error) reject(error instanceof Error ? error : new Error('rabbitmq refused the message'));
-          else if (returned) {
-            this.#prepared.delete(name);
-            reject(new Error(`rabbitmq has no queue ${this.queueName(name)}`));
-          } else resolve();
-        },
-      );
+      channel.sendToQueue(this.queueName(name), Buffer.from(body, 'utf8'), { persistent: true, mandatory: true, contentType: 'application/json', messageId }, (error: unknown) => {
+        // A return always comes before its confirm.
+        const returned = this.#returned.delete(messageId);
+        if (error) reject(error instanceof Error ? error : new Error('rabbitmq refused the message'));
+        else if (returned) {
+          this.#prepared.delete(name);
+          reject(new Error(`rabbitmq has no queue ${this.queueName(name)}`));
+        } else resolve();
+      });
     });
     await withinTimeout(confirmed, this.#o.publishTimeoutMs ?? 10_000, 'publishing to RabbitMQ');
   }
@@ -179,11 +174,7 @@ export class RabbitBroker implements MessageBroker {
 
   async #assert(channel: Channel, name: string) {
     const args = this.#o.unusedQueueExpiryMs ? { 'x-expires': this.#o.unusedQueueExpiryMs } : undefined;
-    return withinTimeout(
-      channel.assertQueue(this.queueName(name), { durable: true, ...(args ? { arguments: args } : {}) }),
-      this.#o.connectTimeoutMs ?? 5_000,
-      'declaring a RabbitMQ queue',
-    );
+    return withinTimeout(channel.assertQueue(this.queueName(name), { durable: true, ...(args ? { arguments: args } : {}) }), this.#o.connectTimeoutMs ?? 5_000, 'declaring a RabbitMQ queue');
   }
 
   async #openConsumer(): Promise<void> {

@@ -64,15 +64,7 @@ export async function bullMqDepthByName(redis: Redis, keys: BullMqStateKeys, pag
   const byName = new Map<string, { waiting: number; active: number; delayed: number; deadLetter: number }>();
   for (const state of states) {
     for (let start = 0; ; start += pageSize) {
-      const reply = (await redis.eval(
-        COUNT_NAMES_LUA,
-        1,
-        state.key,
-        state.type,
-        start,
-        start + pageSize - 1,
-        keys.jobKeyPrefix,
-      )) as (string | number)[];
+      const reply = (await redis.eval(COUNT_NAMES_LUA, 1, state.key, state.type, start, start + pageSize - 1, keys.jobKeyPrefix)) as (string | number)[];
       const [read, ...pairs] = reply;
       for (let i = 0; i + 1 < pairs.length; i += 2) {
         const name = String(pairs[i]);
@@ -83,7 +75,5 @@ export async function bullMqDepthByName(redis: Redis, keys: BullMqStateKeys, pag
       if (Number(read) < pageSize) break;
     }
   }
-  return [...byName.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, depth]) => ({ name, ...depth }));
+  return [...byName.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, depth]) => ({ name, ...depth }));
 }

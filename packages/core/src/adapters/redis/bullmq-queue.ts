@@ -4,15 +4,7 @@ import { lazyRequire } from '../../shared/lazy-require.js';
 import { DependencyUnavailableError, FtmError, UnrecoverableError } from '../../shared/errors.js';
 import { uuidv7 } from '../../shared/ids.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
-import type {
-  ConsumeOptions,
-  DeadLetter,
-  EnqueueOptions,
-  JobHandler,
-  JobNameDepth,
-  Queue,
-  QueueDepth,
-} from '../../ports/queue.js';
+import type { ConsumeOptions, DeadLetter, EnqueueOptions, JobHandler, JobNameDepth, Queue, QueueDepth } from '../../ports/queue.js';
 import { resolveEnqueueOptions } from '../local-queue/enqueue-options.js';
 import { bullMqDepthByName } from './bullmq-depth-by-name.js';
 

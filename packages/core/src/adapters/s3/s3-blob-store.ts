@@ -166,13 +166,9 @@ export class S3BlobStore implements BlobStore {
   async presignGet(key: string, expiresInSec: number): Promise<string> {
     const Key = this.objectKey(key);
     if (!Number.isInteger(expiresInSec) || expiresInSec < 1 || expiresInSec > MAX_PRESIGN_SECONDS) {
-      throw new ValidationError(`expiresInSec must be an integer from 1 to ${MAX_PRESIGN_SECONDS}`, [
-        { path: 'expiresInSec', message: `must be an integer from 1 to ${MAX_PRESIGN_SECONDS}` },
-      ]);
+      throw new ValidationError(`expiresInSec must be an integer from 1 to ${MAX_PRESIGN_SECONDS}`, [{ path: 'expiresInSec', message: `must be an integer from 1 to ${MAX_PRESIGN_SECONDS}` }]);
     }
-    return this.send('presign', () =>
-      presigner().getSignedUrl(this.client, new (s3().GetObjectCommand)({ Bucket: this.bucket, Key }), { expiresIn: expiresInSec }),
-    );
+    return this.send('presign', () => presigner().getSignedUrl(this.client, new (s3().GetObjectCommand)({ Bucket: this.bucket, Key }), { expiresIn: expiresInSec }));
   }
 
   async check(): Promise<void> {

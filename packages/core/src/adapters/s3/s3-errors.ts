@@ -1,17 +1,7 @@
 import { DependencyUnavailableError, FtmError } from '../../shared/errors.js';
 
 /** Failures below HTTP: the SDK retried these (maxAttempts) before giving up. */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_SOCKET',
-]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET']);
 
 interface SdkErrorShape {
   readonly name?: string;
@@ -39,8 +29,7 @@ export function toS3Error(error: unknown, operation: string): unknown {
   if (error instanceof FtmError) return error;
   const { name, code, $metadata } = shape(error);
   const serviceError = $metadata !== undefined && name !== undefined;
-  const networkError =
-    (code !== undefined && NETWORK_CODES.has(code)) || name === 'TimeoutError' || name === 'AbortError';
+  const networkError = (code !== undefined && NETWORK_CODES.has(code)) || name === 'TimeoutError' || name === 'AbortError';
   if (!serviceError && !networkError) return error;
   // Only the error's name reaches the message: SDK messages can echo request details.
   const status = $metadata?.httpStatusCode;

@@ -105,10 +105,7 @@ export class SimulatedFineTuneProvider implements FineTuneProvider {
     countLine(pending + decoder.decode());
     if (examples === 0) throw new ProviderRequestError(this.name, 400, 'the training file has no examples', 'invalid_file', 'file');
     const id = `file-sim-${uuidv7()}`;
-    await this.#db
-      .insertInto('ftm_simulated.files')
-      .values({ id, filename: options.filename, bytes, example_count: examples, token_count: tokens, created_at: this.#clock.now() })
-      .execute();
+    await this.#db.insertInto('ftm_simulated.files').values({ id, filename: options.filename, bytes, example_count: examples, token_count: tokens, created_at: this.#clock.now() }).execute();
     return { id, bytes };
   }
 

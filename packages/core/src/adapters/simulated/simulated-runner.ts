@@ -22,7 +22,6 @@ export interface SimulatedRunnerOptions {
   readonly transientFailures?: number;
 }
 
-
 const WORD_RE = /[\p{L}\p{N}]+/gu;
 
 /** Lower-cased word set of a text: what "nearest example" compares. */

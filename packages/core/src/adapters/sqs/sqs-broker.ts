@@ -30,8 +30,7 @@ const RETENTION_SECONDS = String(14 * 24 * 60 * 60);
 const RECEIVE_ERROR_BACKOFF_MS = 1_000;
 
 const seconds = (ms: number): number => Math.min(43_200, Math.max(1, Math.ceil(ms / 1000)));
-const isMissingQueue = (error: unknown): boolean =>
-  error instanceof Error && (error.name === 'QueueDoesNotExist' || error.name === 'AWS.SimpleQueueService.NonExistentQueue');
+const isMissingQueue = (error: unknown): boolean => error instanceof Error && (error.name === 'QueueDoesNotExist' || error.name === 'AWS.SimpleQueueService.NonExistentQueue');
 
 /**
  * MessageBroker on Amazon SQS (standard queues) through the AWS SDK: one queue per job name,

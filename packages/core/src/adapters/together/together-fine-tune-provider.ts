@@ -165,7 +165,12 @@ export class TogetherFineTuneProvider implements FineTuneProvider {
     if (input.validationFileId) body.validation_file = input.validationFileId;
     try {
       const e = await this.#call(this.#api, TogetherPriceEstimate, { method: 'POST', path: '/fine-tunes/estimate-price', body });
-      return { totalUsd: e.estimated_total_price, trainTokens: e.estimated_train_token_count ?? null, evalTokens: e.estimated_eval_token_count ?? null, allowedToProceed: e.allowed_to_proceed ?? true };
+      return {
+        totalUsd: e.estimated_total_price,
+        trainTokens: e.estimated_train_token_count ?? null,
+        evalTokens: e.estimated_eval_token_count ?? null,
+        allowedToProceed: e.allowed_to_proceed ?? true,
+      };
     } catch (error) {
       if (error instanceof ProviderRequestError && (error.status === 404 || error.status === 405)) return null;
       throw error;
@@ -208,9 +213,14 @@ function wireSettings(method: FineTuneMethod): Record<string, unknown> {
   }
   if (h.training_type === 'full') out.training_type = { type: 'Full' };
   else if (typeof h.lora_r === 'number') {
-    out.training_type = { type: 'Lora', lora_r: h.lora_r, lora_alpha: typeof h.lora_alpha === 'number' ? h.lora_alpha : h.lora_r * 2, ...(typeof h.lora_dropout === 'number' ? { lora_dropout: h.lora_dropout } : {}) };
+    out.training_type = {
+      type: 'Lora',
+      lora_r: h.lora_r,
+      lora_alpha: typeof h.lora_alpha === 'number' ? h.lora_alpha : h.lora_r * 2,
+      ...(typeof h.lora_dropout === 'number' ? { lora_dropout: h.lora_dropout } : {}),
+    };
   } else if (typeof h.lora_alpha === 'number') {
-    throw new ProviderRequestError('together', 400, 'lora_alpha needs lora_r: Together\'s LoRA settings take both', 'invalid_hyperparameters', 'method.hyperparameters.lora_r');
+    throw new ProviderRequestError('together', 400, "lora_alpha needs lora_r: Together's LoRA settings take both", 'invalid_hyperparameters', 'method.hyperparameters.lora_r');
   }
   for (const key of ['n_epochs', 'batch_size', 'learning_rate', 'warmup_ratio', 'n_checkpoints', 'n_evals'] as const) {
     const value = h[key];

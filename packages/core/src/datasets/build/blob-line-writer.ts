@@ -25,7 +25,10 @@ export class BlobLineWriter {
   readonly #done: Promise<BlobInfo>;
   #records = 0;
 
-  constructor(blobs: BlobStore, readonly key: string) {
+  constructor(
+    blobs: BlobStore,
+    readonly key: string,
+  ) {
     this.#done = blobs.put(key, this.#body(), { contentType: 'application/x-ndjson' });
     this.#done.catch((error: unknown) => {
       this.#failure = error;

@@ -156,5 +156,7 @@ export function normalizeStrings(value: unknown): unknown {
 
 /** SHA-256 (32 bytes) of the canonical JSON of the normalised example. */
 export function exampleDigest(example: unknown): Buffer {
-  return createHash('sha256').update(canonicalJson(normalizeStrings(example))).digest();
+  return createHash('sha256')
+    .update(canonicalJson(normalizeStrings(example)))
+    .digest();
 }

@@ -35,11 +35,9 @@ export class TextGuard {
 }
 
 /** The ValidationError for a body with NUL bytes. */
-export const binaryError = (): ValidationError =>
-  new ValidationError('the body is binary (it contains NUL bytes); upload JSONL text', [{ path: 'body', message: 'NUL byte found' }]);
+export const binaryError = (): ValidationError => new ValidationError('the body is binary (it contains NUL bytes); upload JSONL text', [{ path: 'body', message: 'NUL byte found' }]);
 /** The ValidationError for a body that is not UTF-8. */
-export const utf8Error = (): ValidationError =>
-  new ValidationError('the body is not valid UTF-8 text; upload JSONL text', [{ path: 'body', message: 'invalid UTF-8' }]);
+export const utf8Error = (): ValidationError => new ValidationError('the body is not valid UTF-8 text; upload JSONL text', [{ path: 'body', message: 'invalid UTF-8' }]);
 
 /**
  * Checks a byte stream is UTF-8 text without NUL bytes, without decoding it to strings (native

@@ -13,9 +13,23 @@ import { countExampleTokens, loadTextCounter, type CountText } from './token-cou
 
 /** Reasons in a fixed order, so a batch can carry them as small integers. */
 export const REASON_CODES: readonly InvalidReason[] = [
-  'invalid_json', 'data_type', 'unrecognized_key', 'missing_messages_list', 'message_data_type', 'message_missing_key',
-  'message_unrecognized_key', 'unrecognized_role', 'missing_content', 'invalid_tool_call', 'example_missing_assistant_message',
-  'missing_prompt', 'missing_completion', 'missing_input', 'invalid_preferred_output', 'invalid_non_preferred_output', 'too_many_tokens',
+  'invalid_json',
+  'data_type',
+  'unrecognized_key',
+  'missing_messages_list',
+  'message_data_type',
+  'message_missing_key',
+  'message_unrecognized_key',
+  'unrecognized_role',
+  'missing_content',
+  'invalid_tool_call',
+  'example_missing_assistant_message',
+  'missing_prompt',
+  'missing_completion',
+  'missing_input',
+  'invalid_preferred_output',
+  'invalid_non_preferred_output',
+  'too_many_tokens',
 ];
 const REASON_INDEX = new Map(REASON_CODES.map((r, i) => [r, i + 1]));
 const encoder = new TextEncoder();
@@ -64,9 +78,7 @@ export interface ProcessedBatch {
 
 /** The ArrayBuffers of a batch, for postMessage's transfer list. */
 export function batchTransferList(batch: ProcessedBatch): ArrayBuffer[] {
-  return [batch.lineIndex, batch.status, batch.output, batch.outOffsets, batch.tokens, batch.digests, batch.bandKeys, batch.signatures, batch.findings].map(
-    (a) => a.buffer as ArrayBuffer,
-  );
+  return [batch.lineIndex, batch.status, batch.output, batch.outOffsets, batch.tokens, batch.digests, batch.bandKeys, batch.signatures, batch.findings].map((a) => a.buffer as ArrayBuffer);
 }
 
 /** Parses and validates one line; the example object, or why it is invalid. */

@@ -8,12 +8,7 @@ import { applyTextFields, collectTextFields } from './text-fields.js';
  * sanitized texts put back, plus each record's findings. Invalid lines pass through untouched
  * (the processor will reject them again with the same reason).
  */
-export async function sanitizeRemotely(
-  lines: readonly string[],
-  format: DatasetFormat,
-  sanitizer: Sanitizer,
-  policy: SanitizePolicy,
-): Promise<{ lines: string[]; findings: Map<string, number>[] }> {
+export async function sanitizeRemotely(lines: readonly string[], format: DatasetFormat, sanitizer: Sanitizer, policy: SanitizePolicy): Promise<{ lines: string[]; findings: Map<string, number>[] }> {
   const parsed = lines.map((line) => parseRecord(line, format));
   const items: { id: string; text: string }[] = [];
   const texts = parsed.map((p, i) => {

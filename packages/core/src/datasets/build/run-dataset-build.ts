@@ -55,8 +55,7 @@ const MB = 1024 * 1024;
 /** How a processed batch's records map back to source line numbers. */
 type LineMap =
   /** Consecutive from where the previous batch ended; `relative` maps record lines when TRiSM repacked them. */
-  | { readonly kind: 'relative'; readonly lineCount: number | null; readonly relative: readonly number[] | null }
-  | { readonly kind: 'absolute'; readonly lines: readonly number[] };
+  { readonly kind: 'relative'; readonly lineCount: number | null; readonly relative: readonly number[] | null } | { readonly kind: 'absolute'; readonly lines: readonly number[] };
 
 interface PendingBatch {
   readonly lines: LineMap;
@@ -176,7 +175,10 @@ export async function runDatasetBuild(input: RunDatasetBuildInput): Promise<Data
       if (wait) await wait;
       if (ref) {
         lineage ??= new BlobLineWriter(blobs, `${input.keyPrefix}/lineage.jsonl`);
-        const entry = Buffer.from(`${JSON.stringify({ split: toValidation ? 'validation' : 'train', line: toValidation ? tally.validationRecords : tally.trainRecords, source_line: line, ...ref.lineage })}\n`, 'utf8');
+        const entry = Buffer.from(
+          `${JSON.stringify({ split: toValidation ? 'validation' : 'train', line: toValidation ? tally.validationRecords : tally.trainRecords, source_line: line, ...ref.lineage })}\n`,
+          'utf8',
+        );
         const lineageWait = lineage.writeRecord(entry, 0, entry.length);
         if (lineageWait) await lineageWait;
       }

@@ -24,7 +24,16 @@ export const ExactMatchGrader = z.strictObject({
 export const ContainsGrader = z.strictObject({ type: z.literal('contains'), ...common, values: Values, match: z.enum(['all', 'any']).default('all'), case_insensitive: z.boolean().optional() });
 export const NotContainsGrader = z.strictObject({ type: z.literal('not_contains'), ...common, values: Values, case_insensitive: z.boolean().optional() });
 export const RegexGrader = z
-  .strictObject({ type: z.literal('regex'), ...common, pattern: z.string().min(1).max(1000), flags: z.string().max(8).regex(/^[imsu]*$/, 'only the flags i, m, s and u').optional() })
+  .strictObject({
+    type: z.literal('regex'),
+    ...common,
+    pattern: z.string().min(1).max(1000),
+    flags: z
+      .string()
+      .max(8)
+      .regex(/^[imsu]*$/, 'only the flags i, m, s and u')
+      .optional(),
+  })
   .superRefine((g, ctx) => {
     try {
       new RegExp(g.pattern, g.flags);
@@ -33,12 +42,10 @@ export const RegexGrader = z
     }
   });
 export const JsonValidGrader = z.strictObject({ type: z.literal('json_valid'), ...common });
-export const JsonSchemaGrader = z
-  .strictObject({ type: z.literal('json_schema'), ...common, schema: z.record(z.string(), z.unknown()).optional() })
-  .superRefine((g, ctx) => {
-    const problem = g.schema === undefined ? null : jsonSchemaProblem(g.schema);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['schema'], message: problem });
-  });
+export const JsonSchemaGrader = z.strictObject({ type: z.literal('json_schema'), ...common, schema: z.record(z.string(), z.unknown()).optional() }).superRefine((g, ctx) => {
+  const problem = g.schema === undefined ? null : jsonSchemaProblem(g.schema);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['schema'], message: problem });
+});
 export const ToolCallMatchGrader = z.strictObject({ type: z.literal('tool_call_match'), ...common, argument_match: z.enum(['subset', 'exact']).default('subset') });
 export const NumericToleranceGrader = z.strictObject({ type: z.literal('numeric_tolerance'), ...common, tolerance: z.number().min(0), relative: z.boolean().default(false) });
 export const StringSimilarityGrader = z.strictObject({

@@ -17,7 +17,10 @@ function parseJson(text: string | null): { ok: true; value: unknown } | { ok: fa
 /** Output parses as JSON. */
 export function jsonValid(c: z.output<typeof JsonValidGrader>, { name, weight }: Common): CompiledGrader {
   return {
-    name, type: c.type, weight, vetoes: false,
+    name,
+    type: c.type,
+    weight,
+    vetoes: false,
     grade(s: GradeSubject) {
       const parsed = parseJson(s.content);
       return binary(name, parsed.ok, parsed.ok ? 'output is valid JSON' : 'output is not valid JSON (malformed)');
@@ -28,7 +31,10 @@ export function jsonValid(c: z.output<typeof JsonValidGrader>, { name, weight }:
 /** Output is JSON valid against the case's schema, else the grader's. */
 export function jsonSchema(c: z.output<typeof JsonSchemaGrader>, { name, weight }: Common): CompiledGrader {
   return {
-    name, type: c.type, weight, vetoes: false,
+    name,
+    type: c.type,
+    weight,
+    vetoes: false,
     grade(s: GradeSubject) {
       const schema = s.jsonSchema ?? c.schema;
       if (!schema) return binary(name, false, 'no JSON schema for this case');
@@ -62,7 +68,10 @@ export function jsonSubset(expected: unknown, actual: unknown): boolean {
 /** The model called the expected tool with (a superset of, or exactly) the expected arguments. */
 export function toolCallMatch(c: z.output<typeof ToolCallMatchGrader>, { name, weight }: Common): CompiledGrader {
   return {
-    name, type: c.type, weight, vetoes: false,
+    name,
+    type: c.type,
+    weight,
+    vetoes: false,
     grade(s: GradeSubject) {
       const expected = s.expectedToolCall;
       if (!expected) return binary(name, false, 'the case has no expected tool call');

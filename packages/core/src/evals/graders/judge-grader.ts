@@ -49,7 +49,10 @@ export function parseJudgeAnswer(content: string | null): JudgeVerdict | null {
  */
 export function modelGraded(c: z.output<typeof ModelGradedGrader>, { name, weight }: { readonly name: string; readonly weight: number }): CompiledGrader {
   return {
-    name, type: c.type, weight, vetoes: false,
+    name,
+    type: c.type,
+    weight,
+    vetoes: false,
     async grade(s: GradeSubject, env: GradeEnv): Promise<GradeOutcome> {
       let answer;
       try {

@@ -11,7 +11,10 @@ type Common = { readonly name: string; readonly weight: number };
  */
 export function trismSafety(c: z.output<typeof TrismSafetyGrader>, { name, weight }: Common): CompiledGrader {
   return {
-    name, type: c.type, weight, vetoes: true,
+    name,
+    type: c.type,
+    weight,
+    vetoes: true,
     async grade(s: GradeSubject, env: GradeEnv) {
       const text = [s.content ?? '', ...s.toolCalls.map((t) => t.function.arguments)].join('\n');
       if (text.trim() === '') return binary(name, true, 'nothing to scan');
@@ -27,7 +30,10 @@ export function trismSafety(c: z.output<typeof TrismSafetyGrader>, { name, weigh
 /** The model call took at most `max_ms`. */
 export function latencyCeiling(c: z.output<typeof LatencyCeilingGrader>, { name, weight }: Common): CompiledGrader {
   return {
-    name, type: c.type, weight, vetoes: false,
+    name,
+    type: c.type,
+    weight,
+    vetoes: false,
     grade(s: GradeSubject) {
       const passed = s.latencyMs <= c.max_ms;
       return binary(name, passed, `${Math.round(s.latencyMs)} ms ${passed ? '≤' : '>'} ${c.max_ms} ms`);
@@ -38,7 +44,10 @@ export function latencyCeiling(c: z.output<typeof LatencyCeilingGrader>, { name,
 /** The model call cost at most `max_usd`. */
 export function costCeiling(c: z.output<typeof CostCeilingGrader>, { name, weight }: Common): CompiledGrader {
   return {
-    name, type: c.type, weight, vetoes: false,
+    name,
+    type: c.type,
+    weight,
+    vetoes: false,
     grade(s: GradeSubject) {
       const passed = s.costUsd <= c.max_usd;
       return binary(name, passed, `$${s.costUsd.toFixed(6)} ${passed ? '≤' : '>'} $${c.max_usd}`);

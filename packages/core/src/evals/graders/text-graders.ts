@@ -10,7 +10,10 @@ const clip = (s: string, n = 80) => (s.length > n ? `${s.slice(0, n)}…` : s);
 /** Output equals the expected output after normalisation. */
 export function exactMatch(c: z.output<typeof ExactMatchGrader>, { name, weight }: Common): CompiledGrader {
   return {
-    name, type: c.type, weight, vetoes: false,
+    name,
+    type: c.type,
+    weight,
+    vetoes: false,
     grade(s: GradeSubject) {
       if (s.content === null) return binary(name, false, NO_TEXT);
       const passed = normalizeText(s.content, c.normalize) === normalizeText(s.expectedOutput ?? '', c.normalize);
@@ -23,7 +26,10 @@ export function exactMatch(c: z.output<typeof ExactMatchGrader>, { name, weight 
 export function contains(c: z.output<typeof ContainsGrader>, { name, weight }: Common): CompiledGrader {
   const values = c.case_insensitive ? c.values.map((v) => v.toLowerCase()) : c.values;
   return {
-    name, type: c.type, weight, vetoes: false,
+    name,
+    type: c.type,
+    weight,
+    vetoes: false,
     grade(s: GradeSubject) {
       if (s.content === null) return binary(name, false, NO_TEXT);
       const text = c.case_insensitive ? s.content.toLowerCase() : s.content;
@@ -40,7 +46,10 @@ export function contains(c: z.output<typeof ContainsGrader>, { name, weight }: C
 export function notContains(c: z.output<typeof NotContainsGrader>, { name, weight }: Common): CompiledGrader {
   const values = c.case_insensitive ? c.values.map((v) => v.toLowerCase()) : c.values;
   return {
-    name, type: c.type, weight, vetoes: false,
+    name,
+    type: c.type,
+    weight,
+    vetoes: false,
     grade(s: GradeSubject) {
       const text = s.content === null ? '' : c.case_insensitive ? s.content.toLowerCase() : s.content;
       const present = c.values.filter((_, i) => text.includes(values[i]!));
@@ -53,7 +62,10 @@ export function notContains(c: z.output<typeof NotContainsGrader>, { name, weigh
 export function regex(c: z.output<typeof RegexGrader>, { name, weight }: Common): CompiledGrader {
   const re = new RegExp(c.pattern, (c.flags ?? '').replace(/g|y/g, ''));
   return {
-    name, type: c.type, weight, vetoes: false,
+    name,
+    type: c.type,
+    weight,
+    vetoes: false,
     grade(s: GradeSubject) {
       if (s.content === null) return binary(name, false, NO_TEXT);
       const passed = re.test(s.content);
@@ -77,7 +89,10 @@ export function parseStatedNumber(text: string): number | null {
 /** Output is a number within tolerance (absolute, or relative to the expected value). */
 export function numericTolerance(c: z.output<typeof NumericToleranceGrader>, { name, weight }: Common): CompiledGrader {
   return {
-    name, type: c.type, weight, vetoes: false,
+    name,
+    type: c.type,
+    weight,
+    vetoes: false,
     grade(s: GradeSubject) {
       if (s.content === null) return binary(name, false, NO_TEXT);
       const expected = parseStatedNumber(s.expectedOutput ?? '');
@@ -96,7 +111,10 @@ export function numericTolerance(c: z.output<typeof NumericToleranceGrader>, { n
 export function stringSimilarity(c: z.output<typeof StringSimilarityGrader>, { name, weight }: Common): CompiledGrader {
   const measure = c.metric === 'jaccard' ? wordJaccard : levenshteinSimilarity;
   return {
-    name, type: c.type, weight, vetoes: false,
+    name,
+    type: c.type,
+    weight,
+    vetoes: false,
     grade(s: GradeSubject) {
       if (s.content === null) return binary(name, false, NO_TEXT);
       const score = Math.round(measure(s.content, s.expectedOutput ?? '') * 10_000) / 10_000;

@@ -86,7 +86,11 @@ export function readEventMessages(events: readonly OtlpSpanEvent[]): Conversatio
     } else if (event.name === LEGACY_PROMPT_EVENT) {
       seen = true;
       const prompt = structured(event.attributes['gen_ai.prompt']);
-      if (Array.isArray(prompt)) for (const m of prompt) { const mapped = legacyMessage(m, ids); if (mapped) messages.push(mapped); }
+      if (Array.isArray(prompt))
+        for (const m of prompt) {
+          const mapped = legacyMessage(m, ids);
+          if (mapped) messages.push(mapped);
+        }
       else if (typeof prompt === 'string') messages.push({ role: 'user', content: prompt });
     } else if (event.name === LEGACY_COMPLETION_EVENT) {
       seen = true;

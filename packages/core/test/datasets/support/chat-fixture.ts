@@ -40,8 +40,7 @@ const chat = (user: string, assistant: string, system?: string): Record<string, 
 });
 const SYSTEM = 'You are a concise, friendly assistant.';
 /** The plain record for topic i (every third one has a system prompt). */
-const base = (i: number, user: string = TOPICS[i]!, assistant: string = ANSWERS[i]!): Record<string, unknown> =>
-  chat(user, assistant, i % 3 === 0 ? SYSTEM : undefined);
+const base = (i: number, user: string = TOPICS[i]!, assistant: string = ANSWERS[i]!): Record<string, unknown> => chat(user, assistant, i % 3 === 0 ? SYSTEM : undefined);
 
 const secretsText = [...PLANTED.secret, ...CONTEXT_SECRETS.map((c) => c.text)].join(' ; ');
 
@@ -58,7 +57,9 @@ export function validRecords(): Record<string, unknown>[] {
       {
         role: 'assistant',
         content: null,
-        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'send_email', arguments: JSON.stringify({ to: PLANTED.email[1], phone: PLANTED.phone[3], note: `IBAN ${PLANTED.iban[1]}` }) } }],
+        tool_calls: [
+          { id: 'call_1', type: 'function', function: { name: 'send_email', arguments: JSON.stringify({ to: PLANTED.email[1], phone: PLANTED.phone[3], note: `IBAN ${PLANTED.iban[1]}` }) } },
+        ],
       },
       { role: 'tool', tool_call_id: 'call_1', content: `sent to ${PLANTED.email[1]}` },
       { role: 'assistant', content: ANSWERS[3] },
@@ -90,9 +91,22 @@ export const RECORDS_WITH_FINDINGS = 6;
 /** Every planted raw value; none may appear in a built file. */
 export function plantedValues(): string[] {
   return [
-    PLANTED.email[0], PLANTED.email[1], PLANTED.phone[0], PLANTED.phone[1], PLANTED.phone[2], PLANTED.phone[3],
-    PLANTED.payment_card[0], PLANTED.payment_card[2], PLANTED.iban[0], PLANTED.iban[1], PLANTED.us_ssn[0],
-    PLANTED.ip_address[0], PLANTED.ip_address[1], PLANTED.ip_address[2], ...PLANTED.secret, ...CONTEXT_SECRETS.map((c) => c.secret),
+    PLANTED.email[0],
+    PLANTED.email[1],
+    PLANTED.phone[0],
+    PLANTED.phone[1],
+    PLANTED.phone[2],
+    PLANTED.phone[3],
+    PLANTED.payment_card[0],
+    PLANTED.payment_card[2],
+    PLANTED.iban[0],
+    PLANTED.iban[1],
+    PLANTED.us_ssn[0],
+    PLANTED.ip_address[0],
+    PLANTED.ip_address[1],
+    PLANTED.ip_address[2],
+    ...PLANTED.secret,
+    ...CONTEXT_SECRETS.map((c) => c.secret),
   ];
 }
 
@@ -103,10 +117,7 @@ function exactDuplicates(valid: Record<string, unknown>[]): Record<string, unkno
 
 /** Near duplicates: one word changed in a long record. */
 function nearDuplicates(): Record<string, unknown>[] {
-  return [
-    base(9, TOPICS[9], ANSWERS[9]!.replace('half hour', 'half-hour')),
-    base(10, TOPICS[10]!.replace('a house', 'the house')),
-  ];
+  return [base(9, TOPICS[9], ANSWERS[9]!.replace('half hour', 'half-hour')), base(10, TOPICS[10]!.replace('a house', 'the house'))];
 }
 
 /** One line per kind of invalid record, with the reason the report must give. */
@@ -118,11 +129,51 @@ export const INVALID_LINES: readonly (readonly [reason: string, line: string])[]
   ['unrecognized_key', JSON.stringify({ ...chat('extra top-level key here', 'answer'), metadata: { a: 1 } })],
   ['message_data_type', JSON.stringify({ messages: ['just a string', { role: 'assistant', content: 'x' }] })],
   ['message_missing_key', JSON.stringify({ messages: [{ role: 'user' }, { role: 'assistant', content: 'x' }] })],
-  ['message_unrecognized_key', JSON.stringify({ messages: [{ role: 'user', content: 'hi', mood: 'happy' }, { role: 'assistant', content: 'x' }] })],
-  ['unrecognized_role', JSON.stringify({ messages: [{ role: 'narrator', content: 'hi' }, { role: 'assistant', content: 'x' }] })],
-  ['missing_content', JSON.stringify({ messages: [{ role: 'user', content: '' }, { role: 'assistant', content: 'x' }] })],
-  ['invalid_tool_call', JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', tool_calls: [{ id: 'c', function: { name: 'f' } }] }] })],
-  ['example_missing_assistant_message', JSON.stringify({ messages: [{ role: 'system', content: 'sys' }, { role: 'user', content: 'hi' }] })],
+  [
+    'message_unrecognized_key',
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: 'hi', mood: 'happy' },
+        { role: 'assistant', content: 'x' },
+      ],
+    }),
+  ],
+  [
+    'unrecognized_role',
+    JSON.stringify({
+      messages: [
+        { role: 'narrator', content: 'hi' },
+        { role: 'assistant', content: 'x' },
+      ],
+    }),
+  ],
+  [
+    'missing_content',
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: '' },
+        { role: 'assistant', content: 'x' },
+      ],
+    }),
+  ],
+  [
+    'invalid_tool_call',
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', tool_calls: [{ id: 'c', function: { name: 'f' } }] },
+      ],
+    }),
+  ],
+  [
+    'example_missing_assistant_message',
+    JSON.stringify({
+      messages: [
+        { role: 'system', content: 'sys' },
+        { role: 'user', content: 'hi' },
+      ],
+    }),
+  ],
   ['too_many_tokens', JSON.stringify(chat(`${'lorem ipsum dolor sit amet '.repeat(14_000)}`, 'ok'))],
 ];
 

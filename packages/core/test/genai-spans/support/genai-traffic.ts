@@ -36,7 +36,9 @@ export function recordGenAiTraffic(tracer: Tracer, n: number, options: { feedbac
       { role: 'tool', parts: [{ type: 'tool_call_response', id: `call_w${n}`, response: 'rainy, 57°F' }] },
     ]),
     'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: `Trip ${n}: rainy in Paris, 57°F. Take an umbrella.` }], finish_reason: 'stop' }]),
-    'gen_ai.tool.definitions': JSON.stringify([{ type: 'function', name: 'get_weather', description: 'Current weather of a city', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } }]),
+    'gen_ai.tool.definitions': JSON.stringify([
+      { type: 'function', name: 'get_weather', description: 'Current weather of a city', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } },
+    ]),
   });
   current.end();
 
@@ -51,7 +53,11 @@ export function recordGenAiTraffic(tracer: Tracer, n: number, options: { feedbac
   events.addEvent('gen_ai.user.message', { 'gen_ai.system': 'anthropic', 'gen_ai.event.content': JSON.stringify({ content: `Book table ${n} for two; call me on +1 415 555 0132.` }) });
   events.addEvent('gen_ai.choice', {
     'gen_ai.system': 'anthropic',
-    'gen_ai.event.content': JSON.stringify({ index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', tool_calls: [{ id: `toolu_${n}`, type: 'function', function: { name: 'book_table', arguments: `{"party":2,"ref":${n}}` } }] } }),
+    'gen_ai.event.content': JSON.stringify({
+      index: 0,
+      finish_reason: 'tool_calls',
+      message: { role: 'assistant', tool_calls: [{ id: `toolu_${n}`, type: 'function', function: { name: 'book_table', arguments: `{"party":2,"ref":${n}}` } }] },
+    }),
   });
   events.end();
 
@@ -77,7 +83,12 @@ export function recordGenAiTraffic(tracer: Tracer, n: number, options: { feedbac
   withParent('SELECT orders', { 'db.system.name': 'postgresql', 'db.query.text': 'select * from orders' }).end();
   withParent('embeddings text-embedding-3-small', { 'gen_ai.operation.name': 'embeddings', 'gen_ai.request.model': 'text-embedding-3-small', 'gen_ai.provider.name': 'openai' }).end();
   withParent('chat gpt-4o', { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o' }).end();
-  const failed = withParent('chat gpt-4o', { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.input.messages': '[{"role":"user","parts":[{"type":"text","content":"hi"}]}]' });
+  const failed = withParent('chat gpt-4o', {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': 'gpt-4o',
+    'gen_ai.input.messages': '[{"role":"user","parts":[{"type":"text","content":"hi"}]}]',
+  });
   failed.setStatus({ code: SpanStatusCode.ERROR, message: 'rate limited' });
   failed.end();
   parent.end();

@@ -22,7 +22,9 @@ interface Parameter {
 }
 
 const DOC_ID = 'langfuse';
-const doc = parse(readFileSync(new URL('../fixtures/langfuse-openapi-subset.yml', import.meta.url), 'utf8')) as { paths: Record<string, { get: { parameters: Parameter[]; responses: Record<string, { content?: Record<string, { schema: Json }> }> } }> };
+const doc = parse(readFileSync(new URL('../fixtures/langfuse-openapi-subset.yml', import.meta.url), 'utf8')) as {
+  paths: Record<string, { get: { parameters: Parameter[]; responses: Record<string, { content?: Record<string, { schema: Json }> }> } }>;
+};
 
 /**
  * The document's schemas for ajv: refs point into the registered document, and OpenAPI 3.0's
@@ -49,12 +51,37 @@ const FILTER_SCHEMA = {
     required: ['type', 'column', 'operator', 'value'],
     properties: {
       type: { enum: ['datetime', 'string', 'number', 'stringOptions', 'categoryOptions', 'arrayOptions', 'stringObject', 'numberObject', 'boolean', 'null'] },
-      column: { enum: ['id', 'type', 'name', 'traceId', 'startTime', 'endTime', 'environment', 'level', 'statusMessage', 'version', 'userId', 'sessionId', 'isRootObservation', 'traceName', 'traceTags', 'tags', 'model', 'promptName', 'metadata'] },
+      column: {
+        enum: [
+          'id',
+          'type',
+          'name',
+          'traceId',
+          'startTime',
+          'endTime',
+          'environment',
+          'level',
+          'statusMessage',
+          'version',
+          'userId',
+          'sessionId',
+          'isRootObservation',
+          'traceName',
+          'traceTags',
+          'tags',
+          'model',
+          'promptName',
+          'metadata',
+        ],
+      },
       operator: { type: 'string' },
     },
     allOf: [
       { if: { properties: { type: { const: 'datetime' } } }, then: { properties: { operator: { enum: ['>', '<', '>=', '<='] }, value: { type: 'string', format: 'date-time' } } } },
-      { if: { properties: { type: { const: 'string' } } }, then: { properties: { operator: { enum: ['=', 'contains', 'does not contain', 'starts with', 'ends with', 'matches'] }, value: { type: 'string' } } } },
+      {
+        if: { properties: { type: { const: 'string' } } },
+        then: { properties: { operator: { enum: ['=', 'contains', 'does not contain', 'starts with', 'ends with', 'matches'] }, value: { type: 'string' } } },
+      },
       { if: { properties: { type: { const: 'stringOptions' } } }, then: { properties: { operator: { enum: ['any of', 'none of'] }, value: { type: 'array', items: { type: 'string' } } } } },
       { if: { properties: { type: { const: 'arrayOptions' } } }, then: { properties: { operator: { enum: ['any of', 'none of', 'all of'] }, value: { type: 'array', items: { type: 'string' } } } } },
     ],

@@ -55,16 +55,8 @@ export function testWebhookDeps(database: FtmDatabase, queue: Queue, options: Pa
 }
 
 /** Writes an outbox event in its own transaction and returns it as the relay would dispatch it. */
-export async function emitEvent(
-  database: FtmDatabase,
-  ctx: ServiceContext,
-  type: string,
-  payload: Record<string, unknown>,
-  projectId?: string | null,
-): Promise<OutboxDispatchPayload> {
-  const id = await database.db.transaction().execute((trx) =>
-    recordEvent(trx, ctx, { type, resourceType: 'test', resourceId: null, payload, ...(projectId !== undefined ? { projectId } : {}) }),
-  );
+export async function emitEvent(database: FtmDatabase, ctx: ServiceContext, type: string, payload: Record<string, unknown>, projectId?: string | null): Promise<OutboxDispatchPayload> {
+  const id = await database.db.transaction().execute((trx) => recordEvent(trx, ctx, { type, resourceType: 'test', resourceId: null, payload, ...(projectId !== undefined ? { projectId } : {}) }));
   const row = await database.db.selectFrom('outbox_events').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   return toDispatchPayload(row);
 }

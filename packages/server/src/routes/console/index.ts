@@ -58,7 +58,12 @@ export async function consoleRoutes(app: FastifyInstance, { dir }: { dir: string
   });
   // The page, read per request (a small file) so a rebuild is served without a restart.
   // `ignoreTrailingSlash` makes this `/console/` as well.
-  app.get('/console', async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(await readFile(join(dir, 'index.html'))));
+  app.get('/console', async (_request, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(await readFile(join(dir, 'index.html'))),
+  );
   await app.register(fastifyStatic, {
     root: dir,
     prefix: '/console/',

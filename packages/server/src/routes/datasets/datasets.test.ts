@@ -7,7 +7,12 @@ import { buildApp } from '../../app.js';
 import { createLogger } from '../../http/logger.js';
 import { createTestApp, type TestApp } from '@ftm/test-support/server-app';
 
-const example = (i: number) => ({ messages: [{ role: 'user', content: `What is ${i} + ${i}?` }, { role: 'assistant', content: `${i} + ${i} = ${2 * i}.` }] });
+const example = (i: number) => ({
+  messages: [
+    { role: 'user', content: `What is ${i} + ${i}?` },
+    { role: 'assistant', content: `${i} + ${i} = ${2 * i}.` },
+  ],
+});
 const records = Array.from({ length: 30 }, (_, i) => example(i));
 
 let t: TestApp;
@@ -37,7 +42,12 @@ describe('datasets over HTTP', () => {
     expect(content.headers['content-type']).toMatch(/^application\/x-ndjson/);
     expect(content.headers.etag).toBe(`"${ready.content_sha256}"`);
     expect(createHash('sha256').update(content.rawPayload).digest('hex')).toBe(ready.content_sha256);
-    expect(content.body.trim().split('\n').map((l) => JSON.parse(l))).toEqual(records);
+    expect(
+      content.body
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual(records);
   });
 
   it('answers 409 for the content of a dataset that is not ready', async () => {
@@ -70,7 +80,11 @@ describe('datasets over HTTP', () => {
   });
 
   it('answers an unknown upload or a trace source without an Orchestrator with 4xx, never 5xx', async () => {
-    const unknown = await t.request(t.a.memberKey, { method: 'POST', url: '/datasets', payload: { name: 'u', format: 'jsonl_chat', source: { type: 'upload', upload_id: '0190a0a0-0000-7000-8000-000000000000' } } });
+    const unknown = await t.request(t.a.memberKey, {
+      method: 'POST',
+      url: '/datasets',
+      payload: { name: 'u', format: 'jsonl_chat', source: { type: 'upload', upload_id: '0190a0a0-0000-7000-8000-000000000000' } },
+    });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().errors[0]).toMatchObject({ path: 'source.upload_id' });
     const traces = await t.request(t.a.memberKey, { method: 'POST', url: '/datasets', payload: { name: 't', format: 'jsonl_chat', source: { type: 'orchestrator_traces', filters: {} } } });

@@ -29,10 +29,6 @@ export async function datasetsRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }
     const split = (request.query as { split?: unknown } | undefined)?.split ?? 'train';
     const content = await ftm.datasets.getDatasetContent(request.ctx, uuidParam(request.params), split);
     if (content.kind === 'redirect') return reply.code(302).header('location', content.url).header('cache-control', 'no-store').send();
-    return reply
-      .type('application/x-ndjson')
-      .header('etag', `"${content.sha256}"`)
-      .header('content-length', String(content.sizeBytes))
-      .send(content.body);
+    return reply.type('application/x-ndjson').header('etag', `"${content.sha256}"`).header('content-length', String(content.sizeBytes)).send(content.body);
   });
 }

@@ -25,7 +25,11 @@ beforeAll(async () => {
     database: db.database,
     blobs: new FsBlobStore({ root: blobDir }),
     queue: openQueue({ type: 'local', database: db.database }),
-    governance: new LocalGovernanceEngine({ version: 1, default: 'allow', rules: [{ id: 'frozen', actions: ['eval.run'], effect: 'deny', when: { roles: ['member'] }, reason: 'evals need an admin' }] }),
+    governance: new LocalGovernanceEngine({
+      version: 1,
+      default: 'allow',
+      rules: [{ id: 'frozen', actions: ['eval.run'], effect: 'deny', when: { roles: ['member'] }, reason: 'evals need an admin' }],
+    }),
     evals: { engine: { sleep: async () => {} } },
   });
   evals = ftm.evals;
@@ -57,7 +61,13 @@ async function call(who: 'a' | 'b', route: string, o: InjectOptions): Promise<Li
 const ask = (q: string) => ({ messages: [{ role: 'user', content: q }] });
 const suiteBody = (extra: Record<string, unknown> = {}) => ({
   name: 'routes',
-  cases: { type: 'inline', cases: [{ input: ask('Where are the docs?'), tags: ['docs'] }, { input: ask('What is 2+2?'), tags: ['math'], graders: [{ type: 'contains', values: ['4'] }] }] },
+  cases: {
+    type: 'inline',
+    cases: [
+      { input: ask('Where are the docs?'), tags: ['docs'] },
+      { input: ask('What is 2+2?'), tags: ['math'], graders: [{ type: 'contains', values: ['4'] }] },
+    ],
+  },
   graders: [{ type: 'contains', values: ['documentation'] }],
   pass_threshold: 1,
   ...extra,
@@ -119,7 +129,12 @@ describe('eval run routes', () => {
 
   it("answers a model ref to another tenant's version with 404", async () => {
     const suite = (await call('a', '/eval-suites', { method: 'POST', url: '/eval-suites', payload: suiteBody() })).json();
-    const version = await ftm.registry.createModelVersion(testContext({ tenantId: keys.b.tenantId }), { name: 'b', provider: 'simulated', provider_model_id: `ft:gpt-4o-mini-2024-07-18:b::${uuidv7()}`, base_model: 'gpt-4o-mini-2024-07-18' });
+    const version = await ftm.registry.createModelVersion(testContext({ tenantId: keys.b.tenantId }), {
+      name: 'b',
+      provider: 'simulated',
+      provider_model_id: `ft:gpt-4o-mini-2024-07-18:b::${uuidv7()}`,
+      base_model: 'gpt-4o-mini-2024-07-18',
+    });
     const res = await call('a', '/eval-runs', { method: 'POST', url: '/eval-runs', payload: { eval_suite_id: suite.id, model: { type: 'ft_model_version', value: version.id } } });
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -128,7 +143,12 @@ describe('eval run routes', () => {
   it('answers a governance denial with 409 naming the gate', async () => {
     const suite = (await call('a', '/eval-suites', { method: 'POST', url: '/eval-suites', payload: suiteBody({ policy_profile: 'regulated' }) })).json();
     const member = (await ftm.auth.createApiKey(testContext({ tenantId: keys.a.tenantId, role: 'admin' }), { name: 'm', role: 'member' })).secret;
-    const res = await app.inject({ method: 'POST', url: '/eval-runs', headers: { authorization: `Bearer ${member}`, 'idempotency-key': uuidv7() }, payload: { eval_suite_id: suite.id, model: { type: 'base_model', value: 'gpt-4o-mini' } } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/eval-runs',
+      headers: { authorization: `Bearer ${member}`, 'idempotency-key': uuidv7() },
+      payload: { eval_suite_id: suite.id, model: { type: 'base_model', value: 'gpt-4o-mini' } },
+    });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ code: 'gate_denied', gates: [{ gate: 'governance', verdict: 'deny' }] });
   });

@@ -1,18 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createPollingEventNotifier,
-  openPglite,
-  recordEvent,
-  silentLogger,
-  systemClock,
-  uuidv7,
-  uuidv7Generator,
-  type EventNotifier,
-  type FtmDatabase,
-  type ServiceContext,
-} from '@ftm/core';
+import { createPollingEventNotifier, openPglite, recordEvent, silentLogger, systemClock, uuidv7, uuidv7Generator, type EventNotifier, type FtmDatabase, type ServiceContext } from '@ftm/core';
 import { problemFor } from '../../http/problem.js';
 import { eventsRoutes } from './index.js';
 
@@ -88,7 +77,10 @@ beforeAll(async () => {
   await database.migrate();
   for (const key of ['a', 'b'] as const) {
     const id = uuidv7();
-    await database.db.insertInto('tenants').values({ id, name: `tenant-${key}-${id}` }).execute();
+    await database.db
+      .insertInto('tenants')
+      .values({ id, name: `tenant-${key}-${id}` })
+      .execute();
     tenants[key] = context(id);
   }
   app = Fastify();

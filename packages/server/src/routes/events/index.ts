@@ -1,14 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  createPollingEventNotifier,
-  latestEventSeq,
-  parseEventStreamRequest,
-  readEvents,
-  type EventNotifier,
-  type EventStreamFilter,
-  type Ftm,
-  type ServiceContext,
-} from '@ftm/core';
+import { createPollingEventNotifier, latestEventSeq, parseEventStreamRequest, readEvents, type EventNotifier, type EventStreamFilter, type Ftm, type ServiceContext } from '@ftm/core';
 import { eventFrame, SseWriter } from './sse-writer.js';
 import '../../http/request-context.js';
 
@@ -34,8 +25,7 @@ export async function eventsRoutes(app: FastifyInstance, options: EventsRoutesOp
   const db = options.ftm.database.db;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const ownNotifier = options.notifier === undefined;
-  const notifier =
-    options.notifier ?? createPollingEventNotifier(db, { intervalMs: options.pollIntervalMs ?? 250, logger: options.ftm.logger });
+  const notifier = options.notifier ?? createPollingEventNotifier(db, { intervalMs: options.pollIntervalMs ?? 250, logger: options.ftm.logger });
   const open = new Set<SseWriter>();
 
   // Open streams would keep app.close() waiting forever: end them first.

@@ -5,7 +5,19 @@ import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import OpenAI from 'openai';
-import { createFtm, defineCapabilities, FsBlobStore, openQueue, signStandardWebhook, TOGETHER_CAPABILITIES, uuidv7, type FineTuneProvider, type FineTuningService, type Ftm, type ProviderEndpoint } from '@ftm/core';
+import {
+  createFtm,
+  defineCapabilities,
+  FsBlobStore,
+  openQueue,
+  signStandardWebhook,
+  TOGETHER_CAPABILITIES,
+  uuidv7,
+  type FineTuneProvider,
+  type FineTuningService,
+  type Ftm,
+  type ProviderEndpoint,
+} from '@ftm/core';
 import { createPgliteTestDatabase, type TestDatabase } from '@ftm/test-support/databases';
 import { seedTenant, testContext } from '@ftm/test-support/fixtures';
 import { seedDataset } from '../../../../core/test/ft-jobs/ft-job-test-kit.js';
@@ -155,7 +167,13 @@ describe('POST /ft-jobs/{id}/retarget', () => {
     expect(res.statusCode, res.body).toBe(201);
     const job = res.json();
     expect(res.headers.location).toBe(`/ft-jobs/${job.id}`);
-    expect(job).toMatchObject({ provider: 'together', dataset_id: datasetId, suffix: 'moved', retargeted_from: original.id, hyperparameters: { n_epochs: 3, learning_rate: 0.000005, training_type: 'lora' } });
+    expect(job).toMatchObject({
+      provider: 'together',
+      dataset_id: datasetId,
+      suffix: 'moved',
+      retargeted_from: original.id,
+      hyperparameters: { n_epochs: 3, learning_rate: 0.000005, training_type: 'lora' },
+    });
     expect((await call(a.member, { url: `/ft-jobs/${job.id}` })).json().retargeted_from).toBe(original.id);
     expect((await call(a.member, { url: `/ft-jobs/${original.id}` })).json().retargeted_from).toBeNull();
 
@@ -206,7 +224,13 @@ describe('provider webhooks', () => {
 
   it("accepts deliveries signed the way OpenAI signs them, exactly when the openai package's own webhooks.unwrap does", async () => {
     const openai = new OpenAI({ apiKey: 'sk-test', baseURL: 'http://127.0.0.1:9/v1', webhookSecret: WEBHOOK_SECRET, organization: null, project: null });
-    const payload = JSON.stringify({ object: 'event', id: 'evt_685343a1381c819085d44c354e1b330e', type: 'fine_tuning.job.succeeded', created_at: Math.floor(Date.now() / 1000), data: { id: 'ftjob-abc123' } });
+    const payload = JSON.stringify({
+      object: 'event',
+      id: 'evt_685343a1381c819085d44c354e1b330e',
+      type: 'fine_tuning.job.succeeded',
+      created_at: Math.floor(Date.now() / 1000),
+      data: { id: 'ftjob-abc123' },
+    });
     // OpenAI sends Standard Webhooks: webhook-id `wh_…`, unix seconds, `v1,<base64 HMAC-SHA256>` over id.timestamp.body
     const signAt = (atSec: number, body: string) => {
       const id = `wh_${uuidv7().replaceAll('-', '')}`;
@@ -221,7 +245,10 @@ describe('provider webhooks', () => {
     ];
     const outcomes = [];
     for (const c of cases) {
-      const sdk = await openai.webhooks.unwrap(c.body, c.headers).then(() => 'accepted', () => 'rejected');
+      const sdk = await openai.webhooks.unwrap(c.body, c.headers).then(
+        () => 'accepted',
+        () => 'rejected',
+      );
       const res = await app.inject({ method: 'POST', url: '/provider-webhooks/openai', headers: c.headers, payload: c.body });
       outcomes.push({ name: c.name, sdk, route: res.statusCode === 200 ? 'accepted' : res.statusCode === 400 ? 'rejected' : res.statusCode });
     }

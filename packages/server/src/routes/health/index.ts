@@ -37,7 +37,9 @@ export async function healthRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm }):
   app.get('/readyz', async (request, reply) => {
     const [database, queue, storage] = await Promise.all([timed(() => ftm.database.check()), timed(() => ftm.queue.check()), timed(() => ftm.blobs.check())]);
     const checks = { database, queue, storage };
-    const failed = Object.entries(checks).filter(([, c]) => c.status === 'fail').map(([name]) => name);
+    const failed = Object.entries(checks)
+      .filter(([, c]) => c.status === 'fail')
+      .map(([name]) => name);
     if (failed.length === 0) return { status: 'ready', checks };
     const body = problem(503, 'dependency_unavailable', 'Service unavailable', `not ready: ${failed.join(', ')} failed`, request.id, { checks });
     return reply.code(503).type('application/problem+json').header('retry-after', '5').send(body);

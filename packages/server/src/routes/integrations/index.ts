@@ -11,7 +11,10 @@ export async function integrationsRoutes(app: FastifyInstance, { ftm }: { ftm: F
 
   app.put('/integrations/langfuse/credentials', async (request, reply) => {
     const { credential, replaced } = await ftm.langfuse.setCredential(request.ctx, request.body);
-    return reply.code(replaced ? 200 : 201).header('cache-control', 'no-store').send(credential);
+    return reply
+      .code(replaced ? 200 : 201)
+      .header('cache-control', 'no-store')
+      .send(credential);
   });
 
   app.delete('/integrations/langfuse/credentials', async (request, reply) => {

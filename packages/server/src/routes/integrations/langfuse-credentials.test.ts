@@ -103,6 +103,12 @@ describe('Langfuse credentials over the API', () => {
     expect([refused.statusCode, refused.json().code]).toEqual([409, 'langfuse_not_configured']);
     const created = await call(a.adminKey, { method: 'POST', url: '/datasets', payload: body, headers: { 'idempotency-key': uuidv7() } }, '/datasets');
     expect(created.statusCode).toBe(201);
-    expect(created.json().source).toEqual({ type: 'langfuse', upload_id: null, filters: { tags: ['support'], tags_match: 'any', environments: ['production'] }, inline_record_count: null, score: { name: 'user-feedback', min_value: 0.5 } });
+    expect(created.json().source).toEqual({
+      type: 'langfuse',
+      upload_id: null,
+      filters: { tags: ['support'], tags_match: 'any', environments: ['production'] },
+      inline_record_count: null,
+      score: { name: 'user-feedback', min_value: 0.5 },
+    });
   });
 });

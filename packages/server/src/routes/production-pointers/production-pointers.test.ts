@@ -22,7 +22,11 @@ async function version(score = 0.9): Promise<string> {
 }
 
 async function promote(modelVersionId: string, assistant: string, key = t.a.memberKey) {
-  const res = await t.call(key, '/promotions', { method: 'POST', url: '/promotions', payload: { model_version_id: modelVersionId, target: { type: 'assistant', value: assistant }, min_eval_score: 0.5, eval_suite_id: suite.suiteId } });
+  const res = await t.call(key, '/promotions', {
+    method: 'POST',
+    url: '/promotions',
+    payload: { model_version_id: modelVersionId, target: { type: 'assistant', value: assistant }, min_eval_score: 0.5, eval_suite_id: suite.suiteId },
+  });
   expect(res.statusCode).toBe(201);
   return res.json();
 }
@@ -33,7 +37,11 @@ describe('promotion and pointer routes', () => {
     const p = await promote(v, 'web-chat');
     expect(p).toMatchObject({ decision: 'promoted', model_version_id: v });
     const low = await version(0.1);
-    const rejected = await t.call(t.a.memberKey, '/promotions', { method: 'POST', url: '/promotions', payload: { model_version_id: low, target: { type: 'assistant', value: 'web-chat' }, min_eval_score: 0.5 } });
+    const rejected = await t.call(t.a.memberKey, '/promotions', {
+      method: 'POST',
+      url: '/promotions',
+      payload: { model_version_id: low, target: { type: 'assistant', value: 'web-chat' }, min_eval_score: 0.5 },
+    });
     expect(rejected.statusCode).toBe(201);
     expect(rejected.json().decision).toBe('rejected');
 
@@ -124,7 +132,12 @@ describe('promotion and pointer routes', () => {
     expect(reEvalId).toEqual(expect.any(String));
     const reEval = (await t.call(t.a.memberKey, '/monitoring/re-evals/:id', { url: `/monitoring/re-evals/${reEvalId}` })).json();
     expect(reEval).toMatchObject({ schedule: { type: 'immediate' }, target: { type: 'assistant', value: 'override-bot' }, eval_suite_id: suite.suiteId, next_run_at: expect.any(String) });
-    const audit = await db.selectFrom('audit_events').select(['action', 'details']).where('resource_id', '=', p.pointer_id).where('action', '=', 'production_pointer.override').executeTakeFirstOrThrow();
+    const audit = await db
+      .selectFrom('audit_events')
+      .select(['action', 'details'])
+      .where('resource_id', '=', p.pointer_id)
+      .where('action', '=', 'production_pointer.override')
+      .executeTakeFirstOrThrow();
     expect(audit.details).toMatchObject({ notes: 'v1 loops on refunds; serving v2 until fixed' });
     expect(t.problems).toEqual([]);
   });
@@ -137,11 +150,23 @@ describe('re-eval routes', () => {
     const create = await t.call(t.a.memberKey, '/monitoring/re-evals', {
       method: 'POST',
       url: '/monitoring/re-evals',
-      payload: { eval_suite_id: suite.suiteId, target: { type: 'assistant', value: 'watched-bot' }, schedule: { type: 'cron', cron: '0 */6 * * *' }, policy: { max_score_drop: 0.05, auto_rollback: true }, name: 'nightly' },
+      payload: {
+        eval_suite_id: suite.suiteId,
+        target: { type: 'assistant', value: 'watched-bot' },
+        schedule: { type: 'cron', cron: '0 */6 * * *' },
+        policy: { max_score_drop: 0.05, auto_rollback: true },
+        name: 'nightly',
+      },
     });
     expect(create.statusCode).toBe(201);
     const reEval = create.json();
-    expect(reEval).toMatchObject({ name: 'nightly', status: 'active', policy: { max_score_drop: 0.05, auto_rollback: true }, baseline: { model_version_id: v, score: expect.closeTo(0.9, 6) }, runs: [] });
+    expect(reEval).toMatchObject({
+      name: 'nightly',
+      status: 'active',
+      policy: { max_score_drop: 0.05, auto_rollback: true },
+      baseline: { model_version_id: v, score: expect.closeTo(0.9, 6) },
+      runs: [],
+    });
     expect(new Date(reEval.next_run_at).getUTCHours() % 6).toBe(0);
     const paused = await t.call(t.a.memberKey, '/monitoring/re-evals/:id/pause', { method: 'POST', url: `/monitoring/re-evals/${reEval.id}/pause` });
     expect(paused.json().status).toBe('paused');

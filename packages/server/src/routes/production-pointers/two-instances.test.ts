@@ -88,7 +88,11 @@ describe('two API processes on one PostgreSQL', () => {
   it('serve a swap made through the other within 1 s, both ways', async () => {
     const assistant = 'shared-bot';
     const promote = async (instance: Instance, version: string) => {
-      const res = await fetch(`${instance.base}/promotions`, { method: 'POST', headers: headers(), body: JSON.stringify({ model_version_id: version, target: { type: 'assistant', value: assistant }, min_eval_score: 0.5 }) });
+      const res = await fetch(`${instance.base}/promotions`, {
+        method: 'POST',
+        headers: headers(),
+        body: JSON.stringify({ model_version_id: version, target: { type: 'assistant', value: assistant }, min_eval_score: 0.5 }),
+      });
       expect(res.status).toBe(201);
       return (await res.json()) as { decision: string; pointer_id: string };
     };
@@ -102,7 +106,11 @@ describe('two API processes on one PostgreSQL', () => {
 
     // And the other way: an override through B is served by A (warm) within 1 s.
     expect(await resolveOn(a, assistant)).toBe(versions[1]);
-    const override = await fetch(`${b.base}/production-pointers/${first.pointer_id}`, { method: 'PATCH', headers: headers(), body: JSON.stringify({ model_version_id: versions[2], notes: 'pin v3 during the incident' }) });
+    const override = await fetch(`${b.base}/production-pointers/${first.pointer_id}`, {
+      method: 'PATCH',
+      headers: headers(),
+      body: JSON.stringify({ model_version_id: versions[2], notes: 'pin v3 during the incident' }),
+    });
     expect(override.status).toBe(200);
     expect(await servesWithin(a, assistant, versions[2]!, 1_000)).toBe(true);
   });

@@ -22,7 +22,10 @@ export async function providersRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm 
 
   app.put('/providers/:provider/credentials', async (request, reply) => {
     const { credential, replaced } = await ftm.providers.setCredential(request.ctx, providerParam(request.params), request.body);
-    return reply.code(replaced ? 200 : 201).header('cache-control', 'no-store').send(credential);
+    return reply
+      .code(replaced ? 200 : 201)
+      .header('cache-control', 'no-store')
+      .send(credential);
   });
 
   app.delete('/providers/:provider/credentials', async (request, reply) => {

@@ -72,7 +72,10 @@ describe('PUT /providers/{provider}/credentials', () => {
     const again = await put(a.adminKey, 'azure_openai', { api_key: 'azure-key-0001' }, headers);
     expect([first.statusCode, again.statusCode, again.headers['idempotent-replayed']]).toEqual([201, 201, 'true']);
     expect((await put(a.adminKey, 'azure_openai', { api_key: 'azure-key-0002' }, headers)).statusCode).toBe(422);
-    expect((await call(t, a.adminKey, '/providers/:provider/credentials', { method: 'PUT', url: '/providers/azure_openai/credentials', payload: { api_key: 'x' }, headers: { 'idempotency-key': '' } })).statusCode).toBe(400);
+    expect(
+      (await call(t, a.adminKey, '/providers/:provider/credentials', { method: 'PUT', url: '/providers/azure_openai/credentials', payload: { api_key: 'x' }, headers: { 'idempotency-key': '' } }))
+        .statusCode,
+    ).toBe(400);
   });
 
   it('refuses bad bodies with field errors, naming no value', async () => {
@@ -210,7 +213,12 @@ describe('what a credential leaves behind', () => {
       'provider_credential.replace',
       'provider_credential.create',
     ]);
-    const events = await t.ftm.database.db.selectFrom('outbox_events').select(['type', 'payload']).where('tenant_id', '=', tenant.tenantId).where('resource_type', '=', 'provider_credential').execute();
+    const events = await t.ftm.database.db
+      .selectFrom('outbox_events')
+      .select(['type', 'payload'])
+      .where('tenant_id', '=', tenant.tenantId)
+      .where('resource_type', '=', 'provider_credential')
+      .execute();
     expect(events.map((e) => e.type).sort()).toEqual(['provider_credential.deleted', 'provider_credential.set', 'provider_credential.set']);
     expect(JSON.stringify(audit) + JSON.stringify(events)).not.toMatch(/sk-audited/);
     expect(logLines.length).toBeGreaterThan(0);

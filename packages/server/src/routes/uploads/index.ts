@@ -41,9 +41,7 @@ export async function uploadsRoutes(app: FastifyInstance, { ftm }: { ftm: Ftm })
     async (request, reply) => {
       const body = bodies.get(request);
       if (!body) {
-        throw new ValidationError('send the JSONL file as the raw body with Content-Type: application/x-ndjson', [
-          { path: 'Content-Type', message: `one of ${UPLOAD_MEDIA_TYPES.join(', ')}` },
-        ]);
+        throw new ValidationError('send the JSONL file as the raw body with Content-Type: application/x-ndjson', [{ path: 'Content-Type', message: `one of ${UPLOAD_MEDIA_TYPES.join(', ')}` }]);
       }
       const declared = declaredBytes(request);
       const upload = await ftm.datasets.createUpload(request.ctx, {

@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '@ftm/core';
 import { createTestApp, type TestApp } from '@ftm/test-support/server-app';
 
-const line = (i: number) => JSON.stringify({ messages: [{ role: 'user', content: `q${i}` }, { role: 'assistant', content: `a${i}` }] }) + '\n';
+const line = (i: number) =>
+  JSON.stringify({
+    messages: [
+      { role: 'user', content: `q${i}` },
+      { role: 'assistant', content: `a${i}` },
+    ],
+  }) + '\n';
 const ndjson = { 'content-type': 'application/x-ndjson' };
 
 let t: TestApp;
@@ -13,7 +19,10 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 async function uploadCount(): Promise<number> {
-  const row = await t.ftm.database.db.selectFrom('uploads').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await t.ftm.database.db
+    .selectFrom('uploads')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
