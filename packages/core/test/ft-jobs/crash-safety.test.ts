@@ -26,7 +26,7 @@ afterAll(async () => t.dispose());
 
 function runChild(env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'submit-child.ts')], {
+    const child = spawn(process.execPath, ['--conditions=ftm-source', '--import', 'tsx', join(here, 'submit-child.ts')], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
